@@ -1,0 +1,67 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layers (DESIGN.md): dependencies point down only.
+//   replica-audit → Reporting → Verification → ContentCheck, SourceInventory → DiskProbe → BlockAccess → AuditCore
+let package = Package(
+    name: "replica-audit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "replica-audit", targets: ["replica-audit"]),
+        .library(name: "BlockAccess", targets: ["BlockAccess"]),
+        .library(name: "DiskProbe", targets: ["DiskProbe"]),
+        .library(name: "SourceInventory", targets: ["SourceInventory"]),
+        .library(name: "ContentCheck", targets: ["ContentCheck"]),
+        .library(name: "Verification", targets: ["Verification"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibNBD", pkgConfig: "libnbd", providers: [.apt(["libnbd-dev"])]),
+        .systemLibrary(name: "CLibFdisk", pkgConfig: "fdisk", providers: [.apt(["libfdisk-dev"])]),
+        .systemLibrary(name: "CLibBlkid", pkgConfig: "blkid", providers: [.apt(["libblkid-dev"])]),
+
+        .target(name: "AuditCore"),
+        .target(name: "BlockAccess", dependencies: [
+            "AuditCore", "CLibNBD",
+        ]),
+        .target(name: "DiskProbe", dependencies: [
+            "AuditCore", "BlockAccess", "CLibFdisk", "CLibBlkid",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "SourceInventory", dependencies: [
+            "AuditCore", "BlockAccess",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "ContentCheck", dependencies: [
+            "AuditCore", "BlockAccess", "DiskProbe", "CLibNBD",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Verification", dependencies: [
+            "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck",
+        ]),
+        .target(name: "Reporting", dependencies: [
+            "AuditCore", "DiskProbe", "SourceInventory", "Verification",
+        ]),
+        .executableTarget(name: "replica-audit", dependencies: [
+            "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck",
+            "Verification", "Reporting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Test helpers: a hermetic nbdkit per test, fixture builders, running the built binary.
+        .target(name: "TestSupport", dependencies: ["BlockAccess"], path: "Tests/TestSupport"),
+        .testTarget(name: "BlockAccessTests", dependencies: ["BlockAccess", "TestSupport"]),
+        .testTarget(name: "DiskProbeTests", dependencies: ["DiskProbe", "BlockAccess", "TestSupport"]),
+        .testTarget(name: "SourceInventoryTests", dependencies: ["SourceInventory", "TestSupport"]),
+        .testTarget(name: "ContentCheckTests", dependencies: ["ContentCheck", "DiskProbe", "BlockAccess", "TestSupport"]),
+        .testTarget(name: "VerificationTests", dependencies: ["Verification", "DiskProbe", "SourceInventory", "TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Verification", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

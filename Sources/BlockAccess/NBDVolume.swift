@@ -1,0 +1,229 @@
+import CLibNBD
+import Foundation
+
+/// An NBD export read through libnbd. Read-only: only `NBD_CMD_READ` and
+/// `NBD_CMD_BLOCK_STATUS` are ever sent.
+///
+/// Every request goes through libnbd's asynchronous API and `nbd_poll` with a deadline,
+/// so a slow or silent server ends in a `.timeout` error rather than a hang. After a
+/// timeout the connection is considered dead and not polled again (the pending request's
+/// buffer must never be written after it was given back).
+public final class NBDVolume: Volume, @unchecked Sendable {
+    public let target: Target
+    public private(set) var sizeBytes: UInt64 = 0
+    public private(set) var logicalSectorSize: Int = 512
+    public private(set) var supportsBlockStatus = false
+    /// Whether the server allows several connections to one export (`NBD_FLAG_CAN_MULTI_CONN`).
+    public private(set) var canMultiConn = false
+    /// Largest request the server accepts, capped at 32 MiB.
+    public private(set) var maxRequestBytes = 32 * 1024 * 1024
+    public var displayName: String { target.redacted }
+
+    /// Per-request timeout.
+    public let timeout: Duration
+
+    private let lock = NSLock()
+    private var handle: OpaquePointer?
+    private var dead: VolumeError?
+
+    /// Connects to `uri`. The corresponding C functions are `nbd_create`,
+    /// `nbd_add_meta_context` and `nbd_aio_connect_uri`.
+    public init(uri: String, sectorSize: Int? = nil, timeout: Duration = .seconds(30)) throws(VolumeError) {
+        self.target = .nbd(uri: uri)
+        self.timeout = timeout
+        guard let h = nbd_create() else {
+            throw VolumeError(kind: .unreachable, operation: "nbd_create", target: Target.redact(uri),
+                              message: NBDVolume.copyError(), errno: nbd_get_errno())
+        }
+        // Stored at once: deinit closes it on every throw below.
+        self.handle = h
+        try call("nbd_add_meta_context", kind: .unreachable) { nbd_add_meta_context(h, "base:allocation") }
+        try call("nbd_set_uri_allow_local_file", kind: .unreachable) { nbd_set_uri_allow_local_file(h, false) }
+        try call("nbd_aio_connect_uri", kind: .unreachable) { nbd_aio_connect_uri(h, uri) }
+        try pollUntil(operation: "connect", kind: .unreachable) { nbd_aio_is_ready(h) == 1 }
+
+        let size = nbd_get_size(h)
+        if size < 0 { throw error("nbd_get_size", kind: .unreachable) }
+        self.sizeBytes = UInt64(size)
+        self.supportsBlockStatus = nbd_can_meta_context(h, "base:allocation") == 1
+        self.canMultiConn = nbd_can_multi_conn(h) == 1
+        let maxBlock = nbd_get_block_size(h, Int32(LIBNBD_SIZE_MAXIMUM))
+        if maxBlock > 0 { maxRequestBytes = min(maxRequestBytes, Int(maxBlock)) }
+        let minBlock = nbd_get_block_size(h, Int32(LIBNBD_SIZE_MINIMUM))
+        if let s = sectorSize {
+            logicalSectorSize = s
+        } else if minBlock >= 512, minBlock <= 65536, minBlock & (minBlock - 1) == 0 {
+            logicalSectorSize = Int(minBlock)
+        }
+    }
+
+    deinit {
+        if let h = handle { nbd_close(h) }
+    }
+
+    public func close() {
+        lock.lock(); defer { lock.unlock() }
+        if let h = handle {
+            nbd_close(h)
+            handle = nil
+        }
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(VolumeError) {
+        try checkRange(offset: offset, count: buffer.count)
+        lock.lock(); defer { lock.unlock() }
+        let h = try liveHandle("nbd_aio_pread")
+        var done = 0
+        while done < buffer.count {
+            let n = min(maxRequestBytes, buffer.count - done)
+            let at = offset + UInt64(done)
+            let cookie = nbd_aio_pread(h, buffer.baseAddress! + done, n, at, NBDVolume.noCompletion, 0)
+            if cookie < 0 { throw error("nbd_aio_pread at offset \(at)", kind: .readFailed) }
+            try wait(cookie: cookie, operation: "nbd_pread at offset \(at) length \(n)")
+            done += n
+        }
+    }
+
+    public func extents(offset: UInt64, length: UInt64) throws(VolumeError) -> [Extent] {
+        let end = min(offset + length, sizeBytes)
+        guard offset < end else { return [] }
+        guard supportsBlockStatus else { return [Extent(offset: offset, length: end - offset, hole: false, zero: false)] }
+        lock.lock(); defer { lock.unlock() }
+        let h = try liveHandle("nbd_aio_block_status")
+        let collector = ExtentCollector(start: offset, end: end)
+        let box = Unmanaged.passRetained(collector)
+        defer { box.release() }
+        let callback = nbd_extent_callback(
+            callback: { userData, context, offset, entries, count, _ in
+                guard let userData, let context, let entries else { return 0 }
+                guard String(cString: context) == "base:allocation" else { return 0 }
+                let collector = Unmanaged<ExtentCollector>.fromOpaque(userData).takeUnretainedValue()
+                collector.add(offset: offset, entries: UnsafeBufferPointer(start: entries, count: count))
+                return 0
+            },
+            user_data: box.toOpaque(), free: nil)
+        let count = min(end - offset, UInt64(UInt32.max / 2))
+        let cookie = nbd_aio_block_status(h, count, offset, callback, NBDVolume.noCompletion, 0)
+        if cookie < 0 { throw error("nbd_aio_block_status at offset \(offset)", kind: .readFailed) }
+        try wait(cookie: cookie, operation: "nbd_block_status at offset \(offset)")
+        if collector.extents.isEmpty {
+            return [Extent(offset: offset, length: end - offset, hole: false, zero: false)]
+        }
+        return collector.extents
+    }
+
+    // MARK: - The libnbd funnel
+
+    static var noCompletion: nbd_completion_callback { nbd_completion_callback(callback: nil, user_data: nil, free: nil) }
+
+    /// Copies `nbd_get_error()` at once: it is valid only until the next call on this thread.
+    static func copyError() -> String {
+        if let p = nbd_get_error() { return String(cString: p) }
+        return "unknown libnbd error"
+    }
+
+    private func error(_ operation: String, kind: VolumeError.Kind) -> VolumeError {
+        let message = NBDVolume.copyError()
+        let err = nbd_get_errno()
+        return VolumeError(kind: kind, operation: operation, target: displayName,
+                           message: Target.redactInText(message), errno: err)
+    }
+
+    private func call(_ operation: String, kind: VolumeError.Kind, _ body: () -> Int32) throws(VolumeError) {
+        if body() == -1 { throw error(operation, kind: kind) }
+    }
+
+    private func liveHandle(_ operation: String) throws(VolumeError) -> OpaquePointer {
+        if let dead { throw VolumeError(kind: .closed, operation: operation, target: displayName,
+                                        message: "connection is unusable after an earlier failure: \(dead.message)") }
+        guard let h = handle else {
+            throw VolumeError(kind: .closed, operation: operation, target: displayName, message: "volume is closed")
+        }
+        return h
+    }
+
+    private func wait(cookie: Int64, operation: String) throws(VolumeError) {
+        guard let h = handle else { return }
+        try pollUntil(operation: operation, kind: .readFailed) {
+            let r = nbd_aio_command_completed(h, UInt64(cookie))
+            return r == 1 ? true : (r == -1 ? nil : false)
+        }
+    }
+
+    /// Polls the handle until `done` returns true (or nil: the command failed, read the
+    /// error now), the connection dies, or the timeout passes.
+    private func pollUntil(operation: String, kind: VolumeError.Kind, _ done: () -> Bool?) throws(VolumeError) {
+        guard let h = handle else { return }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            switch done() {
+            case .some(true): return
+            case .none: throw error(operation, kind: kind)
+            case .some(false): break
+            }
+            if nbd_aio_is_dead(h) == 1 || nbd_aio_is_closed(h) == 1 {
+                let e = error(operation, kind: kind == .readFailed ? .readFailed : .unreachable)
+                dead = e
+                throw e
+            }
+            let remaining = clock.now.duration(to: deadline)
+            if remaining <= .zero {
+                let e = VolumeError(kind: .timeout, operation: operation, target: displayName,
+                                    message: "no answer from the server within \(timeout) (--timeout)")
+                dead = e
+                throw e
+            }
+            let ms = Int32(clamping: min(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1, 1000))
+            if nbd_poll(h, ms) == -1 {
+                let e = error(operation, kind: kind)
+                dead = e
+                throw e
+            }
+        }
+    }
+}
+
+/// Gathers `base:allocation` extents from libnbd's callback, clamped to the asked range.
+private final class ExtentCollector: @unchecked Sendable {
+    let start: UInt64
+    let end: UInt64
+    var extents: [Extent] = []
+
+    init(start: UInt64, end: UInt64) {
+        self.start = start
+        self.end = end
+    }
+
+    func add(offset: UInt64, entries: UnsafeBufferPointer<UInt32>) {
+        var pos = offset
+        var i = 0
+        while i + 1 < entries.count, pos < end {
+            let length = min(UInt64(entries[i]), end - pos)
+            let flags = entries[i + 1]
+            if length == 0 { break }
+            extents.append(Extent(offset: pos, length: length,
+                                  hole: flags & UInt32(LIBNBD_STATE_HOLE) != 0,
+                                  zero: flags & UInt32(LIBNBD_STATE_ZERO) != 0))
+            pos += length
+            i += 2
+        }
+    }
+}
+
+extension Target {
+    /// Redacts anything URI-like inside a library message (libnbd errors can echo the URI).
+    static func redactInText(_ text: String) -> String {
+        var out = text
+        for scheme in Target.nbdSchemes {
+            var searchStart = out.startIndex
+            while let r = out.range(of: scheme + "://", range: searchStart..<out.endIndex) {
+                let end = out[r.lowerBound...].firstIndex(where: { $0 == " " || $0 == "'" || $0 == "\"" }) ?? out.endIndex
+                let redacted = Target.redact(String(out[r.lowerBound..<end]))
+                out.replaceSubrange(r.lowerBound..<end, with: redacted)
+                searchStart = out.index(r.lowerBound, offsetBy: redacted.count, limitedBy: out.endIndex) ?? out.endIndex
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// Where a volume lives: an NBD URI (`nbd://`, `nbd+unix://`, `nbds://`, `nbds+unix://`)
+/// or a local image file / block device path.
+public enum Target: Sendable, Hashable, CustomStringConvertible {
+    case nbd(uri: String)
+    case file(path: String)
+
+    static let nbdSchemes = ["nbd", "nbds", "nbd+unix", "nbds+unix", "nbd+vsock", "nbds+vsock"]
+
+    /// Parses a target string. Anything with a `scheme://` prefix must be an NBD URI;
+    /// anything else is a local path.
+    public init(parsing text: String) throws(VolumeError) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty {
+            throw VolumeError(kind: .invalidTarget, operation: "parse target", target: "(empty)",
+                              message: "the target is empty")
+        }
+        if let range = trimmed.range(of: "://") {
+            let scheme = trimmed[..<range.lowerBound].lowercased()
+            guard Target.nbdSchemes.contains(scheme) else {
+                throw VolumeError(
+                    kind: .invalidTarget, operation: "parse target", target: Target.redact(trimmed),
+                    message: "unsupported URI scheme '\(scheme)'; use nbd://, nbd+unix://, nbds:// or nbds+unix://, or a file path")
+            }
+            self = .nbd(uri: trimmed)
+        } else {
+            self = .file(path: trimmed)
+        }
+    }
+
+    public var description: String { redacted }
+
+    /// Whether the target uses TLS (`nbds…`).
+    public var usesTLS: Bool {
+        if case .nbd(let uri) = self { return uri.lowercased().hasPrefix("nbds") }
+        return false
+    }
+
+    /// The target for reports and logs: passwords in user info and every query parameter
+    /// other than `socket` and `tls-username` have their values replaced by `REDACTED`;
+    /// scheme, host, port, export and socket stay, so the target remains identifiable.
+    public var redacted: String {
+        switch self {
+        case .file(let path): path
+        case .nbd(let uri): Target.redact(uri)
+        }
+    }
+
+    static func redact(_ uri: String) -> String {
+        guard var comps = URLComponents(string: uri) else {
+            // Not parseable: keep only the scheme and authority-ish prefix up to '?' or '@'.
+            if let q = uri.firstIndex(of: "?") { return String(uri[..<q]) + "?REDACTED" }
+            return uri
+        }
+        if comps.password != nil { comps.password = "REDACTED" }
+        if let items = comps.queryItems {
+            comps.queryItems = items.map { item in
+                let keep = ["socket", "tls-username", "tls"].contains(item.name.lowercased())
+                return URLQueryItem(name: item.name, value: keep ? item.value : (item.value == nil ? nil : "REDACTED"))
+            }
+        }
+        return comps.string ?? uri
+    }
+
+    /// A normalized identity: two spellings of the same export (same socket or host:port,
+    /// same export name) give the same string. Used to find duplicate targets.
+    public var identity: String {
+        switch self {
+        case .file(let path):
+            let url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+            return "file:" + url.path
+        case .nbd(let uri):
+            guard let comps = URLComponents(string: uri) else { return "nbd:" + uri }
+            let scheme = (comps.scheme ?? "nbd").lowercased()
+            let tls = scheme.hasPrefix("nbds")
+            var export = comps.percentEncodedPath.removingPercentEncoding ?? comps.path
+            if export.hasPrefix("/") { export.removeFirst() }
+            let transport = tls ? String(scheme.dropFirst(4)) : String(scheme.dropFirst(3))
+            if transport == "+unix" {
+                let socket = comps.queryItems?.first(where: { $0.name == "socket" })?.value ?? ""
+                let path = URL(fileURLWithPath: socket).standardizedFileURL.resolvingSymlinksInPath().path
+                return "nbd+unix:\(path)/\(export)"
+            }
+            var host = (comps.host ?? "localhost").lowercased()
+            if host == "127.0.0.1" || host == "::1" || host == "[::1]" { host = "localhost" }
+            let port = comps.port ?? 10809
+            return "nbd:\(host):\(port)/\(export)"
+        }
+    }
+}

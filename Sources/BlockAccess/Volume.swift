@@ -1,0 +1,79 @@
+/// A run of bytes with one allocation state, as NBD `base:allocation` or
+/// `SEEK_DATA`/`SEEK_HOLE` report it.
+public struct Extent: Sendable, Equatable, Codable {
+    public var offset: UInt64
+    public var length: UInt64
+    /// The range is not allocated (a hole). Reads return zeros unless `zero` is false.
+    public var hole: Bool
+    /// The range reads as zeros.
+    public var zero: Bool
+
+    public init(offset: UInt64, length: UInt64, hole: Bool, zero: Bool) {
+        self.offset = offset
+        self.length = length
+        self.hole = hole
+        self.zero = zero
+    }
+
+    public var end: UInt64 { offset + length }
+}
+
+/// A read-only volume: an NBD export, an image file or a block device.
+///
+/// There is no write path: implementations never issue write, trim, zero, flush or
+/// cache requests, and local files are opened `O_RDONLY`. A volume is safe to use from
+/// several threads; calls on one volume are serialized.
+public protocol Volume: AnyObject, Sendable {
+    /// The target, redacted for reports and logs.
+    var displayName: String { get }
+    /// The target that was opened.
+    var target: Target { get }
+    /// Size in bytes.
+    var sizeBytes: UInt64 { get }
+    /// Logical sector size in bytes (512 or 4096).
+    var logicalSectorSize: Int { get }
+    /// Whether `extents(offset:length:)` reflects real allocation (NBD `base:allocation`,
+    /// `SEEK_HOLE`), rather than reporting everything as data.
+    var supportsBlockStatus: Bool { get }
+
+    /// Reads exactly `buffer.count` bytes at `offset` into `buffer`.
+    ///
+    /// Throws `VolumeError` with kind `.outOfRange` when the range passes the end.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(VolumeError)
+
+    /// Allocation state of `[offset, offset+length)`, as contiguous extents that cover at
+    /// least a prefix of the range (callers loop for the rest). Without block status the
+    /// whole range is one data extent.
+    func extents(offset: UInt64, length: UInt64) throws(VolumeError) -> [Extent]
+
+    /// Closes the volume. Further calls throw `.closed`. Idempotent.
+    func close()
+}
+
+extension Volume {
+    /// Reads `count` bytes at `offset`.
+    public func read(at offset: UInt64, count: Int) throws(VolumeError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var failure: VolumeError?
+        bytes.withUnsafeMutableBytes { buf in
+            do throws(VolumeError) { try read(into: buf, at: offset) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+
+    /// Reads the logical sector at `lba`.
+    public func readSector(_ lba: UInt64) throws(VolumeError) -> [UInt8] {
+        try read(at: lba * UInt64(logicalSectorSize), count: logicalSectorSize)
+    }
+
+    /// Checks that `[offset, offset+count)` lies inside the volume.
+    func checkRange(offset: UInt64, count: Int) throws(VolumeError) {
+        let (end, overflow) = offset.addingReportingOverflow(UInt64(count))
+        if overflow || end > sizeBytes {
+            throw VolumeError(
+                kind: .outOfRange, operation: "read", target: displayName,
+                message: "range \(offset)+\(count) passes the end of the volume (\(sizeBytes) bytes)")
+        }
+    }
+}

@@ -1,0 +1,1 @@
+#include <libfdisk/libfdisk.h>

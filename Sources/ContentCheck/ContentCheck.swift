@@ -1,0 +1,2 @@
+// ContentCheck: see DESIGN.md. Filled in by its issue.
+import AuditCore

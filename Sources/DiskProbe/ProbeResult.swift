@@ -1,0 +1,276 @@
+import AuditCore
+
+/// Everything the probe learned about one volume. Its JSON form is the `inspect --format
+/// json` contract (DESIGN.md); fields beyond the contract are welcome, none may vanish.
+public struct ProbeResult: Codable, Sendable, Equatable {
+    /// The target, redacted.
+    public var target: String
+    public var sizeBytes: UInt64
+    /// Logical sector size used to interpret LBAs.
+    public var sectorSize: Int
+    /// The partition table as libfdisk read it, or nil when there is none.
+    public var partitionTable: PartitionTable?
+    public var partitions: [Partition]
+    /// A signature on the whole disk (a filesystem without a partition table).
+    public var filesystem: FilesystemSignature?
+    /// Raw on-disk structures, read independently of libfdisk.
+    public var witnesses: Witnesses
+    /// Every region read from the volume, with its SHA-256.
+    public var regionsRead: [RegionRead]
+    /// Regions that could not be read; non-empty means the result is incomplete.
+    public var unreadableRegions: [ByteRange]
+    /// Findings that need no inventory.
+    public var findings: [Finding]
+
+    public init(target: String, sizeBytes: UInt64, sectorSize: Int, partitionTable: PartitionTable? = nil,
+                partitions: [Partition] = [], filesystem: FilesystemSignature? = nil,
+                witnesses: Witnesses = Witnesses(), regionsRead: [RegionRead] = [],
+                unreadableRegions: [ByteRange] = [], findings: [Finding] = []) {
+        self.target = target
+        self.sizeBytes = sizeBytes
+        self.sectorSize = sectorSize
+        self.partitionTable = partitionTable
+        self.partitions = partitions
+        self.filesystem = filesystem
+        self.witnesses = witnesses
+        self.regionsRead = regionsRead
+        self.unreadableRegions = unreadableRegions
+        self.findings = findings
+    }
+}
+
+/// The partition table's own items.
+public struct PartitionTable: Codable, Sendable, Equatable {
+    /// libfdisk's label name: "gpt", "dos", "sun", "sgi", "bsd".
+    public var type: String
+    /// GPT disk GUID (upper-case, dashed) or DOS disk identifier ("0x1234abcd").
+    public var diskId: String?
+    /// GPT header items; nil for other label types.
+    public var gpt: GPTLabel?
+    /// The size of the disk the label was written for: GPT `(alternateLBA + 1) × sectorSize`.
+    /// For DOS labels nil (only a lower bound exists, see `impliedMinimumDiskBytes`).
+    public var impliedDiskBytes: UInt64?
+    /// A lower bound from the end of the last partition (all label types).
+    public var impliedMinimumDiskBytes: UInt64?
+
+    public init(type: String, diskId: String? = nil, gpt: GPTLabel? = nil,
+                impliedDiskBytes: UInt64? = nil, impliedMinimumDiskBytes: UInt64? = nil) {
+        self.type = type
+        self.diskId = diskId
+        self.gpt = gpt
+        self.impliedDiskBytes = impliedDiskBytes
+        self.impliedMinimumDiskBytes = impliedMinimumDiskBytes
+    }
+}
+
+/// GPT label items, as libfdisk and the primary header give them.
+public struct GPTLabel: Codable, Sendable, Equatable {
+    public var currentLBA: UInt64
+    public var alternateLBA: UInt64
+    public var firstUsableLBA: UInt64
+    public var lastUsableLBA: UInt64
+    public var entriesLBA: UInt64
+    public var entryCount: UInt32
+    public var entrySize: UInt32
+
+    public init(currentLBA: UInt64, alternateLBA: UInt64, firstUsableLBA: UInt64, lastUsableLBA: UInt64,
+                entriesLBA: UInt64, entryCount: UInt32, entrySize: UInt32) {
+        self.currentLBA = currentLBA
+        self.alternateLBA = alternateLBA
+        self.firstUsableLBA = firstUsableLBA
+        self.lastUsableLBA = lastUsableLBA
+        self.entriesLBA = entriesLBA
+        self.entryCount = entryCount
+        self.entrySize = entrySize
+    }
+}
+
+/// One partition.
+public struct Partition: Codable, Sendable, Equatable {
+    /// Partition number as `fdisk -l` shows it (1-based; DOS logical partitions start at 5).
+    public var number: Int
+    public var startBytes: UInt64
+    public var sizeBytes: UInt64
+    public var startLBA: UInt64
+    /// Inclusive last LBA.
+    public var endLBA: UInt64
+    /// GPT type GUID, or DOS type as "0x83".
+    public var type: String
+    /// Human name of the type ("Linux filesystem"), when libfdisk knows it.
+    public var typeName: String?
+    /// GPT partition GUID (PARTUUID); for DOS, blkid's "xxxxxxxx-NN".
+    public var uuid: String?
+    /// GPT partition name.
+    public var name: String?
+    /// DOS: "primary", "extended" or "logical"; nil for GPT.
+    public var kind: String?
+    public var bootable: Bool
+    /// The signature libblkid found inside the partition.
+    public var filesystem: FilesystemSignature?
+
+    public init(number: Int, startBytes: UInt64, sizeBytes: UInt64, startLBA: UInt64, endLBA: UInt64,
+                type: String, typeName: String? = nil, uuid: String? = nil, name: String? = nil,
+                kind: String? = nil, bootable: Bool = false, filesystem: FilesystemSignature? = nil) {
+        self.number = number
+        self.startBytes = startBytes
+        self.sizeBytes = sizeBytes
+        self.startLBA = startLBA
+        self.endLBA = endLBA
+        self.type = type
+        self.typeName = typeName
+        self.uuid = uuid
+        self.name = name
+        self.kind = kind
+        self.bootable = bootable
+        self.filesystem = filesystem
+    }
+}
+
+/// A signature found by libblkid (filesystem, swap, RAID member, LVM PV, …).
+public struct FilesystemSignature: Codable, Sendable, Equatable {
+    /// blkid TYPE, e.g. "ext4", "xfs", "swap", "vfat".
+    public var type: String
+    public var uuid: String?
+    public var label: String?
+    /// blkid USAGE: "filesystem", "raid", "crypto", "other".
+    public var usage: String?
+    public var version: String?
+
+    public init(type: String, uuid: String? = nil, label: String? = nil, usage: String? = nil, version: String? = nil) {
+        self.type = type
+        self.uuid = uuid
+        self.label = label
+        self.usage = usage
+        self.version = version
+    }
+}
+
+/// Raw structures read directly from the volume, not through libfdisk.
+public struct Witnesses: Codable, Sendable, Equatable {
+    public var mbr: MBRWitness?
+    /// The GPT header at LBA 1.
+    public var primaryGPT: GPTHeaderWitness?
+    /// The header at the LBA the primary's AlternateLBA names (when inside the device).
+    public var backupGPT: GPTHeaderWitness?
+    /// Whatever GPT header sits at the device's true last LBA.
+    public var endGPT: GPTHeaderWitness?
+
+    public init(mbr: MBRWitness? = nil, primaryGPT: GPTHeaderWitness? = nil,
+                backupGPT: GPTHeaderWitness? = nil, endGPT: GPTHeaderWitness? = nil) {
+        self.mbr = mbr
+        self.primaryGPT = primaryGPT
+        self.backupGPT = backupGPT
+        self.endGPT = endGPT
+    }
+}
+
+/// The MBR in LBA 0 (protective or legacy).
+public struct MBRWitness: Codable, Sendable, Equatable {
+    /// 0x55AA at offset 510.
+    public var bootSignatureValid: Bool
+    /// The 32-bit disk signature at offset 440, as "0x1234abcd".
+    public var diskSignature: String
+    public var entries: [MBREntry]
+    /// The size field (in sectors) of the 0xEE protective entry, when there is one.
+    public var protectiveSizeLBA: UInt64?
+
+    public init(bootSignatureValid: Bool, diskSignature: String, entries: [MBREntry], protectiveSizeLBA: UInt64? = nil) {
+        self.bootSignatureValid = bootSignatureValid
+        self.diskSignature = diskSignature
+        self.entries = entries
+        self.protectiveSizeLBA = protectiveSizeLBA
+    }
+}
+
+/// One of the four MBR partition entries (empty entries are omitted).
+public struct MBREntry: Codable, Sendable, Equatable {
+    /// 1…4.
+    public var index: Int
+    public var bootable: Bool
+    /// Type byte as "0x83".
+    public var type: String
+    public var startLBA: UInt64
+    public var sectors: UInt64
+
+    public init(index: Int, bootable: Bool, type: String, startLBA: UInt64, sectors: UInt64) {
+        self.index = index
+        self.bootable = bootable
+        self.type = type
+        self.startLBA = startLBA
+        self.sectors = sectors
+    }
+}
+
+/// A GPT header as found at one LBA, with its CRC checks.
+public struct GPTHeaderWitness: Codable, Sendable, Equatable {
+    /// Where it was read.
+    public var lba: UInt64
+    /// "EFI PART" present.
+    public var signatureValid: Bool
+    public var headerCRCValid: Bool
+    /// CRC of the entry array the header names; nil when the array could not be read.
+    public var entriesCRCValid: Bool?
+    public var revision: String
+    public var headerSize: UInt32
+    public var diskGUID: String
+    public var myLBA: UInt64
+    public var alternateLBA: UInt64
+    public var firstUsableLBA: UInt64
+    public var lastUsableLBA: UInt64
+    public var entriesLBA: UInt64
+    public var entryCount: UInt32
+    public var entrySize: UInt32
+    /// SHA-256 of the header sector, so a finding can cite it.
+    public var sha256: String
+
+    public init(lba: UInt64, signatureValid: Bool, headerCRCValid: Bool, entriesCRCValid: Bool?, revision: String,
+                headerSize: UInt32, diskGUID: String, myLBA: UInt64, alternateLBA: UInt64, firstUsableLBA: UInt64,
+                lastUsableLBA: UInt64, entriesLBA: UInt64, entryCount: UInt32, entrySize: UInt32, sha256: String) {
+        self.lba = lba
+        self.signatureValid = signatureValid
+        self.headerCRCValid = headerCRCValid
+        self.entriesCRCValid = entriesCRCValid
+        self.revision = revision
+        self.headerSize = headerSize
+        self.diskGUID = diskGUID
+        self.myLBA = myLBA
+        self.alternateLBA = alternateLBA
+        self.firstUsableLBA = firstUsableLBA
+        self.lastUsableLBA = lastUsableLBA
+        self.entriesLBA = entriesLBA
+        self.entryCount = entryCount
+        self.entrySize = entrySize
+        self.sha256 = sha256
+    }
+}
+
+/// A region read from the volume, cited as evidence.
+public struct RegionRead: Codable, Sendable, Equatable {
+    public var offset: UInt64
+    public var length: UInt64
+    /// SHA-256 of the bytes, lower-case hex.
+    public var sha256: String
+    /// Why it was read: "mbr", "gpt-primary-header", "gpt-entries", "tail", "partition 1 head", …
+    public var purpose: String
+
+    public init(offset: UInt64, length: UInt64, sha256: String, purpose: String) {
+        self.offset = offset
+        self.length = length
+        self.sha256 = sha256
+        self.purpose = purpose
+    }
+}
+
+/// A byte range, e.g. an unreadable region.
+public struct ByteRange: Codable, Sendable, Equatable {
+    public var offset: UInt64
+    public var length: UInt64
+    /// The error that made it unreadable, when there was one.
+    public var error: String?
+
+    public init(offset: UInt64, length: UInt64, error: String? = nil) {
+        self.offset = offset
+        self.length = length
+        self.error = error
+    }
+}

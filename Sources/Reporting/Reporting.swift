@@ -1,0 +1,2 @@
+// Reporting: see DESIGN.md. Filled in by its issue.
+import AuditCore

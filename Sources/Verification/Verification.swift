@@ -1,0 +1,2 @@
+// Verification: see DESIGN.md. Filled in by its issue.
+import AuditCore

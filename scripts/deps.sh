@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages replica-audit needs to build, test and run its demo.
+# As root: apt-get update + install of whatever is missing. Otherwise: prints the exact
+# command and exits 1. Usage: scripts/deps.sh [build|test|demo]
+set -euo pipefail
+what=${1:-test}
+pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev nbdkit libnbd-bin gdisk fdisk util-linux
+      e2fsprogs dosfstools python3)
+case "$what" in
+  test) pkgs+=(qemu-utils time chromium gnutls-bin) ;;
+  demo) ;;
+  build) pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev) ;;
+esac
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "replica-audit needs these Debian packages: ${missing[*]}" >&2
+  echo "Run as root:  sudo sh -c '$cmd'" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}" >&2
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
