@@ -38,7 +38,8 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         // Stored at once: deinit closes it on every throw below.
         self.handle = h
         try call("nbd_add_meta_context", kind: .unreachable) { nbd_add_meta_context(h, "base:allocation") }
-        try call("nbd_set_uri_allow_local_file", kind: .unreachable) { nbd_set_uri_allow_local_file(h, false) }
+        // The URI may name a PSK file (`tls-psk-file=`), as DESIGN.md's target forms allow.
+        try call("nbd_set_uri_allow_local_file", kind: .unreachable) { nbd_set_uri_allow_local_file(h, true) }
         try call("nbd_aio_connect_uri", kind: .unreachable) { nbd_aio_connect_uri(h, uri) }
         try pollUntil(operation: "connect", kind: .unreachable) { nbd_aio_is_ready(h) == 1 }
 

@@ -44,7 +44,9 @@ public struct VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        var s = "\(target): \(operation): \(message)"
+        // libnbd messages already start with the function name ("nbd_pread: …").
+        let op = operation.split(separator: " ").first.map(String.init) ?? operation
+        var s = message.hasPrefix(op + ":") ? "\(target): \(message)" : "\(target): \(operation): \(message)"
         if errno != 0, !message.contains(String(cString: strerror(errno))) {
             s += " (\(String(cString: strerror(errno))))"
         }

@@ -51,7 +51,9 @@ public enum VolumeOpener {
                     return try NBDVolume(uri: uri, sectorSize: options.sectorSize, timeout: options.timeout)
                 } catch {
                     attempt += 1
-                    if attempt > options.connectRetries || error.kind == .invalidTarget {
+                    // A bad URI or a refused TLS set-up does not change by waiting.
+                    let permanent = error.kind == .invalidTarget || [EINVAL, EPERM, ENOTSUP].contains(error.errno)
+                    if attempt > options.connectRetries || permanent {
                         var e = error
                         if attempt > 1 { e.message += " (after \(attempt) attempts)" }
                         throw e
