@@ -21,11 +21,16 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     public var unreadableRegions: [ByteRange]
     /// Findings that need no inventory.
     public var findings: [Finding]
+    /// The partition table libblkid recognised on the whole disk (PTTYPE, PTUUID), as a
+    /// second opinion next to libfdisk's.
+    public var partitionTableSignature: PartitionTableSignature?
 
     public init(target: String, sizeBytes: UInt64, sectorSize: Int, partitionTable: PartitionTable? = nil,
                 partitions: [Partition] = [], filesystem: FilesystemSignature? = nil,
                 witnesses: Witnesses = Witnesses(), regionsRead: [RegionRead] = [],
-                unreadableRegions: [ByteRange] = [], findings: [Finding] = []) {
+                unreadableRegions: [ByteRange] = [], findings: [Finding] = [],
+                partitionTableSignature: PartitionTableSignature? = nil) {
+        self.partitionTableSignature = partitionTableSignature
         self.target = target
         self.sizeBytes = sizeBytes
         self.sectorSize = sectorSize
@@ -36,6 +41,43 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         self.regionsRead = regionsRead
         self.unreadableRegions = unreadableRegions
         self.findings = findings
+    }
+
+    /// Whether every region the probers needed was read.
+    public var isComplete: Bool { unreadableRegions.isEmpty }
+
+    private enum CodingKeys: String, CodingKey {
+        case target, sizeBytes, sectorSize, partitionTable, partitions, filesystem, witnesses, regionsRead
+        case unreadableRegions, findings, partitionTableSignature
+    }
+
+    /// Encodes every key, absent values as `null` (the contract has `"partitionTable": null`).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(target, forKey: .target)
+        try c.encode(sizeBytes, forKey: .sizeBytes)
+        try c.encode(sectorSize, forKey: .sectorSize)
+        try c.encode(partitionTable, forKey: .partitionTable)
+        try c.encode(partitions, forKey: .partitions)
+        try c.encode(filesystem, forKey: .filesystem)
+        try c.encode(witnesses, forKey: .witnesses)
+        try c.encode(regionsRead, forKey: .regionsRead)
+        try c.encode(unreadableRegions, forKey: .unreadableRegions)
+        try c.encode(findings, forKey: .findings)
+        try c.encode(partitionTableSignature, forKey: .partitionTableSignature)
+    }
+}
+
+/// The partition table signature libblkid found on the whole disk.
+public struct PartitionTableSignature: Codable, Sendable, Equatable {
+    /// blkid PTTYPE: "gpt", "dos", "PMBR", …
+    public var type: String
+    /// blkid PTUUID: the GPT disk GUID (lower-case) or the DOS disk identifier.
+    public var uuid: String?
+
+    public init(type: String, uuid: String? = nil) {
+        self.type = type
+        self.uuid = uuid
     }
 }
 
@@ -52,14 +94,58 @@ public struct PartitionTable: Codable, Sendable, Equatable {
     public var impliedDiskBytes: UInt64?
     /// A lower bound from the end of the last partition (all label types).
     public var impliedMinimumDiskBytes: UInt64?
+    /// GPT: the implied size as each witness gives it, and whether they agree.
+    public var impliedSizeCheck: ImpliedSizeCheck?
+    /// Warnings libfdisk gave while reading the label, e.g. "The backup GPT table is not
+    /// on the end of the device."
+    public var warnings: [String]
 
     public init(type: String, diskId: String? = nil, gpt: GPTLabel? = nil,
-                impliedDiskBytes: UInt64? = nil, impliedMinimumDiskBytes: UInt64? = nil) {
+                impliedDiskBytes: UInt64? = nil, impliedMinimumDiskBytes: UInt64? = nil,
+                impliedSizeCheck: ImpliedSizeCheck? = nil, warnings: [String] = []) {
+        self.impliedSizeCheck = impliedSizeCheck
+        self.warnings = warnings
         self.type = type
         self.diskId = diskId
         self.gpt = gpt
         self.impliedDiskBytes = impliedDiskBytes
         self.impliedMinimumDiskBytes = impliedMinimumDiskBytes
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case type, diskId, gpt, impliedDiskBytes, impliedMinimumDiskBytes, impliedSizeCheck, warnings
+    }
+
+    /// Encodes every key, absent values as `null`.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(type, forKey: .type)
+        try c.encode(diskId, forKey: .diskId)
+        try c.encode(gpt, forKey: .gpt)
+        try c.encode(impliedDiskBytes, forKey: .impliedDiskBytes)
+        try c.encode(impliedMinimumDiskBytes, forKey: .impliedMinimumDiskBytes)
+        try c.encode(impliedSizeCheck, forKey: .impliedSizeCheck)
+        try c.encode(warnings, forKey: .warnings)
+    }
+}
+
+/// The disk size a GPT label was written for, as three independent witnesses give it.
+public struct ImpliedSizeCheck: Codable, Sendable, Equatable {
+    /// `(alternateLBA + 1) × sectorSize` from the primary header.
+    public var fromAlternateLBA: UInt64
+    /// `(lastUsableLBA + entry-array sectors + 2) × sectorSize`: where the backup must end.
+    public var fromLastUsableLBA: UInt64?
+    /// `(0xEE entry's size + 1) × sectorSize` from the protective MBR; nil when there is
+    /// none or it is saturated at 0xFFFFFFFF.
+    public var fromProtectiveMBR: UInt64?
+    /// Whether every available witness agrees with `fromAlternateLBA`.
+    public var consistent: Bool
+
+    public init(fromAlternateLBA: UInt64, fromLastUsableLBA: UInt64?, fromProtectiveMBR: UInt64?, consistent: Bool) {
+        self.fromAlternateLBA = fromAlternateLBA
+        self.fromLastUsableLBA = fromLastUsableLBA
+        self.fromProtectiveMBR = fromProtectiveMBR
+        self.consistent = consistent
     }
 }
 
@@ -72,9 +158,20 @@ public struct GPTLabel: Codable, Sendable, Equatable {
     public var entriesLBA: UInt64
     public var entryCount: UInt32
     public var entrySize: UInt32
+    /// Which on-disk header these items come from: "primary", or "backup" when the primary
+    /// is unusable.
+    public var source: String
+    /// libfdisk's own label items (FIRSTLBA, LASTLBA, ALTLBA, ENTRIESLBA, ENTRIESALLOC,
+    /// ENTRIESLASTLBA). libfdisk moves ALTLBA/LASTLBA to the device's end in memory when the
+    /// backup is elsewhere, so these show what libfdisk would write; the fields above show
+    /// what is on disk.
+    public var libfdiskItems: [String: UInt64]
 
     public init(currentLBA: UInt64, alternateLBA: UInt64, firstUsableLBA: UInt64, lastUsableLBA: UInt64,
-                entriesLBA: UInt64, entryCount: UInt32, entrySize: UInt32) {
+                entriesLBA: UInt64, entryCount: UInt32, entrySize: UInt32, source: String = "primary",
+                libfdiskItems: [String: UInt64] = [:]) {
+        self.source = source
+        self.libfdiskItems = libfdiskItems
         self.currentLBA = currentLBA
         self.alternateLBA = alternateLBA
         self.firstUsableLBA = firstUsableLBA
@@ -124,6 +221,27 @@ public struct Partition: Codable, Sendable, Equatable {
         self.bootable = bootable
         self.filesystem = filesystem
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case number, startBytes, sizeBytes, startLBA, endLBA, type, typeName, uuid, name, kind, bootable, filesystem
+    }
+
+    /// Encodes every key, absent values as `null` (`"filesystem": null`).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(number, forKey: .number)
+        try c.encode(startBytes, forKey: .startBytes)
+        try c.encode(sizeBytes, forKey: .sizeBytes)
+        try c.encode(startLBA, forKey: .startLBA)
+        try c.encode(endLBA, forKey: .endLBA)
+        try c.encode(type, forKey: .type)
+        try c.encode(typeName, forKey: .typeName)
+        try c.encode(uuid, forKey: .uuid)
+        try c.encode(name, forKey: .name)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(bootable, forKey: .bootable)
+        try c.encode(filesystem, forKey: .filesystem)
+    }
 }
 
 /// A signature found by libblkid (filesystem, swap, RAID member, LVM PV, …).
@@ -154,13 +272,29 @@ public struct Witnesses: Codable, Sendable, Equatable {
     public var backupGPT: GPTHeaderWitness?
     /// Whatever GPT header sits at the device's true last LBA.
     public var endGPT: GPTHeaderWitness?
+    /// LBAs of the DOS extended partition's EBRs, in chain order.
+    public var extendedBootRecordLBAs: [UInt64]
 
     public init(mbr: MBRWitness? = nil, primaryGPT: GPTHeaderWitness? = nil,
-                backupGPT: GPTHeaderWitness? = nil, endGPT: GPTHeaderWitness? = nil) {
+                backupGPT: GPTHeaderWitness? = nil, endGPT: GPTHeaderWitness? = nil,
+                extendedBootRecordLBAs: [UInt64] = []) {
+        self.extendedBootRecordLBAs = extendedBootRecordLBAs
         self.mbr = mbr
         self.primaryGPT = primaryGPT
         self.backupGPT = backupGPT
         self.endGPT = endGPT
+    }
+
+    private enum CodingKeys: String, CodingKey { case mbr, primaryGPT, backupGPT, endGPT, extendedBootRecordLBAs }
+
+    /// Encodes every key, absent witnesses as `null`.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(mbr, forKey: .mbr)
+        try c.encode(primaryGPT, forKey: .primaryGPT)
+        try c.encode(backupGPT, forKey: .backupGPT)
+        try c.encode(endGPT, forKey: .endGPT)
+        try c.encode(extendedBootRecordLBAs, forKey: .extendedBootRecordLBAs)
     }
 }
 
@@ -222,10 +356,29 @@ public struct GPTHeaderWitness: Codable, Sendable, Equatable {
     public var entrySize: UInt32
     /// SHA-256 of the header sector, so a finding can cite it.
     public var sha256: String
+    /// The header CRC stored on disk and the one computed (nil when the header size is implausible).
+    public var storedHeaderCRC32: UInt32?
+    public var computedHeaderCRC32: UInt32?
+    /// The entry array CRC stored in the header and the one computed over the array read.
+    public var storedEntriesCRC32: UInt32?
+    public var computedEntriesCRC32: UInt32?
+    /// SHA-256 of the entry array read, when it was read.
+    public var entriesSHA256: String?
+    /// Why the entry array was not read (absurd size, outside the device, unreadable).
+    public var entriesProblem: String?
 
     public init(lba: UInt64, signatureValid: Bool, headerCRCValid: Bool, entriesCRCValid: Bool?, revision: String,
                 headerSize: UInt32, diskGUID: String, myLBA: UInt64, alternateLBA: UInt64, firstUsableLBA: UInt64,
-                lastUsableLBA: UInt64, entriesLBA: UInt64, entryCount: UInt32, entrySize: UInt32, sha256: String) {
+                lastUsableLBA: UInt64, entriesLBA: UInt64, entryCount: UInt32, entrySize: UInt32, sha256: String,
+                storedHeaderCRC32: UInt32? = nil, computedHeaderCRC32: UInt32? = nil,
+                storedEntriesCRC32: UInt32? = nil, computedEntriesCRC32: UInt32? = nil,
+                entriesSHA256: String? = nil, entriesProblem: String? = nil) {
+        self.storedHeaderCRC32 = storedHeaderCRC32
+        self.computedHeaderCRC32 = computedHeaderCRC32
+        self.storedEntriesCRC32 = storedEntriesCRC32
+        self.computedEntriesCRC32 = computedEntriesCRC32
+        self.entriesSHA256 = entriesSHA256
+        self.entriesProblem = entriesProblem
         self.lba = lba
         self.signatureValid = signatureValid
         self.headerCRCValid = headerCRCValid

@@ -1,10 +1,64 @@
 import ArgumentParser
+import BlockAccess
+import DiskProbe
+import Foundation
 
+/// `replica-audit inspect TARGET [--format text|json]`: probes one volume read-only and
+/// prints its partition table, signatures, raw GPT/MBR witnesses and findings.
 struct Inspect: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Print a volume's partition table, signatures and raw GPT/MBR witnesses.")
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Print a volume's partition table, signatures and raw GPT/MBR witnesses.",
+        discussion: """
+            TARGET is an NBD URI (nbd://host[:port]/export, nbd+unix:///export?socket=PATH, \
+            nbds://… with libnbd's TLS query parameters) or the path of an image file or block \
+            device. The volume is only read: no write, trim, zero or flush is ever sent.
+
+            The partition table is read with libfdisk, signatures with libblkid (on the whole \
+            disk and inside each partition), and the MBR and GPT headers are also decoded \
+            directly — the primary, the backup where the primary places it, and whatever \
+            header sits at the device's last LBA — with their CRCs and SHA-256 hashes.
+
+            --format json prints the probe result (sorted keys): target, sizeBytes, sectorSize, \
+            partitionTable (null when there is none; impliedDiskBytes is the size the label was \
+            written for), partitions, filesystem, witnesses, regionsRead, unreadableRegions, findings.
+
+            Exit codes: 0 the volume was probed (findings do not change it), 2 usage error, \
+            3 the target could not be opened or read.
+            """)
+
+    @Argument(help: "NBD URI, image file or block device to inspect.")
+    var target: String
+
+    @Option(help: "Output format: text (like fdisk -l plus blkid plus the witnesses) or json.")
+    var format: OutputFormat = .text
+
+    @OptionGroup var volume: VolumeOptionsGroup
 
     func run() throws {
-        printError("replica-audit inspect: not implemented yet")
-        throw ExitCode(2)
+        let opened: any Volume
+        do {
+            opened = try VolumeOpener.open(target, options: volume.volumeOptions)
+        } catch {
+            printError("replica-audit inspect: cannot open \(error)")
+            throw ExitCode(error.kind == .invalidTarget || error.kind == .tlsRequired ? 2 : 3)
+        }
+        defer { opened.close() }
+        let result: ProbeResult
+        do {
+            result = try DiskProber.probe(opened)
+        } catch {
+            printError("replica-audit inspect: cannot probe \(opened.displayName): \(error)")
+            throw ExitCode(3)
+        }
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(result)
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        case .text:
+            FileHandle.standardOutput.write(Data(ProbeTextView.render(result).utf8))
+        }
     }
 }

@@ -1,0 +1,73 @@
+import CLibBlkid
+import Foundation
+
+/// The answer of `blkid_do_safeprobe`: 0 found, 1 nothing, -2 ambiguous, -1 error.
+/// "Nothing" and "ambiguous" are answers, not errors.
+enum BlkidOutcome: Sendable, Equatable {
+    /// Signatures found: NAME → value (TYPE, UUID, LABEL, PTTYPE, PTUUID, USAGE, VERSION, …).
+    case found([String: String])
+    case nothing
+    /// More than one signature claims the range; libblkid refuses to choose.
+    case ambiguous
+    /// libblkid failed with this return code.
+    case failed(Int32)
+}
+
+/// A libblkid probe of one byte range of a descriptor. Owns the probe; `deinit` frees it.
+final class BlkidSignatureProbe {
+    private let probe: OpaquePointer
+
+    /// Sets up a probe of `[offset, offset+size)` of `fd` with `sectorSize`. Superblocks
+    /// are probed with LABEL, UUID, TYPE, SECTYPE, USAGE and VERSION; the partition-table
+    /// chain (PTTYPE, PTUUID) only when `partitionTables` is true. The corresponding C
+    /// functions are `blkid_new_probe`, `blkid_probe_set_device`, `blkid_probe_set_sectorsize`.
+    init(fd: Int32, offset: UInt64, size: UInt64, sectorSize: Int, partitionTables: Bool) throws(ProbeError) {
+        guard let pr = blkid_new_probe() else {
+            throw ProbeError(kind: .library, operation: "blkid_new_probe", message: "out of memory")
+        }
+        probe = pr
+        // Stored: deinit frees it on every throw below.
+        guard let off = Int64(exactly: offset), let len = Int64(exactly: size) else {
+            throw ProbeError(kind: .library, operation: "blkid_probe_set_device", message: "range \(offset)+\(size) too large")
+        }
+        try check("blkid_probe_set_device", blkid_probe_set_device(pr, fd, off, len))
+        try check("blkid_probe_set_sectorsize", blkid_probe_set_sectorsize(pr, UInt32(sectorSize)))
+        try check("blkid_probe_enable_superblocks", blkid_probe_enable_superblocks(pr, 1))
+        let flags = BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE | BLKID_SUBLKS_SECTYPE
+            | BLKID_SUBLKS_USAGE | BLKID_SUBLKS_VERSION
+        try check("blkid_probe_set_superblocks_flags", blkid_probe_set_superblocks_flags(pr, flags))
+        try check("blkid_probe_enable_partitions", blkid_probe_enable_partitions(pr, partitionTables ? 1 : 0))
+        if partitionTables {
+            try check("blkid_probe_set_partitions_flags", blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC))
+        }
+    }
+
+    deinit { blkid_free_probe(probe) }
+
+    /// Runs the probe. The corresponding C function is `blkid_do_safeprobe`.
+    func safeProbe() -> BlkidOutcome {
+        switch blkid_do_safeprobe(probe) {
+        case 0:
+            var values: [String: String] = [:]
+            let n = blkid_probe_numof_values(probe)
+            for i in 0..<max(0, n) {
+                var name: UnsafePointer<CChar>?
+                var data: UnsafePointer<CChar>?
+                var length = 0
+                if blkid_probe_get_value(probe, i, &name, &data, &length) == 0, let name, let data {
+                    values[String(cString: name)] = String(cString: data)
+                }
+            }
+            return .found(values)
+        case 1: return .nothing
+        case -2: return .ambiguous
+        case let rc: return .failed(rc)
+        }
+    }
+
+    private func check(_ operation: String, _ rc: Int32) throws(ProbeError) {
+        if rc != 0 {
+            throw ProbeError(kind: .library, operation: operation, message: "libblkid returned \(rc)")
+        }
+    }
+}

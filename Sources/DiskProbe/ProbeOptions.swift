@@ -1,0 +1,30 @@
+/// How much of a volume the probe reads. The defaults cover every signature libfdisk and
+/// libblkid look for: labels, superblocks near a start, RAID/ZFS/NTFS copies near an end.
+public struct ProbeOptions: Sendable, Equatable {
+    /// Bytes read at the start of the disk.
+    public var diskHeadBytes: Int
+    /// Bytes read at the end of the disk.
+    public var diskTailBytes: Int
+    /// Bytes read at the start of each partition.
+    public var partitionHeadBytes: Int
+    /// Bytes read at the end of each partition.
+    public var partitionTailBytes: Int
+    /// The largest GPT entry array read; larger claims are recorded as absurd.
+    public var maxEntriesArrayBytes: Int
+    /// The most EBRs followed in a DOS extended partition.
+    public var maxLogicalPartitions: Int
+    /// Whether libblkid probes inside each partition.
+    public var probePartitionSignatures: Bool
+
+    public init(diskHeadBytes: Int = 1 << 20, diskTailBytes: Int = 1 << 20, partitionHeadBytes: Int = 1 << 20,
+                partitionTailBytes: Int = 256 << 10, maxEntriesArrayBytes: Int = GPTHeaderParser.defaultEntriesLimit,
+                maxLogicalPartitions: Int = 128, probePartitionSignatures: Bool = true) {
+        self.diskHeadBytes = diskHeadBytes
+        self.diskTailBytes = diskTailBytes
+        self.partitionHeadBytes = partitionHeadBytes
+        self.partitionTailBytes = partitionTailBytes
+        self.maxEntriesArrayBytes = maxEntriesArrayBytes
+        self.maxLogicalPartitions = maxLogicalPartitions
+        self.probePartitionSignatures = probePartitionSignatures
+    }
+}

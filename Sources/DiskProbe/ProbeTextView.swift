@@ -1,0 +1,114 @@
+import AuditCore
+
+/// The text view of a probe result: reads like `fdisk -l`, then `blkid`, then the raw
+/// witnesses and the findings, with sizes in human units.
+public enum ProbeTextView {
+    /// Renders `probe` as lines of text, ending with a newline.
+    public static func render(_ probe: ProbeResult) -> String {
+        var out: [String] = []
+        let sectors = probe.sizeBytes / UInt64(max(1, probe.sectorSize))
+        out.append("Disk \(probe.target): \(ByteSize.human(probe.sizeBytes)), \(probe.sizeBytes) bytes, \(sectors) sectors")
+        out.append("Sector size (logical): \(probe.sectorSize) bytes")
+        if let t = probe.partitionTable {
+            out.append("Disklabel type: \(t.type)")
+            if let id = t.diskId { out.append("Disk identifier: \(id)") }
+            if let g = t.gpt {
+                out.append("First usable LBA: \(g.firstUsableLBA)   Last usable LBA: \(g.lastUsableLBA)")
+                out.append("Alternate LBA: \(g.alternateLBA)   Partition entries LBA: \(g.entriesLBA)   Entries: \(g.entryCount) × \(g.entrySize) bytes")
+            }
+            if let implied = t.impliedDiskBytes {
+                let check = t.impliedSizeCheck.map { $0.consistent ? " (LastUsableLBA and PMBR agree)" : " (witnesses DISAGREE)" } ?? ""
+                out.append("Label written for: \(ByteSize.human(implied)), \(implied) bytes\(check)")
+            } else if let minimum = t.impliedMinimumDiskBytes {
+                out.append("Label needs at least: \(ByteSize.human(minimum)), \(minimum) bytes")
+            }
+            for w in t.warnings { out.append("libfdisk: \(w)") }
+        } else {
+            out.append("No partition table.")
+        }
+        if !probe.partitions.isEmpty {
+            out.append("")
+            var rows = [["Part", "Boot", "Start", "End", "Sectors", "Size", "Type", "UUID", "Name"]]
+            for p in probe.partitions {
+                rows.append([String(p.number), p.bootable ? "*" : "", String(p.startLBA), String(p.endLBA),
+                             String(p.sizeBytes / UInt64(max(1, probe.sectorSize))), ByteSize.human(p.sizeBytes),
+                             p.typeName ?? p.type, p.uuid ?? "", p.name ?? p.kind ?? ""])
+            }
+            out += table(rows)
+        }
+        out.append("")
+        out.append("Signatures (libblkid):")
+        if let fs = probe.filesystem { out.append("  whole disk: \(describe(fs))") }
+        if let pt = probe.partitionTableSignature { out.append("  whole disk: PTTYPE=\"\(pt.type)\"" + (pt.uuid.map { " PTUUID=\"\($0)\"" } ?? "")) }
+        for p in probe.partitions {
+            if let fs = p.filesystem { out.append("  partition \(p.number): \(describe(fs))") }
+        }
+        if probe.filesystem == nil && probe.partitionTableSignature == nil && !probe.partitions.contains(where: { $0.filesystem != nil }) {
+            out.append("  none")
+        }
+        out.append("")
+        out.append("Witnesses (raw, independent of libfdisk):")
+        let w = probe.witnesses
+        if let m = w.mbr {
+            let ee = m.protectiveSizeLBA.map { ", 0xEE size \($0) sectors" } ?? ""
+            out.append("  MBR: signature \(m.diskSignature), boot signature \(m.bootSignatureValid ? "valid" : "INVALID"), \(m.entries.count) entries\(ee)")
+            for e in m.entries {
+                out.append("    entry \(e.index): type \(e.type)\(e.bootable ? " boot" : "") start \(e.startLBA) sectors \(e.sectors)")
+            }
+        } else {
+            out.append("  MBR: none (LBA 0 is empty or unreadable)")
+        }
+        for (name, h) in [("primary GPT", w.primaryGPT), ("backup GPT", w.backupGPT), ("GPT at device end", w.endGPT)] {
+            guard let h else { out.append("  \(name): none"); continue }
+            let entries = h.entriesCRCValid.map { $0 ? "ok" : "INVALID" } ?? (h.entriesProblem ?? "not read")
+            out.append("  \(name) at LBA \(h.lba): disk GUID \(h.diskGUID), header CRC \(h.headerCRCValid ? "ok" : "INVALID"), entries CRC \(entries)")
+            out.append("    MyLBA \(h.myLBA), AlternateLBA \(h.alternateLBA), usable \(h.firstUsableLBA)–\(h.lastUsableLBA), entries at \(h.entriesLBA) (\(h.entryCount) × \(h.entrySize))")
+            out.append("    sha256 \(h.sha256)")
+        }
+        if !w.extendedBootRecordLBAs.isEmpty {
+            out.append("  EBR chain: " + w.extendedBootRecordLBAs.map(String.init).joined(separator: " → "))
+        }
+        out.append("")
+        let total = probe.regionsRead.reduce(UInt64(0)) { $0 + $1.length }
+        out.append("Read \(probe.regionsRead.count) regions, \(ByteSize.human(total)).")
+        for u in probe.unreadableRegions {
+            out.append("  UNREADABLE offset \(u.offset) length \(u.length): \(u.error ?? "unknown error")")
+        }
+        out.append("")
+        if probe.findings.isEmpty {
+            out.append("Findings: none")
+        } else {
+            out.append("Findings:")
+            for f in probe.findings { out.append("  [\(f.severity.rawValue)] \(f.code): \(f.message)") }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static func describe(_ fs: FilesystemSignature) -> String {
+        var parts: [String] = []
+        if let l = fs.label { parts.append("LABEL=\"\(l)\"") }
+        if let u = fs.uuid { parts.append("UUID=\"\(u)\"") }
+        parts.append("TYPE=\"\(fs.type)\"")
+        if let v = fs.version { parts.append("VERSION=\"\(v)\"") }
+        if let u = fs.usage { parts.append("USAGE=\"\(u)\"") }
+        return parts.joined(separator: " ")
+    }
+
+    private static func table(_ rows: [[String]]) -> [String] {
+        var widths = [Int](repeating: 0, count: rows.first?.count ?? 0)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        return rows.map { r in
+            r.enumerated().map { i, c in
+                i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count)
+            }.joined(separator: " ").trimmingTrailingSpaces()
+        }
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

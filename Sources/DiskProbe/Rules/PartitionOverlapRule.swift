@@ -1,0 +1,25 @@
+import AuditCore
+
+/// `partitions-overlap`: two partitions share sectors (a DOS extended partition and its
+/// logical partitions excepted).
+enum PartitionOverlapRule: ProbeRule {
+    static let code = "partitions-overlap"
+
+    static func findings(in probe: ProbeResult) -> [Finding] {
+        let parts = probe.partitions.filter { $0.kind != "extended" }
+        var result: [Finding] = []
+        for i in parts.indices {
+            for j in parts.indices where j > i {
+                let a = parts[i], b = parts[j]
+                guard a.startLBA <= b.endLBA, b.startLBA <= a.endLBA else { continue }
+                result.append(Finding(
+                    code: code, severity: .error,
+                    message: "Partitions \(a.number) (LBA \(a.startLBA)–\(a.endLBA)) and \(b.number) "
+                        + "(LBA \(b.startLBA)–\(b.endLBA)) overlap; writing to one corrupts the other.",
+                    evidence: ["a": ["number": .number(a.number), "startLBA": .number(a.startLBA), "endLBA": .number(a.endLBA)],
+                               "b": ["number": .number(b.number), "startLBA": .number(b.startLBA), "endLBA": .number(b.endLBA)]]))
+            }
+        }
+        return result
+    }
+}
