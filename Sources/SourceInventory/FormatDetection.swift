@@ -1,0 +1,47 @@
+/// Decides an inventory's format from its content, never from its file name.
+///
+/// - `{…}` JSON: by its top-level members — `VirtualMachines` (govc vm.info, PascalCase) or
+///   `virtualMachines` (camelCase); `devices` (govc device.info); `value` holding an object
+///   with `disks` (vSphere REST legacy `/rest`); `disks` as an object keyed by device key
+///   (REST `/api`); `vm` and `disks` as a list (the manifest).
+/// - `<…` XML: an OVF `Envelope`.
+/// - `key = "value"` lines with VMX settings (`config.version`, `virtualHW.version`,
+///   `displayName`, `scsiN:M.fileName`): a VMX.
+/// - anything else is tried as a YAML manifest.
+enum FormatDetection {
+    /// The textual family, from the first non-blank character and a look at the lines.
+    enum Family { case json, xml, vmx, vmdkDescriptor, yaml }
+
+    static func family(of bytes: [UInt8]) -> Family {
+        guard let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return .yaml }
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return .json }
+        if first == UInt8(ascii: "<") { return .xml }
+        let head = String(decoding: bytes.prefix(64 * 1024), as: UTF8.self)
+        if head.contains("# Disk DescriptorFile") || head.range(of: #"(?m)^\s*createType\s*="#, options: .regularExpression) != nil {
+            return .vmdkDescriptor
+        }
+        let vmxKeys = #"(?m)^\s*(\.encoding|config\.version|virtualHW\.version|displayName|(scsi|sata|ide|nvme)\d+:\d+\.fileName)\s*=\s*""#
+        if head.range(of: vmxKeys, options: .regularExpression) != nil { return .vmx }
+        return .yaml
+    }
+
+    /// The format of a parsed JSON document, or an error listing what was found instead.
+    static func jsonFormat(_ root: DocumentNode) throws(FieldError) -> InventoryFormat {
+        guard case .object(let members) = root.value else {
+            throw FieldError(nil, "a JSON \(root.value.kindName) at the top level is not a known inventory; expected an object (govc vm.info / device.info, vSphere REST, or a manifest)")
+        }
+        let keys = members.map(\.key)
+        if keys.contains("VirtualMachines") { return .govcVMInfoPascalCase }
+        if keys.contains("virtualMachines") { return .govcVMInfoCamelCase }
+        if root.has("virtualMachines") { return .govcVMInfoCamelCase }
+        if root.has("devices") { return .govcDeviceInfo }
+        if let value = try root.optional("value"), value.has("disks") { return .vsphereRESTLegacy }
+        if let disks = try root.optional("disks") {
+            if case .object = disks.value { return .vsphereRESTAPI }
+            if root.has("vm") { return .manifestJSON }
+        }
+        if root.has("vm") || root.has("manifestVersion") { return .manifestJSON }
+        let listed = keys.prefix(8).map { "\"\($0)\"" }.joined(separator: ", ") + (keys.count > 8 ? ", …" : "")
+        throw FieldError(nil, "not a recognized inventory: a JSON object with members \(listed.isEmpty ? "(none)" : listed); expected virtualMachines (govc vm.info), devices (govc device.info), disks (vSphere REST), value.disks (REST /rest) or vm + disks (manifest)")
+    }
+}

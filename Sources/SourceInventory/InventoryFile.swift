@@ -1,0 +1,52 @@
+import AuditCore
+import Foundation
+
+/// Reads an inventory file's bytes, refusing what no inventory can be before any parser sees
+/// it: a missing or unreadable file, something that is not a regular file (a FIFO or
+/// `/dev/zero` would never end), more than `InventoryLimits.maximumFileBytes`, an empty
+/// file, and binary content (NUL bytes or invalid UTF-8).
+enum InventoryFile {
+    static func read(path: String) throws(FieldError) -> [UInt8] {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw FieldError(nil, "cannot open: \(String(cString: strerror(errno)))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw FieldError(nil, "not a regular file")
+        }
+        let limit = InventoryLimits.maximumFileBytes
+        if info.st_size > limit {
+            throw FieldError(nil, "the file is \(ByteCount.describe(UInt64(info.st_size))), larger than the limit of \(ByteCount.describe(UInt64(limit))) for an inventory; refused without reading it")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw FieldError(nil, "cannot open: \(String(cString: strerror(errno)))")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: limit + 1) ?? Data()
+        } catch {
+            throw FieldError(nil, "cannot read: \(error.localizedDescription)")
+        }
+        if data.count > limit {
+            throw FieldError(nil, "the file grew past the limit of \(ByteCount.describe(UInt64(limit))) while being read")
+        }
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if bytes.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
+            throw FieldError(nil, "the file is empty")
+        }
+        if let nul = bytes.firstIndex(of: 0) {
+            throw FieldError(nil, "binary content (a NUL byte at offset \(nul)); an inventory is a text file")
+        }
+        if String(validating: bytes, as: UTF8.self) == nil {
+            throw FieldError(nil, "binary content (not valid UTF-8 text); an inventory is a text file")
+        }
+        return bytes
+    }
+}
+
+/// Byte counts in messages: "200 MiB (209715200 bytes)".
+enum ByteCount {
+    static func describe(_ bytes: UInt64) -> String { "\(ByteSize.human(bytes)) (\(bytes) bytes)" }
+}

@@ -1,0 +1,54 @@
+/// Reads an inventory file in any supported format and returns the normalized inventory of
+/// one VM. The format is chosen by content (`FormatDetection`); limits are `InventoryLimits`.
+public enum InventoryLoader {
+    /// Reads FILE, detects its format by content, picks the VM (`vm` or the only one).
+    /// Every failure is an `InventoryError` naming the file, the format tried and the field.
+    public static func load(path: String, vm: String?) throws(InventoryError) -> Inventory {
+        let bytes: [UInt8]
+        do {
+            bytes = try InventoryFile.read(path: path)
+        } catch {
+            throw InventoryError(file: path, format: "any", field: error.field, message: error.message)
+        }
+        return try load(bytes: bytes, path: path, vm: vm)
+    }
+
+    /// Reads an inventory already in memory; `path` names it in errors and locates the VMDK
+    /// descriptors of a VMX.
+    public static func load(bytes: [UInt8], path: String, vm: String?) throws(InventoryError) -> Inventory {
+        var tried = "any"
+        do throws(FieldError) {
+            switch FormatDetection.family(of: bytes) {
+            case .json:
+                tried = "JSON"
+                let root = DocumentNode(try JSONDocumentParser.parse(bytes), path: "")
+                let format = try FormatDetection.jsonFormat(root)
+                tried = format.displayName
+                return try read(root, format: format, vm: vm)
+            case .xml:
+                tried = InventoryFormat.ovf.displayName
+                throw FieldError(nil, "OVF is not supported yet")
+            case .vmx:
+                tried = InventoryFormat.vmx.displayName
+                throw FieldError(nil, "VMX is not supported yet")
+            case .vmdkDescriptor:
+                tried = "VMDK descriptor"
+                throw FieldError(nil, "a VMDK descriptor alone has no device keys; pass the VM's .vmx file, which names its descriptors")
+            case .yaml:
+                tried = InventoryFormat.manifestYAML.displayName
+                throw FieldError(nil, "YAML is not supported yet")
+            }
+        } catch {
+            throw InventoryError(file: path, format: tried, field: error.field, message: error.message)
+        }
+    }
+
+    private static func read(_ root: DocumentNode, format: InventoryFormat, vm: String?) throws(FieldError) -> Inventory {
+        switch format {
+        case .govcVMInfoPascalCase, .govcVMInfoCamelCase:
+            return try GovcVMInfoReader.read(root, vm: vm, format: format)
+        default:
+            throw FieldError(nil, "\(format.displayName) is not supported yet")
+        }
+    }
+}

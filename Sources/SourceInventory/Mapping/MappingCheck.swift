@@ -1,0 +1,81 @@
+import AuditCore
+import BlockAccess
+
+/// The mapping findings of DESIGN.md: `duplicate-target` (critical) when two disk keys map to
+/// one volume — including two spellings of one export, compared by `Target.identity`;
+/// `unmapped-disk` (error) for an inventory disk without a volume; `unknown-disk` (error) for
+/// a volume mapped to a key the inventory does not have.
+public enum MappingCheck {
+    /// duplicate-target / unmapped-disk / unknown-disk findings, each with evidence (keys,
+    /// targets redacted, normalized identity). `role` is "target" or "source" for the messages.
+    public static func findings(inventory: Inventory, assignments: [TargetAssignment], role: String) -> [Finding] {
+        duplicateTargets(assignments, role: role)
+            + unmappedDisks(inventory, assignments, role: role)
+            + unknownDisks(inventory, assignments, role: role)
+    }
+
+    private static func duplicateTargets(_ assignments: [TargetAssignment], role: String) -> [Finding] {
+        var groups: [String: [TargetAssignment]] = [:]
+        var order: [String] = []
+        for assignment in assignments {
+            let identity = assignment.target.identity
+            if groups[identity] == nil { order.append(identity) }
+            groups[identity, default: []].append(assignment)
+        }
+        return order.compactMap { identity in
+            guard let group = groups[identity], Set(group.map(\.key)).count > 1 else { return nil }
+            let keys = group.map(\.key)
+            let targets = group.map(\.target.redacted)
+            let spelled = Set(targets).count == 1 ? targets[0] : targets.joined(separator: " and ")
+            return Finding(
+                code: "duplicate-target", severity: .critical,
+                message: "disks \(list(keys)) are all mapped to the same \(role) \(spelled); one volume cannot hold \(keys.count) disks — the replication wrote them over each other, and at most one of them is intact",
+                evidence: [
+                    "role": .string(role),
+                    "keys": .array(keys.map(JSONValue.string)),
+                    "targets": .array(targets.map(JSONValue.string)),
+                    "identity": .string(identity),
+                ])
+        }
+    }
+
+    private static func unmappedDisks(_ inventory: Inventory, _ assignments: [TargetAssignment], role: String) -> [Finding] {
+        let mapped = Set(assignments.map(\.key))
+        return inventory.disks.filter { !mapped.contains($0.key) }.map { disk in
+            Finding(
+                code: "unmapped-disk", severity: .error,
+                message: "disk \(disk.key)\(disk.label.map { " (\($0))" } ?? "") of \(ByteSize.human(disk.capacityBytes)) has no \(role); map it with KEY:\(role.uppercased()) or --\(role) \(disk.key)=\(role.uppercased())",
+                evidence: [
+                    "role": .string(role),
+                    "key": .string(disk.key),
+                    "label": .optional(disk.label),
+                    "capacityBytes": .number(disk.capacityBytes),
+                    "mappedKeys": .array(assignments.map { .string($0.key) }),
+                ])
+        }
+    }
+
+    private static func unknownDisks(_ inventory: Inventory, _ assignments: [TargetAssignment], role: String) -> [Finding] {
+        let known = inventory.disks.map(\.key)
+        return assignments.filter { !known.contains($0.key) }.map { assignment in
+            Finding(
+                code: "unknown-disk", severity: .error,
+                message: "the \(role) \(assignment.target.redacted) is mapped to disk \(assignment.key), which VM \(inventory.vm.name) does not have; its disks are \(list(known))",
+                evidence: [
+                    "role": .string(role),
+                    "key": .string(assignment.key),
+                    "target": .string(assignment.target.redacted),
+                    "identity": .string(assignment.target.identity),
+                    "inventoryKeys": .array(known.map(JSONValue.string)),
+                ])
+        }
+    }
+
+    private static func list(_ keys: [String]) -> String {
+        switch keys.count {
+        case 0: "(none)"
+        case 1: keys[0]
+        default: keys.dropLast().joined(separator: ", ") + " and " + keys[keys.count - 1]
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// The disks of a vSphere `VirtualDevice[]` list as govc prints it (vm.info's
+/// `config.hardware.device`, device.info's `devices`): the devices that carry
+/// `capacityInKB`, with their controller resolved through `controllerKey`.
+enum GovcDeviceList {
+    static func disks(_ list: DocumentNode) throws(FieldError) -> [SourceDisk] {
+        let devices = try list.elements()
+        var controllers: [UInt64: DocumentNode] = [:]
+        for device in devices {
+            if let key = try device.optional("key")?.unsigned() { controllers[key] = device }
+        }
+        var disks: [SourceDisk] = []
+        for device in devices where device.has("capacityInKB") || device.has("capacityInBytes") {
+            disks.append(try disk(device, controllers: controllers))
+        }
+        try DiskKeys.checkUnique(disks, field: list.path)
+        return disks
+    }
+
+    private static func disk(_ device: DocumentNode, controllers: [UInt64: DocumentNode]) throws(FieldError) -> SourceDisk {
+        let key = try device.required("key").unsigned()
+        let inBytes = try device.optional("capacityInBytes")
+        let inKB = try device.optional("capacityInKB")
+        let capacity: UInt64
+        if let inBytes, try inBytes.unsigned() > 0 {
+            capacity = try DiskCapacity.bytes(try inBytes.unsigned(), field: inBytes.path)
+        } else if let inKB {
+            capacity = try DiskCapacity.bytes(try inKB.unsigned(), unitBytes: 1024, field: inKB.path)
+        } else {
+            throw FieldError(device.childPath("capacityInKB"), "is missing and capacityInBytes is 0")
+        }
+        let backing = try device.optional("backing")
+        var controllerLabel: String?
+        var bus: Int?
+        if let controllerKey = try device.optional("controllerKey")?.unsigned() {
+            if let controller = controllers[controllerKey] {
+                controllerLabel = try controller.optional("deviceInfo")?.optional("label")?.string()
+                bus = try controller.optional("busNumber")?.int()
+            }
+            controllerLabel = controllerLabel ?? String(controllerKey)
+        }
+        return SourceDisk(
+            key: String(key),
+            label: try device.optional("deviceInfo")?.optional("label")?.string(),
+            capacityBytes: capacity,
+            backingFile: try backing?.optional("fileName")?.string(),
+            uuid: try backing?.optional("uuid")?.string(),
+            controller: controllerLabel,
+            bus: bus,
+            unit: try device.optional("unitNumber")?.int(),
+            thin: try backing?.optional("thinProvisioned")?.bool())
+    }
+}
