@@ -1,0 +1,46 @@
+import AuditCore
+import Verification
+
+/// Contamination entries in plain words, for the terminal, the Markdown and the HTML report.
+public enum ContaminationProse {
+    /// One sentence per entry, e.g. "The volume of disk 2000 (Hard disk 1, 115 GiB) carries
+    /// the partition table of disk 2001 (Hard disk 2, 10 GiB): its GPT was written for a
+    /// 10 GiB disk (alternate LBA 20971519), …".
+    public static func sentence(_ entry: Contamination, in report: VerificationReport) -> String {
+        let carried = report.disk(entry.carries)
+        let what = entry.evidence == [ContaminationEvidence.contentSamples] ? "the data" : "the partition table"
+        var reasons: [String] = []
+        let owner = "disk \(entry.carries)'s"
+        for kind in entry.evidence {
+            switch kind {
+            case ContaminationEvidence.impliedSize:
+                let implied = entry.details["impliedDiskBytes"]?.uint64Value
+                let size = implied.map { ByteSize.human($0) } ?? "different"
+                let lba = entry.details["alternateLBA"]?.uint64Value.map { " (alternate LBA \($0))" } ?? ""
+                let label = entry.details["partitionTable"]?.stringValue == "gpt" ? "GPT" : "label"
+                reasons.append("its \(label) was written for a \(size) disk\(lba), the size of disk \(entry.carries)")
+            case ContaminationEvidence.diskGUID:
+                reasons.append("its disk GUID \(entry.details["diskGUID"]?.stringValue ?? "") is \(owner)")
+            case ContaminationEvidence.mbrSignature:
+                reasons.append("its DOS disk signature \(entry.details["mbrSignature"]?.stringValue ?? "") is \(owner)")
+            case ContaminationEvidence.partitionGUIDs:
+                reasons.append("its partition GUIDs are \(owner)")
+            case ContaminationEvidence.partitionLayout:
+                reasons.append("its partitions start and end where \(owner) do")
+            case ContaminationEvidence.filesystemUUIDs:
+                let uuids = entry.details["filesystemUUIDs"].flatMap { value -> [String]? in
+                    if case .array(let a) = value { return a.compactMap(\.stringValue) }
+                    return nil
+                } ?? []
+                reasons.append("its filesystem UUID\(uuids.count == 1 ? "" : "s") \(uuids.joined(separator: ", ")) "
+                               + "\(uuids.count == 1 ? "is" : "are") \(owner)")
+            case ContaminationEvidence.contentSamples:
+                reasons.append("sampled blocks hold \(owner) data")
+            default:
+                reasons.append(kind)
+            }
+        }
+        return "The volume of \(report.describe(entry.disk)) carries \(what) of "
+            + "\(carried?.described ?? "disk \(entry.carries)"): " + reasons.joined(separator: "; ") + "."
+    }
+}

@@ -1,0 +1,15 @@
+import AuditCore
+import Verification
+
+extension DiskReport {
+    /// "disk 2000 (Hard disk 1, 115 GiB)", as people name a VM's disks.
+    public var described: String {
+        let label = label.map { "\($0), " } ?? ""
+        return "disk \(key) (\(label)\(ByteSize.human(expectedBytes)))"
+    }
+}
+
+extension VerificationReport {
+    /// "disk 2001 (Hard disk 2, 10 GiB)", or "disk 2001" when the report has no such disk.
+    func describe(_ key: String) -> String { disk(key)?.described ?? "disk \(key)" }
+}

@@ -1,0 +1,118 @@
+import AuditCore
+import Foundation
+import Verification
+
+/// junit.xml for CI: one testsuite for the VM (mapping, contamination) and one per disk,
+/// with one testcase per rule family. A failing family carries its findings in
+/// `<failure>`; a volume that could not be read is an `<error>`; a family that did not
+/// apply is `<skipped>`. The shape Jenkins' and GitLab's JUnit readers accept:
+/// `testsuites > testsuite > testcase > failure|error|skipped`, one such child at most.
+public enum JUnitReport {
+    /// The XML document.
+    public static func render(_ report: VerificationReport) -> String {
+        var suites: [Suite] = [vmSuite(report)]
+        suites += report.disks.map { diskSuite($0, vm: report.vm.name) }
+        let timestamp = String(report.startedAt.prefix(19))
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml += "<testsuites name=\"\(Markup.escape("replica-audit verify \(report.vm.name)"))\""
+            + " tests=\"\(suites.map(\.cases.count).reduce(0, +))\" failures=\"\(suites.map(\.failures).reduce(0, +))\""
+            + " errors=\"\(suites.map(\.errors).reduce(0, +))\" skipped=\"\(suites.map(\.skipped).reduce(0, +))\" time=\"0\">\n"
+        for (index, suite) in suites.enumerated() {
+            xml += "  <testsuite name=\"\(Markup.escape(suite.name))\" id=\"\(index)\" tests=\"\(suite.cases.count)\""
+                + " failures=\"\(suite.failures)\" errors=\"\(suite.errors)\" skipped=\"\(suite.skipped)\""
+                + " time=\"0\" timestamp=\"\(Markup.escape(timestamp))\" hostname=\"replica-audit\">\n"
+            if index == 0 {
+                xml += "    <properties>\n"
+                xml += "      <property name=\"verdict\" value=\"\(report.verdict.rawValue)\"/>\n"
+                xml += "      <property name=\"references\" value=\"\(report.references.rawValue)\"/>\n"
+                xml += "      <property name=\"content\" value=\"\(Markup.escape(report.content.mode))\"/>\n"
+                xml += "    </properties>\n"
+            }
+            for testcase in suite.cases { xml += testcase.xml(classname: suite.classname) }
+            xml += "  </testsuite>\n"
+        }
+        xml += "</testsuites>\n"
+        return xml
+    }
+
+    struct Suite {
+        var name: String
+        var classname: String
+        var cases: [Case]
+        var failures: Int { cases.filter { if case .failure = $0.outcome { true } else { false } }.count }
+        var errors: Int { cases.filter { if case .error = $0.outcome { true } else { false } }.count }
+        var skipped: Int { cases.filter { if case .skipped = $0.outcome { true } else { false } }.count }
+    }
+
+    struct Case {
+        enum Outcome {
+            case passed
+            case failure(message: String, type: String, text: String)
+            case error(message: String, type: String, text: String)
+            case skipped(message: String)
+        }
+        var name: String
+        var outcome: Outcome
+
+        func xml(classname: String) -> String {
+            let open = "    <testcase classname=\"\(Markup.escape(classname))\" name=\"\(Markup.escape(name))\" time=\"0\""
+            switch outcome {
+            case .passed:
+                return open + "/>\n"
+            case .failure(let message, let type, let text):
+                return open + ">\n      <failure message=\"\(Markup.escape(message))\" type=\"\(Markup.escape(type))\">"
+                    + Markup.escape(text) + "</failure>\n    </testcase>\n"
+            case .error(let message, let type, let text):
+                return open + ">\n      <error message=\"\(Markup.escape(message))\" type=\"\(Markup.escape(type))\">"
+                    + Markup.escape(text) + "</error>\n    </testcase>\n"
+            case .skipped(let message):
+                return open + ">\n      <skipped message=\"\(Markup.escape(message))\"/>\n    </testcase>\n"
+            }
+        }
+    }
+
+    static func vmSuite(_ report: VerificationReport) -> Suite {
+        let mapping = outcome(for: report.findings, unreadIsError: true)
+        let contamination: Case.Outcome = report.contamination.isEmpty
+            ? .passed
+            : .failure(message: ContaminationProse.sentence(report.contamination[0], in: report),
+                       type: "contamination",
+                       text: report.contamination.map { ContaminationProse.sentence($0, in: report) }.joined(separator: "\n"))
+        return Suite(name: report.vm.name, classname: "\(report.vm.name).vm",
+                     cases: [Case(name: "mapping", outcome: mapping), Case(name: "contamination", outcome: contamination)])
+    }
+
+    static func diskSuite(_ disk: DiskReport, vm: String) -> Suite {
+        let cases = disk.checks.map { check -> Case in
+            let findings = disk.findings.filter { check.findingCodes.contains($0.code) }
+            if let reason = check.skippedBecause, findings.isEmpty {
+                return Case(name: check.family.rawValue, outcome: .skipped(message: reason))
+            }
+            return Case(name: check.family.rawValue, outcome: outcome(for: findings, unreadIsError: true))
+        }
+        return Suite(name: "\(vm) \(disk.described)", classname: "\(vm).disk-\(disk.key)", cases: cases)
+    }
+
+    /// A failure when any finding fails, an error when the only problem is that something
+    /// could not be read, a pass otherwise (info and warning findings are listed nowhere
+    /// else in JUnit, so they do not change the outcome).
+    static func outcome(for findings: [Finding], unreadIsError: Bool) -> Case.Outcome {
+        let text = findings.map(describe).joined(separator: "\n\n")
+        if let worst = findings.filter({ $0.severity.fails }).max(by: { $0.severity < $1.severity }) {
+            let codes = Array(Set(findings.filter { $0.severity.fails }.map(\.code))).sorted().joined(separator: ",")
+            return .failure(message: worst.message, type: codes, text: text)
+        }
+        if let unread = findings.first(where: { FindingCode.unread.contains($0.code) }) {
+            return .error(message: unread.message, type: unread.code, text: text)
+        }
+        return .passed
+    }
+
+    static func describe(_ finding: Finding) -> String {
+        var lines = ["[\(finding.severity.rawValue)] \(finding.code): \(finding.message)"]
+        for (key, value) in finding.evidence.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(key): \(EvidenceText.render(value))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

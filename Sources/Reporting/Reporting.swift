@@ -1,2 +1,0 @@
-// Reporting: see DESIGN.md. Filled in by its issue.
-import AuditCore

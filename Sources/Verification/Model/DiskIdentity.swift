@@ -1,0 +1,84 @@
+import DiskProbe
+
+/// The identities and layout a probed volume carries, normalized for comparison
+/// (lower-case GUIDs and UUIDs). Empty MBR signatures (0x00000000) count as absent.
+public struct DiskIdentity: Sendable, Equatable {
+    /// The partition table type ("gpt", "dos", …), nil when there is none.
+    public var tableType: String?
+    /// GPT disk GUID.
+    public var diskGUID: String?
+    /// DOS disk signature, e.g. "0x1234abcd" (DOS labels only: a protective MBR's is noise).
+    public var mbrSignature: String?
+    /// Partition number → GPT partition GUID.
+    public var partitionGUIDs: [Int: String]
+    /// Where the filesystem sits ("partition 1" or "whole disk") → filesystem UUID.
+    public var filesystemUUIDs: [String: String]
+    /// The partitions' placement, in table order.
+    public var layout: [PartitionPlacement]
+    /// The GPT's implied disk size, when the label gives one.
+    public var impliedDiskBytes: UInt64?
+
+    /// Extracts the identities of `probe`.
+    public init(_ probe: ProbeResult) {
+        let table = probe.partitionTable
+        tableType = table?.type
+        let isGPT = table?.type == "gpt"
+        diskGUID = isGPT ? (table?.diskId ?? probe.witnesses.primaryGPT?.diskGUID).map(DiskIdentity.normalize) : nil
+        if table?.type == "dos", let signature = probe.witnesses.mbr?.diskSignature ?? table?.diskId,
+           DiskIdentity.normalize(signature) != "0x00000000" {
+            mbrSignature = DiskIdentity.normalize(signature)
+        } else {
+            mbrSignature = nil
+        }
+        var guids: [Int: String] = [:]
+        var uuids: [String: String] = [:]
+        for p in probe.partitions {
+            if isGPT, let uuid = p.uuid { guids[p.number] = DiskIdentity.normalize(uuid) }
+            if let uuid = p.filesystem?.uuid { uuids["partition \(p.number)"] = DiskIdentity.normalize(uuid) }
+        }
+        if let uuid = probe.filesystem?.uuid { uuids["whole disk"] = DiskIdentity.normalize(uuid) }
+        partitionGUIDs = guids
+        filesystemUUIDs = uuids
+        layout = probe.partitions.map(PartitionPlacement.init)
+        impliedDiskBytes = table?.impliedDiskBytes
+    }
+
+    /// Every identity value with its kind, for cross-volume comparison.
+    public var values: [(kind: String, value: String)] {
+        var result: [(String, String)] = []
+        if let diskGUID { result.append(("disk GUID", diskGUID)) }
+        if let mbrSignature { result.append(("MBR signature", mbrSignature)) }
+        for (_, guid) in partitionGUIDs.sorted(by: { $0.key < $1.key }) { result.append(("partition GUID", guid)) }
+        for (_, uuid) in filesystemUUIDs.sorted(by: { $0.key < $1.key }) { result.append(("filesystem UUID", uuid)) }
+        return result
+    }
+
+    /// Lower-case, trimmed.
+    static func normalize(_ text: String) -> String { text.trimmingCharacters(in: .whitespaces).lowercased() }
+}
+
+/// Where one partition sits: the part of a layout that a copy must preserve exactly.
+public struct PartitionPlacement: Sendable, Equatable, Hashable, Codable {
+    public var number: Int
+    public var startBytes: UInt64
+    public var sizeBytes: UInt64
+    /// GPT type GUID or DOS type byte, lower-case.
+    public var type: String
+
+    public init(number: Int, startBytes: UInt64, sizeBytes: UInt64, type: String) {
+        self.number = number
+        self.startBytes = startBytes
+        self.sizeBytes = sizeBytes
+        self.type = type.lowercased()
+    }
+
+    init(_ partition: Partition) {
+        self.init(number: partition.number, startBytes: partition.startBytes, sizeBytes: partition.sizeBytes,
+                  type: partition.type)
+    }
+
+    /// "1: 1 MiB +8 GiB (8300…)".
+    public var summary: String {
+        "\(number): at \(startBytes) size \(sizeBytes) type \(type)"
+    }
+}

@@ -1,0 +1,25 @@
+/// The finding codes this module emits or reasons about. The ones in DESIGN.md's table are
+/// part of the CLI contract; never rename one.
+public enum FindingCode {
+    public static let duplicateTarget = "duplicate-target"
+    public static let unmappedDisk = "unmapped-disk"
+    public static let unknownDisk = "unknown-disk"
+    public static let targetUnreachable = "target-unreachable"
+    public static let unreadableRegion = "unreadable-region"
+    public static let targetSmallerThanSource = "target-smaller-than-source"
+    public static let targetLargerThanSource = "target-larger-than-source"
+    public static let labelSizedForOtherDisk = "label-sized-for-other-disk"
+    public static let staleLabelAtEnd = "stale-label-at-end"
+    public static let partitionBeyondSource = "partition-beyond-source"
+    public static let duplicateIdentity = "duplicate-identity"
+    public static let layoutMismatch = "layout-mismatch"
+    public static let identityMismatch = "identity-mismatch"
+    public static let guestFilesystemMissing = "guest-filesystem-missing"
+    public static let contentMismatch = "content-mismatch"
+    public static let notRead = "not-read"
+    public static let sourceUnreadable = "source-unreadable"
+
+    /// Codes that mean "this could not be read": they make a verdict inconclusive rather
+    /// than letting it pass.
+    public static let unread: Set<String> = [targetUnreachable, unreadableRegion, notRead, sourceUnreadable]
+}

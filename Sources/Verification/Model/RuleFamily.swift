@@ -1,0 +1,42 @@
+/// The families of checks a disk goes through; one JUnit testcase per disk and family.
+public enum RuleFamily: String, Codable, Sendable, CaseIterable {
+    case readability
+    case size
+    case labelGeometry = "label-geometry"
+    case staleLabel = "stale-label"
+    case partitionBounds = "partition-bounds"
+    case duplicateIdentity = "duplicate-identity"
+    case layoutIdentity = "layout-identity"
+    case guestFilesystems = "guest-filesystems"
+    case content
+    /// Findings the probe made on its own (CRC errors, overlapping partitions, …).
+    case probe
+}
+
+/// How one family of checks came out for one disk.
+public struct RuleCheck: Codable, Sendable, Equatable {
+    public var family: RuleFamily
+    public var verdict: Verdict
+    /// Codes of the findings this family produced, in order.
+    public var findingCodes: [String]
+    /// Why the family did not run (no reference, volume not read), when it did not.
+    public var skippedBecause: String?
+
+    public init(family: RuleFamily, verdict: Verdict, findingCodes: [String], skippedBecause: String? = nil) {
+        self.family = family
+        self.verdict = verdict
+        self.findingCodes = findingCodes
+        self.skippedBecause = skippedBecause
+    }
+
+    private enum CodingKeys: String, CodingKey { case family, verdict, findingCodes, skippedBecause }
+
+    /// Encodes every key, `skippedBecause` as `null` when the family ran.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(family, forKey: .family)
+        try c.encode(verdict, forKey: .verdict)
+        try c.encode(findingCodes, forKey: .findingCodes)
+        try c.encode(skippedBecause, forKey: .skippedBecause)
+    }
+}

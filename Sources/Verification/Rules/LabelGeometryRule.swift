@@ -1,0 +1,62 @@
+import AuditCore
+import DiskProbe
+import SourceInventory
+
+/// Compares the size of the disk the GPT was written for (`(alternateLBA + 1) × sector
+/// size`) with the source disk's capacity. Equal is a correct copy, even on a larger
+/// volume; different means the label came from another disk, which is named when its
+/// capacity is exactly the implied size.
+public enum LabelGeometryRule: DiskRule {
+    public static let family = RuleFamily.labelGeometry
+
+    public static func skipReason(in context: DiskContext) -> String? {
+        context.probe.partitionTable?.impliedDiskBytes == nil
+            ? "the volume has no GPT, so its label does not record the disk size it was written for" : nil
+    }
+
+    static func message(_ context: DiskContext, implied: UInt64, alternateLBA: UInt64?, owners: [SourceDisk]) -> String {
+        let lba = alternateLBA.map { " (alternate LBA \($0))" } ?? ""
+        var text = "The GPT on this volume was written for a \(ByteSize.human(implied)) disk\(lba), "
+            + "but \(DiskContext.describe(context.disk)) is \(context.disk.capacityBytes) bytes."
+        if owners.count == 1, let owner = owners.first {
+            text += " \(implied) bytes is the capacity of \(DiskContext.describe(owner)): "
+                + "this volume carries disk \(owner.key)'s partition table."
+        } else if owners.count > 1 {
+            text += " Disks \(owners.map(\.key).joined(separator: ", ")) all have that capacity; "
+                + "only identities from the sources or a baseline can tell which one it came from."
+        } else {
+            text += " No disk of the VM has that capacity."
+        }
+        return text
+    }
+
+    public static func findings(in context: DiskContext) -> [Finding] {
+        guard let table = context.probe.partitionTable, let implied = table.impliedDiskBytes else { return [] }
+        guard implied != context.disk.capacityBytes else { return [] }
+        let primary = context.probe.witnesses.primaryGPT
+        let alternateLBA = table.gpt?.alternateLBA ?? primary?.alternateLBA
+        let owners = context.otherDisks(withCapacity: implied)
+        var evidence: [String: JSONValue] = [
+            "impliedDiskBytes": .number(implied),
+            "sourceCapacityBytes": .number(context.disk.capacityBytes),
+            "volumeBytes": .number(context.probe.sizeBytes),
+            "sectorSize": .number(context.probe.sectorSize),
+            "matchingDisks": .array(owners.map { .string($0.key) }),
+        ]
+        if let alternateLBA { evidence["alternateLBA"] = .number(alternateLBA) }
+        if let lastUsable = table.gpt?.lastUsableLBA { evidence["lastUsableLBA"] = .number(lastUsable) }
+        if let primary {
+            evidence["primaryHeaderLBA"] = .number(primary.lba)
+            evidence["primaryHeaderSHA256"] = .string(primary.sha256)
+            evidence["diskGUID"] = .string(primary.diskGUID)
+        }
+        if let check = table.impliedSizeCheck {
+            evidence["impliedBytesFromLastUsableLBA"] = check.fromLastUsableLBA.map(JSONValue.number) ?? .null
+            evidence["impliedBytesFromProtectiveMBR"] = check.fromProtectiveMBR.map(JSONValue.number) ?? .null
+            evidence["witnessesAgree"] = .bool(check.consistent)
+        }
+        return [Finding(code: FindingCode.labelSizedForOtherDisk, severity: .critical,
+                        message: message(context, implied: implied, alternateLBA: alternateLBA, owners: owners),
+                        evidence: evidence)]
+    }
+}

@@ -1,0 +1,115 @@
+import AuditCore
+import DiskProbe
+import SourceInventory
+
+/// Compares the volume with its source (live or from a baseline): the partition layout
+/// (`layout-mismatch`) and the identities — disk GUID, DOS signature, partition GUIDs,
+/// filesystem UUIDs (`identity-mismatch`). Without a reference it uses the manifest's
+/// expected layout when the inventory has one.
+public enum LayoutIdentityRule: DiskRule {
+    public static let family = RuleFamily.layoutIdentity
+
+    public static func skipReason(in context: DiskContext) -> String? {
+        if context.reference == nil && context.disk.expectedLayout == nil {
+            return "no sources, baseline or expected layout to compare with"
+        }
+        return nil
+    }
+
+    static func layoutMessage(_ context: DiskContext, against: String, differences: [String]) -> String {
+        "The partition layout differs from \(against) of \(DiskContext.describe(context.disk)): "
+            + differences.joined(separator: "; ") + "."
+    }
+
+    static func identityMessage(_ context: DiskContext, against: String, differences: [String]) -> String {
+        "The volume's identities are not those of \(against) of \(DiskContext.describe(context.disk)): "
+            + differences.joined(separator: "; ") + "."
+    }
+
+    public static func findings(in context: DiskContext) -> [Finding] {
+        if let reference = context.reference { return compare(context, with: reference) }
+        if let expected = context.disk.expectedLayout { return compare(context, with: expected) }
+        return []
+    }
+
+    static func compare(_ context: DiskContext, with reference: ProbeResult) -> [Finding] {
+        let want = DiskIdentity(reference)
+        let have = DiskIdentity(context.probe)
+        var result: [Finding] = []
+        var layoutDiffs: [String] = []
+        if want.tableType != have.tableType {
+            layoutDiffs.append("partition table \(want.tableType ?? "none") expected, \(have.tableType ?? "none") found")
+        }
+        layoutDiffs += placementDifferences(expected: want.layout, found: have.layout)
+        if !layoutDiffs.isEmpty {
+            result.append(Finding(
+                code: FindingCode.layoutMismatch, severity: .critical,
+                message: layoutMessage(context, against: "the source", differences: layoutDiffs),
+                evidence: ["expected": .array(want.layout.map { .string($0.summary) }),
+                           "found": .array(have.layout.map { .string($0.summary) }),
+                           "differences": .array(layoutDiffs.map(JSONValue.string))]))
+        }
+        var idDiffs: [String] = []
+        func check(_ kind: String, _ expected: String?, _ found: String?) {
+            guard let expected, expected != found else { return }
+            idDiffs.append("\(kind) \(expected) expected, \(found ?? "none") found")
+        }
+        check("disk GUID", want.diskGUID, have.diskGUID)
+        check("MBR signature", want.mbrSignature, have.mbrSignature)
+        for (number, guid) in want.partitionGUIDs.sorted(by: { $0.key < $1.key }) {
+            check("partition \(number) GUID", guid, have.partitionGUIDs[number])
+        }
+        for (place, uuid) in want.filesystemUUIDs.sorted(by: { $0.key < $1.key }) {
+            check("\(place) filesystem UUID", uuid, have.filesystemUUIDs[place])
+        }
+        if !idDiffs.isEmpty {
+            result.append(Finding(
+                code: FindingCode.identityMismatch, severity: .critical,
+                message: identityMessage(context, against: "the source", differences: idDiffs),
+                evidence: ["differences": .array(idDiffs.map(JSONValue.string)),
+                           "expectedDiskGUID": .optional(want.diskGUID), "foundDiskGUID": .optional(have.diskGUID),
+                           "expectedMBRSignature": .optional(want.mbrSignature),
+                           "foundMBRSignature": .optional(have.mbrSignature)]))
+        }
+        return result
+    }
+
+    static func compare(_ context: DiskContext, with expected: ExpectedLayout) -> [Finding] {
+        let have = DiskIdentity(context.probe)
+        var diffs: [String] = []
+        if let type = expected.type, type.lowercased() != have.tableType {
+            diffs.append("partition table \(type) expected, \(have.tableType ?? "none") found")
+        }
+        let want = expected.partitions.map {
+            PartitionPlacement(number: $0.number, startBytes: $0.startBytes, sizeBytes: $0.sizeBytes, type: "")
+        }
+        let found = have.layout.map { PartitionPlacement(number: $0.number, startBytes: $0.startBytes, sizeBytes: $0.sizeBytes, type: "") }
+        diffs += placementDifferences(expected: want, found: found)
+        guard !diffs.isEmpty else { return [] }
+        return [Finding(code: FindingCode.layoutMismatch, severity: .critical,
+                        message: layoutMessage(context, against: "the inventory's expected layout", differences: diffs),
+                        evidence: ["differences": .array(diffs.map(JSONValue.string))])]
+    }
+
+    static func placementDifferences(expected: [PartitionPlacement], found: [PartitionPlacement]) -> [String] {
+        var diffs: [String] = []
+        let foundByNumber = Dictionary(found.map { ($0.number, $0) }, uniquingKeysWith: { a, _ in a })
+        let expectedNumbers = Set(expected.map(\.number))
+        for e in expected {
+            guard let f = foundByNumber[e.number] else {
+                diffs.append("partition \(e.number) (\(ByteSize.human(e.sizeBytes)) at \(e.startBytes)) is missing")
+                continue
+            }
+            if f.startBytes != e.startBytes || f.sizeBytes != e.sizeBytes {
+                diffs.append("partition \(e.number) is \(ByteSize.human(f.sizeBytes)) at \(f.startBytes), "
+                             + "expected \(ByteSize.human(e.sizeBytes)) at \(e.startBytes)")
+            } else if !e.type.isEmpty, f.type != e.type {
+                diffs.append("partition \(e.number) has type \(f.type), expected \(e.type)")
+            }
+        }
+        for f in found where !expectedNumbers.contains(f.number) {
+            diffs.append("partition \(f.number) (\(ByteSize.human(f.sizeBytes)) at \(f.startBytes)) is not in the source")
+        }
+        return diffs
+    }
+}

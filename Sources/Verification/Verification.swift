@@ -1,2 +1,0 @@
-// Verification: see DESIGN.md. Filled in by its issue.
-import AuditCore

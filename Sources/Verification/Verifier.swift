@@ -1,0 +1,121 @@
+import AuditCore
+import DiskProbe
+import SourceInventory
+
+/// Runs the rules over every disk, the contamination analysis over the VM, and reaches
+/// the verdicts. Pure: it reads nothing; the caller probes the volumes first.
+public enum Verifier {
+    /// The per-disk rules, in the order their findings are listed.
+    static var rules: [any DiskRule.Type] { [
+        SizeRule.self, LabelGeometryRule.self, StaleLabelRule.self, PartitionBoundsRule.self,
+        DuplicateIdentityRule.self, LayoutIdentityRule.self, GuestFilesystemRule.self,
+    ] }
+
+    /// Verifies `input` and returns the report (timestamps and tool as given).
+    public static func verify(_ input: VerificationInput, tool: ToolInfo, startedAt: String,
+                              finishedAt: String) -> VerificationReport {
+        let inventory = input.inventory
+        let read: [(SourceDisk, ProbeResult)] = inventory.disks.compactMap { disk in
+            input.volumes[disk.key]?.outcome.probe.map { (disk, $0) }
+        }
+        let contamination = ContaminationAnalysis.analyze(
+            inventory: inventory, volumes: read.map { ContaminationAnalysis.Volume(disk: $0.0, probe: $0.1) },
+            references: input.references, contentMatches: input.contentMatches)
+        let peers = read.map { DiskContext.Peer(disk: $0.0, probe: $0.1, targetIdentity: input.volumes[$0.0.key]?.targetIdentity) }
+
+        let disks = inventory.disks.map { disk in
+            report(for: disk, input: input, peers: peers, contamination: contamination)
+        }
+        let everything = input.vmFindings + disks.flatMap(\.findings)
+        let unread = disks.contains { $0.verdict == .inconclusive }
+            || everything.contains { FindingCode.unread.contains($0.code) }
+        return VerificationReport(
+            tool: tool, startedAt: startedAt, finishedAt: finishedAt,
+            verdict: Verdict.of(findings: everything, somethingUnread: unread), vm: inventory.vm,
+            references: input.referenceKind, content: input.content, disks: disks, findings: input.vmFindings,
+            contamination: contamination)
+    }
+
+    static func report(for disk: SourceDisk, input: VerificationInput, peers: [DiskContext.Peer],
+                       contamination: [Contamination]) -> DiskReport {
+        let observation = input.volumes[disk.key]
+            ?? VolumeObservation(target: nil, targetIdentity: nil, outcome: .notRead(reason: "no target is mapped to it"))
+        let readFindings = ReadabilityRule.findings(disk: disk, target: observation.target, outcome: observation.outcome)
+        var checks = [check(.readability, readFindings)]
+        var findings = readFindings
+        let reference = input.references[disk.key]
+
+        if let probe = observation.outcome.probe {
+            var context = DiskContext(inventory: input.inventory, disk: disk, probe: probe, reference: reference,
+                                      peers: peers, contamination: contamination)
+            context.targetIdentity = observation.targetIdentity
+            for rule in rules {
+                if let reason = rule.skipReason(in: context) {
+                    checks.append(RuleCheck(family: rule.family, verdict: .pass, findingCodes: [], skippedBecause: reason))
+                    continue
+                }
+                var ruleFindings = rule.findings(in: context)
+                if rule.family == .layoutIdentity, let failure = input.referenceFailures[disk.key] {
+                    ruleFindings.append(sourceUnreadable(disk, failure))
+                }
+                checks.append(check(rule.family, ruleFindings))
+                findings += ruleFindings
+            }
+            if reference == nil, let failure = input.referenceFailures[disk.key] {
+                let f = sourceUnreadable(disk, failure)
+                findings.append(f)
+                if let i = checks.firstIndex(where: { $0.family == .layoutIdentity }) { checks[i] = check(.layoutIdentity, [f]) }
+            }
+            let adopted = Set(findings.map(\.code))
+            let probeOwn = probe.findings.filter { !adopted.contains($0.code) }
+            checks.append(check(.probe, probeOwn))
+            findings += probeOwn
+            if input.content.mode == "none" {
+                checks.append(RuleCheck(family: .content, verdict: .pass, findingCodes: [],
+                                        skippedBecause: input.content.note ?? "content comparison was not asked for (--content none)"))
+            } else {
+                let contentFindings = input.contentFindings[disk.key] ?? []
+                checks.append(check(.content, contentFindings))
+                findings += contentFindings
+            }
+        } else {
+            for family in RuleFamily.allCases where family != .readability {
+                checks.append(RuleCheck(family: family, verdict: .inconclusive, findingCodes: [],
+                                        skippedBecause: "the volume was not read"))
+            }
+        }
+
+        let vmFindingsNamingDisk = input.vmFindings.filter { names($0.evidence, key: disk.key) }
+        let unread = observation.outcome.probe == nil || findings.contains { FindingCode.unread.contains($0.code) }
+        let verdict = Verdict.of(findings: findings + vmFindingsNamingDisk, somethingUnread: unread)
+        return DiskReport(key: disk.key, label: disk.label, target: observation.target, expectedBytes: disk.capacityBytes,
+                          actualBytes: observation.outcome.probe?.sizeBytes, verdict: verdict, findings: findings,
+                          checks: checks, probe: observation.outcome.probe, reference: reference)
+    }
+
+    static func check(_ family: RuleFamily, _ findings: [Finding]) -> RuleCheck {
+        let unread = findings.contains { FindingCode.unread.contains($0.code) }
+        return RuleCheck(family: family, verdict: Verdict.of(findings: findings, somethingUnread: unread),
+                         findingCodes: findings.map(\.code))
+    }
+
+    static func sourceUnreadable(_ disk: SourceDisk, _ error: String) -> Finding {
+        Finding(code: FindingCode.sourceUnreadable, severity: .warning,
+                message: "The source of \(DiskContext.describe(disk)) could not be read (\(error)); "
+                    + "its layout and identities are not verified.",
+                evidence: ["error": .string(error)])
+    }
+
+    /// Whether `evidence` names disk `key` (a VM-level finding about that disk).
+    static func names(_ evidence: [String: JSONValue], key: String) -> Bool {
+        func contains(_ value: JSONValue) -> Bool {
+            switch value {
+            case .string(let s): s == key
+            case .array(let a): a.contains(where: contains)
+            case .object(let o): o.values.contains(where: contains)
+            default: false
+            }
+        }
+        return evidence.values.contains(where: contains)
+    }
+}
