@@ -70,7 +70,7 @@ public enum Verifier {
             let probeOwn = probe.findings.filter { !adopted.contains($0.code) }
             checks.append(check(.probe, probeOwn))
             findings += probeOwn
-            if input.content.mode == "none" {
+            if !input.content.compared {
                 checks.append(RuleCheck(family: .content, verdict: .pass, findingCodes: [],
                                         skippedBecause: input.content.note ?? "content comparison was not asked for (--content none)"))
             } else {

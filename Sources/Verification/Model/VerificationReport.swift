@@ -59,14 +59,17 @@ public struct ContentSummary: Codable, Sendable, Equatable {
     public var seed: UInt64?
     /// Why content was not compared, when it was asked for but could not be.
     public var note: String?
+    /// Whether a content comparison actually ran; false when the mode is none or it could not.
+    public var compared: Bool
 
-    public init(mode: String, seed: UInt64? = nil, note: String? = nil) {
+    public init(mode: String, seed: UInt64? = nil, note: String? = nil, compared: Bool = false) {
         self.mode = mode
         self.seed = seed
         self.note = note
+        self.compared = compared
     }
 
-    private enum CodingKeys: String, CodingKey { case mode, seed, note }
+    private enum CodingKeys: String, CodingKey { case mode, seed, note, compared }
 
     /// Encodes every key, absent values as `null`.
     public func encode(to encoder: Encoder) throws {
@@ -74,6 +77,7 @@ public struct ContentSummary: Codable, Sendable, Equatable {
         try c.encode(mode, forKey: .mode)
         try c.encode(seed, forKey: .seed)
         try c.encode(note, forKey: .note)
+        try c.encode(compared, forKey: .compared)
     }
 }
 

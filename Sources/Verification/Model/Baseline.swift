@@ -1,0 +1,101 @@
+import AuditCore
+import DiskProbe
+import Foundation
+import SourceInventory
+
+/// What `capture` records about the source disks, so that `verify --baseline` can compare
+/// the destinations with them once the sources are gone: each source's probe (layout,
+/// identities, the regions read with their SHA-256) and, when sampled, content hashes.
+public struct Baseline: Codable, Sendable, Equatable {
+    /// Tells a baseline from other JSON files.
+    public static let kindName = "replica-audit-baseline"
+    /// The version this build writes and reads.
+    public static let currentSchemaVersion = 1
+
+    public var kind: String
+    public var schemaVersion: Int
+    public var tool: ToolInfo
+    /// ISO 8601 UTC.
+    public var capturedAt: String
+    public var vm: VMIdentity
+    public var disks: [BaselineDisk]
+
+    public init(tool: ToolInfo, capturedAt: String, vm: VMIdentity, disks: [BaselineDisk]) {
+        self.kind = Baseline.kindName
+        self.schemaVersion = Baseline.currentSchemaVersion
+        self.tool = tool
+        self.capturedAt = capturedAt
+        self.vm = vm
+        self.disks = disks
+    }
+
+    /// The recorded probes by disk key.
+    public var probes: [String: ProbeResult] {
+        Dictionary(disks.map { ($0.key, $0.probe) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The baseline as pretty JSON with sorted keys.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(0x0A)
+        return data
+    }
+
+    /// Reads a baseline file; throws `BaselineError` naming the file and what is wrong.
+    public static func load(path: String) throws(BaselineError) -> Baseline {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw BaselineError(path: path, message: "cannot be read: \(error.localizedDescription)")
+        }
+        struct Header: Decodable { var kind: String?; var schemaVersion: Int? }
+        guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            throw BaselineError(path: path, message: "is not JSON")
+        }
+        guard header.kind == kindName else {
+            throw BaselineError(path: path, message: "is not a replica-audit baseline (kind is \(header.kind.map { "'\($0)'" } ?? "missing"))")
+        }
+        guard header.schemaVersion == currentSchemaVersion else {
+            throw BaselineError(path: path, message: "has schemaVersion \(header.schemaVersion.map(String.init) ?? "missing"); this build reads \(currentSchemaVersion)")
+        }
+        do { return try JSONDecoder().decode(Baseline.self, from: data) } catch {
+            throw BaselineError(path: path, message: "is malformed: \(error)")
+        }
+    }
+}
+
+/// One source disk in a baseline.
+public struct BaselineDisk: Codable, Sendable, Equatable {
+    public var key: String
+    public var label: String?
+    public var capacityBytes: UInt64
+    /// The source target, redacted.
+    public var source: String
+    public var probe: ProbeResult
+    /// Content samples, when `capture` sampled content (ContentCheck's format).
+    public var contentSamples: JSONValue?
+
+    public init(key: String, label: String?, capacityBytes: UInt64, source: String, probe: ProbeResult,
+                contentSamples: JSONValue? = nil) {
+        self.key = key
+        self.label = label
+        self.capacityBytes = capacityBytes
+        self.source = source
+        self.probe = probe
+        self.contentSamples = contentSamples
+    }
+}
+
+/// A baseline file that cannot be used.
+public struct BaselineError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "baseline \(path) \(message)" }
+}
