@@ -118,3 +118,54 @@ public struct GuestFilesystem: Codable, Sendable, Equatable {
         self.diskKeys = diskKeys
     }
 }
+
+// The contract prints absent values as `null` (DESIGN.md, `inventory --format json`), where
+// synthesized encoding would leave the member out.
+
+extension VMIdentity {
+    private enum CodingKeys: String, CodingKey { case name, moref, uuid, format }
+
+    /// Encodes every member, absent ones as `null`.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(moref, forKey: .moref)
+        try container.encode(uuid, forKey: .uuid)
+        try container.encode(format, forKey: .format)
+    }
+}
+
+extension SourceDisk {
+    private enum CodingKeys: String, CodingKey {
+        case key, label, capacityBytes, backingFile, uuid, controller, bus, unit, thin, expectedLayout
+    }
+
+    /// Encodes every member, absent ones as `null`.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(key, forKey: .key)
+        try container.encode(label, forKey: .label)
+        try container.encode(capacityBytes, forKey: .capacityBytes)
+        try container.encode(backingFile, forKey: .backingFile)
+        try container.encode(uuid, forKey: .uuid)
+        try container.encode(controller, forKey: .controller)
+        try container.encode(bus, forKey: .bus)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(thin, forKey: .thin)
+        try container.encode(expectedLayout, forKey: .expectedLayout)
+    }
+}
+
+extension GuestFilesystem {
+    private enum CodingKeys: String, CodingKey { case path, capacityBytes, freeBytes, type, diskKeys }
+
+    /// Encodes every member, absent ones as `null`.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(path, forKey: .path)
+        try container.encode(capacityBytes, forKey: .capacityBytes)
+        try container.encode(freeBytes, forKey: .freeBytes)
+        try container.encode(type, forKey: .type)
+        try container.encode(diskKeys, forKey: .diskKeys)
+    }
+}

@@ -6,21 +6,27 @@ import BlockAccess
 /// sources (`--nbd-sources`, `--source`).
 public enum TargetMapping {
     /// "2000:nbd://…,2001:nbd://…" — pairs are split at a ',' only where the text after it
-    /// starts a new pair (`KEY:` where KEY is letters, digits, '_', '-' or '.', and not an NBD
-    /// scheme), so URIs keep their own ':' and '?', and ',' inside query strings; each pair
-    /// splits at its first ':'.
+    /// starts a new pair: `KEY:` where KEY is digits when the first key is (vSphere device
+    /// keys), or else letters, digits, '_', '-', '.' and not a URI scheme. So URIs keep their
+    /// own ':' and '?', and ',' inside query strings and paths; each pair splits at its first ':'.
+    /// An empty pair (",,", a trailing ',') is an error.
     public static func parse(nbdTargets: String) throws(MappingError) -> [TargetAssignment] {
         let spec = nbdTargets.trimmingCharacters(in: .whitespaces)
         guard !spec.isEmpty else { throw MappingError(text: nbdTargets, message: "the mapping is empty; expected KEY:TARGET[,KEY:TARGET…]") }
+        let numericKeys = spec.prefix(while: { $0 != ":" }).trimmingCharacters(in: .whitespaces).allSatisfy(\.isNumber)
         var pairs: [Substring] = []
         var start = spec.startIndex
         var index = spec.startIndex
         while index < spec.endIndex {
-            if spec[index] == ",", startsPair(spec[spec.index(after: index)...]) || spec.index(after: index) == spec.endIndex {
-                pairs.append(spec[start..<index])
-                start = spec.index(after: index)
+            let next = spec.index(after: index)
+            if spec[index] == ",", next == spec.endIndex || spec[next] == "," {
+                throw MappingError(text: redacted(spec), message: "an empty pair (',,' or a trailing ','); expected KEY:TARGET[,KEY:TARGET…]")
             }
-            index = spec.index(after: index)
+            if spec[index] == ",", startsPair(spec[next...], numericKeys: numericKeys) {
+                pairs.append(spec[start..<index])
+                start = next
+            }
+            index = next
         }
         pairs.append(spec[start...])
         var assignments: [TargetAssignment] = []
@@ -50,10 +56,11 @@ public enum TargetMapping {
     private static let schemes: Set<String> = ["nbd", "nbds", "file", "http", "https"]
 
     /// Whether `rest` begins with `KEY:` for a plausible disk key.
-    private static func startsPair(_ rest: Substring) -> Bool {
+    private static func startsPair(_ rest: Substring, numericKeys: Bool) -> Bool {
         let trimmed = rest.drop(while: { $0 == " " })
         guard let colon = trimmed.firstIndex(of: ":") else { return false }
-        let key = trimmed[..<colon]
+        let key = trimmed[..<colon].trimmingCharacters(in: .whitespaces)
+        if numericKeys { return !key.isEmpty && key.allSatisfy { $0.isASCII && $0.isNumber } }
         guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }) else { return false }
         return !schemes.contains(key.lowercased())
     }

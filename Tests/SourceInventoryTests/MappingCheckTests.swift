@@ -1,0 +1,65 @@
+import AuditCore
+import BlockAccess
+import SourceInventory
+import XCTest
+
+final class MappingCheckTests: XCTestCase {
+    private let inventory = Inventory(
+        vm: VMIdentity(name: "pgtest1", format: "manifest"),
+        disks: [SourceDisk(key: "2000", label: "Hard disk 1", capacityBytes: Seed.disk2000Bytes),
+                SourceDisk(key: "2001", label: "Hard disk 2", capacityBytes: Seed.disk2001Bytes)])
+
+    func testTheSeedsCorrectMappingHasNoFindings() throws {
+        let assignments = try TargetMapping.parse(nbdTargets: "2000:\(TargetMappingTests.vol2000),2001:\(TargetMappingTests.vol2001)")
+        XCTAssertEqual(MappingCheck.findings(inventory: inventory, assignments: assignments, role: "target"), [])
+    }
+
+    func testBothKeysOnOneTargetIsDuplicateTarget() throws {
+        let assignments = try TargetMapping.parse(nbdTargets: "2000:\(TargetMappingTests.vol2001),2001:\(TargetMappingTests.vol2001)")
+        let findings = MappingCheck.findings(inventory: inventory, assignments: assignments, role: "target")
+        XCTAssertEqual(findings.map(\.code), ["duplicate-target"])
+        let finding = try XCTUnwrap(findings.first)
+        XCTAssertEqual(finding.severity, .critical)
+        XCTAssertEqual(finding.evidence["keys"], ["2000", "2001"])
+        XCTAssertEqual(finding.evidence["identity"], "nbd:10.0.0.5:10809/vol-ec4b3a8d-6a2f-4b7e-8c1d-3f5e9a0b2c4d")
+        XCTAssertTrue(finding.message.contains("disks 2000 and 2001"), finding.message)
+        XCTAssertTrue(finding.message.contains("same target"), finding.message)
+    }
+
+    func testTwoSpellingsOfOneExportAreADuplicate() throws {
+        let assignments = try TargetMapping.parse(keyEquals: [
+            "2000=nbd://LOCALHOST/vol-1", "2001=nbds://127.0.0.1:10809/vol%2D1?tls-psk-file=/k.psk",
+        ])
+        let findings = MappingCheck.findings(inventory: inventory, assignments: assignments, role: "source")
+        XCTAssertEqual(findings.map(\.code), ["duplicate-target"])
+        XCTAssertTrue(findings[0].message.contains("same source"), findings[0].message)
+        let targets = findings[0].evidence["targets"].flatMap { value -> [String]? in
+            if case .array(let items) = value { return items.compactMap(\.stringValue) }
+            return nil
+        }
+        XCTAssertEqual(targets?.count, 2)
+        XCTAssertFalse(targets?.joined().contains("/k.psk") ?? true, "targets are redacted")
+    }
+
+    func testUnixSocketSpellingsAreADuplicate() throws {
+        let assignments = try TargetMapping.parse(nbdTargets: "2000:nbd+unix:///e?socket=/run/x/../nbd.sock,2001:nbd+unix:///e?socket=/run/nbd.sock")
+        XCTAssertEqual(MappingCheck.findings(inventory: inventory, assignments: assignments, role: "target").map(\.code), ["duplicate-target"])
+    }
+
+    func testDifferentPortsOrExportsAreNotDuplicates() throws {
+        let assignments = try TargetMapping.parse(nbdTargets: "2000:nbd://h:10809/vol,2001:nbd://h:10810/vol")
+        XCTAssertEqual(MappingCheck.findings(inventory: inventory, assignments: assignments, role: "target"), [])
+    }
+
+    func testUnmappedAndUnknownDisks() throws {
+        let assignments = try TargetMapping.parse(nbdTargets: "2000:\(TargetMappingTests.vol2000),2002:\(TargetMappingTests.vol2001)")
+        let findings = MappingCheck.findings(inventory: inventory, assignments: assignments, role: "target")
+        XCTAssertEqual(findings.map(\.code), ["unmapped-disk", "unknown-disk"])
+        XCTAssertEqual(findings.map(\.severity), [.error, .error])
+        XCTAssertEqual(findings[0].evidence["key"], "2001")
+        XCTAssertEqual(findings[0].evidence["capacityBytes"], .number(Seed.disk2001Bytes))
+        XCTAssertTrue(findings[0].message.contains("disk 2001 (Hard disk 2) of 10 GiB has no target"), findings[0].message)
+        XCTAssertEqual(findings[1].evidence["key"], "2002")
+        XCTAssertEqual(findings[1].evidence["inventoryKeys"], ["2000", "2001"])
+    }
+}
