@@ -1,0 +1,257 @@
+import CLibNBD
+import Foundation
+
+/// What became of one request sent on an `NBDAsyncConnection`.
+public enum NBDCompletion: Sendable {
+    /// A read finished; `error` is nil when the buffer now holds the bytes.
+    case read(tag: Int, error: VolumeError?)
+    /// A block-status request finished with the `base:allocation` extents it returned
+    /// (clamped to the asked range; possibly only a prefix of it).
+    case blockStatus(tag: Int, extents: [Extent], error: VolumeError?)
+}
+
+/// One read-only libnbd connection driven through the asynchronous API: many reads and
+/// block-status requests in flight at once, completed by `NBDPoll.wait`. Only
+/// `NBD_CMD_READ` and `NBD_CMD_BLOCK_STATUS` are ever sent.
+///
+/// Not thread-safe: one thread drives a connection at a time (it is `Sendable` only so a
+/// worker thread can take it over). A buffer given to `submitRead` must stay valid until
+/// its completion is delivered or the connection is closed.
+public final class NBDAsyncConnection: @unchecked Sendable {
+    public let target: Target
+    public private(set) var sizeBytes: UInt64 = 0
+    /// Whether the server answers `base:allocation` block-status requests.
+    public private(set) var supportsBlockStatus = false
+    /// Whether the server allows several connections to one export (`NBD_FLAG_CAN_MULTI_CONN`).
+    public private(set) var canMultiConn = false
+    /// Largest read the server accepts, capped at 32 MiB.
+    public private(set) var maxRequestBytes = 32 * 1024 * 1024
+    /// A request that gets no answer for this long kills the connection (`.timeout`).
+    public let timeout: Duration
+    /// Set once the connection is unusable (server gone, timeout); every later submit throws it.
+    public private(set) var failure: VolumeError?
+
+    var handle: OpaquePointer?
+    private var pending: [Int64: Pending] = [:]
+    private var finished: [NBDCompletion] = []
+    /// When the connection last made progress while requests were in flight.
+    var lastProgress = ContinuousClock.now
+
+    private enum Pending {
+        case read(tag: Int, offset: UInt64, count: Int)
+        case blockStatus(tag: Int, collector: BlockStatusCollector)
+    }
+
+    /// Connects to `uri` and waits for the handshake. The corresponding C functions are
+    /// `nbd_create`, `nbd_add_meta_context` and `nbd_aio_connect_uri`.
+    public init(uri: String, timeout: Duration = .seconds(30)) throws(VolumeError) {
+        self.target = .nbd(uri: uri)
+        self.timeout = timeout
+        guard let h = nbd_create() else {
+            throw VolumeError(kind: .unreachable, operation: "nbd_create", target: target.redacted,
+                              message: NBDAsyncConnection.copyError(), errno: nbd_get_errno())
+        }
+        // Stored at once: deinit closes it on every throw below.
+        handle = h
+        if nbd_add_meta_context(h, "base:allocation") == -1 { throw error("nbd_add_meta_context", kind: .unreachable) }
+        if nbd_set_uri_allow_local_file(h, true) == -1 { throw error("nbd_set_uri_allow_local_file", kind: .unreachable) }
+        if nbd_aio_connect_uri(h, uri) == -1 { throw error("nbd_aio_connect_uri", kind: .unreachable) }
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while nbd_aio_is_ready(h) != 1 {
+            if nbd_aio_is_dead(h) == 1 || nbd_aio_is_closed(h) == 1 { throw error("connect", kind: .unreachable) }
+            if ContinuousClock.now >= deadline {
+                throw VolumeError(kind: .timeout, operation: "connect", target: target.redacted,
+                                  message: "no answer from the server within \(timeout) (--timeout)")
+            }
+            if nbd_poll(h, 100) == -1 { throw error("connect", kind: .unreachable) }
+        }
+        let size = nbd_get_size(h)
+        if size < 0 { throw error("nbd_get_size", kind: .unreachable) }
+        sizeBytes = UInt64(size)
+        supportsBlockStatus = nbd_can_meta_context(h, "base:allocation") == 1
+        canMultiConn = nbd_can_multi_conn(h) == 1
+        let maxBlock = nbd_get_block_size(h, Int32(LIBNBD_SIZE_MAXIMUM))
+        if maxBlock > 0 { maxRequestBytes = min(maxRequestBytes, Int(maxBlock)) }
+    }
+
+    deinit { close() }
+
+    /// Closes the connection. Buffers of requests still in flight are no longer touched
+    /// once this returns. The corresponding C function is `nbd_close`.
+    public func close() {
+        if let h = handle {
+            nbd_close(h)
+            handle = nil
+        }
+    }
+
+    /// Requests still waiting for an answer.
+    public var inFlight: Int { pending.count }
+
+    /// Whether completions are waiting to be collected (no need to poll before `collect`).
+    public var hasFinished: Bool { !finished.isEmpty }
+
+    /// Sends a read of `buffer.count` bytes at `offset`; its completion carries `tag`.
+    /// The corresponding C function is `nbd_aio_pread`.
+    public func submitRead(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64, tag: Int) throws(VolumeError) {
+        let h = try liveHandle("nbd_aio_pread")
+        if pending.isEmpty { lastProgress = .now }
+        let cookie = nbd_aio_pread(h, buffer.baseAddress, buffer.count, offset, NBDAsyncConnection.noCompletion, 0)
+        if cookie < 0 { throw error("nbd_aio_pread at offset \(offset)", kind: .readFailed) }
+        pending[cookie] = .read(tag: tag, offset: offset, count: buffer.count)
+    }
+
+    /// Sends a `base:allocation` block-status request for `[offset, offset+length)`.
+    /// Without block status the completion reports the whole range as data at once.
+    /// The corresponding C function is `nbd_aio_block_status`.
+    public func submitBlockStatus(offset: UInt64, length: UInt64, tag: Int) throws(VolumeError) {
+        let end = min(offset + length, sizeBytes)
+        guard supportsBlockStatus, offset < end else {
+            let extents = offset < end ? [Extent(offset: offset, length: end - offset, hole: false, zero: false)] : []
+            finished.append(.blockStatus(tag: tag, extents: extents, error: nil))
+            return
+        }
+        let h = try liveHandle("nbd_aio_block_status")
+        if pending.isEmpty { lastProgress = .now }
+        let collector = BlockStatusCollector(start: offset, end: end)
+        let box = Unmanaged.passRetained(collector)
+        let callback = nbd_extent_callback(
+            callback: { userData, context, offset, entries, count, _ in
+                guard let userData, let context, let entries else { return 0 }
+                guard strcmp(context, "base:allocation") == 0 else { return 0 }
+                Unmanaged<BlockStatusCollector>.fromOpaque(userData).takeUnretainedValue()
+                    .add(offset: offset, entries: UnsafeBufferPointer(start: entries, count: count))
+                return 0
+            },
+            user_data: box.toOpaque(),
+            free: { userData in
+                if let userData { Unmanaged<BlockStatusCollector>.fromOpaque(userData).release() }
+            })
+        let count = min(end - offset, UInt64(UInt32.max / 2) & ~UInt64(0xFFFF))
+        let cookie = nbd_aio_block_status(h, count, offset, callback, NBDAsyncConnection.noCompletion, 0)
+        if cookie < 0 { throw error("nbd_aio_block_status at offset \(offset)", kind: .readFailed) }
+        pending[cookie] = .blockStatus(tag: tag, collector: collector)
+    }
+
+    /// Hands over every completion that has arrived, in arrival order.
+    public func collect() -> [NBDCompletion] {
+        retireCompleted()
+        let out = finished
+        finished.removeAll(keepingCapacity: true)
+        return out
+    }
+
+    // MARK: - Inside the poll loop
+
+    /// Retires every command libnbd has finished. The corresponding C functions are
+    /// `nbd_aio_peek_command_completed` and `nbd_aio_command_completed`.
+    func retireCompleted() {
+        guard let h = handle else { return }
+        while !pending.isEmpty {
+            let cookie = nbd_aio_peek_command_completed(h)
+            if cookie <= 0 { break }
+            let r = nbd_aio_command_completed(h, UInt64(cookie))
+            let failed: VolumeError? = r == -1 ? error(describe(cookie), kind: .readFailed) : nil
+            guard let entry = pending.removeValue(forKey: cookie) else { continue }
+            lastProgress = .now
+            switch entry {
+            case .read(let tag, _, _):
+                finished.append(.read(tag: tag, error: failed))
+            case .blockStatus(let tag, let collector):
+                finished.append(.blockStatus(tag: tag, extents: collector.extents, error: failed))
+            }
+        }
+    }
+
+    /// Marks the connection dead and fails every request in flight with `reason`.
+    func fail(_ reason: VolumeError) {
+        if failure == nil { failure = reason }
+        for (_, entry) in pending {
+            switch entry {
+            case .read(let tag, _, _): finished.append(.read(tag: tag, error: reason))
+            case .blockStatus(let tag, _): finished.append(.blockStatus(tag: tag, extents: [], error: reason))
+            }
+        }
+        pending.removeAll()
+        // The buffers of failed requests may be reused by the caller: close so libnbd
+        // never writes into them after this.
+        close()
+    }
+
+    /// Checks liveness and the request timeout after a poll round.
+    func checkHealth() {
+        guard failure == nil, let h = handle else { return }
+        if nbd_aio_is_dead(h) == 1 || nbd_aio_is_closed(h) == 1 {
+            fail(error("connection", kind: .readFailed))
+        } else if !pending.isEmpty, ContinuousClock.now - lastProgress > timeout {
+            fail(VolumeError(kind: .timeout, operation: describeOldest(), target: target.redacted,
+                             message: "no answer from the server within \(timeout) (--timeout)"))
+        }
+    }
+
+    private func describe(_ cookie: Int64) -> String {
+        switch pending[cookie] {
+        case .read(_, let offset, let count): "nbd_pread at offset \(offset) length \(count)"
+        case .blockStatus(_, let c): "nbd_block_status at offset \(c.start)"
+        case nil: "nbd_aio_command_completed"
+        }
+    }
+
+    private func describeOldest() -> String {
+        pending.keys.min().map(describe) ?? "poll"
+    }
+
+    // MARK: - The libnbd funnel
+
+    static var noCompletion: nbd_completion_callback { nbd_completion_callback(callback: nil, user_data: nil, free: nil) }
+
+    /// Copies `nbd_get_error()` at once: it is valid only until the next call on this thread.
+    static func copyError() -> String {
+        if let p = nbd_get_error() { return String(cString: p) }
+        return "unknown libnbd error"
+    }
+
+    func error(_ operation: String, kind: VolumeError.Kind) -> VolumeError {
+        let message = NBDAsyncConnection.copyError()
+        return VolumeError(kind: kind, operation: operation, target: target.redacted,
+                           message: Target.redactInText(message), errno: nbd_get_errno())
+    }
+
+    private func liveHandle(_ operation: String) throws(VolumeError) -> OpaquePointer {
+        if let failure {
+            throw VolumeError(kind: .closed, operation: operation, target: target.redacted,
+                              message: "connection is unusable after an earlier failure: \(failure.message)")
+        }
+        guard let h = handle else {
+            throw VolumeError(kind: .closed, operation: operation, target: target.redacted, message: "connection is closed")
+        }
+        return h
+    }
+}
+
+/// Gathers `base:allocation` extents from libnbd's callback, clamped to the asked range.
+final class BlockStatusCollector: @unchecked Sendable {
+    let start: UInt64
+    let end: UInt64
+    private(set) var extents: [Extent] = []
+
+    init(start: UInt64, end: UInt64) {
+        self.start = start
+        self.end = end
+    }
+
+    func add(offset: UInt64, entries: UnsafeBufferPointer<UInt32>) {
+        var pos = max(offset, extents.last?.end ?? offset)
+        var i = 0
+        while i + 1 < entries.count, pos < end {
+            let length = min(UInt64(entries[i]), end - pos)
+            if length == 0 { break }
+            let flags = entries[i + 1]
+            extents.append(Extent(offset: pos, length: length,
+                                  hole: flags & UInt32(LIBNBD_STATE_HOLE) != 0,
+                                  zero: flags & UInt32(LIBNBD_STATE_ZERO) != 0))
+            pos += length
+            i += 2
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// A flag that stops a running comparison or sample early. Thread-safe; once set it
+/// stays set. The engines check it between requests, so they stop within ~100 ms.
+public final class Cancellation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+    private var signalSource: DispatchSourceSignal?
+
+    public init() {}
+
+    /// Stops whatever watches this flag.
+    public func cancel() {
+        lock.lock(); defer { lock.unlock() }
+        cancelled = true
+    }
+
+    /// Whether `cancel()` was called (or SIGINT arrived, for `onInterrupt()`).
+    public var isCancelled: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return cancelled
+    }
+
+    /// A flag set by SIGINT (Ctrl-C). The default action of SIGINT is replaced for the
+    /// life of the process, so the caller can write a partial report marked interrupted
+    /// and choose its exit code; a second Ctrl-C ends the process at once (exit 130).
+    public static func onInterrupt() -> Cancellation {
+        let flag = Cancellation()
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [flag] in
+            if flag.isCancelled { exit(130) }
+            flag.cancel()
+        }
+        source.resume()
+        flag.signalSource = source
+        return flag
+    }
+}

@@ -1,2 +1,0 @@
-// ContentCheck: see DESIGN.md. Filled in by its issue.
-import AuditCore
