@@ -44,3 +44,16 @@ sparse_copy() { cp --sparse=always "$1" "$2"; }
 # overlay SRC DST BYTES — make DST's first BYTES exactly SRC's first BYTES (zeros included),
 # as a replication writing one disk's data over another would. Stays sparse.
 overlay() { python3 "$(dirname "${BASH_SOURCE[0]}")/overlay.py" "$1" "$2" "$3"; }
+
+# mkext4_at IMG OFFSET_BYTES SIZE_BYTES UUID LABEL  — ext4 at a byte offset (any sector size).
+mkext4_at() {
+  local img=$1 offset=$2 bytes=$3 uuid=$4 label=$5
+  mkfs.ext4 -q -F -b 4096 -U "$uuid" -L "$label" -E "offset=$offset,lazy_itable_init=1,lazy_journal_init=1" \
+    -O ^has_journal "$img" "$((bytes / 1024))k" >/dev/null 2>&1
+}
+
+# poke IMG OFFSET HEXBYTES  — overwrite bytes in place, e.g. poke d.img 4152 ff00.
+poke() {
+  local img=$1 offset=$2 hex=$3
+  printf '%s' "$hex" | xxd -r -p | dd of="$img" bs=1 seek="$offset" conv=notrunc status=none
+}

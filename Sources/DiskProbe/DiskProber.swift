@@ -31,7 +31,10 @@ public enum DiskProber {
         result.witnesses = witnesses.value
 
         let fdisk = try FdiskLabelReader(fd: shadow.fd, sectorSize: sectorSize)
-        let label = try fdisk.label()
+        var label = try fdisk.label()
+        if let (header, _) = witnesses.labelHeader, label?.type != "gpt" {
+            label = try rawGPTLabel(header, reader: reader, fdisk: fdisk, libfdiskLabel: label)
+        }
         result.partitions = (label?.partitions ?? []).map { partition($0, label: label, sectorSize: sectorSize) }
         result.partitionTable = label.map { table($0, witnesses: witnesses, partitions: result.partitions, sectorSize: sectorSize) }
 
@@ -109,6 +112,23 @@ public enum DiskProber {
             labelHeader = (backup.header, "backup")
         }
         return WitnessSet(value: w, labelHeader: labelHeader)
+    }
+
+    /// A GPT label decoded from the raw header and entry array, for when libfdisk refuses a
+    /// GPT whose header is intact — it does when the label was written for a larger disk.
+    private static func rawGPTLabel(_ header: GPTHeader, reader: WitnessReader, fdisk: FdiskLabelReader,
+                                    libfdiskLabel: FdiskLabel?) throws(ProbeError) -> FdiskLabel {
+        let partitions = try reader.gptEntries(of: header).map { e in
+            FdiskPartition(partno: e.number - 1, startLBA: e.firstLBA,
+                           sectors: e.lastLBA >= e.firstLBA ? e.lastLBA - e.firstLBA + 1 : 0,
+                           type: e.typeGUID, typeName: fdisk.gptTypeName(e.typeGUID), uuid: e.uniqueGUID,
+                           name: e.name.isEmpty ? nil : e.name, bootable: e.attributes & 0b100 != 0,
+                           isContainer: false, isNested: false)
+        }
+        let seen = libfdiskLabel.map { "a \($0.type) label" } ?? "no label"
+        let note = "libfdisk does not accept this GPT (it sees \(seen)); partitions are decoded from the raw entry array at LBA \(header.entriesLBA)."
+        return FdiskLabel(type: "gpt", diskId: header.diskGUID, gptItems: [:], partitions: partitions,
+                          warnings: (libfdiskLabel?.warnings ?? fdisk.warnings) + [note])
     }
 
     private static func partition(_ p: FdiskPartition, label: FdiskLabel?, sectorSize: Int) -> Partition {

@@ -162,9 +162,8 @@ public struct GPTLabel: Codable, Sendable, Equatable {
     /// is unusable.
     public var source: String
     /// libfdisk's own label items (FIRSTLBA, LASTLBA, ALTLBA, ENTRIESLBA, ENTRIESALLOC,
-    /// ENTRIESLASTLBA). libfdisk moves ALTLBA/LASTLBA to the device's end in memory when the
-    /// backup is elsewhere, so these show what libfdisk would write; the fields above show
-    /// what is on disk.
+    /// ENTRIESLASTLBA), as a second reading next to the raw header fields above; empty when
+    /// libfdisk rejected the GPT and the label was decoded from the raw entry array.
     public var libfdiskItems: [String: UInt64]
 
     public init(currentLBA: UInt64, alternateLBA: UInt64, firstUsableLBA: UInt64, lastUsableLBA: UInt64,

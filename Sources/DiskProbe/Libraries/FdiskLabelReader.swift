@@ -8,8 +8,6 @@ struct FdiskLabel: Sendable, Equatable {
     /// GPT disk GUID or DOS identifier, as libfdisk prints it.
     var diskId: String?
     /// GPT label items by name (FIRSTLBA, LASTLBA, ALTLBA, ENTRIESLBA, ENTRIESALLOC, ENTRIESLASTLBA).
-    /// libfdisk repairs ALTLBA and LASTLBA in memory when the backup is not at the device's
-    /// end, so these are what libfdisk *would write*, not what is on disk.
     var gptItems: [String: UInt64]
     var partitions: [FdiskPartition]
     /// Warnings libfdisk reported through its ask callback.
@@ -79,6 +77,20 @@ final class FdiskLabelReader {
         return FdiskLabel(type: type, diskId: diskId, gptItems: items, partitions: try partitions(),
                           warnings: messages.lines)
     }
+
+    /// libfdisk's name for a GPT partition type GUID ("Linux filesystem"), when it knows it.
+    /// The corresponding C function is `fdisk_label_get_parttype_from_string`.
+    func gptTypeName(_ typeGUID: String) -> String? {
+        guard let gpt = fdisk_get_label(context, "gpt"),
+              let t = fdisk_label_get_parttype_from_string(gpt, typeGUID) else { return nil }
+        defer { fdisk_unref_parttype(t) }
+        guard let name = fdisk_parttype_get_name(t) else { return nil }
+        let s = String(cString: name)
+        return s.isEmpty ? nil : s
+    }
+
+    /// The warnings libfdisk gave so far.
+    var warnings: [String] { messages.lines }
 
     private func gptItems() -> [String: UInt64] {
         guard let item = fdisk_new_labelitem() else { return [:] }
