@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Content-check benchmark (issue 5), run by hand, not in CI. Every figure is measured in
+# one run on the same nbdkit exports (nbd+unix, page cache warm), and printed with ratios.
+#
+#   1 dense   2 GiB of identical random data: replica-audit compare vs qemu-img compare -f raw -F raw
+#   2 sparse  115 GiB with ~1% allocated, the same pair of commands
+#   3 sample  the sampled check of a 115 GiB disk (compare --sample: the engine behind
+#             verify --content sample)
+#   4 memory  peak RSS of compare on the dense pair (/usr/bin/time -v)
+#   5 limit   nbdcopy SOURCE null: on one side, and compare's throughput as a ratio of it
+#
+# usage: bench/content.sh [WORKDIR]   (default: a fresh directory under /var/tmp, removed after)
+# Needs: nbdkit, qemu-img, nbdcopy, /usr/bin/time, python3; ~3.2 GiB of free disk.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+runs=${RUNS:-3}
+for t in nbdkit qemu-img nbdcopy python3; do command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 2; }; done
+[ -x /usr/bin/time ] || { echo "missing /usr/bin/time (apt-get install time)" >&2; exit 2; }
+
+echo "building release…" >&2
+(cd "$here" && swift build -c release --scratch-path .build-release --product replica-audit >&2)
+bin="$here/.build-release/release/replica-audit"
+
+work=${1:-$(mktemp -d /var/tmp/ra-bench-XXXXXX)}
+mkdir -p "$work"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -z "${1:-}" ] && rm -rf "$work"
+}
+trap 'cleanup ${KEEP:-}' EXIT
+
+serve() {  # serve NAME IMAGE → prints the URI
+  local sock="$work/$1.sock"
+  nbdkit -f --exit-with-parent -U "$sock" file "$2" >/dev/null 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+  echo "nbd+unix:///?socket=$sock"
+}
+
+# best ELAPSED over $runs runs of a command (exit status 0 or 1 accepted); prints seconds.
+best() {
+  local best="" t
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e" -o "$work/time" "$@" >/dev/null 2>&1 || [ $? -eq 1 ] || { echo "failed: $*" >&2; exit 1; }
+    t=$(cat "$work/time")
+    best=$(python3 -c "print(min(float('$t'), float('${best:-1e9}')))")
+  done
+  echo "$best"
+}
+ratio() { python3 -c "a,b=float('$1'),float('$2'); print('%.2f' % (a/b if b else float('inf')))"; }
+rate()  { python3 -c "print('%.2f' % ($1 / 1073741824 / max(float('$2'), 1e-9)))"; }
+
+echo "making images in $work…" >&2
+# 1. dense: 2 GiB of random data, identical on both sides.
+head -c 2G /dev/urandom > "$work/dense-a.img"
+cp "$work/dense-a.img" "$work/dense-b.img"
+# 2. sparse: 115 GiB with 115 random 10 MiB extents, one per GiB (1.12 GiB allocated, ~1%).
+truncate -s 115G "$work/sparse-a.img"
+head -c 1150M /dev/urandom > "$work/chunk"
+for i in $(seq 0 114); do
+  dd if="$work/chunk" of="$work/sparse-a.img" bs=1M count=10 skip=$((i * 10)) seek=$((i * 1024 + 512)) conv=notrunc status=none
+done
+rm -f "$work/chunk"
+cp --sparse=always "$work/sparse-a.img" "$work/sparse-b.img"
+
+da=$(serve da "$work/dense-a.img"); db=$(serve db "$work/dense-b.img")
+sa=$(serve sa "$work/sparse-a.img"); sb=$(serve sb "$work/sparse-b.img")
+# Warm the page cache.
+cat "$work/dense-a.img" "$work/dense-b.img" > /dev/null
+
+# Sanity: both tools must say identical (exit 0) before anything is timed.
+"$bin" compare "$da" "$db" --no-progress > /dev/null
+qemu-img compare -f raw -F raw "$da" "$db" > /dev/null
+"$bin" compare "$sa" "$sb" --no-progress > /dev/null
+qemu-img compare -f raw -F raw "$sa" "$sb" > /dev/null
+
+dense_ra=$(best "$bin" compare "$da" "$db" --no-progress)
+dense_qemu=$(best qemu-img compare -f raw -F raw "$da" "$db")
+sparse_ra=$(best "$bin" compare "$sa" "$sb" --no-progress)
+sparse_qemu=$(best qemu-img compare -f raw -F raw "$sa" "$sb")
+sample_ra=$(best "$bin" compare --sample --seed 1 "$sa" "$sb")
+copy_null=$(best nbdcopy "$da" null:)
+/usr/bin/time -v "$bin" compare "$da" "$db" --no-progress > /dev/null 2> "$work/rss"
+rss_kib=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$work/rss")
+blocks=$("$bin" compare --sample --seed 1 --format json "$sa" "$sb" | python3 -c 'import json,sys; print(json.load(sys.stdin)["check"]["blocksCompared"])')
+
+dense_bytes=$((2 * 1024 * 1024 * 1024))
+echo
+echo "replica-audit content benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, best of $runs runs"
+printf '%-58s %10s\n' "figure" "value"
+printf '%-58s %9ss\n' "1 dense 2 GiB: replica-audit compare" "$dense_ra"
+printf '%-58s %9ss\n' "1 dense 2 GiB: qemu-img compare" "$dense_qemu"
+printf '%-58s %9sx   (goal >= 1.5)\n' "1 dense: speed-up over qemu-img" "$(ratio "$dense_qemu" "$dense_ra")"
+printf '%-58s %6s GiB/s\n' "1 dense: replica-audit throughput" "$(rate $dense_bytes "$dense_ra")"
+printf '%-58s %6s GiB/s\n' "1 dense: qemu-img throughput" "$(rate $dense_bytes "$dense_qemu")"
+printf '%-58s %9ss\n' "2 sparse 115 GiB (1.12 GiB allocated): replica-audit" "$sparse_ra"
+printf '%-58s %9ss\n' "2 sparse 115 GiB: qemu-img compare" "$sparse_qemu"
+printf '%-58s %9sx   (goal >= 1, and < 2 s)\n' "2 sparse: speed-up over qemu-img" "$(ratio "$sparse_qemu" "$sparse_ra")"
+printf '%-58s %9ss   (goal < 1 s; %s blocks)\n' "3 sampled check of the 115 GiB disk (compare --sample)" "$sample_ra" "$blocks"
+printf '%-58s %6s MiB   (goal <= 64)\n' "4 peak RSS of compare on the 2 GiB pair" "$(python3 -c "print('%.1f' % ($rss_kib / 1024))")"
+printf '%-58s %9ss\n' "5 nbdcopy SOURCE null: (2 GiB, one side)" "$copy_null"
+printf '%-58s %6s GiB/s\n' "5 nbdcopy read rate (one side)" "$(rate $dense_bytes "$copy_null")"
+printf '%-58s %9s    (compare reads both sides)\n' "5 compare throughput / nbdcopy rate" "$(ratio "$copy_null" "$dense_ra")"
