@@ -40,6 +40,10 @@ public enum ContaminationProse {
                 reasons.append(kind)
             }
         }
+        if let lba = entry.details["endHeaderLBA"]?.uint64Value, let guid = entry.details["endHeaderDiskGUID"]?.stringValue {
+            reasons.append("a different GPT header (disk GUID \(guid)) still sits at the volume's last LBA \(lba), "
+                           + "left over from the label the volume had before")
+        }
         return "The volume of \(report.describe(entry.disk)) carries \(what) of "
             + "\(carried?.described ?? "disk \(entry.carries)"): " + reasons.joined(separator: "; ") + "."
     }

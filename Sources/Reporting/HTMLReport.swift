@@ -45,7 +45,7 @@ public enum HTMLReport {
                 + "<td>\(ByteSize.human(disk.expectedBytes))</td>"
                 + "<td>\(disk.actualBytes.map { ByteSize.human($0) } ?? "not read")</td>"
                 + "<td class=\"\(disk.verdict.rawValue)\">\(disk.verdict.rawValue.uppercased())</td>"
-                + "<td>\(disk.headline.map { "<code>\(Markup.escape($0.code))</code>" } ?? "—")</td></tr>\n"
+                + "<td>\(report.headline(for: disk).map { "<code>\(Markup.escape($0.code))</code>" } ?? "—")</td></tr>\n"
         }
         html += "</tbody></table></section>\n"
         for disk in report.disks {

@@ -33,7 +33,7 @@ public enum MarkdownReport {
         md += "|---|---|---|---|---|---|---|\n"
         for disk in report.disks {
             let actual = disk.actualBytes.map { "\(ByteSize.human($0)) (\($0) B)" } ?? "not read"
-            let top = disk.headline.map { "`\($0.code)`" } ?? "—"
+            let top = report.headline(for: disk).map { "`\($0.code)`" } ?? "—"
             md += "| \(disk.key) | \(cell(disk.label ?? "")) | `\(cell(disk.target ?? "unmapped"))` | "
                 + "\(ByteSize.human(disk.expectedBytes)) (\(disk.expectedBytes) B) | \(actual) | "
                 + "**\(disk.verdict.rawValue.uppercased())** | \(top) |\n"

@@ -16,7 +16,7 @@ public enum TerminalSummary {
         for disk in report.disks {
             let name = disk.described.padding(toLength: width, withPad: " ", startingAt: 0)
             var line = "\(name)  \(disk.verdict.rawValue.uppercased())"
-            if let top = disk.headline, top.severity > .info || disk.verdict != .pass {
+            if let top = report.headline(for: disk), top.severity > .info || disk.verdict != .pass {
                 line += "  \(top.code): \(top.message)"
             }
             lines.append(line)

@@ -107,7 +107,7 @@ public enum Verifier {
     }
 
     /// Whether `evidence` names disk `key` (a VM-level finding about that disk).
-    static func names(_ evidence: [String: JSONValue], key: String) -> Bool {
+    public static func names(_ evidence: [String: JSONValue], key: String) -> Bool {
         func contains(_ value: JSONValue) -> Bool {
             switch value {
             case .string(let s): s == key

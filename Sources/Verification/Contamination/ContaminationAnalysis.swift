@@ -91,6 +91,13 @@ public enum ContaminationAnalysis {
         }
         if contentMatch { evidence.append(ContaminationEvidence.contentSamples) }
         if let table = found.tableType { details["partitionTable"] = .string(table) }
+        let witnesses = volume.probe.witnesses
+        if !evidence.isEmpty, let end = witnesses.endGPT, end.signatureValid, let primary = witnesses.primaryGPT,
+           end.lba != primary.alternateLBA, DiskIdentity.normalize(end.diskGUID) != DiskIdentity.normalize(primary.diskGUID) {
+            // What is left of the volume's own label, at its true end.
+            details["endHeaderLBA"] = .number(end.lba)
+            details["endHeaderDiskGUID"] = .string(end.diskGUID)
+        }
         return (evidence, details)
     }
 }
