@@ -27,16 +27,20 @@ public enum InventoryLoader {
                 return try read(root, format: format, vm: vm)
             case .xml:
                 tried = InventoryFormat.ovf.displayName
-                throw FieldError(nil, "OVF is not supported yet")
+                return try OVFReader.read(try XMLDocumentParser.parse(bytes), vm: vm)
             case .vmx:
                 tried = InventoryFormat.vmx.displayName
-                throw FieldError(nil, "VMX is not supported yet")
+                return try VMXReader.read(bytes, path: path, vm: vm)
             case .vmdkDescriptor:
                 tried = "VMDK descriptor"
                 throw FieldError(nil, "a VMDK descriptor alone has no device keys; pass the VM's .vmx file, which names its descriptors")
             case .yaml:
                 tried = InventoryFormat.manifestYAML.displayName
-                throw FieldError(nil, "YAML is not supported yet")
+                let root = DocumentNode(try YAMLDocumentReader.parse(String(decoding: bytes, as: UTF8.self)), path: "")
+                guard case .object = root.value, root.has("vm") || root.has("disks") || root.has("manifestVersion") else {
+                    throw FieldError(nil, "not a recognized inventory: expected JSON (govc, vSphere REST), XML (OVF), a VMX, or a YAML manifest with vm and disks")
+                }
+                return try ManifestReader.read(root, vm: vm, format: .manifestYAML)
             }
         } catch {
             throw InventoryError(file: path, format: tried, field: error.field, message: error.message)
@@ -47,8 +51,14 @@ public enum InventoryLoader {
         switch format {
         case .govcVMInfoPascalCase, .govcVMInfoCamelCase:
             return try GovcVMInfoReader.read(root, vm: vm, format: format)
-        default:
-            throw FieldError(nil, "\(format.displayName) is not supported yet")
+        case .govcDeviceInfo:
+            return try GovcDeviceInfoReader.read(root, vm: vm)
+        case .vsphereRESTAPI, .vsphereRESTLegacy:
+            return try VSphereRESTReader.read(root, vm: vm, format: format)
+        case .manifestJSON, .manifestYAML:
+            return try ManifestReader.read(root, vm: vm, format: format)
+        case .ovf, .vmx:
+            throw FieldError(nil, "\(format.displayName) is not JSON")
         }
     }
 }
