@@ -36,7 +36,11 @@ enum InventoryFile {
         if bytes.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
             throw FieldError(nil, "the file is empty")
         }
-        if let nul = bytes.firstIndex(of: 0) {
+        let nulOffset = bytes.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress, let hit = memchr(base, 0, buffer.count) else { return nil }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        if let nul = nulOffset {
             throw FieldError(nil, "binary content (a NUL byte at offset \(nul)); an inventory is a text file")
         }
         if String(validating: bytes, as: UTF8.self) == nil {

@@ -14,7 +14,7 @@ public enum InventoryLimits {
     public static let maximumCapacityBytes: UInt64 = 64 << 50
 
     /// The most values (nodes) a YAML document may expand to, aliases included.
-    public static let maximumYAMLNodes: Int = 1_000_000
+    public static let maximumYAMLNodes: Int = 200_000
 
     /// The most disks one VM may have (vSphere allows 4 × 64 + 4 × 30 + 4 × 15 + 4 per VM).
     public static let maximumDisks: Int = 1_024

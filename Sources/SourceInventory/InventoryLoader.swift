@@ -36,7 +36,7 @@ public enum InventoryLoader {
                 throw FieldError(nil, "a VMDK descriptor alone has no device keys; pass the VM's .vmx file, which names its descriptors")
             case .yaml:
                 tried = InventoryFormat.manifestYAML.displayName
-                let root = DocumentNode(try YAMLDocumentReader.parse(String(decoding: bytes, as: UTF8.self)), path: "")
+                let root = DocumentNode(try YAMLDocumentReader.parse(bytes), path: "")
                 guard case .object = root.value, root.has("vm") || root.has("disks") || root.has("manifestVersion") else {
                     throw FieldError(nil, "not a recognized inventory: expected JSON (govc, vSphere REST), XML (OVF), a VMX, or a YAML manifest with vm and disks")
                 }

@@ -10,8 +10,9 @@ import Yams
 struct YAMLDocumentReader {
     private var budget = InventoryLimits.maximumYAMLNodes
 
-    static func parse(_ text: String) throws(FieldError) -> DocumentValue {
-        try checkNesting(text)
+    static func parse(_ bytes: [UInt8]) throws(FieldError) -> DocumentValue {
+        try checkNesting(bytes)
+        let text = String(decoding: bytes, as: UTF8.self)
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -23,35 +24,52 @@ struct YAMLDocumentReader {
         return try reader.convert(node, path: "", depth: 1)
     }
 
-    /// A conservative estimate of the deepest nesting, refused past the limit.
-    static func checkNesting(_ text: String) throws(FieldError) {
+    /// A conservative estimate of the deepest nesting, refused past the limit. Works on the
+    /// UTF-8 bytes line by line and stops at the first line past the limit.
+    static func checkNesting(_ bytes: [UInt8]) throws(FieldError) {
         let limit = InventoryLimits.maximumNestingDepth
         var indents: [Int] = []
         var flow = 0
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let indent = line.prefix { $0 == " " }.count
-            let body = line.dropFirst(indent)
-            if body.isEmpty || body.hasPrefix("#") { continue }
+        var lineNumber = 0
+        var lineStart = 0
+        while lineStart < bytes.count {
+            lineNumber += 1
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            defer { lineStart = lineEnd + 1 }
+            var position = lineStart
+            while position < lineEnd, bytes[position] == UInt8(ascii: " ") { position += 1 }
+            let indent = position - lineStart
+            if position == lineEnd || bytes[position] == UInt8(ascii: "#") || bytes[position] == UInt8(ascii: "\r") { continue }
             if flow == 0 {
                 while let last = indents.last, last >= indent { indents.removeLast() }
                 indents.append(indent)
             }
             var dashes = 0
-            var rest = body
-            while rest.hasPrefix("- ") || rest == "-" { dashes += 1; rest = rest.dropFirst(2) }
-            var quote: Character?
-            for character in body {
-                if let open = quote { if character == open { quote = nil }; continue }
-                switch character {
-                case "\"", "'": quote = character
-                case "[", "{": flow += 1
-                case "]", "}": flow = max(0, flow - 1)
+            var cursor = position
+            while cursor < lineEnd, bytes[cursor] == UInt8(ascii: "-"),
+                  cursor + 1 == lineEnd || bytes[cursor + 1] == UInt8(ascii: " ") {
+                dashes += 1
+                cursor += 2
+            }
+            var quote: UInt8?
+            var deepest = indents.count + dashes + flow
+            for index in position..<lineEnd where deepest <= limit {
+                let byte = bytes[index]
+                if let open = quote {
+                    if byte == open { quote = nil }
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = byte
+                case UInt8(ascii: "["), UInt8(ascii: "{"): flow += 1
+                case UInt8(ascii: "]"), UInt8(ascii: "}"): flow = max(0, flow - 1)
                 default: break
                 }
-                if indents.count + dashes + flow > limit { break }
+                deepest = max(deepest, indents.count + dashes + flow)
             }
-            if indents.count + dashes + flow > limit {
-                throw FieldError(nil, "YAML nesting deeper than \(limit) levels (line \(index + 1))")
+            if deepest > limit {
+                throw FieldError(nil, "YAML nesting deeper than \(limit) levels (line \(lineNumber))")
             }
         }
     }
