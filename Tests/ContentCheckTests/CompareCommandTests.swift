@@ -57,7 +57,7 @@ final class CompareCommandTests: XCTestCase {
         try fx.sparse("src.img", size: "1G")
         try fx.random("src.img", atMiB: 0, mib: 128)
         try fx.copy("src.img", to: "dst.img")
-        let a = try NBDKitServer(plugin: "file", args: ["file=\(fx.path("src.img"))", "rdelay=20ms"], filters: ["delay"])
+        let a = try NBDKitServer(plugin: "file", args: ["file=\(fx.path("src.img"))", "rdelay=1"], filters: ["delay"])
         let b = try NBDKitServer(plugin: "file", args: ["file=\(fx.path("dst.img"))"])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Repository.binary())

@@ -1,4 +1,5 @@
-/// How a full comparison runs. The defaults keep memory near 40 MiB whatever the disk size.
+/// How a full comparison runs. The defaults (2 connections × 4 reads × 1 MiB per side) keep
+/// the read buffers at 16 MiB whatever the disk size; they measured fastest on nbd+unix.
 public struct CompareOptions: Sendable {
     /// Differing extents listed before the list is cut (`--max-differences`); the count of
     /// differing bytes stays exact.
@@ -16,7 +17,7 @@ public struct CompareOptions: Sendable {
     /// Bytes of the disk each worker claims at a time.
     public var windowBytes: UInt64
 
-    public init(maxDifferences: Int = 1000, requestsInFlight: Int = 8, requestBytes: Int = 1 << 20,
+    public init(maxDifferences: Int = 1000, requestsInFlight: Int = 4, requestBytes: Int = 1 << 20,
                 connections: Int = 0, progress: Bool = false, cancellation: Cancellation? = nil,
                 windowBytes: UInt64 = 256 << 20) {
         self.maxDifferences = maxDifferences

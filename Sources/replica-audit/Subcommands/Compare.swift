@@ -35,7 +35,7 @@ struct Compare: ParsableCommand {
     var connections = 0
 
     @Option(name: .customLong("requests-in-flight"), help: "Reads in flight per connection.")
-    var requestsInFlight = 8
+    var requestsInFlight = 4
 
     @Option(name: .customLong("request-size"), help: "Bytes per read request.")
     var requestSize = 1 << 20
