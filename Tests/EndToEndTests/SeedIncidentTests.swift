@@ -56,7 +56,15 @@ final class SeedIncidentTests: XCTestCase {
         XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
         XCTAssertEqual(run.contaminationPairs, [["2000", "2001"]])
         XCTAssertEqual(Set(run.contamination.first?["evidence"] as? [String] ?? []),
-                       ["implied-size", "disk-guid", "partition-guids", "partition-layout", "filesystem-uuids"])
+                       ["implied-size", "disk-guid", "partition-guids", "partition-layout", "filesystem-uuids",
+                        "content-samples"])
+        // Sampled content is compared by default when sources are given, with the seed recorded.
+        let content = try XCTUnwrap(run.report["content"] as? [String: Any])
+        XCTAssertEqual(content["mode"] as? String, "sample")
+        XCTAssertEqual(content["compared"] as? Bool, true)
+        XCTAssertNotNil(content["seed"] as? NSNumber)
+        XCTAssertEqual(run.finding("content-mismatch", of: "2000")?["severity"] as? String, "critical")
+        XCTAssertFalse(run.codes(of: "2001").contains("content-mismatch"))
         XCTAssertTrue(run.codes(of: "2000").contains("identity-mismatch"))
         XCTAssertTrue(run.codes(of: "2000").contains("layout-mismatch"))
         XCTAssertEqual(run.disk("2001")?["verdict"] as? String, "pass")

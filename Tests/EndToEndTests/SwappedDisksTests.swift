@@ -20,13 +20,15 @@ final class SwappedDisksTests: XCTestCase {
         XCTAssertEqual(run.contaminationPairs, [["2000", "2001"], ["2001", "2000"]], file: file, line: line)
         for entry in run.contamination {
             let evidence = Set(entry["evidence"] as? [String] ?? [])
-            XCTAssertTrue(evidence.isSuperset(of: ["disk-guid", "partition-guids", "filesystem-uuids"]), "\(evidence)",
+            XCTAssertTrue(evidence.isSuperset(of: ["disk-guid", "partition-guids", "filesystem-uuids", "content-samples"]),
+                          "\(evidence)",
                           file: file, line: line)
             XCTAssertFalse(evidence.contains("implied-size"), file: file, line: line)
         }
         for key in ["2000", "2001"] {
             XCTAssertEqual(run.disk(key)?["verdict"] as? String, "fail", file: file, line: line)
             XCTAssertTrue(run.codes(of: key).contains("identity-mismatch"), file: file, line: line)
+            XCTAssertTrue(run.codes(of: key).contains("content-mismatch"), file: file, line: line)
         }
     }
 

@@ -1,4 +1,5 @@
 import AuditCore
+import ContentCheck
 import DiskProbe
 import Foundation
 import SourceInventory
@@ -73,17 +74,17 @@ public struct BaselineDisk: Codable, Sendable, Equatable {
     /// The source target, redacted.
     public var source: String
     public var probe: ProbeResult
-    /// Content samples, when `capture` sampled content (ContentCheck's format).
-    public var contentSamples: JSONValue?
+    /// The source's sampled content hashes, when `capture` sampled content.
+    public var contentSample: ContentSample?
 
     public init(key: String, label: String?, capacityBytes: UInt64, source: String, probe: ProbeResult,
-                contentSamples: JSONValue? = nil) {
+                contentSample: ContentSample? = nil) {
         self.key = key
         self.label = label
         self.capacityBytes = capacityBytes
         self.source = source
         self.probe = probe
-        self.contentSamples = contentSamples
+        self.contentSample = contentSample
     }
 }
 

@@ -23,23 +23,11 @@ public enum VolumeSurvey {
     /// an outcome that keeps the verdict from passing.
     public static func probe(_ items: [Item], jobs: Int, options: VolumeOptions,
                              probeOptions: ProbeOptions = ProbeOptions()) -> [String: ReadOutcome] {
-        let results = ResultBox(count: items.count)
-        let workers = max(1, min(jobs, items.count))
-        let group = DispatchGroup()
-        for _ in 0..<workers {
-            group.enter()
-            let thread = Thread {
-                while let index = results.nextIndex() {
-                    results.store(outcome(for: items[index].target, options: options, probeOptions: probeOptions), at: index)
-                }
-                group.leave()
-            }
-            thread.stackSize = 4 << 20
-            thread.start()
+        let outcomes = BoundedThreads.map(count: items.count, jobs: jobs) { index in
+            outcome(for: items[index].target, options: options, probeOptions: probeOptions)
         }
-        group.wait()
         var byKey: [String: ReadOutcome] = [:]
-        for (index, item) in items.enumerated() { byKey[item.key] = results.outcome(at: index) }
+        for (index, item) in items.enumerated() { byKey[item.key] = outcomes[index] }
         return byKey
     }
 
@@ -56,32 +44,6 @@ public enum VolumeSurvey {
             return .probed(try DiskProber.probe(volume, options: probeOptions))
         } catch {
             return .probeFailed(message: error.description)
-        }
-    }
-
-    /// The shared work index and results, behind a lock.
-    private final class ResultBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var next = 0
-        private var outcomes: [ReadOutcome?]
-
-        init(count: Int) { outcomes = Array(repeating: nil, count: count) }
-
-        func nextIndex() -> Int? {
-            lock.lock(); defer { lock.unlock() }
-            guard next < outcomes.count else { return nil }
-            defer { next += 1 }
-            return next
-        }
-
-        func store(_ outcome: ReadOutcome, at index: Int) {
-            lock.lock(); defer { lock.unlock() }
-            outcomes[index] = outcome
-        }
-
-        func outcome(at index: Int) -> ReadOutcome {
-            lock.lock(); defer { lock.unlock() }
-            return outcomes[index] ?? .probeFailed(message: "the probe did not finish")
         }
     }
 }

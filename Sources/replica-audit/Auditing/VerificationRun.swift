@@ -1,5 +1,6 @@
 import AuditCore
 import BlockAccess
+import ContentCheck
 import DiskProbe
 import SourceInventory
 import Verification
@@ -13,6 +14,8 @@ struct VerificationRun {
     var sources: [TargetAssignment]
     var baseline: Baseline?
     var content: ContentMode?
+    /// The sampling seed (`--seed`); random when nil.
+    var seed: UInt64?
     var jobs: Int
     var options: VolumeOptions
 
@@ -74,15 +77,37 @@ struct VerificationRun {
             }
         }
 
-        let mode = content ?? (kind == .none ? .none : .sample)
+        let baselineHasSamples = baseline?.disks.contains { $0.contentSample != nil } ?? false
+        let defaultMode: ContentMode = kind == .sources || (kind == .baseline && baselineHasSamples) ? .sample : .none
+        let mode = content ?? defaultMode
         var summary = ContentSummary(mode: mode.rawValue)
+        var contentFindings: [String: [Finding]] = [:]
+        var contentMatches: [String: Set<String>] = [:]
         if mode != .none {
-            summary.note = "content comparison is not available in this build; layouts and identities were compared"
-            notes.append("--content \(mode.rawValue): content comparison is not available in this build yet")
+            let sourceTargets = Dictionary(sources.map { ($0.key, $0.target) }, uniquingKeysWith: { a, _ in a })
+            let samples = Dictionary((baseline?.disks ?? []).compactMap { d in d.contentSample.map { (d.key, $0) } },
+                                     uniquingKeysWith: { a, _ in a })
+            let pairs: [ContentVerification.Pair] = targets.compactMap { assignment in
+                guard volumes[assignment.key]?.outcome.probe != nil else { return nil }
+                return ContentVerification.Pair(key: assignment.key, target: assignment.target,
+                                                source: sourceTargets[assignment.key],
+                                                sourceProbe: references[assignment.key], expected: samples[assignment.key])
+            }
+            let usedSeed = samples.values.first?.seed ?? seed ?? ContentSampler.randomSeed()
+            let outcome = ContentVerification.run(pairs, mode: mode == .full ? .full : .sample, seed: usedSeed,
+                                                  jobs: jobs, options: options)
+            contentFindings = outcome.findings
+            contentMatches = outcome.matches
+            summary = ContentSummary(mode: mode.rawValue, seed: mode == .sample ? usedSeed : nil, compared: true)
+        } else if kind != .none {
+            summary.note = kind == .baseline && !baselineHasSamples
+                ? "the baseline holds no content samples (captured with --content none)"
+                : "content comparison was not asked for (--content none)"
         }
         let input = VerificationInput(inventory: inventory, vmFindings: vmFindings, volumes: volumes,
                                       references: references, referenceKind: kind,
-                                      referenceFailures: referenceFailures, content: summary)
+                                      referenceFailures: referenceFailures, content: summary,
+                                      contentFindings: contentFindings, contentMatches: contentMatches)
         return Outcome(input: input, notes: notes)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuditCore
 import BlockAccess
+import ContentCheck
 import Foundation
 import SourceInventory
 import Verification
@@ -24,6 +25,12 @@ struct Capture: ParsableCommand {
     @Option(help: "Where to write the baseline (JSON).")
     var output: String
 
+    @Option(help: "Content to record: sample (hashes of a seeded sample of blocks, the default) or none.")
+    var content: ContentMode = .sample
+
+    @Option(help: "Seed for the content sample (default: random; recorded in the baseline).")
+    var seed: UInt64?
+
     @Option(help: "How many sources to probe at once.")
     var jobs: Int = 4
 
@@ -32,6 +39,7 @@ struct Capture: ParsableCommand {
     func validate() throws {
         guard sources.given else { throw ValidationError("give the source disks with --nbd-sources or --source") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
+        if content == .full { throw ValidationError("capture records samples only: --content sample or none") }
     }
 
     func run() throws {
@@ -68,6 +76,25 @@ struct Capture: ParsableCommand {
             for problem in problems { printError("replica-audit: \(problem)") }
             printError("replica-audit: no baseline written: every source must be read completely")
             throw ExitCode(3)
+        }
+        if content == .sample {
+            let seed = self.seed ?? ContentSampler.randomSeed()
+            let targets = disks.map { disk in assignments.first { $0.key == disk.key }!.target }
+            let options = volume.volumeOptions
+            let probes = disks.map(\.probe)
+            let samples = BaselineSampling.sample(targets: targets, probes: probes, seed: seed, jobs: jobs, options: options)
+            for index in disks.indices {
+                guard let sample = samples[index], sample.unreadable.isEmpty else {
+                    problems.append("disk \(disks[index].key): its content could not be sampled completely")
+                    continue
+                }
+                disks[index].contentSample = sample
+            }
+            if !problems.isEmpty {
+                for problem in problems { printError("replica-audit: \(problem)") }
+                printError("replica-audit: no baseline written: every source must be read completely")
+                throw ExitCode(3)
+            }
         }
         let baseline = Baseline(tool: ToolInfo(version: ReplicaAudit.configuration.version),
                                 capturedAt: ReportClock.iso8601(Date()), vm: inventory.vm, disks: disks)

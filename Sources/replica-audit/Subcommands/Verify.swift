@@ -39,6 +39,9 @@ struct Verify: ParsableCommand {
     @Option(help: "Content comparison: none, sample or full (default: sample with sources or a baseline, else none).")
     var content: ContentMode?
 
+    @Option(help: "Seed for the sampled content comparison (default: random; recorded in the report).")
+    var seed: UInt64?
+
     @Option(name: .customLong("report-dir"), help: "Where to write the reports (default Reports/<vm>-<UTC time>/).")
     var reportDir: String?
 
@@ -58,6 +61,9 @@ struct Verify: ParsableCommand {
         if let content, content != .none, baseline == nil, !sources.given {
             throw ValidationError("--content \(content.rawValue) needs sources (--nbd-sources, --source) or a --baseline to compare with")
         }
+        if content == .full, baseline != nil {
+            throw ValidationError("--content full compares every byte with the live sources; a baseline holds only samples (use --content sample)")
+        }
     }
 
     func run() throws {
@@ -76,7 +82,7 @@ struct Verify: ParsableCommand {
         }
 
         let run = VerificationRun(inventory: inventory, targets: assignments, sources: sourceAssignments,
-                                  baseline: loadedBaseline, content: content, jobs: jobs,
+                                  baseline: loadedBaseline, content: content, seed: seed, jobs: jobs,
                                   options: volume.volumeOptions)
         let outcome = run.execute()
         let report = Verifier.verify(outcome.input, tool: ToolInfo(version: ReplicaAudit.configuration.version),

@@ -1,0 +1,135 @@
+import AuditCore
+import BlockAccess
+import ContentCheck
+import DiskProbe
+import Foundation
+
+/// `verify --content sample|full`: compares each destination's content with its source
+/// (live, or a baseline's sampled hashes) through ContentCheck, and finds volumes that hold
+/// another source's sampled content, as contamination evidence.
+public enum ContentVerification {
+    /// How much content to compare.
+    public enum Mode: String, Sendable {
+        case sample, full
+    }
+
+    /// A destination and what to compare it with.
+    public struct Pair: Sendable {
+        public var key: String
+        public var target: Target
+        /// The live source, when there is one.
+        public var source: Target?
+        /// The source's probe (partitions for the sample plan).
+        public var sourceProbe: ProbeResult?
+        /// The baseline's sample, when comparing with a baseline.
+        public var expected: ContentSample?
+
+        public init(key: String, target: Target, source: Target? = nil, sourceProbe: ProbeResult? = nil,
+                    expected: ContentSample? = nil) {
+            self.key = key
+            self.target = target
+            self.source = source
+            self.sourceProbe = sourceProbe
+            self.expected = expected
+        }
+    }
+
+    /// What the comparison found.
+    public struct Outcome: Sendable {
+        /// Disk key → content findings (`content-mismatch`, `unreadable-region`).
+        public var findings: [String: [Finding]]
+        /// Disk key → other disks' keys whose sampled content the volume holds.
+        public var matches: [String: Set<String>]
+    }
+
+    /// Codes that the size rule already reports; content findings with them are dropped.
+    static let coveredElsewhere: Set<String> = [ContentFindingCode.targetLargerThanSource, ContentFindingCode.targetSmallerThanSource]
+
+    /// Compares every pair, at most `jobs` at a time. In sample mode every source is sampled
+    /// once with `seed` and each destination is checked against its own sample and, when
+    /// its own does not match, against the others' (contamination evidence).
+    public static func run(_ pairs: [Pair], mode: Mode, seed: UInt64, jobs: Int, options: VolumeOptions) -> Outcome {
+        switch mode {
+        case .full: return full(pairs, jobs: jobs, options: options)
+        case .sample: return sample(pairs, seed: seed, jobs: jobs, options: options)
+        }
+    }
+
+    static func full(_ pairs: [Pair], jobs: Int, options: VolumeOptions) -> Outcome {
+        let results = BoundedThreads.map(count: pairs.count, jobs: jobs) { index -> [Finding] in
+            let pair = pairs[index]
+            guard let source = pair.source else { return [noSource(pair.key)] }
+            do {
+                let result = try ContentComparator.compare(source: source, target: pair.target, volumeOptions: options)
+                return result.findings.filter { !coveredElsewhere.contains($0.code) }
+            } catch {
+                return [unreadable(pair.key, "\(error)")]
+            }
+        }
+        var findings: [String: [Finding]] = [:]
+        for (index, pair) in pairs.enumerated() { findings[pair.key] = results[index] }
+        return Outcome(findings: findings, matches: [:])
+    }
+
+    static func sample(_ pairs: [Pair], seed: UInt64, jobs: Int, options: VolumeOptions) -> Outcome {
+        // 1. Each source's sample: from the baseline, or read from the live source.
+        let samples: [ContentSample?] = BoundedThreads.map(count: pairs.count, jobs: jobs) { index in
+            let pair = pairs[index]
+            if let expected = pair.expected { return expected }
+            guard let source = pair.source, let volume = try? VolumeOpener.open(source, options: options) else { return nil }
+            defer { volume.close() }
+            return ContentSampler.sample(volume: volume, probe: pair.sourceProbe, seed: seed)
+        }
+        // 2. Each destination against its own sample, then against the others' when its own differs.
+        let checks = BoundedThreads.map(count: pairs.count, jobs: jobs) { index -> ([Finding], Set<String>) in
+            let pair = pairs[index]
+            guard let expected = samples[index] else {
+                return ([pair.source == nil ? noSource(pair.key) : unreadable(pair.key, "the source could not be sampled")], [])
+            }
+            let volume: any Volume
+            do { volume = try VolumeOpener.open(pair.target, options: options) } catch {
+                return ([unreadable(pair.key, "\(error)")], [])
+            }
+            defer { volume.close() }
+            let own = ContentSampler.check(target: volume, expected: expected)
+            let findings = own.findings.filter { !coveredElsewhere.contains($0.code) }
+            guard !own.mismatches.isEmpty else { return (findings, []) }
+            let ownMatched = matchedFraction(own, sizeBytes: volume.sizeBytes, sample: expected)
+            var carried: Set<String> = []
+            for (other, sample) in zip(pairs, samples) where other.key != pair.key {
+                guard let sample else { continue }
+                let check = ContentSampler.check(target: volume, expected: sample)
+                let fraction = matchedFraction(check, sizeBytes: volume.sizeBytes, sample: sample)
+                if fraction >= 0.9, fraction > ownMatched { carried.insert(other.key) }
+            }
+            return (findings, carried)
+        }
+        var findings: [String: [Finding]] = [:]
+        var matches: [String: Set<String>] = [:]
+        for (index, pair) in pairs.enumerated() {
+            findings[pair.key] = checks[index].0
+            if !checks[index].1.isEmpty { matches[pair.key] = checks[index].1 }
+        }
+        return Outcome(findings: findings, matches: matches)
+    }
+
+    /// The fraction of a sample's blocks inside the volume that matched (0 when none lie inside).
+    static func matchedFraction(_ check: SampleCheck, sizeBytes: UInt64, sample: ContentSample) -> Double {
+        let inside = sample.blocks.filter { $0.offset + UInt64($0.length) <= sizeBytes }.count
+        guard inside > 0 else { return 0 }
+        let differing = check.mismatches.filter { $0.actualSHA256 != nil }.count
+        return Double(inside - differing) / Double(inside)
+    }
+
+    static func noSource(_ key: String) -> Finding {
+        Finding(code: FindingCode.unreadableRegion, severity: .warning,
+                message: "There is no source content to compare disk \(key)'s volume with (no live source and no sample in the baseline); its content is not verified.",
+                evidence: ["inconclusive": true])
+    }
+
+    static func unreadable(_ key: String, _ error: String) -> Finding {
+        Finding(code: FindingCode.unreadableRegion, severity: .warning,
+                message: "The content of disk \(key)'s volume could not be compared: \(error).",
+                evidence: ["inconclusive": true, "error": .string(error)])
+    }
+}
