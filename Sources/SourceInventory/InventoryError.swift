@@ -19,8 +19,15 @@ public struct InventoryError: Error, CustomStringConvertible, Sendable, Equatabl
         self.message = message
     }
 
-    /// "FILE: FORMAT: FIELD: MESSAGE" on a single line.
+    /// The format value of an error raised before any format was tried (size, binary, …).
+    public static let beforeParsing = "any"
+
+    /// "FILE: read as FORMAT: field FIELD: MESSAGE" on a single line; for a file refused
+    /// before any format was tried, "FILE: MESSAGE (refused before parsing)".
     public var description: String {
+        if format == Self.beforeParsing {
+            return [file, message + " (refused before parsing)"].map(Self.singleLine).joined(separator: ": ")
+        }
         var parts = [file, "read as \(format)"]
         if let field { parts.append("field \(field)") }
         parts.append(message)

@@ -8,7 +8,7 @@ public enum InventoryLoader {
         do {
             bytes = try InventoryFile.read(path: path)
         } catch {
-            throw InventoryError(file: path, format: "any", field: error.field, message: error.message)
+            throw InventoryError(file: path, format: InventoryError.beforeParsing, field: error.field, message: error.message)
         }
         return try load(bytes: bytes, path: path, vm: vm)
     }
@@ -16,7 +16,7 @@ public enum InventoryLoader {
     /// Reads an inventory already in memory; `path` names it in errors and locates the VMDK
     /// descriptors of a VMX.
     public static func load(bytes: [UInt8], path: String, vm: String?) throws(InventoryError) -> Inventory {
-        var tried = "any"
+        var tried = InventoryError.beforeParsing
         do throws(FieldError) {
             switch FormatDetection.family(of: bytes) {
             case .json:
