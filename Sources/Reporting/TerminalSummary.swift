@@ -17,7 +17,8 @@ public enum TerminalSummary {
             let name = disk.described.padding(toLength: width, withPad: " ", startingAt: 0)
             var line = "\(name)  \(disk.verdict.rawValue.uppercased())"
             if let top = report.headline(for: disk), top.severity > .info || disk.verdict != .pass {
-                line += "  \(top.code): \(top.message)"
+                let isVMFinding = !disk.findings.contains(top)
+                line += isVMFinding ? "  \(top.code) (above)" : "  \(top.code): \(top.message)"
             }
             lines.append(line)
         }

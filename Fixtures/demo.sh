@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# make demo: rebuilds the seed incident (Fixtures/make-seed.sh), serves the volumes with
+# nbdkit on Unix sockets, and verifies VM pgtest1 three times into Reports/demo/:
+#   1-appliance-mapping  the --nbd-targets the replication appliance was given: both disks on
+#                        one volume. Fails with duplicate-target before any volume is read.
+#   2-incident           the volumes as the incident left them: disk 2000's 115 GiB volume
+#                        carries disk 2001's 10 GiB GPT. Fails and names the contamination.
+#   3-correct            a correct replication of both disks. Passes.
+# Environment: REPLICA_AUDIT_BIN (default .build/debug/replica-audit), DEMO_WORK (default
+# .work/demo), DEMO_REPORTS (default Reports/demo). Exits 0 when every run gave the verdict
+# it should.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+bin=${REPLICA_AUDIT_BIN:-$root/.build/debug/replica-audit}
+work=${DEMO_WORK:-$root/.work/demo}
+reports=${DEMO_REPORTS:-$root/Reports/demo}
+inventory="$here/inventories/demo-pgtest1.json"
+[ -x "$bin" ] || { echo "demo: $bin is not built; run 'swift build' (or 'make demo')" >&2; exit 2; }
+command -v nbdkit >/dev/null || { echo "demo: nbdkit is missing (run 'make deps')" >&2; exit 2; }
+
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+rm -rf "$work/images" "$work/sockets" "$reports"
+mkdir -p "$work/sockets" "$reports"
+echo "== building the seed incident's sparse images in $work/images"
+"$here/make-seed.sh" "$work/images" >/dev/null
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+# serve NAME IMAGE: one nbdkit per volume, on its own socket, gone when this script ends.
+serve() {
+  nbdkit -f --exit-with-parent -U "$work/sockets/$1.sock" file "$work/images/$2" &
+  pids+=("$!")
+}
+serve vol-101328f1 vol2000-contaminated.img   # disk 2000's volume, as the incident left it
+serve vol-ec4b3a8d vol2001.img                # disk 2001's volume
+serve vol-5e0f22c7 vol2000.img                # disk 2000's volume, replicated correctly
+for s in vol-101328f1 vol-ec4b3a8d vol-5e0f22c7; do
+  for _ in $(seq 100); do [ -S "$work/sockets/$s.sock" ] && break; sleep 0.05; done
+done
+uri() { echo "nbd+unix:///$1?socket=$work/sockets/$1.sock"; }
+
+failures=0
+# run NAME EXPECTED_EXIT ARGS…: one verify, which must exit as expected.
+run() {
+  local name=$1 expected=$2; shift 2
+  echo
+  echo "== $name: replica-audit verify $*" | sed "s|$work|.work/demo|g"
+  local status=0
+  "$bin" verify --inventory "$inventory" --report-dir "$reports/$name" "$@" || status=$?
+  if [ "$status" -ne "$expected" ]; then
+    echo "demo: $name exited $status, expected $expected" >&2
+    failures=$((failures + 1))
+  fi
+}
+run 1-appliance-mapping 1 --nbd-targets "2000:$(uri vol-101328f1),2001:$(uri vol-101328f1)"
+run 2-incident 1 --nbd-targets "2000:$(uri vol-101328f1),2001:$(uri vol-ec4b3a8d)"
+run 3-correct 0 --nbd-targets "2000:$(uri vol-5e0f22c7),2001:$(uri vol-ec4b3a8d)"
+echo
+echo "reports in ${reports#$root/}/: 1-appliance-mapping (fail), 2-incident (fail), 3-correct (pass)"
+exit "$failures"
