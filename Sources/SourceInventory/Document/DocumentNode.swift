@@ -78,6 +78,12 @@ struct DocumentNode: Sendable {
         }
     }
 
+    /// A string, or nil when it is empty: vSphere writes "" for an unset uuid or file name.
+    func nonEmptyString() throws(FieldError) -> String? {
+        let text = try string()
+        return text.isEmpty ? nil : text
+    }
+
     /// A boolean, also accepting the strings "true"/"false" (OVF, VMX and YAML spell them so).
     func bool() throws(FieldError) -> Bool {
         switch value {

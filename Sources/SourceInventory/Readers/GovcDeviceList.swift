@@ -33,17 +33,17 @@ enum GovcDeviceList {
         var bus: Int?
         if let controllerKey = try device.optional("controllerKey")?.unsigned() {
             if let controller = controllers[controllerKey] {
-                controllerLabel = try controller.optional("deviceInfo")?.optional("label")?.string()
+                controllerLabel = try controller.optional("deviceInfo")?.optional("label")?.nonEmptyString()
                 bus = try controller.optional("busNumber")?.int()
             }
             controllerLabel = controllerLabel ?? String(controllerKey)
         }
         return SourceDisk(
             key: String(key),
-            label: try device.optional("deviceInfo")?.optional("label")?.string(),
+            label: try device.optional("deviceInfo")?.optional("label")?.nonEmptyString(),
             capacityBytes: capacity,
-            backingFile: try backing?.optional("fileName")?.string(),
-            uuid: try backing?.optional("uuid")?.string(),
+            backingFile: try backing?.optional("fileName")?.nonEmptyString(),
+            uuid: try backing?.optional("uuid")?.nonEmptyString(),
             controller: controllerLabel,
             bus: bus,
             unit: try device.optional("unitNumber")?.int(),

@@ -15,11 +15,11 @@ enum GovcVMInfoReader {
         for machine in machines { names.append(try name(of: machine)) }
         let chosen = machines[try VMSelection.pick(names: names, vm: vm, field: list.path)]
         let config = try chosen.required("config")
-        var uuid = try config.optional("uuid")?.string()
-        if uuid == nil { uuid = try config.optional("instanceUuid")?.string() }
+        var uuid = try config.optional("uuid")?.nonEmptyString()
+        if uuid == nil { uuid = try config.optional("instanceUuid")?.nonEmptyString() }
         let identity = VMIdentity(
             name: try name(of: chosen),
-            moref: try chosen.optional("self")?.optional("value")?.string(),
+            moref: try chosen.optional("self")?.optional("value")?.nonEmptyString(),
             uuid: uuid,
             format: format.identifier)
         let disks = try GovcDeviceList.disks(try config.required("hardware").required("device"))

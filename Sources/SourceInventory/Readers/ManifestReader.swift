@@ -32,8 +32,8 @@ enum ManifestReader {
         if let guest = try root.optional("guestFilesystems") {
             for fs in try guest.elements() { filesystems.append(try filesystem(fs)) }
         }
-        let identity = VMIdentity(name: name, moref: try vmNode.optional("moref")?.string(),
-                                  uuid: try vmNode.optional("uuid")?.string(), format: format.identifier)
+        let identity = VMIdentity(name: name, moref: try vmNode.optional("moref")?.nonEmptyString(),
+                                  uuid: try vmNode.optional("uuid")?.nonEmptyString(), format: format.identifier)
         return Inventory(vm: identity, disks: disks, guestFilesystems: filesystems)
     }
 
@@ -45,10 +45,10 @@ enum ManifestReader {
         let capacity = try node.required("capacityBytes")
         return SourceDisk(
             key: key,
-            label: try node.optional("label")?.string(),
+            label: try node.optional("label")?.nonEmptyString(),
             capacityBytes: try DiskCapacity.bytes(try capacity.unsigned(), field: capacity.path),
-            backingFile: try node.optional("backingFile")?.string(),
-            uuid: try node.optional("uuid")?.string(),
+            backingFile: try node.optional("backingFile")?.nonEmptyString(),
+            uuid: try node.optional("uuid")?.nonEmptyString(),
             controller: try node.optional("controller")?.string(),
             bus: try node.optional("bus")?.int(),
             unit: try node.optional("unit")?.int(),
@@ -64,7 +64,7 @@ enum ManifestReader {
                 number: try partition.required("number").int(),
                 startBytes: try partition.required("startBytes").unsigned(),
                 sizeBytes: try DiskCapacity.bytes(try partition.required("sizeBytes").unsigned(), field: partition.childPath("sizeBytes")),
-                uuid: try partition.optional("uuid")?.string(),
+                uuid: try partition.optional("uuid")?.nonEmptyString(),
                 filesystemUUID: try partition.optional("filesystemUUID")?.string()))
         }
         return ExpectedLayout(type: try node.optional("type")?.string(), diskId: try node.optional("diskId")?.string(),

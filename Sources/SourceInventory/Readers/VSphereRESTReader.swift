@@ -12,8 +12,8 @@ enum VSphereRESTReader {
         if name == nil { name = try identity?.optional("name")?.string() }
         guard let name else { throw FieldError(body.childPath("name"), "is missing") }
         try VMSelection.confirm(name: name, vm: vm, field: body.childPath("name"))
-        var uuid = try identity?.optional("bios_uuid")?.string()
-        if uuid == nil { uuid = try identity?.optional("instance_uuid")?.string() }
+        var uuid = try identity?.optional("bios_uuid")?.nonEmptyString()
+        if uuid == nil { uuid = try identity?.optional("instance_uuid")?.nonEmptyString() }
         let list = try body.required("disks")
         var disks: [SourceDisk] = []
         for (key, disk) in try entries(list) {
@@ -54,9 +54,9 @@ enum VSphereRESTReader {
         }
         return SourceDisk(
             key: key,
-            label: try disk.optional("label")?.string(),
+            label: try disk.optional("label")?.nonEmptyString(),
             capacityBytes: try DiskCapacity.bytes(try capacity.unsigned(), field: capacity.path),
-            backingFile: try disk.optional("backing")?.optional("vmdk_file")?.string(),
+            backingFile: try disk.optional("backing")?.optional("vmdk_file")?.nonEmptyString(),
             controller: type,
             bus: bus,
             unit: unit)
