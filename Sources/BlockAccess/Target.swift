@@ -63,6 +63,25 @@ public enum Target: Sendable, Hashable, CustomStringConvertible {
         return comps.string ?? uri
     }
 
+    /// One spelling per host: lower case, no trailing dot, IP addresses in their canonical
+    /// text form (`0:0:0:0:0:0:0:1` → `::1`, `[FE80::0001]` → `fe80::1`), and the loopback
+    /// addresses 127.0.0.1 and ::1 (and an empty host) as `localhost`.
+    static func canonicalHost(_ raw: String) -> String {
+        var host = raw.lowercased()
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.hasSuffix("."), host.count > 1 { host.removeLast() }
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        if inet_pton(AF_INET, host, &v4) == 1, inet_ntop(AF_INET, &v4, &buffer, socklen_t(buffer.count)) != nil {
+            host = String(cString: buffer)
+        } else if inet_pton(AF_INET6, host, &v6) == 1, inet_ntop(AF_INET6, &v6, &buffer, socklen_t(buffer.count)) != nil {
+            host = String(cString: buffer)
+        }
+        if host.isEmpty || host == "127.0.0.1" || host == "::1" { return "localhost" }
+        return host
+    }
+
     /// A normalized identity: two spellings of the same export (same socket or host:port,
     /// same export name) give the same string. Used to find duplicate targets.
     public var identity: String {
@@ -82,8 +101,7 @@ public enum Target: Sendable, Hashable, CustomStringConvertible {
                 let path = URL(fileURLWithPath: socket).standardizedFileURL.resolvingSymlinksInPath().path
                 return "nbd+unix:\(path)/\(export)"
             }
-            var host = (comps.host ?? "localhost").lowercased()
-            if host == "127.0.0.1" || host == "::1" || host == "[::1]" { host = "localhost" }
+            let host = Target.canonicalHost(comps.host ?? "")
             let port = comps.port ?? 10809
             return "nbd:\(host):\(port)/\(export)"
         }

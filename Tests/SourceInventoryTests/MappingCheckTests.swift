@@ -1,3 +1,4 @@
+import Foundation
 import AuditCore
 import BlockAccess
 import SourceInventory
@@ -61,5 +62,31 @@ final class MappingCheckTests: XCTestCase {
         XCTAssertTrue(findings[0].message.contains("disk 2001 (Hard disk 2) of 10 GiB has no target"), findings[0].message)
         XCTAssertEqual(findings[1].evidence["key"], "2002")
         XCTAssertEqual(findings[1].evidence["inventoryKeys"], ["2000", "2001"])
+    }
+}
+
+/// `Target.identity` spellings that must meet (BlockAccess owns the type; the mapping
+/// check depends on it).
+final class TargetIdentityTests: XCTestCase {
+    private func identity(_ text: String) throws -> String { try Target(parsing: text).identity }
+
+    func testIPv6SpellingsMeet() throws {
+        XCTAssertEqual(try identity("nbd://[0:0:0:0:0:0:0:1]/e"), try identity("nbd://localhost:10809/e"))
+        XCTAssertEqual(try identity("nbd://[FE80::0001]:10809/e"), try identity("nbd://[fe80::1]/e"))
+    }
+
+    func testHostSpellingsMeet() throws {
+        XCTAssertEqual(try identity("nbd://Storage.Example.COM./vol-1"), try identity("nbd://storage.example.com:10809/vol-1"))
+        XCTAssertEqual(try identity("nbds://alice@10.0.0.5/vol-1?tls-psk-file=/k"), try identity("nbd://10.0.0.5:10809/vol-1"))
+        XCTAssertNotEqual(try identity("nbd://10.0.0.5/vol-1"), try identity("nbd://10.0.0.6/vol-1"))
+        XCTAssertNotEqual(try identity("nbd://10.0.0.5/vol-1"), try identity("nbd://10.0.0.5/Vol-1"), "export names are case-sensitive")
+    }
+
+    func testFileSpellingsMeet() throws {
+        let files = try ScratchFiles()
+        let image = try files.write("disk.img", "x")
+        let link = files.directory.appendingPathComponent("link.img").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: image)
+        XCTAssertEqual(try identity(link), try identity(files.directory.path + "/./sub/../disk.img"))
     }
 }
