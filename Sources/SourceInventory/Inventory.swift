@@ -7,6 +7,7 @@ public struct Inventory: Codable, Sendable, Equatable {
     public var disks: [SourceDisk]
     public var guestFilesystems: [GuestFilesystem]
 
+    /// An inventory of `disks` for `vm`; guest filesystems only when VMware Tools reported them.
     public init(vm: VMIdentity, disks: [SourceDisk], guestFilesystems: [GuestFilesystem] = []) {
         self.vm = vm
         self.disks = disks
@@ -27,6 +28,7 @@ public struct VMIdentity: Codable, Sendable, Equatable {
     /// "govc-vm-info", "govc-device-info", "vsphere-rest-api", "vsphere-rest-legacy", "ovf", "vmx", "manifest".
     public var format: String
 
+    /// A VM identity; `format` is one of the identifiers listed on `format`.
     public init(name: String, moref: String? = nil, uuid: String? = nil, format: String) {
         self.name = name
         self.moref = moref
@@ -54,6 +56,7 @@ public struct SourceDisk: Codable, Sendable, Equatable {
     /// An expected layout, when the manifest gives one.
     public var expectedLayout: ExpectedLayout?
 
+    /// A disk; only the key and the capacity are required.
     public init(key: String, label: String? = nil, capacityBytes: UInt64, backingFile: String? = nil,
                 uuid: String? = nil, controller: String? = nil, bus: Int? = nil, unit: Int? = nil,
                 thin: Bool? = nil, expectedLayout: ExpectedLayout? = nil) {
@@ -77,6 +80,7 @@ public struct ExpectedLayout: Codable, Sendable, Equatable {
     public var diskId: String?
     public var partitions: [ExpectedPartition]
 
+    /// An expected layout with its partitions in table order.
     public init(type: String? = nil, diskId: String? = nil, partitions: [ExpectedPartition]) {
         self.type = type
         self.diskId = diskId
@@ -92,6 +96,7 @@ public struct ExpectedPartition: Codable, Sendable, Equatable {
     public var uuid: String?
     public var filesystemUUID: String?
 
+    /// An expected partition; offsets and sizes in bytes.
     public init(number: Int, startBytes: UInt64, sizeBytes: UInt64, uuid: String? = nil, filesystemUUID: String? = nil) {
         self.number = number
         self.startBytes = startBytes
@@ -110,6 +115,7 @@ public struct GuestFilesystem: Codable, Sendable, Equatable {
     /// Device keys of the disks it lives on.
     public var diskKeys: [String]
 
+    /// A guest filesystem and the keys of the disks it lives on.
     public init(path: String, capacityBytes: UInt64, freeBytes: UInt64? = nil, type: String? = nil, diskKeys: [String]) {
         self.path = path
         self.capacityBytes = capacityBytes

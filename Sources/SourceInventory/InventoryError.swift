@@ -12,6 +12,7 @@ public struct InventoryError: Error, CustomStringConvertible, Sendable, Equatabl
     /// What was wrong, for a person.
     public var message: String
 
+    /// An error about `file`, read as `format`, at `field` (nil for the whole file).
     public init(file: String, format: String, field: String?, message: String) {
         self.file = file
         self.format = format

@@ -51,6 +51,6 @@ enum InventoryFile {
 }
 
 /// Byte counts in messages: "200 MiB (209715200 bytes)".
-enum ByteCount {
+private enum ByteCount {
     static func describe(_ bytes: UInt64) -> String { "\(ByteSize.human(bytes)) (\(bytes) bytes)" }
 }

@@ -4,6 +4,7 @@ public struct MappingError: Error, CustomStringConvertible, Sendable, Equatable 
     public var text: String
     public var message: String
 
+    /// An error about the piece `text` of a mapping argument.
     public init(text: String, message: String) {
         self.text = text
         self.message = message

@@ -8,6 +8,7 @@ public struct TargetAssignment: Sendable, Equatable, Codable {
     public var text: String
     public var target: Target
 
+    /// Disk `key` on the volume `target`, given as `text`.
     public init(key: String, text: String, target: Target) {
         self.key = key
         self.text = text
@@ -16,6 +17,7 @@ public struct TargetAssignment: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey { case key, text, target }
 
+    /// Decodes key and text, and parses the target again from the text.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         key = try container.decode(String.self, forKey: .key)
