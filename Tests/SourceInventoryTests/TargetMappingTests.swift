@@ -1,3 +1,4 @@
+import Foundation
 import BlockAccess
 import SourceInventory
 import XCTest
@@ -62,5 +63,15 @@ final class TargetMappingTests: XCTestCase {
             XCTAssertFalse("\(error)".contains("hunter2"), "\(error)")
             XCTAssertFalse("\(error)".contains("/secret.psk"), "\(error)")
         }
+    }
+
+    func testEncodingNeverWritesSecrets() throws {
+        let assignments = try TargetMapping.parse(keyEquals: ["2000=nbds://alice:hunter2@h/e?tls-psk-file=/secret.psk"])
+        let json = String(decoding: try JSONEncoder().encode(assignments), as: UTF8.self)
+        XCTAssertFalse(json.contains("hunter2"), json)
+        XCTAssertFalse(json.contains("secret.psk"), json)
+        let decoded = try JSONDecoder().decode([TargetAssignment].self, from: Data(json.utf8))
+        XCTAssertEqual(decoded.first?.key, "2000")
+        XCTAssertEqual(decoded.first?.target.identity, assignments.first?.target.identity)
     }
 }

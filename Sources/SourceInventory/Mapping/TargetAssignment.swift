@@ -2,7 +2,8 @@ import BlockAccess
 
 /// One disk key assigned to one volume: what `--nbd-targets`, `--target`, `--nbd-sources`
 /// and `--source` say. `text` is the target exactly as given (it may hold secrets; print
-/// `target.redacted` instead).
+/// `target.redacted` instead). Encoding never writes secrets: both `text` and `target` are
+/// written redacted, so a decoded assignment carries the redacted target.
 public struct TargetAssignment: Sendable, Equatable, Codable {
     public var key: String
     public var text: String
@@ -29,11 +30,11 @@ public struct TargetAssignment: Sendable, Equatable, Codable {
         }
     }
 
-    /// Encodes the key, the target as given and its redacted form under `target`.
+    /// Encodes the key and the target, redacted, under both `text` and `target`.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(key, forKey: .key)
-        try container.encode(text, forKey: .text)
+        try container.encode(target.redacted, forKey: .text)
         try container.encode(target.redacted, forKey: .target)
     }
 }
