@@ -33,7 +33,8 @@ final class MappingCheckTests: XCTestCase {
         ])
         let findings = MappingCheck.findings(inventory: inventory, assignments: assignments, role: "source")
         XCTAssertEqual(findings.map(\.code), ["duplicate-target"])
-        XCTAssertTrue(findings[0].message.contains("same source"), findings[0].message)
+        XCTAssertTrue(findings[0].message.contains("disks 2000 and 2001 are both mapped to the same source nbd://LOCALHOST/vol-1 (also spelled nbds://127.0.0.1:10809/vol%2D1"), findings[0].message)
+        XCTAssertTrue(findings[0].message.contains("the same export: nbd:localhost:10809/vol-1)"), findings[0].message)
         let targets = findings[0].evidence["targets"].flatMap { value -> [String]? in
             if case .array(let items) = value { return items.compactMap(\.stringValue) }
             return nil

@@ -26,10 +26,13 @@ public enum MappingCheck {
             guard let group = groups[identity], Set(group.map(\.key)).count > 1 else { return nil }
             let keys = group.map(\.key)
             let targets = group.map(\.target.redacted)
-            let spelled = Set(targets).count == 1 ? targets[0] : targets.joined(separator: " and ")
+            let distinct = targets.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            let spelled = distinct.count == 1 ? distinct[0]
+                : "\(distinct[0]) (also spelled \(list(Array(distinct.dropFirst()))); the same export: \(identity))"
+            let count = keys.count == 2 ? "both" : "all \(keys.count)"
             return Finding(
                 code: "duplicate-target", severity: .critical,
-                message: "disks \(list(keys)) are all mapped to the same \(role) \(spelled); one volume cannot hold \(keys.count) disks — the replication wrote them over each other, and at most one of them is intact",
+                message: "disks \(list(keys)) are \(count) mapped to the same \(role) \(spelled): one volume cannot hold \(keys.count) disks. If the replication used this mapping, it wrote them over each other and at most one survives; if not, correct the mapping",
                 evidence: [
                     "role": .string(role),
                     "keys": .array(keys.map(JSONValue.string)),
@@ -44,7 +47,7 @@ public enum MappingCheck {
         return inventory.disks.filter { !mapped.contains($0.key) }.map { disk in
             Finding(
                 code: "unmapped-disk", severity: .error,
-                message: "disk \(disk.key)\(disk.label.map { " (\($0))" } ?? "") of \(ByteSize.human(disk.capacityBytes)) has no \(role); map it with KEY:\(role.uppercased()) or --\(role) \(disk.key)=\(role.uppercased())",
+                message: "disk \(disk.key)\(disk.label.map { " (\($0))" } ?? "") of \(ByteSize.human(disk.capacityBytes)) has no \(role); add \(disk.key):\(role.uppercased()) to --nbd-\(role)s, or give --\(role) \(disk.key)=\(role.uppercased())",
                 evidence: [
                     "role": .string(role),
                     "key": .string(disk.key),
