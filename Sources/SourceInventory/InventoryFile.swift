@@ -40,6 +40,9 @@ enum InventoryFile {
             guard let base = buffer.baseAddress, let hit = memchr(base, 0, buffer.count) else { return nil }
             return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
         }
+        if let kind = BinarySignature.describe(bytes) {
+            throw FieldError(nil, "binary content: \(kind); an inventory is a text file")
+        }
         if let nul = nulOffset {
             throw FieldError(nil, "binary content (a NUL byte at offset \(nul)); an inventory is a text file")
         }
