@@ -3,9 +3,10 @@ import Foundation
 
 /// Reads an inventory file's bytes, refusing what no inventory can be before any parser sees
 /// it: a missing or unreadable file, something that is not a regular file (a FIFO or
-/// `/dev/zero` would never end), more than `InventoryLimits.maximumFileBytes`, an empty
-/// file, and binary content (NUL bytes or invalid UTF-8).
+/// `/dev/zero` would never end), more than `InventoryLimits.maximumFileBytes` (checked with
+/// `stat`, before reading), an empty file, and binary content (NUL bytes or invalid UTF-8).
 enum InventoryFile {
+    /// The file's bytes, at most `InventoryLimits.maximumFileBytes` of them.
     static func read(path: String) throws(FieldError) -> [UInt8] {
         var info = stat()
         guard stat(path, &info) == 0 else {
@@ -31,7 +32,17 @@ enum InventoryFile {
         if data.count > limit {
             throw FieldError(nil, "the file grew past the limit of \(ByteCount.describe(UInt64(limit))) while being read")
         }
-        var bytes = [UInt8](data)
+        return [UInt8](data)
+    }
+
+    /// The text of an inventory, without a UTF-8 byte order mark; refuses more than
+    /// `InventoryLimits.maximumFileBytes`, an empty text and binary content.
+    static func text(_ raw: [UInt8]) throws(FieldError) -> [UInt8] {
+        let limit = InventoryLimits.maximumFileBytes
+        if raw.count > limit {
+            throw FieldError(nil, "\(ByteCount.describe(UInt64(raw.count))) is larger than the limit of \(ByteCount.describe(UInt64(limit))) for an inventory")
+        }
+        var bytes = raw
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if bytes.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) {
             throw FieldError(nil, "the file is empty")

@@ -13,11 +13,12 @@ public enum InventoryLoader {
         return try load(bytes: bytes, path: path, vm: vm)
     }
 
-    /// Reads an inventory already in memory; `path` names it in errors and locates the VMDK
-    /// descriptors of a VMX.
-    public static func load(bytes: [UInt8], path: String, vm: String?) throws(InventoryError) -> Inventory {
+    /// Reads an inventory already in memory, with the same limits as a file; `path` names it
+    /// in errors and locates the VMDK descriptors of a VMX.
+    public static func load(bytes raw: [UInt8], path: String, vm: String?) throws(InventoryError) -> Inventory {
         var tried = InventoryError.beforeParsing
         do throws(FieldError) {
+            let bytes = try InventoryFile.text(raw)
             switch FormatDetection.family(of: bytes) {
             case .json:
                 tried = "JSON"

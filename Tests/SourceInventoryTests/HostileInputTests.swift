@@ -157,4 +157,17 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(yamlError.message.contains("more than 200000 values"), yamlError.description)
         XCTAssertLessThan(Date().timeIntervalSince(start), 10)
     }
+
+    func testInMemoryBytesGetTheSameLimits() throws {
+        let oversized = [UInt8](repeating: UInt8(ascii: " "), count: InventoryLimits.maximumFileBytes + 1)
+        XCTAssertThrowsError(try InventoryLoader.load(bytes: oversized, path: "(memory)", vm: nil)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("(memory): "), "\(error)")
+            XCTAssertTrue("\(error)".contains("larger than the limit of 64 MiB"), "\(error)")
+        }
+        XCTAssertThrowsError(try InventoryLoader.load(bytes: [0x7B, 0x00, 0x7D], path: "(memory)", vm: nil)) { error in
+            XCTAssertTrue("\(error)".contains("binary content"), "\(error)")
+        }
+        let seed = try Data(contentsOf: URL(fileURLWithPath: Seed.path("vsphere-rest-api.json")))
+        Seed.assertSeedDisks(try InventoryLoader.load(bytes: [0xEF, 0xBB, 0xBF] + [UInt8](seed), path: "(memory)", vm: nil))
+    }
 }

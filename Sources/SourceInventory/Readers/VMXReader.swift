@@ -30,7 +30,7 @@ enum VMXReader {
                 : directory.appendingPathComponent(setting.value)
             let descriptorBytes: [UInt8]
             do {
-                descriptorBytes = try InventoryFile.read(path: descriptorURL.path)
+                descriptorBytes = try InventoryFile.text(try InventoryFile.read(path: descriptorURL.path))
             } catch {
                 throw FieldError(fileField, "the VMDK descriptor \(descriptorURL.path): \(error.message)")
             }
