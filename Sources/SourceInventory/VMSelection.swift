@@ -3,7 +3,8 @@
 enum VMSelection {
     /// The index of the chosen VM in `names`. `field` is the path of the list, for messages.
     static func pick(names: [String], vm: String?, field: String) throws(FieldError) -> Int {
-        let listed = names.map { "'\($0)'" }.joined(separator: ", ")
+        let shown = names.prefix(20).map { "'\($0)'" }.joined(separator: ", ")
+        let listed = names.count > 20 ? "\(shown) and \(names.count - 20) more" : shown
         if names.isEmpty { throw FieldError(field, "the file describes no VM") }
         if let vm {
             let matches = names.indices.filter { names[$0] == vm }
