@@ -101,8 +101,8 @@ public enum Verifier {
 
     static func sourceUnreadable(_ disk: SourceDisk, _ error: String) -> Finding {
         Finding(code: FindingCode.sourceUnreadable, severity: .warning,
-                message: "The source of \(DiskContext.describe(disk)) could not be read (\(error)); "
-                    + "its layout and identities are not verified.",
+                message: "\(DiskContext.describe(disk)) could not be compared with its source: \(error). "
+                    + "Its layout and identities are not verified against the source.",
                 evidence: ["error": .string(error)])
     }
 

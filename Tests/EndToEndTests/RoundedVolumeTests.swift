@@ -48,4 +48,30 @@ final class RoundedVolumeTests: XCTestCase {
         XCTAssertFalse(run.allCodes.contains("identity-mismatch"))
         XCTAssertFalse(run.allCodes.contains("layout-mismatch"))
     }
+
+    func testJSONOnStdoutIsTheReportFile() throws {
+        let (scenario, inventory) = try makeScenario()
+        let dir = scenario.reportDirectory("json")
+        let result = try Repository.runTool(
+            ["verify", "--inventory", inventory, "--target", "2000=\(scenario.uri("vol2000"))",
+             "--target", "2001=\(scenario.uri("vol2001"))", "--format", "json", "--report-dir", dir, "--jobs", "1"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let file = try String(contentsOfFile: dir + "/report.json", encoding: .utf8)
+        XCTAssertEqual(result.stdout, file)
+        XCTAssertTrue(result.stderr.contains("Verdict: PASS"), result.stderr)
+    }
+
+    func testADiskWithoutItsSourceIsNotPassedAsIfCompared() throws {
+        let (scenario, inventory) = try makeScenario()
+        try scenario.serve("src2000", image: "disk2000.img")
+        let run = try VerifyResult(
+            ["--inventory", inventory,
+             "--nbd-targets", "2000:\(scenario.uri("vol2000")),2001:\(scenario.uri("vol2001"))",
+             "--source", "2000=\(scenario.uri("src2000"))"],
+            reportDirectory: scenario.reportDirectory("one-source"))
+        XCTAssertEqual(run.status, 3, run.stdout + run.stderr)
+        XCTAssertEqual(run.disk("2000")?["verdict"] as? String, "pass")
+        XCTAssertEqual(run.disk("2001")?["verdict"] as? String, "inconclusive")
+        XCTAssertTrue(run.codes(of: "2001").contains("source-unreadable"))
+    }
 }

@@ -69,9 +69,15 @@ struct VerificationRun {
                 case nil: referenceFailures[assignment.key] = MappingRule.notReadReason(assignment.key, sources)
                 }
             }
+            for disk in inventory.disks where !sources.contains(where: { $0.key == disk.key }) {
+                referenceFailures[disk.key] = "no source was given for it"
+            }
         } else if let baseline {
             kind = .baseline
             references = baseline.probes.filter { known.contains($0.key) }
+            for disk in inventory.disks where references[disk.key] == nil {
+                referenceFailures[disk.key] = "the baseline has no entry for it"
+            }
             if baseline.vm.name != inventory.vm.name {
                 notes.append("the baseline was captured for VM \(baseline.vm.name), the inventory is VM \(inventory.vm.name)")
             }
