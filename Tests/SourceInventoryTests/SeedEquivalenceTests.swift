@@ -53,4 +53,10 @@ final class SeedEquivalenceTests: XCTestCase {
         again.vm.format = inventory.vm.format
         XCTAssertEqual(again, inventory)
     }
+
+    func testCodableRoundTripKeepsEverything() throws {
+        let inventory = try InventoryLoader.load(path: Seed.path("pgtest1-manifest.yaml"), vm: nil)
+        let data = try JSONEncoder().encode(inventory)
+        XCTAssertEqual(try JSONDecoder().decode(Inventory.self, from: data), inventory)
+    }
 }
