@@ -16,6 +16,7 @@ public enum ContaminationAnalysis {
         public var disk: SourceDisk
         public var probe: ProbeResult
 
+        /// A volume and the disk it is mapped to.
         public init(disk: SourceDisk, probe: ProbeResult) {
             self.disk = disk
             self.probe = probe

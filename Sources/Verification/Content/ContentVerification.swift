@@ -24,6 +24,7 @@ public enum ContentVerification {
         /// The baseline's sample, when comparing with a baseline.
         public var expected: ContentSample?
 
+        /// A pair; give `source` for a live comparison or `expected` for a baseline's sample.
         public init(key: String, target: Target, source: Target? = nil, sourceProbe: ProbeResult? = nil,
                     expected: ContentSample? = nil) {
             self.key = key

@@ -21,6 +21,7 @@ public struct Baseline: Codable, Sendable, Equatable {
     public var vm: VMIdentity
     public var disks: [BaselineDisk]
 
+    /// A baseline of the current schema version, captured now by `tool`.
     public init(tool: ToolInfo, capturedAt: String, vm: VMIdentity, disks: [BaselineDisk]) {
         self.kind = Baseline.kindName
         self.schemaVersion = Baseline.currentSchemaVersion
@@ -77,6 +78,7 @@ public struct BaselineDisk: Codable, Sendable, Equatable {
     /// The source's sampled content hashes, when `capture` sampled content.
     public var contentSample: ContentSample?
 
+    /// One source disk's entry.
     public init(key: String, label: String?, capacityBytes: UInt64, source: String, probe: ProbeResult,
                 contentSample: ContentSample? = nil) {
         self.key = key
@@ -93,6 +95,7 @@ public struct BaselineError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var message: String
 
+    /// An error about the baseline at `path`.
     public init(path: String, message: String) {
         self.path = path
         self.message = message

@@ -12,6 +12,7 @@ public struct Contamination: Codable, Sendable, Equatable {
     /// The values behind the evidence (alternate LBA, GUIDs, …), for people and reports.
     public var details: [String: JSONValue]
 
+    /// An entry: the volume of `disk` carries `carries`, on `evidence`.
     public init(disk: String, carries: String, evidence: [String], details: [String: JSONValue] = [:]) {
         self.disk = disk
         self.carries = carries

@@ -65,6 +65,7 @@ public struct PartitionPlacement: Sendable, Equatable, Hashable, Codable {
     /// GPT type GUID or DOS type byte, lower-case.
     public var type: String
 
+    /// A placement; the type is lower-cased for comparison.
     public init(number: Int, startBytes: UInt64, sizeBytes: UInt64, type: String) {
         self.number = number
         self.startBytes = startBytes

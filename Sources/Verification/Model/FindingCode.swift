@@ -1,6 +1,7 @@
 /// The finding codes this module emits or reasons about. The ones in DESIGN.md's table are
 /// part of the CLI contract; never rename one.
 public enum FindingCode {
+    // Each constant is the code itself; DESIGN.md's table gives the meaning and severity.
     public static let duplicateTarget = "duplicate-target"
     public static let unmappedDisk = "unmapped-disk"
     public static let unknownDisk = "unknown-disk"

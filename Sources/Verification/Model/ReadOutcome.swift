@@ -28,6 +28,7 @@ public struct VolumeObservation: Sendable, Equatable {
     public var targetIdentity: String?
     public var outcome: ReadOutcome
 
+    /// An observation of one disk's target.
     public init(target: String?, targetIdentity: String?, outcome: ReadOutcome) {
         self.target = target
         self.targetIdentity = targetIdentity

@@ -22,6 +22,7 @@ public struct RuleCheck: Codable, Sendable, Equatable {
     /// Why the family did not run (no reference, volume not read), when it did not.
     public var skippedBecause: String?
 
+    /// The outcome of `family`, with the codes of its findings.
     public init(family: RuleFamily, verdict: Verdict, findingCodes: [String], skippedBecause: String? = nil) {
         self.family = family
         self.verdict = verdict

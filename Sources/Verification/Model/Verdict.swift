@@ -12,6 +12,7 @@ public enum Verdict: String, Codable, Sendable, Comparable {
         }
     }
 
+    /// pass < inconclusive < fail.
     public static func < (lhs: Verdict, rhs: Verdict) -> Bool { lhs.rank < rhs.rank }
 
     /// The contract's rule: fail when any finding is error or critical; otherwise

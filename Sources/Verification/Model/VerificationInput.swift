@@ -22,6 +22,7 @@ public struct VerificationInput: Sendable {
     /// Disk key → source keys whose sampled content its volume holds.
     public var contentMatches: [String: Set<String>]
 
+    /// An input; only the inventory and the volumes are needed, the rest defaults to "none given".
     public init(inventory: Inventory, vmFindings: [Finding] = [], volumes: [String: VolumeObservation],
                 references: [String: ProbeResult] = [:], referenceKind: ReferenceKind = .none,
                 referenceFailures: [String: String] = [:], content: ContentSummary = ContentSummary(mode: "none"),

@@ -20,6 +20,7 @@ public struct VerificationReport: Codable, Sendable, Equatable {
     public var findings: [Finding]
     public var contamination: [Contamination]
 
+    /// A report; `schemaVersion` is 1 for this build.
     public init(schemaVersion: Int = 1, tool: ToolInfo, startedAt: String, finishedAt: String, verdict: Verdict,
                 vm: VMIdentity, references: ReferenceKind, content: ContentSummary, disks: [DiskReport],
                 findings: [Finding], contamination: [Contamination]) {
@@ -45,6 +46,7 @@ public struct ToolInfo: Codable, Sendable, Equatable {
     public var name: String
     public var version: String
 
+    /// This tool, at `version`.
     public init(name: String = "replica-audit", version: String) {
         self.name = name
         self.version = version
@@ -62,6 +64,7 @@ public struct ContentSummary: Codable, Sendable, Equatable {
     /// Whether a content comparison actually ran; false when the mode is none or it could not.
     public var compared: Bool
 
+    /// The content mode of a run; `compared` says whether a comparison actually ran.
     public init(mode: String, seed: UInt64? = nil, note: String? = nil, compared: Bool = false) {
         self.mode = mode
         self.seed = seed
@@ -101,6 +104,7 @@ public struct DiskReport: Codable, Sendable, Equatable {
     /// The source probe or baseline entry compared against, when there was one.
     public var reference: ProbeResult?
 
+    /// One disk's entry.
     public init(key: String, label: String?, target: String?, expectedBytes: UInt64, actualBytes: UInt64?,
                 verdict: Verdict, findings: [Finding], checks: [RuleCheck], probe: ProbeResult?, reference: ProbeResult?) {
         self.key = key

@@ -12,6 +12,7 @@ public enum VolumeSurvey {
         public var key: String
         public var target: Target
 
+        /// An item to probe under `key`.
         public init(key: String, target: Target) {
             self.key = key
             self.target = target

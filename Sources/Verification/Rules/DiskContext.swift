@@ -16,6 +16,7 @@ public struct DiskContext: Sendable {
     /// The contamination entries the analysis found, for every disk.
     public var contamination: [Contamination]
 
+    /// A context for `disk`, whose volume gave `probe`; the verifier fills in peers and contamination.
     public init(inventory: Inventory, disk: SourceDisk, probe: ProbeResult, reference: ProbeResult? = nil,
                 peers: [Peer] = [], contamination: [Contamination] = []) {
         self.inventory = inventory
@@ -33,6 +34,7 @@ public struct DiskContext: Sendable {
         /// The normalized target identity; equal identities are one export.
         public var targetIdentity: String?
 
+        /// Another disk's read volume.
         public init(disk: SourceDisk, probe: ProbeResult, targetIdentity: String?) {
             self.disk = disk
             self.probe = probe

@@ -7,6 +7,7 @@ import AuditCore
 /// analysis says which volume carries the other disk, the finding goes to that volume
 /// only: the other one holds its own identities.
 public enum DuplicateIdentityRule: DiskRule {
+    /// The duplicate-identity family.
     public static let family = RuleFamily.duplicateIdentity
 
     static func message(peer: DiskContext.Peer, shared: [(kind: String, value: String)]) -> String {
@@ -15,6 +16,7 @@ public enum DuplicateIdentityRule: DiskRule {
             + "one disk's identity is on two volumes, and a guest would mount the wrong one."
     }
 
+    /// One `duplicate-identity` (critical) per other volume that shares an identity with this one.
     public static func findings(in context: DiskContext) -> [Finding] {
         let mine = DiskIdentity(context.probe).values
         guard !mine.isEmpty else { return [] }

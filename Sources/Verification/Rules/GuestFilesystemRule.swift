@@ -6,8 +6,10 @@ import SourceInventory
 /// Filesystems that span several disks (LVM, RAID) are not checked. A warning only: the
 /// guest's view can be stale.
 public enum GuestFilesystemRule: DiskRule {
+    /// The guest-filesystems family.
     public static let family = RuleFamily.guestFilesystems
 
+    /// Skipped when no guest filesystem lives on this disk alone.
     public static func skipReason(in context: DiskContext) -> String? {
         guestFilesystems(of: context).isEmpty ? "the inventory reports no guest filesystem on this disk alone" : nil
     }
@@ -27,6 +29,7 @@ public enum GuestFilesystemRule: DiskRule {
         size >= capacity && size <= capacity + capacity / 100 * 15 + 256 * 1024 * 1024
     }
 
+    /// One `guest-filesystem-missing` warning per guest filesystem with no partition of about its size.
     public static func findings(in context: DiskContext) -> [Finding] {
         let sizes = context.probe.partitions.map(\.sizeBytes)
             + (context.probe.filesystem != nil ? [context.probe.sizeBytes] : [])

@@ -7,8 +7,10 @@ import SourceInventory
 /// volume; different means the label came from another disk, which is named when its
 /// capacity is exactly the implied size.
 public enum LabelGeometryRule: DiskRule {
+    /// The label-geometry family.
     public static let family = RuleFamily.labelGeometry
 
+    /// Skipped when the label records no disk size (no GPT).
     public static func skipReason(in context: DiskContext) -> String? {
         context.probe.partitionTable?.impliedDiskBytes == nil
             ? "the volume has no GPT, so its label does not record the disk size it was written for" : nil
@@ -30,6 +32,7 @@ public enum LabelGeometryRule: DiskRule {
         return text
     }
 
+    /// `label-sized-for-other-disk` (critical) when the implied size is not the disk's capacity; nothing when it is.
     public static func findings(in context: DiskContext) -> [Finding] {
         guard let table = context.probe.partitionTable, let implied = table.impliedDiskBytes else { return [] }
         guard implied != context.disk.capacityBytes else { return [] }

@@ -7,8 +7,10 @@ import SourceInventory
 /// filesystem UUIDs (`identity-mismatch`). Without a reference it uses the manifest's
 /// expected layout when the inventory has one.
 public enum LayoutIdentityRule: DiskRule {
+    /// The layout-identity family.
     public static let family = RuleFamily.layoutIdentity
 
+    /// Skipped without sources, a baseline or an expected layout.
     public static func skipReason(in context: DiskContext) -> String? {
         if context.reference == nil && context.disk.expectedLayout == nil {
             return "no sources, baseline or expected layout to compare with"
@@ -26,6 +28,7 @@ public enum LayoutIdentityRule: DiskRule {
             + differences.joined(separator: "; ") + "."
     }
 
+    /// `layout-mismatch` and `identity-mismatch` (critical) against the reference, or the expected layout.
     public static func findings(in context: DiskContext) -> [Finding] {
         if let reference = context.reference { return compare(context, with: reference) }
         if let expected = context.disk.expectedLayout { return compare(context, with: expected) }

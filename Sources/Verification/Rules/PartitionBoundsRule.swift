@@ -3,6 +3,7 @@ import AuditCore
 /// Partitions that reach past the source disk's capacity: a copy of that disk cannot have
 /// them, whatever the volume's size.
 public enum PartitionBoundsRule: DiskRule {
+    /// The partition-bounds family.
     public static let family = RuleFamily.partitionBounds
 
     static func message(number: Int, end: UInt64, context: DiskContext) -> String {
@@ -10,6 +11,7 @@ public enum PartitionBoundsRule: DiskRule {
             + "\(DiskContext.describe(context.disk)): it was not laid out for this disk."
     }
 
+    /// One `partition-beyond-source` (error) per partition that ends past the source capacity.
     public static func findings(in context: DiskContext) -> [Finding] {
         let capacity = context.disk.capacityBytes
         return context.probe.partitions.compactMap { p in

@@ -5,6 +5,7 @@ import SourceInventory
 /// read never passes: these findings make the verdict inconclusive (unless something
 /// else fails it).
 public enum ReadabilityRule {
+    /// The readability family.
     public static let family = RuleFamily.readability
 
     static func unreachableMessage(_ disk: SourceDisk, _ error: String) -> String {

@@ -4,6 +4,7 @@ import AuditCore
 /// hold its disk (critical); a larger one is normal (volumes are rounded up to whole GiB)
 /// and is noted with how much was added.
 public enum SizeRule: DiskRule {
+    /// The size family.
     public static let family = RuleFamily.size
 
     static func smallerMessage(_ context: DiskContext, missing: UInt64) -> String {
@@ -17,6 +18,7 @@ public enum SizeRule: DiskRule {
             + "as when a volume is rounded up to whole GiB; the extra space is not part of the disk."
     }
 
+    /// `target-smaller-than-source` (critical) or `target-larger-than-source` (info); nothing when equal.
     public static func findings(in context: DiskContext) -> [Finding] {
         let actual = context.probe.sizeBytes
         let expected = context.disk.capacityBytes

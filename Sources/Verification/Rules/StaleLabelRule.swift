@@ -5,6 +5,7 @@ import DiskProbe
 /// earlier label when a smaller disk's label was written over the volume. The probe
 /// reports it too; this rule adopts the probe's finding rather than repeating it.
 public enum StaleLabelRule: DiskRule {
+    /// The stale-label family.
     public static let family = RuleFamily.staleLabel
 
     static func message(end: GPTHeaderWitness, primaryGUID: String?) -> String {
@@ -13,6 +14,7 @@ public enum StaleLabelRule: DiskRule {
         return text + ": it is left over from an earlier, different label."
     }
 
+    /// `stale-label-at-end` (warning) when a different GPT header sits at the last LBA; the probe's own finding when it made one.
     public static func findings(in context: DiskContext) -> [Finding] {
         if let reported = context.probe.findings.first(where: { $0.code == FindingCode.staleLabelAtEnd }) {
             return [reported]
