@@ -17,7 +17,7 @@ enum InventoryFile {
         }
         let limit = InventoryLimits.maximumFileBytes
         if info.st_size > limit {
-            throw FieldError(nil, "the file is \(ByteCount.describe(UInt64(info.st_size))), larger than the limit of \(ByteCount.describe(UInt64(limit))) for an inventory; refused without reading it")
+            throw FieldError(nil, "the file is \(ByteCount.describe(UInt64(info.st_size))), larger than the limit of \(ByteCount.describe(UInt64(limit))) for an inventory")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw FieldError(nil, "cannot open: \(String(cString: strerror(errno)))")
