@@ -11,8 +11,10 @@ public struct DiskContext: Sendable {
     public var probe: ProbeResult
     /// The source's probe (live or from a baseline), when there is one.
     public var reference: ProbeResult?
-    /// The other disks of the VM whose volumes were read, keyed by disk key.
+    /// The VM's disks whose volumes were read (this one included), for cross-volume rules.
     public var peers: [Peer]
+    /// This disk's normalized target identity (`Target.identity`), set by the verifier.
+    public var targetIdentity: String?
     /// The contamination entries the analysis found, for every disk.
     public var contamination: [Contamination]
 
@@ -42,9 +44,6 @@ public struct DiskContext: Sendable {
         }
     }
 
-    /// This disk's target identity (set by the verifier).
-    public var targetIdentity: String?
-
     /// "disk 2001 (Hard disk 2, 10 GiB)".
     public static func describe(_ disk: SourceDisk) -> String {
         let label = disk.label.map { "\($0), " } ?? ""
@@ -55,19 +54,4 @@ public struct DiskContext: Sendable {
     public func otherDisks(withCapacity bytes: UInt64) -> [SourceDisk] {
         inventory.disks.filter { $0.key != disk.key && $0.capacityBytes == bytes }
     }
-}
-
-/// A check of one disk's volume. Each rule lives in its own file with its own messages.
-public protocol DiskRule {
-    /// The family the rule's findings belong to (one JUnit testcase per disk and family).
-    static var family: RuleFamily { get }
-    /// Why the rule cannot run for this disk, or nil when it can.
-    static func skipReason(in context: DiskContext) -> String?
-    /// The rule's findings for the disk in `context`; empty when all is well.
-    static func findings(in context: DiskContext) -> [Finding]
-}
-
-extension DiskRule {
-    /// Rules run whenever the volume was read, unless they say otherwise.
-    public static func skipReason(in context: DiskContext) -> String? { nil }
 }

@@ -1,0 +1,16 @@
+import AuditCore
+
+/// A check of one disk's volume. Each rule lives in its own file with its own messages.
+public protocol DiskRule {
+    /// The family the rule's findings belong to (one JUnit testcase per disk and family).
+    static var family: RuleFamily { get }
+    /// Why the rule cannot run for this disk, or nil when it can.
+    static func skipReason(in context: DiskContext) -> String?
+    /// The rule's findings for the disk in `context`; empty when all is well.
+    static func findings(in context: DiskContext) -> [Finding]
+}
+
+extension DiskRule {
+    /// Rules run whenever the volume was read, unless they say otherwise.
+    public static func skipReason(in context: DiskContext) -> String? { nil }
+}
