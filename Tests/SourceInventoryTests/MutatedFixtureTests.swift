@@ -52,4 +52,35 @@ final class MutatedFixtureTests: XCTestCase {
         XCTAssertGreaterThan(refused, 0)
         print("damaged fixtures: \(readable) still readable, \(refused) refused with one line")
     }
+
+    func testDamagedVMXAndDescriptorsNeverTrap() throws {
+        let files = try ScratchFiles()
+        let vmx = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Seed.path("vmx/pgtest1.vmx"))))
+        let descriptor = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Seed.path("vmx/pgtest1.vmdk"))))
+        _ = try files.write("pgtest1_1.vmdk", bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: Seed.path("vmx/pgtest1_1.vmdk")))))
+        var generator = Xorshift(state: 0xDEAD_BEEF_CAFE_F00D)
+        let interesting: [UInt8] = Array("\"=:. -0123456789#\nRWVMFS".utf8)
+        var refused = 0
+        for round in 0..<200 {
+            var damagedVMX = vmx, damagedDescriptor = descriptor
+            let damageDescriptor = round % 2 == 1
+            for _ in 0..<Int.random(in: 1...6, using: &generator) {
+                if damageDescriptor {
+                    damagedDescriptor[Int.random(in: 0..<damagedDescriptor.count, using: &generator)] = interesting.randomElement(using: &generator)!
+                } else {
+                    damagedVMX[Int.random(in: 0..<damagedVMX.count, using: &generator)] = interesting.randomElement(using: &generator)!
+                }
+            }
+            _ = try files.write("pgtest1.vmdk", bytes: damagedDescriptor)
+            let path = try files.write("pgtest1.vmx", bytes: damagedVMX)
+            do {
+                _ = try InventoryLoader.load(path: path, vm: nil)
+            } catch {
+                refused += 1
+                XCTAssertTrue(error.description.hasPrefix(path + ": "), error.description)
+                XCTAssertFalse(error.description.contains("\n"), error.description)
+            }
+        }
+        XCTAssertGreaterThan(refused, 0)
+    }
 }
