@@ -3,7 +3,7 @@ import Foundation
 import Crypto
 
 /// Copies regions of a volume into the shadow file, reading each byte from the volume at
-/// most once, and keeps the ledger: every region with its SHA-256 and purpose, and every
+/// most once and skipping extents that block status reports as zeros, and keeps the ledger: every region with its SHA-256 and purpose, and every
 /// range that could not be read, with the error.
 final class RegionCopier {
     let volume: any Volume
@@ -29,28 +29,59 @@ final class RegionCopier {
         let end = offset + min(length, volume.sizeBytes - offset)
         var failed = false
         for gap in gaps(offset, end) {
-            var pos = gap.start
-            while pos < gap.end {
-                let n = min(chunkBytes, gap.end - pos)
-                do {
-                    let bytes = try volume.read(at: pos, count: Int(n))
-                    try shadow.write(bytes, at: pos)
-                    markCovered(pos, pos + n)
-                } catch let error as VolumeError {
-                    recordUnreadable(ByteRange(offset: pos, length: n, error: error.description))
-                    failed = true
-                } catch let error as ProbeError {
-                    throw error
-                } catch {
-                    throw ProbeError(kind: .shadow, operation: "copy", message: "\(error)")
+            for piece in dataPieces(gap.start, gap.end) {
+                var pos = piece.start
+                while pos < piece.end {
+                    let n = min(chunkBytes, piece.end - pos)
+                    do {
+                        let bytes = try volume.read(at: pos, count: Int(n))
+                        try shadow.write(bytes, at: pos)
+                        markCovered(pos, pos + n)
+                    } catch let error as VolumeError {
+                        recordUnreadable(ByteRange(offset: pos, length: n, error: error.description))
+                        failed = true
+                    } catch let error as ProbeError {
+                        throw error
+                    } catch {
+                        throw ProbeError(kind: .shadow, operation: "copy", message: "\(error)")
+                    }
+                    pos += n
                 }
-                pos += n
             }
         }
         if failed || !isCovered(offset, end) { return nil }
         let bytes = try shadow.read(at: offset, count: Int(end - offset))
         record(RegionRead(offset: offset, length: end - offset, sha256: RegionCopier.sha256(bytes), purpose: purpose))
         return bytes
+    }
+
+    /// The parts of `[start, end)` that must be read: all of it, minus the extents block
+    /// status reports as reading zeros (those are marked copied at once — the shadow is
+    /// already zero there). Without block status, or when it fails, everything is read.
+    private func dataPieces(_ start: UInt64, _ end: UInt64) -> [(start: UInt64, end: UInt64)] {
+        guard volume.supportsBlockStatus else { return [(start, end)] }
+        var pieces: [(start: UInt64, end: UInt64)] = []
+        var pos = start
+        while pos < end {
+            guard let extents = try? volume.extents(offset: pos, length: end - pos), !extents.isEmpty else { break }
+            var advanced = false
+            for e in extents {
+                let s = max(e.offset, pos), t = min(e.end, end)
+                guard s == pos, t > s else { continue }
+                if e.zero {
+                    markCovered(s, t)
+                } else if let last = pieces.last, last.end == s {
+                    pieces[pieces.count - 1].end = t
+                } else {
+                    pieces.append((s, t))
+                }
+                pos = t
+                advanced = true
+            }
+            if !advanced { break }
+        }
+        if pos < end { pieces.append((pos, end)) }
+        return pieces
     }
 
     /// Bytes already copied, from the shadow; nil when any part was not copied.
