@@ -19,32 +19,41 @@ public enum InventoryLoader {
         var tried = InventoryError.beforeParsing
         do throws(FieldError) {
             let bytes = try InventoryFile.text(raw)
-            switch FormatDetection.family(of: bytes) {
-            case .json:
-                tried = "JSON"
-                let root = DocumentNode(try JSONDocumentParser.parse(bytes), path: "")
-                let format = try FormatDetection.jsonFormat(root)
-                tried = format.displayName
-                return try read(root, format: format, vm: vm)
-            case .xml:
-                tried = InventoryFormat.ovf.displayName
-                return try OVFReader.read(try XMLDocumentParser.parse(bytes), vm: vm)
-            case .vmx:
-                tried = InventoryFormat.vmx.displayName
-                return try VMXReader.read(bytes, path: path, vm: vm)
-            case .vmdkDescriptor:
-                tried = "VMDK descriptor"
-                throw FieldError(nil, "a VMDK descriptor alone has no device keys; pass the VM's .vmx file, which names its descriptors")
-            case .yaml:
-                tried = InventoryFormat.manifestYAML.displayName
-                let root = DocumentNode(try YAMLDocumentReader.parse(bytes), path: "")
-                guard case .object = root.value, root.has("vm") || root.has("disks") || root.has("manifestVersion") else {
-                    throw FieldError(nil, "not a recognized inventory: expected JSON (govc, vSphere REST), XML (OVF), a VMX, or a YAML manifest with vm and disks")
-                }
-                return try ManifestReader.read(root, vm: vm, format: .manifestYAML)
+            let inventory = try read(bytes, path: path, vm: vm, tried: &tried)
+            if inventory.disks.isEmpty {
+                throw FieldError(nil, "VM '\(inventory.vm.name)' has no virtual disk; there is nothing to verify")
             }
+            return inventory
         } catch {
             throw InventoryError(file: path, format: tried, field: error.field, message: error.message)
+        }
+    }
+
+    /// Detects the format and runs its reader; `tried` follows what is being attempted.
+    private static func read(_ bytes: [UInt8], path: String, vm: String?, tried: inout String) throws(FieldError) -> Inventory {
+        switch FormatDetection.family(of: bytes) {
+        case .json:
+            tried = "JSON"
+            let root = DocumentNode(try JSONDocumentParser.parse(bytes), path: "")
+            let format = try FormatDetection.jsonFormat(root)
+            tried = format.displayName
+            return try read(root, format: format, vm: vm)
+        case .xml:
+            tried = InventoryFormat.ovf.displayName
+            return try OVFReader.read(try XMLDocumentParser.parse(bytes), vm: vm)
+        case .vmx:
+            tried = InventoryFormat.vmx.displayName
+            return try VMXReader.read(bytes, path: path, vm: vm)
+        case .vmdkDescriptor:
+            tried = "VMDK descriptor"
+            throw FieldError(nil, "a VMDK descriptor alone has no device keys; pass the VM's .vmx file, which names its descriptors")
+        case .yaml:
+            tried = InventoryFormat.manifestYAML.displayName
+            let root = DocumentNode(try YAMLDocumentReader.parse(bytes), path: "")
+            guard case .object = root.value, root.has("vm") || root.has("disks") || root.has("manifestVersion") else {
+                throw FieldError(nil, "not a recognized inventory: expected JSON (govc, vSphere REST), XML (OVF), a VMX, or a YAML manifest with vm and disks")
+            }
+            return try ManifestReader.read(root, vm: vm, format: .manifestYAML)
         }
     }
 

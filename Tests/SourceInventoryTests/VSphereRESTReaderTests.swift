@@ -13,3 +13,14 @@ final class VSphereRESTReaderTests: XCTestCase {
         XCTAssertEqual(legacy.disks, api.disks)
     }
 }
+
+/// A VM without disks is refused: there would be nothing to verify.
+final class EmptyVMTests: XCTestCase {
+    func testAVMWithoutDisksIsRefused() throws {
+        let files = try ScratchFiles()
+        let path = try files.write("empty.json", #"{"name": "pgtest1", "disks": {}}"#)
+        let error = try XCTUnwrap(expectInventoryError(path))
+        XCTAssertEqual(error.format, "vSphere REST /api/vcenter/vm/{vm}")
+        XCTAssertEqual(error.message, "VM 'pgtest1' has no virtual disk; there is nothing to verify")
+    }
+}
