@@ -53,6 +53,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING;
+        // a plain build makes them replay tools for saved inputs).
+        .executableTarget(name: "fuzz-witnesses", dependencies: ["DiskProbe", "BlockAccess"]),
+        .executableTarget(name: "fuzz-inventory", dependencies: ["SourceInventory"]),
+
         // Test helpers: a hermetic nbdkit per test, fixture builders, running the built binary.
         .target(name: "TestSupport", dependencies: ["BlockAccess"], path: "Tests/TestSupport"),
         .testTarget(name: "BlockAccessTests", dependencies: ["BlockAccess", "TestSupport"]),

@@ -1,0 +1,77 @@
+import BlockAccess
+import DiskProbe
+import Foundation
+
+/// libFuzzer target for the raw GPT/MBR witness parsers and the whole probe.
+///
+/// The input is a small disk image: LBA 0 an MBR, LBA 1 a GPT header, then entries. It is
+/// fed to the pure parsers, the EBR chain walker (sectors taken modulo the image, so loops
+/// happen), and `DiskProber.probe` on an in-memory volume whose last sector repeats the
+/// input's second sector (so backup and end-of-device header paths run too).
+///
+/// Build and run: `make fuzz` (see scripts/fuzz.sh). Built without `-DFUZZING` it replays
+/// the files named on its command line instead, which is how crashes are re-checked.
+enum FuzzWitnesses {
+    static func run(_ bytes: [UInt8]) {
+        let sector = 512
+        _ = MBRParser.parse(Array(bytes.prefix(sector)))
+        let raw = MBRParser.rawEntries(Array(bytes.prefix(sector)))
+        if bytes.count > sector, let header = GPTHeaderParser.parse(Array(bytes.dropFirst(sector).prefix(sector))) {
+            _ = GPTHeaderParser.entriesArraySize(header)
+            _ = GPTHeaderParser.entriesSectors(header, sectorSize: sector)
+            let entries = Array(bytes.dropFirst(2 * sector))
+            _ = GPTEntryParser.parse(entries, entrySize: Int(header.entrySize))
+            _ = GPTHeaderParser.entriesCRC(entries)
+        }
+        let sectors = UInt64(max(1, bytes.count / sector))
+        for entry in raw where MBRParser.extendedTypes.contains(entry.typeByte) {
+            _ = DOSExtendedChain.walk(extendedStartLBA: entry.entry.startLBA, extendedSectors: entry.entry.sectors) { lba in
+                let s = Int(lba % sectors) * sector
+                return s + sector <= bytes.count ? Array(bytes[s..<s + sector]) : nil
+            }
+        }
+        // The whole probe, libfdisk and libblkid included, on an image of at least 64 KiB.
+        let size = UInt64(max(bytes.count, 64 << 10) + sector - 1) / UInt64(sector) * UInt64(sector)
+        let volume = MemoryVolume(name: "fuzz", sizeBytes: size)
+        volume.set(bytes, at: 0)
+        if bytes.count >= 2 * sector { volume.set(Array(bytes[sector..<2 * sector]), at: size - UInt64(sector)) }
+        _ = try? DiskProber.probe(volume)
+    }
+}
+
+/// Entry point. SwiftPM links an executable's `main` under its own name, so libFuzzer's
+/// `main` is not used; with `-DFUZZING` this hands control to `LLVMFuzzerRunDriver`.
+@main
+enum FuzzWitnessesMain {
+    static func main() {
+        #if FUZZING
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+            FuzzWitnesses.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+            return 0
+        })
+        #else
+        for path in CommandLine.arguments.dropFirst() {
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            FuzzWitnesses.run(Array(data))
+            print("ok \(path)")
+        }
+        #endif
+    }
+}
+
+#if FUZZING
+/// libFuzzer's archive still references this symbol from its own (unused) `main`.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    FuzzWitnesses.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+    return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+#endif
