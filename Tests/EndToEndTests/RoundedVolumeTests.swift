@@ -74,4 +74,19 @@ final class RoundedVolumeTests: XCTestCase {
         XCTAssertEqual(run.disk("2001")?["verdict"] as? String, "inconclusive")
         XCTAssertTrue(run.codes(of: "2001").contains("source-unreadable"))
     }
+
+    func testFullContentComparisonOfACorrectCopyPasses() throws {
+        let (scenario, inventory) = try makeScenario()
+        try scenario.serve("src2000", image: "disk2000.img")
+        try scenario.serve("src2001", image: "disk2001.img")
+        let run = try VerifyResult(
+            ["--inventory", inventory,
+             "--nbd-targets", "2000:\(scenario.uri("vol2000")),2001:\(scenario.uri("vol2001"))",
+             "--nbd-sources", "2000:\(scenario.uri("src2000")),2001:\(scenario.uri("src2001"))", "--content", "full"],
+            reportDirectory: scenario.reportDirectory("full"))
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertEqual((run.report["content"] as? [String: Any])?["mode"] as? String, "full")
+        XCTAssertEqual((run.report["content"] as? [String: Any])?["compared"] as? Bool, true)
+        XCTAssertFalse(run.allCodes.contains("content-mismatch"))
+    }
 }

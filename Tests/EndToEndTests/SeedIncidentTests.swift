@@ -69,4 +69,20 @@ final class SeedIncidentTests: XCTestCase {
         XCTAssertTrue(run.codes(of: "2000").contains("layout-mismatch"))
         XCTAssertEqual(run.disk("2001")?["verdict"] as? String, "pass")
     }
+
+    func testFullContentComparisonFindsTheOverwrittenData() throws {
+        let (scenario, inventory) = try makeScenario()
+        try scenario.serve("src2000", image: "disk2000.img")
+        try scenario.serve("src2001", image: "disk2001.img")
+        let run = try VerifyResult(
+            ["--inventory", inventory,
+             "--nbd-targets", "2000:\(scenario.uri("vol2000")),2001:\(scenario.uri("vol2001"))",
+             "--nbd-sources", "2000:\(scenario.uri("src2000")),2001:\(scenario.uri("src2001"))", "--content", "full"],
+            reportDirectory: scenario.reportDirectory("seed-full"))
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        let mismatch = try XCTUnwrap(run.finding("content-mismatch", of: "2000"))
+        XCTAssertEqual((mismatch["evidence"] as? [String: Any])?["mode"] as? String, "full")
+        XCTAssertFalse(run.codes(of: "2001").contains("content-mismatch"))
+        XCTAssertEqual(run.disk("2001")?["verdict"] as? String, "pass")
+    }
 }

@@ -49,20 +49,33 @@ public enum ContentVerification {
     /// Compares every pair, at most `jobs` at a time. In sample mode every source is sampled
     /// once with `seed` and each destination is checked against its own sample and, when
     /// its own does not match, against the others' (contamination evidence).
-    public static func run(_ pairs: [Pair], mode: Mode, seed: UInt64, jobs: Int, options: VolumeOptions) -> Outcome {
+    /// `cancellation` (e.g. Ctrl-C) stops a full comparison early; what was not compared is
+    /// then an inconclusive `unreadable-region`, never a pass.
+    public static func run(_ pairs: [Pair], mode: Mode, seed: UInt64, jobs: Int, options: VolumeOptions,
+                           cancellation: Cancellation? = nil) -> Outcome {
         switch mode {
-        case .full: return full(pairs, jobs: jobs, options: options)
+        case .full: return full(pairs, jobs: jobs, options: options, cancellation: cancellation)
         case .sample: return sample(pairs, seed: seed, jobs: jobs, options: options)
         }
     }
 
-    static func full(_ pairs: [Pair], jobs: Int, options: VolumeOptions) -> Outcome {
+    static func full(_ pairs: [Pair], jobs: Int, options: VolumeOptions, cancellation: Cancellation?) -> Outcome {
+        // One progress bar at a time: only when a single disk is compared and stderr is a terminal.
+        let progress = pairs.count == 1 && isatty(STDERR_FILENO) != 0
         let results = BoundedThreads.map(count: pairs.count, jobs: jobs) { index -> [Finding] in
             let pair = pairs[index]
             guard let source = pair.source else { return [noSource(pair.key)] }
             do {
-                let result = try ContentComparator.compare(source: source, target: pair.target, volumeOptions: options)
-                return result.findings.filter { !coveredElsewhere.contains($0.code) }
+                let result = try ContentComparator.compare(
+                    source: source, target: pair.target, volumeOptions: options,
+                    options: CompareOptions(progress: progress, cancellation: cancellation))
+                var findings = result.findings.filter { !coveredElsewhere.contains($0.code) }
+                if result.status == .incomplete, !findings.contains(where: { FindingCode.unread.contains($0.code) }) {
+                    findings.append(unreadable(pair.key, result.interrupted
+                        ? "the comparison was interrupted after \(ByteSize.human(result.bytesCompared)) compared"
+                        : "the comparison did not complete"))
+                }
+                return findings
             } catch {
                 return [unreadable(pair.key, "\(error)")]
             }

@@ -100,8 +100,12 @@ struct VerificationRun {
                                                 sourceProbe: references[assignment.key], expected: samples[assignment.key])
             }
             let usedSeed = samples.values.first?.seed ?? seed ?? ContentSampler.randomSeed()
+            let cancellation = mode == .full ? Cancellation.onInterrupt() : nil
             let outcome = ContentVerification.run(pairs, mode: mode == .full ? .full : .sample, seed: usedSeed,
-                                                  jobs: jobs, options: options)
+                                                  jobs: jobs, options: options, cancellation: cancellation)
+            if cancellation?.isCancelled == true {
+                notes.append("interrupted: the content comparison is partial and the verdict cannot be pass")
+            }
             contentFindings = outcome.findings
             contentMatches = outcome.matches
             summary = ContentSummary(mode: mode.rawValue, seed: mode == .sample ? usedSeed : nil, compared: true)
