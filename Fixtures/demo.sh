@@ -6,10 +6,15 @@
 #   2-incident           the volumes as the incident left them: disk 2000's 115 GiB volume
 #                        carries disk 2001's 10 GiB GPT. Fails and names the contamination.
 #   3-correct            a correct replication of both disks. Passes.
+# With --update-example, also copies the incident's reports to Reports/example/ and, when
+# chromium is installed, retakes Reports/example/report-screenshot.png (run it after a change
+# that alters the reports; EndToEndTests checks that the example is what the demo produces).
 # Environment: REPLICA_AUDIT_BIN (default .build/debug/replica-audit), DEMO_WORK (default
 # .work/demo), DEMO_REPORTS (default Reports/demo). Exits 0 when every run gave the verdict
 # it should.
 set -euo pipefail
+update_example=false
+[ "${1:-}" = "--update-example" ] && update_example=true
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 bin=${REPLICA_AUDIT_BIN:-$root/.build/debug/replica-audit}
@@ -60,4 +65,16 @@ run 2-incident 1 --nbd-targets "2000:$(uri vol-101328f1),2001:$(uri vol-ec4b3a8d
 run 3-correct 0 --nbd-targets "2000:$(uri vol-5e0f22c7),2001:$(uri vol-ec4b3a8d)"
 echo
 echo "reports in ${reports#$root/}/: 1-appliance-mapping (fail), 2-incident (fail), 3-correct (pass)"
+if $update_example && [ "$failures" -eq 0 ]; then
+  example="$root/Reports/example"
+  mkdir -p "$example"
+  cp "$reports/2-incident/"{report.json,junit.xml,report.md,report.html} "$example/"
+  if command -v chromium >/dev/null; then
+    profile=$(mktemp -d)
+    chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$profile" \
+      --screenshot="$example/report-screenshot.png" --window-size=1000,1400 "file://$example/report.html" >/dev/null 2>&1
+    rm -rf "$profile"
+  fi
+  echo "example report updated in Reports/example/"
+fi
 exit "$failures"

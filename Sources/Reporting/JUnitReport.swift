@@ -7,6 +7,9 @@ import Verification
 /// `<failure>`; a volume that could not be read is an `<error>`; a family that did not
 /// apply is `<skipped>`. The shape Jenkins' and GitLab's JUnit readers accept:
 /// `testsuites > testsuite > testcase > failure|error|skipped`, one such child at most.
+/// Test names are unique across the document ("disk 2000: label-geometry"), because
+/// GitLab keeps only the first of equally named tests; the finding text is the element's
+/// body as well as its `message`, because GitLab shows only the body.
 public enum JUnitReport {
     /// The XML document.
     public static func render(_ report: VerificationReport) -> String {
@@ -79,16 +82,17 @@ public enum JUnitReport {
                        type: "contamination",
                        text: report.contamination.map { ContaminationProse.sentence($0, in: report) }.joined(separator: "\n"))
         return Suite(name: report.vm.name, classname: "\(report.vm.name).vm",
-                     cases: [Case(name: "mapping", outcome: mapping), Case(name: "contamination", outcome: contamination)])
+                     cases: [Case(name: "VM \(report.vm.name): mapping", outcome: mapping),
+                             Case(name: "VM \(report.vm.name): contamination", outcome: contamination)])
     }
 
     static func diskSuite(_ disk: DiskReport, vm: String) -> Suite {
         let cases = disk.checks.map { check -> Case in
             let findings = disk.findings.filter { check.findingCodes.contains($0.code) }
             if let reason = check.skippedBecause, findings.isEmpty {
-                return Case(name: check.family.rawValue, outcome: .skipped(message: reason))
+                return Case(name: "disk \(disk.key): \(check.family.rawValue)", outcome: .skipped(message: reason))
             }
-            return Case(name: check.family.rawValue, outcome: outcome(for: findings, unreadIsError: true))
+            return Case(name: "disk \(disk.key): \(check.family.rawValue)", outcome: outcome(for: findings, unreadIsError: true))
         }
         return Suite(name: "\(vm) \(disk.described)", classname: "\(vm).disk-\(disk.key)", cases: cases)
     }

@@ -40,6 +40,8 @@ final class JUnitReportTests: XCTestCase {
         XCTAssertEqual(junit.suites.count, 3)
         XCTAssertEqual(junit.cases.count, 2 + 2 * RuleFamily.allCases.count)
         XCTAssertEqual(Int(junit.root["tests"] ?? ""), junit.cases.count)
+        // GitLab keeps only the first of equally named tests: every name is unique.
+        XCTAssertEqual(Set(junit.cases.map { $0.attributes["name"] ?? "" }).count, junit.cases.count)
         XCTAssertEqual(Int(junit.root["failures"] ?? ""), junit.cases.filter { $0.outcome == "failure" }.count)
         for suite in junit.suites {
             let mine = junit.cases.filter { $0.suite == suite["name"] }
@@ -48,11 +50,11 @@ final class JUnitReportTests: XCTestCase {
             XCTAssertEqual(Int(suite["skipped"] ?? ""), mine.filter { $0.outcome == "skipped" }.count)
             XCTAssertNotNil(suite["timestamp"])
         }
-        let label = try XCTUnwrap(junit.cases.first { $0.attributes["classname"] == "pgtest1.disk-2000" && $0.attributes["name"] == "label-geometry" })
+        let label = try XCTUnwrap(junit.cases.first { $0.attributes["classname"] == "pgtest1.disk-2000" && $0.attributes["name"] == "disk 2000: label-geometry" })
         XCTAssertEqual(label.outcome, "failure")
         XCTAssertEqual(label.outcomeAttributes["type"], "label-sized-for-other-disk")
         XCTAssertTrue(label.outcomeAttributes["message"]?.contains("alternate LBA 20971519") ?? false)
-        let contamination = try XCTUnwrap(junit.cases.first { $0.attributes["name"] == "contamination" })
+        let contamination = try XCTUnwrap(junit.cases.first { $0.attributes["name"] == "VM pgtest1: contamination" })
         XCTAssertEqual(contamination.outcome, "failure")
         XCTAssertTrue(junit.cases.filter { $0.attributes["classname"] == "pgtest1.disk-2001" }
             .allSatisfy { $0.outcome == nil || $0.outcome == "skipped" })
@@ -60,7 +62,7 @@ final class JUnitReportTests: XCTestCase {
 
     func testAnUnreadVolumeIsAnErrorNotAPass() throws {
         let junit = try JUnitStructure(JUnitReport.render(SampleReports.unreachable))
-        let readability = try XCTUnwrap(junit.cases.first { $0.attributes["classname"] == "pgtest1.disk-2000" && $0.attributes["name"] == "readability" })
+        let readability = try XCTUnwrap(junit.cases.first { $0.attributes["classname"] == "pgtest1.disk-2000" && $0.attributes["name"] == "disk 2000: readability" })
         XCTAssertEqual(readability.outcome, "error")
         XCTAssertEqual(readability.outcomeAttributes["type"], "target-unreachable")
         XCTAssertEqual(Int(junit.root["errors"] ?? ""), 1)
