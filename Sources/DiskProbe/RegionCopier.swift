@@ -1,19 +1,23 @@
 import BlockAccess
-import Foundation
 import Crypto
+import Foundation
 
 /// Copies regions of a volume into the shadow file, reading each byte from the volume at
-/// most once and skipping extents that block status reports as zeros, and keeps the ledger: every region with its SHA-256 and purpose, and every
-/// range that could not be read, with the error.
+/// most once and skipping extents that block status reports as zeros, and keeps the ledger:
+/// every region with its SHA-256 and purpose, and every range that could not be read, with
+/// the error.
 final class RegionCopier {
     let volume: any Volume
     let shadow: ShadowFile
     private(set) var regions: [RegionRead] = []
     private(set) var unreadable: [ByteRange] = []
-    /// Ranges copied successfully, sorted, non-overlapping, half-open.
-    private var covered: [(start: UInt64, end: UInt64)] = []
-    /// The largest single read sent to the volume.
+    /// Ranges copied successfully (data or known zeros), sorted, non-overlapping, half-open.
+    private var covered = IntervalSet()
+    /// The covered ranges that block status reported as zeros (never read, zero in the shadow).
+    private var zeros = IntervalSet()
+    /// The largest single read sent to the volume, and the hashing buffer's size.
     private let chunkBytes: UInt64 = 4 << 20
+    private static let zeroBlock = [UInt8](repeating: 0, count: 256 << 10)
 
     init(volume: any Volume, shadow: ShadowFile) {
         self.volume = volume
@@ -21,37 +25,93 @@ final class RegionCopier {
     }
 
     /// Copies `[offset, offset+length)`, clamped to the volume, and records it under
-    /// `purpose`. Returns the bytes, or nil when any part could not be read (the failure is
-    /// recorded in `unreadable`) or the range lies outside the volume.
+    /// `purpose`. Returns false when any part could not be read (the failure is recorded in
+    /// `unreadable`) or the range lies outside the volume.
     @discardableResult
-    func copy(offset: UInt64, length: UInt64, purpose: String) throws(ProbeError) -> [UInt8]? {
-        guard offset < volume.sizeBytes, length > 0 else { return nil }
+    func copy(offset: UInt64, length: UInt64, purpose: String) throws(ProbeError) -> Bool {
+        guard offset < volume.sizeBytes, length > 0 else { return false }
         let end = offset + min(length, volume.sizeBytes - offset)
         var failed = false
-        for gap in gaps(offset, end) {
+        for gap in covered.gaps(offset, end) {
             for piece in dataPieces(gap.start, gap.end) {
                 var pos = piece.start
                 while pos < piece.end {
-                    let n = min(chunkBytes, piece.end - pos)
+                    let n = Int(min(chunkBytes, piece.end - pos))
                     do {
-                        let bytes = try volume.read(at: pos, count: Int(n))
+                        let bytes = try readVolume(at: pos, count: n)
                         try shadow.write(bytes, at: pos)
-                        markCovered(pos, pos + n)
+                        covered.insert(pos, pos + UInt64(n))
                     } catch let error as VolumeError {
-                        recordUnreadable(ByteRange(offset: pos, length: n, error: error.description))
+                        recordUnreadable(ByteRange(offset: pos, length: UInt64(n), error: error.description))
                         failed = true
                     } catch let error as ProbeError {
                         throw error
                     } catch {
                         throw ProbeError(kind: .shadow, operation: "copy", message: "\(error)")
                     }
-                    pos += n
+                    pos += UInt64(n)
                 }
             }
         }
-        if failed || !isCovered(offset, end) { return nil }
-        let bytes = try shadow.read(at: offset, count: Int(end - offset))
-        record(RegionRead(offset: offset, length: end - offset, sha256: RegionCopier.sha256(bytes), purpose: purpose))
+        if failed || !covered.gaps(offset, end).isEmpty { return false }
+        record(RegionRead(offset: offset, length: end - offset, sha256: try hash(offset, end), purpose: purpose))
+        return true
+    }
+
+    /// Copies the range like `copy`, then returns its bytes; nil when it could not be read.
+    func copyBytes(offset: UInt64, length: Int, purpose: String) throws(ProbeError) -> [UInt8]? {
+        guard try copy(offset: offset, length: UInt64(length), purpose: purpose) else { return nil }
+        return try bytes(offset: offset, count: min(length, Int(volume.sizeBytes - offset)))
+    }
+
+    /// Bytes already copied, from the shadow; nil when any part was not copied.
+    func bytes(offset: UInt64, count: Int) throws(ProbeError) -> [UInt8]? {
+        let (end, overflow) = offset.addingReportingOverflow(UInt64(count))
+        guard !overflow, end <= volume.sizeBytes, covered.gaps(offset, end).isEmpty else { return nil }
+        return try shadow.read(at: offset, count: count)
+    }
+
+    /// Lower-case hex SHA-256 of `bytes`.
+    static func sha256(_ bytes: [UInt8]) -> String { hexString(SHA256.hash(data: bytes)) }
+
+    /// SHA-256 of a covered range: zero runs from a constant buffer, data from the shadow.
+    private func hash(_ start: UInt64, _ end: UInt64) throws(ProbeError) -> String {
+        var hasher = SHA256()
+        var pos = start
+        func feedData(upTo limit: UInt64) throws(ProbeError) {
+            while pos < limit {
+                let n = Int(min(UInt64(RegionCopier.zeroBlock.count), limit - pos))
+                let chunk = try shadow.read(at: pos, count: n)
+                hasher.update(data: chunk)
+                pos += UInt64(n)
+            }
+        }
+        for run in zeros.intersections(start, end) {
+            try feedData(upTo: run.start)
+            while pos < run.end {
+                let n = Int(min(UInt64(RegionCopier.zeroBlock.count), run.end - pos))
+                RegionCopier.zeroBlock.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                pos += UInt64(n)
+            }
+        }
+        try feedData(upTo: end)
+        return hexString(hasher.finalize())
+    }
+
+    /// Reads from the volume into a fresh, not pre-zeroed buffer.
+    private func readVolume(at offset: UInt64, count: Int) throws(VolumeError) -> [UInt8] {
+        var failure: VolumeError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(VolumeError) {
+                try volume.read(into: UnsafeMutableRawBufferPointer(buffer), at: offset)
+                initialized = count
+            } catch {
+                buffer.initialize(repeating: 0)
+                initialized = count
+                failure = error
+            }
+        }
+        if let failure { throw failure }
         return bytes
     }
 
@@ -69,7 +129,8 @@ final class RegionCopier {
                 let s = max(e.offset, pos), t = min(e.end, end)
                 guard s == pos, t > s else { continue }
                 if e.zero {
-                    markCovered(s, t)
+                    covered.insert(s, t)
+                    zeros.insert(s, t)
                 } else if let last = pieces.last, last.end == s {
                     pieces[pieces.count - 1].end = t
                 } else {
@@ -83,16 +144,6 @@ final class RegionCopier {
         if pos < end { pieces.append((pos, end)) }
         return pieces
     }
-
-    /// Bytes already copied, from the shadow; nil when any part was not copied.
-    func bytes(offset: UInt64, count: Int) throws(ProbeError) -> [UInt8]? {
-        let (end, overflow) = offset.addingReportingOverflow(UInt64(count))
-        guard !overflow, end <= volume.sizeBytes, isCovered(offset, end) else { return nil }
-        return try shadow.read(at: offset, count: count)
-    }
-
-    /// Lower-case hex SHA-256 of `bytes`.
-    static func sha256(_ bytes: [UInt8]) -> String { hexString(SHA256.hash(data: bytes)) }
 
     private func record(_ region: RegionRead) {
         if let i = regions.firstIndex(where: { $0.offset == region.offset && $0.length == region.length }) {
@@ -109,31 +160,45 @@ final class RegionCopier {
             unreadable.append(range)
         }
     }
+}
 
-    private func gaps(_ start: UInt64, _ end: UInt64) -> [(start: UInt64, end: UInt64)] {
+/// A set of half-open byte ranges, kept sorted and merged.
+struct IntervalSet {
+    private(set) var ranges: [(start: UInt64, end: UInt64)] = []
+
+    /// Adds `[start, end)`, merging with touching or overlapping ranges.
+    mutating func insert(_ start: UInt64, _ end: UInt64) {
+        guard start < end else { return }
+        var merged = (start: start, end: end)
+        var kept: [(start: UInt64, end: UInt64)] = []
+        for r in ranges {
+            if r.end < merged.start || r.start > merged.end {
+                kept.append(r)
+            } else {
+                merged = (min(merged.start, r.start), max(merged.end, r.end))
+            }
+        }
+        kept.append(merged)
+        ranges = kept.sorted { $0.start < $1.start }
+    }
+
+    /// The parts of `[start, end)` not in the set.
+    func gaps(_ start: UInt64, _ end: UInt64) -> [(start: UInt64, end: UInt64)] {
         var result: [(start: UInt64, end: UInt64)] = []
         var pos = start
-        for c in covered where c.end > pos && c.start < end {
-            if c.start > pos { result.append((pos, c.start)) }
-            pos = max(pos, c.end)
+        for r in ranges where r.end > pos && r.start < end {
+            if r.start > pos { result.append((pos, r.start)) }
+            pos = max(pos, r.end)
         }
         if pos < end { result.append((pos, end)) }
         return result
     }
 
-    private func isCovered(_ start: UInt64, _ end: UInt64) -> Bool { gaps(start, end).isEmpty }
-
-    private func markCovered(_ start: UInt64, _ end: UInt64) {
-        var merged = (start: start, end: end)
-        var kept: [(start: UInt64, end: UInt64)] = []
-        for c in covered {
-            if c.end < merged.start || c.start > merged.end {
-                kept.append(c)
-            } else {
-                merged = (min(merged.start, c.start), max(merged.end, c.end))
-            }
+    /// The parts of `[start, end)` in the set, in order.
+    func intersections(_ start: UInt64, _ end: UInt64) -> [(start: UInt64, end: UInt64)] {
+        ranges.compactMap { r in
+            let s = max(r.start, start), t = min(r.end, end)
+            return s < t ? (s, t) : nil
         }
-        kept.append(merged)
-        covered = kept.sorted { $0.start < $1.start }
     }
 }

@@ -10,7 +10,7 @@ struct WitnessReader {
 
     /// The MBR in LBA 0, when there is a non-zero one.
     func mbr() throws(ProbeError) -> MBRWitness? {
-        guard let sector = try copier.copy(offset: 0, length: UInt64(sectorSize), purpose: "mbr") else { return nil }
+        guard let sector = try copier.copyBytes(offset: 0, length: sectorSize, purpose: "mbr") else { return nil }
         return MBRParser.parse(sector)
     }
 
@@ -19,7 +19,7 @@ struct WitnessReader {
     func gptHeader(at lba: UInt64, role: String) throws(ProbeError) -> (witness: GPTHeaderWitness, header: GPTHeader)? {
         guard lba < sectorCount else { return nil }
         let offset = lba * UInt64(sectorSize)
-        guard let sector = try copier.copy(offset: offset, length: UInt64(sectorSize), purpose: "\(role) header"),
+        guard let sector = try copier.copyBytes(offset: offset, length: sectorSize, purpose: "\(role) header"),
               let header = GPTHeaderParser.parse(sector) else { return nil }
         var entriesCRCValid: Bool?
         var computedEntriesCRC: UInt32?
@@ -32,7 +32,7 @@ struct WitnessReader {
             let (start, overflow) = header.entriesLBA.multipliedReportingOverflow(by: UInt64(sectorSize))
             if overflow || header.entriesLBA >= sectorCount || start + UInt64(n) > copier.volume.sizeBytes {
                 problem = "entry array at LBA \(header.entriesLBA) (\(n) bytes) lies outside the device"
-            } else if let entries = try copier.copy(offset: start, length: UInt64(n), purpose: "\(role) entries") {
+            } else if let entries = try copier.copyBytes(offset: start, length: n, purpose: "\(role) entries") {
                 let crc = GPTHeaderParser.entriesCRC(entries)
                 computedEntriesCRC = crc
                 entriesCRCValid = crc == header.entriesCRC32
@@ -71,7 +71,7 @@ struct WitnessReader {
                                           limit: options.maxLogicalPartitions) { lba in
             guard lba < sectorCount else { return nil }
             do throws(ProbeError) {
-                return try copier.copy(offset: lba * UInt64(sectorSize), length: UInt64(sectorSize), purpose: "dos-ebr")
+                return try copier.copyBytes(offset: lba * UInt64(sectorSize), length: sectorSize, purpose: "dos-ebr")
             } catch {
                 failure = error
                 return nil
