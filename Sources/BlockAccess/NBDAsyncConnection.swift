@@ -55,6 +55,9 @@ public final class NBDAsyncConnection: @unchecked Sendable {
         handle = h
         if nbd_add_meta_context(h, "base:allocation") == -1 { throw error("nbd_add_meta_context", kind: .unreachable) }
         if nbd_set_uri_allow_local_file(h, true) == -1 { throw error("nbd_set_uri_allow_local_file", kind: .unreachable) }
+        // Buffers are only looked at after a successful read, so libnbd need not zero them
+        // first (a memset of every byte read, ~5% of a full compare's CPU).
+        if nbd_set_pread_initialize(h, false) == -1 { throw error("nbd_set_pread_initialize", kind: .unreachable) }
         if nbd_aio_connect_uri(h, uri) == -1 { throw error("nbd_aio_connect_uri", kind: .unreachable) }
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while nbd_aio_is_ready(h) != 1 {

@@ -7,6 +7,7 @@ public final class Cancellation: @unchecked Sendable {
     private var cancelled = false
     private var signalSource: DispatchSourceSignal?
 
+    /// A flag not yet set.
     public init() {}
 
     /// Stops whatever watches this flag.

@@ -76,4 +76,22 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertEqual(doc["interrupted"] as? Bool, true)
         XCTAssertEqual(doc["status"] as? String, "incomplete")
     }
+
+    func testProgressBarIsDrawnOnlyWhenStderrIsATerminal() throws {
+        try fx.sparse("src.img", size: "256M")
+        try fx.random("src.img", atMiB: 0, mib: 48)
+        try fx.copy("src.img", to: "dst.img")
+        let a = try NBDKitServer(plugin: "file", args: ["file=\(fx.path("src.img"))", "rdelay=400ms"], filters: ["delay"])
+        let b = try NBDKitServer(plugin: "file", args: ["file=\(fx.path("dst.img"))"])
+        let command = [try Repository.binary(), "compare", a.uri(), b.uri()].map { "'\($0)'" }.joined(separator: " ")
+        // script(1) gives the command a pseudo-terminal: stdout and stderr both land in the typescript.
+        let tty = try Tools.run("script", ["-qec", command, "/dev/null"], check: false)
+        XCTAssertEqual(tty.status, 0, tty.stdout + tty.stderr)
+        XCTAssertTrue(tty.stdout.contains("ETA"), tty.stdout)
+        XCTAssertTrue(tty.stdout.contains("/s"), tty.stdout)
+        XCTAssertTrue(tty.stdout.contains("identical"), tty.stdout)
+        let piped = try Repository.runTool(["compare", a.uri(), b.uri()])
+        XCTAssertEqual(piped.status, 0)
+        XCTAssertFalse(piped.stderr.contains("ETA"), piped.stderr)
+    }
 }

@@ -17,6 +17,7 @@ public struct CompareOptions: Sendable {
     /// Bytes of the disk each worker claims at a time.
     public var windowBytes: UInt64
 
+    /// Options with the measured defaults; see each property.
     public init(maxDifferences: Int = 1000, requestsInFlight: Int = 4, requestBytes: Int = 1 << 20,
                 connections: Int = 0, progress: Bool = false, cancellation: Cancellation? = nil,
                 windowBytes: UInt64 = 256 << 20) {

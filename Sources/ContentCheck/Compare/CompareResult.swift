@@ -68,6 +68,7 @@ public struct DifferingExtent: Codable, Sendable, Equatable {
     public var offset: UInt64
     public var length: UInt64
 
+    /// A differing run of `length` bytes at `offset`.
     public init(offset: UInt64, length: UInt64) {
         self.offset = offset
         self.length = length

@@ -22,6 +22,7 @@ public struct ContentSample: Codable, Sendable, Equatable {
     /// Planned blocks that could not be read from the sampled volume.
     public var unreadable: [ByteRange]
 
+    /// A sample as `ContentSampler.sample` makes it, or as a baseline records it.
     public init(seed: UInt64, blockBytes: Int, strideBytes: UInt64, sizeBytes: UInt64, volume: String,
                 blocks: [SampledBlock], unreadable: [ByteRange] = []) {
         self.seed = seed
@@ -42,6 +43,7 @@ public struct SampledBlock: Codable, Sendable, Equatable {
     /// "disk head", "disk tail", "partition 2 head", "stride", "random", …
     public var purpose: String
 
+    /// A block of `length` bytes at `offset` whose SHA-256 is `sha256`.
     public init(offset: UInt64, length: Int, sha256: String, purpose: String) {
         self.offset = offset
         self.length = length
@@ -56,6 +58,7 @@ public struct PlannedBlock: Sendable, Equatable {
     public var length: Int
     public var purpose: String
 
+    /// A block of `length` bytes at `offset`, picked for `purpose`.
     public init(offset: UInt64, length: Int, purpose: String) {
         self.offset = offset
         self.length = length
@@ -77,6 +80,7 @@ public struct SamplePlanOptions: Sendable, Equatable {
     /// Bytes read at the head and the tail of the disk and of every partition.
     public var edgeBytes: Int
 
+    /// The defaults: 512 random 64 KiB blocks, a 32 MiB stride, 1 MiB edges.
     public init(blockBytes: Int = 64 << 10, randomBlocks: Int = 512, strideBytes: UInt64 = 32 << 20,
                 maxStrideBlocks: Int = 4096, edgeBytes: Int = 1 << 20) {
         self.blockBytes = blockBytes
