@@ -14,7 +14,9 @@ struct Capture: ParsableCommand {
         abstract: "Record the sources' layouts and identities as a baseline.",
         discussion: """
             Every source is probed read-only. The baseline (JSON, schemaVersion 1) holds each \
-            source's partition table, identities, witnesses and the SHA-256 of every region read. \
+            source's partition table, identities, witnesses and the SHA-256 of every region read, \
+            and with --content sample (the default) the hashes of a seeded sample of blocks, which \
+            'verify --baseline' compares the destinations with. Every disk of the inventory needs a source. \
             A source that cannot be read completely is not recorded: capture then writes nothing \
             and exits 3, so that a baseline never hides a gap. Mapping errors exit 2.
             """)
