@@ -88,4 +88,18 @@ final class DemoAndExampleTests: XCTestCase {
         XCTAssertGreaterThan(bytes.count, 10_000)
         XCTAssertEqual(Array(bytes.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
     }
+
+    func testTheDemoSubcommandRunsTheRepositorysScript() throws {
+        let dir = try TemporaryDirectory.make(prefix: "demo-cmd")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Started outside the repository: the script is found above the executable.
+        let result = try Tools.run("/bin/bash", ["-c", "cd \(dir.path) && exec \(try Repository.binary()) demo"], check: false,
+                                   environment: ["DEMO_WORK": dir.appendingPathComponent("work").path,
+                                                 "DEMO_REPORTS": dir.appendingPathComponent("reports").path])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("== 2-incident"), result.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("reports/3-correct/report.html").path))
+        let help = try Repository.runTool(["demo", "--help"])
+        XCTAssertTrue(help.stdout.contains("Fixtures/demo.sh"), help.stdout)
+    }
 }

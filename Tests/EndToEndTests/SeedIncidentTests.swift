@@ -85,4 +85,16 @@ final class SeedIncidentTests: XCTestCase {
         XCTAssertFalse(run.codes(of: "2001").contains("content-mismatch"))
         XCTAssertEqual(run.disk("2001")?["verdict"] as? String, "pass")
     }
+
+    func testLocalImageFilesGiveTheSameVerdictAsNBD() throws {
+        let (scenario, inventory) = try makeScenario()
+        let run = try VerifyResult(
+            ["--inventory", inventory, "--target", "2000=\(scenario.image("vol2000-contaminated.img"))",
+             "--target", "2001=\(scenario.image("vol2001.img"))"],
+            reportDirectory: scenario.reportDirectory("files"))
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertEqual(run.contaminationPairs, [["2000", "2001"]])
+        XCTAssertEqual(run.disk("2001")?["verdict"] as? String, "pass")
+        XCTAssertEqual(run.disk("2000")?["target"] as? String, scenario.image("vol2000-contaminated.img"))
+    }
 }
