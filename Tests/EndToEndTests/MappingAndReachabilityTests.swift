@@ -21,6 +21,14 @@ final class MappingAndReachabilityTests: XCTestCase {
         XCTAssertEqual(Set((duplicate["evidence"] as? [String: Any])?["keys"] as? [String] ?? []), ["2000", "2001"])
         // Not one request reached the server: the gate closed before any volume was opened.
         XCTAssertEqual(try server.requestCounts(), [:])
+        // Control: the same server, mapped once, is read (and only read) — the log does see requests.
+        try scenario.serve("vol2001", image: "vol2001.img")
+        let control = try VerifyResult(["--inventory", inventory, "--nbd-targets", "2000:\(uri),2001:\(scenario.uri("vol2001"))"],
+                                       reportDirectory: scenario.reportDirectory("control"))
+        XCTAssertEqual(control.status, 1, control.stdout + control.stderr)
+        let counts = try server.requestCounts()
+        XCTAssertGreaterThan(counts["Read"] ?? 0, 0, "\(counts)")
+        XCTAssertEqual(Set(counts.keys).subtracting(["Read", "Extents"]), [], "only reads: \(counts)")
         for key in ["2000", "2001"] {
             XCTAssertEqual(run.disk(key)?["verdict"] as? String, "fail")
             XCTAssertTrue(run.disk(key)?["actualBytes"] is NSNull)
