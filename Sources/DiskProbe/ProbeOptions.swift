@@ -1,5 +1,6 @@
-/// How much of a volume the probe reads. The defaults cover every signature libfdisk and
-/// libblkid look for: labels, superblocks near a start, RAID/ZFS/NTFS copies near an end.
+/// How much of a volume the probe reads. The defaults cover the signatures libfdisk and
+/// libblkid look for: labels and superblocks near a start (ZFS's second label ends at
+/// 512 KiB), RAID metadata and ZFS labels near an end (md 0.90/1.0 within the last 128 KiB).
 public struct ProbeOptions: Sendable, Equatable {
     /// Bytes read at the start of the disk.
     public var diskHeadBytes: Int
@@ -16,8 +17,8 @@ public struct ProbeOptions: Sendable, Equatable {
     /// Whether libblkid probes inside each partition.
     public var probePartitionSignatures: Bool
 
-    public init(diskHeadBytes: Int = 1 << 20, diskTailBytes: Int = 1 << 20, partitionHeadBytes: Int = 1 << 20,
-                partitionTailBytes: Int = 256 << 10, maxEntriesArrayBytes: Int = GPTHeaderParser.defaultEntriesLimit,
+    public init(diskHeadBytes: Int = 1 << 20, diskTailBytes: Int = 1 << 20, partitionHeadBytes: Int = 512 << 10,
+                partitionTailBytes: Int = 128 << 10, maxEntriesArrayBytes: Int = GPTHeaderParser.defaultEntriesLimit,
                 maxLogicalPartitions: Int = 128, probePartitionSignatures: Bool = true) {
         self.diskHeadBytes = diskHeadBytes
         self.diskTailBytes = diskTailBytes

@@ -3,26 +3,30 @@ import Foundation
 import Glibc
 #endif
 
-/// A sparse, unlinked temporary file of a volume's size. Only the regions the probers
-/// need are copied into it; everything else reads as zeros. libfdisk and libblkid run on
-/// its descriptor. Nothing of it remains on disk: it is unlinked at once and closed in
-/// `deinit`.
+/// A sparse, anonymous file of a volume's size. Only the regions the probers need are
+/// copied into it; everything else reads as zeros. libfdisk and libblkid run on its
+/// descriptor. It is a `memfd_create` file when the C library has it (holes then read as the
+/// shared zero page), else an unlinked `mkstemp` file; nothing of it outlives `deinit`.
 final class ShadowFile {
     /// The descriptor, open read-write.
     let fd: Int32
     let sizeBytes: UInt64
 
-    /// Creates the file in `$TMPDIR` (or /tmp) and sets its size. The corresponding C
-    /// functions are `mkstemp`, `unlink` and `ftruncate`.
+    /// Creates the file and sets its size. The corresponding C functions are
+    /// `memfd_create` (or `mkstemp` in `$TMPDIR` and `unlink`) and `ftruncate`.
     init(sizeBytes: UInt64) throws(ProbeError) {
-        let dir = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(dir)/replica-audit-shadow-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        if fd < 0 { throw ShadowFile.error("mkstemp in \(dir)") }
-        self.fd = fd
+        if let fd = ShadowFile.memfd() {
+            self.fd = fd
+        } else {
+            let dir = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+            var template = Array("\(dir)/replica-audit-shadow-XXXXXX".utf8CString)
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            if fd < 0 { throw ShadowFile.error("mkstemp in \(dir)") }
+            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+            self.fd = fd
+        }
         self.sizeBytes = sizeBytes
         // Stored: deinit closes it on every throw below.
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         guard let length = off_t(exactly: sizeBytes) else {
             throw ProbeError(kind: .shadow, operation: "ftruncate", message: "size \(sizeBytes) is too large")
         }
@@ -59,6 +63,16 @@ final class ShadowFile {
             done += n
         }
         return bytes
+    }
+
+    /// `memfd_create("replica-audit-shadow", MFD_CLOEXEC)`, looked up at run time because
+    /// Glibc's Swift module does not export it; nil when unavailable or failing.
+    private static func memfd() -> Int32? {
+        typealias MemfdCreate = @convention(c) (UnsafePointer<CChar>, UInt32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "memfd_create") else { return nil }
+        let create = unsafeBitCast(symbol, to: MemfdCreate.self)
+        let fd = create("replica-audit-shadow", 1)  // MFD_CLOEXEC
+        return fd >= 0 ? fd : nil
     }
 
     private static func error(_ operation: String) -> ProbeError {
