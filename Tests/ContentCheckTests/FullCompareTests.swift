@@ -223,4 +223,31 @@ final class FullCompareTests: XCTestCase {
             XCTAssertEqual(r.bytesCompared, 96 << 20)
         }
     }
+
+    func testASilentServerEndsInATimeoutWithTheRegionListed() throws {
+        try fx.sparse("src.img", size: "64M")
+        try fx.random("src.img", atMiB: 8, mib: 4)
+        try fx.copy("src.img", to: "dst.img")
+        let a = try serve("src.img")
+        let b = try serve("dst.img", filters: ["delay"], args: ["rdelay=4"])
+        let started = Date()
+        let r = try ContentComparator.compare(source: .nbd(uri: a.uri()), target: .nbd(uri: b.uri()),
+                                              volumeOptions: VolumeOptions(timeout: .seconds(1)))
+        XCTAssertLessThan(Date().timeIntervalSince(started), 4, "the 1 s timeout fires before the 4 s reply")
+        XCTAssertEqual(r.status, .incomplete)
+        XCTAssertEqual(r.unreadable.map(\.offset), [8 << 20])
+        XCTAssertEqual(r.unreadable.map(\.length), [4 << 20])
+        XCTAssertTrue(r.unreadable[0].error?.contains("--timeout") == true, "\(r.unreadable)")
+    }
+
+    func testWithoutBlockStatusEverythingIsReadAndCompared() throws {
+        try fx.sparse("src.img", size: "96M")
+        try fx.random("src.img", atMiB: 32, mib: 8)
+        try fx.copy("src.img", to: "dst.img")
+        let a = try serve("src.img", filters: ["noextents"]), b = try serve("dst.img", filters: ["noextents"])
+        let r = try compare(a, b)
+        XCTAssertEqual(r.status, .identical)
+        XCTAssertEqual(r.bytesSkippedAsHoles, 0)
+        XCTAssertEqual(r.bytesCompared, 96 << 20)
+    }
 }
