@@ -67,6 +67,8 @@ let package = Package(
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "DiskProbe", "SourceInventory", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Verification", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        // Issue 6: hostile labels, resource bounds, read-only proof across every command.
+        .testTarget(name: "RobustnessTests", dependencies: ["DiskProbe", "BlockAccess", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

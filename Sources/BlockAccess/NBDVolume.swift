@@ -62,12 +62,21 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         if let h = handle { nbd_close(h) }
     }
 
+    /// Closes the connection: a polite `NBD_CMD_DISC` (so the server has let go of the
+    /// export before this returns, which bounds how many connections a caller holds),
+    /// waiting at most 2 s, then `nbd_close`. A dead connection is just closed.
     public func close() {
         lock.lock(); defer { lock.unlock() }
-        if let h = handle {
-            nbd_close(h)
-            handle = nil
+        guard let h = handle else { return }
+        if dead == nil, nbd_aio_is_ready(h) == 1, nbd_aio_disconnect(h, 0) == 0 {
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: min(timeout, .seconds(2)))
+            while nbd_aio_is_closed(h) == 0, nbd_aio_is_dead(h) == 0, clock.now < deadline {
+                if nbd_poll(h, 100) == -1 { break }
+            }
         }
+        nbd_close(h)
+        handle = nil
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(VolumeError) {

@@ -51,8 +51,9 @@ public enum VolumeOpener {
                     return try NBDVolume(uri: uri, sectorSize: options.sectorSize, timeout: options.timeout)
                 } catch {
                     attempt += 1
-                    // A bad URI or a refused TLS set-up does not change by waiting.
-                    let permanent = error.kind == .invalidTarget || [EINVAL, EPERM, ENOTSUP].contains(error.errno)
+                    // A URI that libnbd rejects before connecting does not change by waiting.
+                    let permanent = error.kind == .invalidTarget
+                        || (error.operation == "nbd_aio_connect_uri" && [EINVAL, EPERM, EPROTONOSUPPORT].contains(error.errno))
                     if attempt > options.connectRetries || permanent {
                         var e = error
                         if attempt > 1 { e.message += " (after \(attempt) attempts)" }
