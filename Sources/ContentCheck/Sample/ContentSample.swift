@@ -8,7 +8,8 @@ public struct ContentSample: Codable, Sendable, Equatable {
     /// The seed that chose the random blocks; the same seed, size and allocation give the
     /// same plan.
     public var seed: UInt64
-    /// Size of the random and stride blocks (head and tail blocks are 1 MiB).
+    /// Size of the random blocks (stride blocks are 16 KiB, head and tail blocks 1 MiB by
+    /// default; every block records its own length).
     public var blockBytes: Int
     /// Stride blocks sit every `strideBytes` of allocated data: any run of at least this
     /// many allocated bytes that differs contains a sampled block (see `ContentSampler`).
@@ -68,8 +69,10 @@ public struct PlannedBlock: Sendable, Equatable {
 
 /// How many blocks the sampler reads, and how large.
 public struct SamplePlanOptions: Sendable, Equatable {
-    /// Size of random and stride blocks.
+    /// Size of random blocks.
     public var blockBytes: Int
+    /// Size of stride blocks: small, since they only need to land inside a foreign region.
+    public var strideBlockBytes: Int
     /// Random blocks spread uniformly over the allocated bytes.
     public var randomBlocks: Int
     /// Largest gap, in allocated bytes, between two stride blocks.
@@ -80,10 +83,11 @@ public struct SamplePlanOptions: Sendable, Equatable {
     /// Bytes read at the head and the tail of the disk and of every partition.
     public var edgeBytes: Int
 
-    /// The defaults: 512 random 64 KiB blocks, a 32 MiB stride, 1 MiB edges.
-    public init(blockBytes: Int = 64 << 10, randomBlocks: Int = 512, strideBytes: UInt64 = 32 << 20,
-                maxStrideBlocks: Int = 4096, edgeBytes: Int = 1 << 20) {
+    /// The defaults: 512 random 64 KiB blocks, a 16 KiB block every 32 MiB, 1 MiB edges.
+    public init(blockBytes: Int = 64 << 10, strideBlockBytes: Int = 16 << 10, randomBlocks: Int = 512,
+                strideBytes: UInt64 = 32 << 20, maxStrideBlocks: Int = 4096, edgeBytes: Int = 1 << 20) {
         self.blockBytes = blockBytes
+        self.strideBlockBytes = strideBlockBytes
         self.randomBlocks = randomBlocks
         self.strideBytes = strideBytes
         self.maxStrideBlocks = maxStrideBlocks
