@@ -1,7 +1,5 @@
 import ArgumentParser
+import Verification
 
-/// `--content none|sample|full`: how much of the volumes' content is compared with the
-/// sources or a baseline.
-enum ContentMode: String, ExpressibleByArgument, CaseIterable {
-    case none, sample, full
-}
+/// `--content` parses into the library's content mode.
+extension ContentMode: ExpressibleByArgument {}

@@ -3,29 +3,47 @@ import BlockAccess
 import ContentCheck
 import DiskProbe
 import SourceInventory
-import Verification
 
-/// Turns the parsed command line of `verify` into a `VerificationInput`: checks the
-/// mapping, probes the destinations (and live sources) at most `jobs` at a time, and
-/// gathers the references.
-struct VerificationRun {
-    var inventory: Inventory
-    var targets: [TargetAssignment]
-    var sources: [TargetAssignment]
-    var baseline: Baseline?
-    var content: ContentMode?
-    /// The sampling seed (`--seed`); random when nil.
-    var seed: UInt64?
-    var jobs: Int
-    var options: VolumeOptions
+/// Everything `verify` does before the pure verifier runs: checks the mapping (keys that
+/// share a target are never read), probes the destinations and live sources at most `jobs`
+/// at a time, gathers the references (sources or a baseline), and compares content.
+/// The result is a `VerificationInput` for `Verifier.verify`.
+public struct VerificationRun: Sendable {
+    public var inventory: Inventory
+    public var targets: [TargetAssignment]
+    public var sources: [TargetAssignment]
+    public var baseline: Baseline?
+    /// The content mode asked for; nil picks sample when there are sources or a baseline
+    /// with samples, none otherwise.
+    public var content: ContentMode?
+    /// The sampling seed; random when nil (a baseline's samples bring their own).
+    public var seed: UInt64?
+    public var jobs: Int
+    public var options: VolumeOptions
 
-    /// The verifier's input and notes for the user (printed on stderr).
-    struct Outcome {
-        var input: VerificationInput
-        var notes: [String]
+    /// A run over `targets`, compared with `sources` or `baseline` when given.
+    public init(inventory: Inventory, targets: [TargetAssignment], sources: [TargetAssignment] = [],
+                baseline: Baseline? = nil, content: ContentMode? = nil, seed: UInt64? = nil, jobs: Int = 4,
+                options: VolumeOptions = VolumeOptions()) {
+        self.inventory = inventory
+        self.targets = targets
+        self.sources = sources
+        self.baseline = baseline
+        self.content = content
+        self.seed = seed
+        self.jobs = jobs
+        self.options = options
     }
 
-    func execute() -> Outcome {
+    /// The verifier's input, and notes for the user (e.g. an interrupted comparison).
+    public struct Outcome: Sendable {
+        public var input: VerificationInput
+        public var notes: [String]
+    }
+
+    /// Reads everything and assembles the verifier's input. Never throws: whatever cannot
+    /// be read becomes a finding that keeps the verdict from passing.
+    public func execute() -> Outcome {
         var notes: [String] = []
         var vmFindings = MappingRule.findings(inventory: inventory, assignments: targets, role: "target")
         // A disk without a source is simply not compared with one; the other source
