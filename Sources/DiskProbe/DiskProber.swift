@@ -47,11 +47,14 @@ public enum DiskProber {
         }
 
         var ambiguous: [String] = []
-        let whole = try BlkidSignatureProbe(fd: shadow.fd, offset: 0, size: size, sectorSize: sectorSize, partitionTables: true).safeProbe()
-        switch whole {
+        let wholeDisk = try BlkidSignatureProbe(fd: shadow.fd, offset: 0, size: size, sectorSize: sectorSize, partitionTables: true)
+        switch wholeDisk.safeProbe() {
         case .found(let values):
             result.filesystem = signature(values)
-            if let pt = values["PTTYPE"] { result.partitionTableSignature = PartitionTableSignature(type: pt, uuid: values["PTUUID"]) }
+            if let pt = values["PTTYPE"] {
+                result.partitionTableSignature = PartitionTableSignature(type: pt, uuid: values["PTUUID"],
+                                                                         partitions: wholeDisk.partitions() ?? [])
+            }
         case .ambiguous: ambiguous.append("whole disk")
         case .nothing, .failed: break
         }
@@ -128,7 +131,7 @@ public enum DiskProber {
         let seen = libfdiskLabel.map { "a \($0.type) label" } ?? "no label"
         let note = "libfdisk does not accept this GPT (it sees \(seen)); partitions are decoded from the raw entry array at LBA \(header.entriesLBA)."
         return FdiskLabel(type: "gpt", diskId: header.diskGUID, gptItems: [:], partitions: partitions,
-                          warnings: (libfdiskLabel?.warnings ?? fdisk.warnings) + [note])
+                          warnings: (libfdiskLabel?.warnings ?? fdisk.warnings) + [note], decodedBy: "raw-gpt-entries")
     }
 
     private static func partition(_ p: FdiskPartition, label: FdiskLabel?, sectorSize: Int) -> Partition {
@@ -151,7 +154,7 @@ public enum DiskProber {
 
     private static func table(_ label: FdiskLabel, witnesses: WitnessSet, partitions: [Partition], sectorSize: Int) -> PartitionTable {
         let ss = UInt64(sectorSize)
-        var table = PartitionTable(type: label.type, diskId: label.diskId, warnings: label.warnings)
+        var table = PartitionTable(type: label.type, diskId: label.diskId, warnings: label.warnings, decodedBy: label.decodedBy)
         let ends = partitions.map { p -> UInt64 in
             let (v, o) = (p.endLBA &+ 1).multipliedReportingOverflow(by: ss)
             return o ? .max : v

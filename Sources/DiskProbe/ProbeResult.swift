@@ -74,10 +74,33 @@ public struct PartitionTableSignature: Codable, Sendable, Equatable {
     public var type: String
     /// blkid PTUUID: the GPT disk GUID (lower-case) or the DOS disk identifier.
     public var uuid: String?
+    /// The partitions libblkid's own parser lists (PART_ENTRY_*), to compare with libfdisk's.
+    public var partitions: [PartitionEntrySignature]
 
-    public init(type: String, uuid: String? = nil) {
+    public init(type: String, uuid: String? = nil, partitions: [PartitionEntrySignature] = []) {
         self.type = type
         self.uuid = uuid
+        self.partitions = partitions
+    }
+}
+
+/// One partition as libblkid lists it (its PART_ENTRY_NUMBER, _OFFSET, _SIZE, _TYPE, _UUID, _NAME).
+public struct PartitionEntrySignature: Codable, Sendable, Equatable {
+    public var number: Int
+    public var startBytes: UInt64
+    public var sizeBytes: UInt64
+    /// GPT type GUID (lower-case) or DOS type as "0x83".
+    public var type: String
+    public var uuid: String?
+    public var name: String?
+
+    public init(number: Int, startBytes: UInt64, sizeBytes: UInt64, type: String, uuid: String? = nil, name: String? = nil) {
+        self.number = number
+        self.startBytes = startBytes
+        self.sizeBytes = sizeBytes
+        self.type = type
+        self.uuid = uuid
+        self.name = name
     }
 }
 
@@ -99,10 +122,14 @@ public struct PartitionTable: Codable, Sendable, Equatable {
     /// Warnings libfdisk gave while reading the label, e.g. "The backup GPT table is not
     /// on the end of the device."
     public var warnings: [String]
+    /// Who decoded the partitions: "libfdisk", or "raw-gpt-entries" when libfdisk refused a
+    /// GPT whose primary header is intact (it does when the label outsizes the device).
+    public var decodedBy: String
 
     public init(type: String, diskId: String? = nil, gpt: GPTLabel? = nil,
                 impliedDiskBytes: UInt64? = nil, impliedMinimumDiskBytes: UInt64? = nil,
-                impliedSizeCheck: ImpliedSizeCheck? = nil, warnings: [String] = []) {
+                impliedSizeCheck: ImpliedSizeCheck? = nil, warnings: [String] = [], decodedBy: String = "libfdisk") {
+        self.decodedBy = decodedBy
         self.impliedSizeCheck = impliedSizeCheck
         self.warnings = warnings
         self.type = type
@@ -113,7 +140,7 @@ public struct PartitionTable: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case type, diskId, gpt, impliedDiskBytes, impliedMinimumDiskBytes, impliedSizeCheck, warnings
+        case type, diskId, gpt, impliedDiskBytes, impliedMinimumDiskBytes, impliedSizeCheck, warnings, decodedBy
     }
 
     /// Encodes every key, absent values as `null`.
@@ -126,6 +153,7 @@ public struct PartitionTable: Codable, Sendable, Equatable {
         try c.encode(impliedMinimumDiskBytes, forKey: .impliedMinimumDiskBytes)
         try c.encode(impliedSizeCheck, forKey: .impliedSizeCheck)
         try c.encode(warnings, forKey: .warnings)
+        try c.encode(decodedBy, forKey: .decodedBy)
     }
 }
 

@@ -83,6 +83,7 @@ final class FindingTests: XCTestCase {
         let r = try probeOverNBD("gpt-truncated")
         // libfdisk refuses a GPT larger than the device; the raw entries still give the layout.
         XCTAssertEqual(r.partitionTable?.type, "gpt")
+        XCTAssertEqual(r.partitionTable?.decodedBy, "raw-gpt-entries")
         XCTAssertEqual(r.partitionTable?.diskId, "C070AAAA-0000-4000-8000-00000000C070")
         XCTAssertEqual(r.partitionTable?.impliedDiskBytes, 64 << 20)
         XCTAssertEqual(r.partitions.map(\.uuid), ["C070AAAA-0001-4000-8000-000000000001", "C070AAAA-0002-4000-8000-000000000002"])

@@ -52,6 +52,12 @@ final class SeedIncidentTests: XCTestCase {
         XCTAssertEqual(r.partitions[0].filesystem?.label, "pgdata")
         XCTAssertEqual(r.partitions[1].filesystem?.type, "swap")
         XCTAssertNil(r.filesystem)
+        // libblkid's own parser lists the same two partitions.
+        XCTAssertEqual(r.partitionTableSignature?.type, "gpt")
+        XCTAssertEqual(r.partitionTableSignature?.uuid, "2001bbbb-0000-4000-8000-000000002001")
+        XCTAssertEqual(r.partitionTableSignature?.partitions.map(\.startBytes), r.partitions.map(\.startBytes))
+        XCTAssertEqual(r.partitionTableSignature?.partitions.map(\.uuid), ["2001bbbb-0001-4000-8000-000000002001", "2001bbbb-0002-4000-8000-000000002001"])
+        XCTAssertEqual(r.partitionTable?.decodedBy, "libfdisk")
 
         // Disk 2000's own GPT header still at the device's end, with its different GUID.
         let end = try XCTUnwrap(r.witnesses.endGPT)

@@ -65,6 +65,28 @@ final class BlkidSignatureProbe {
         }
     }
 
+    /// The partitions libblkid's own partition-table parser lists (a second reading next to
+    /// libfdisk's); nil when it finds no table. Needs `partitionTables: true`. The
+    /// corresponding C function is `blkid_probe_get_partitions`.
+    func partitions() -> [PartitionEntrySignature]? {
+        guard let list = blkid_probe_get_partitions(probe) else { return nil }
+        var result: [PartitionEntrySignature] = []
+        for i in 0..<max(0, blkid_partlist_numof_partitions(list)) {
+            guard let par = blkid_partlist_get_partition(list, i) else { continue }
+            // libblkid counts partition start and size in 512-byte sectors, whatever the sector size.
+            let start = blkid_partition_get_start(par), size = blkid_partition_get_size(par)
+            guard start >= 0, size >= 0 else { continue }
+            let typeString = blkid_partition_get_type_string(par).map { String(cString: $0) }
+            result.append(PartitionEntrySignature(
+                number: Int(blkid_partition_get_partno(par)),
+                startBytes: UInt64(start) * 512, sizeBytes: UInt64(size) * 512,
+                type: typeString ?? MBRParser.hexByte(UInt8(truncatingIfNeeded: blkid_partition_get_type(par))),
+                uuid: blkid_partition_get_uuid(par).map { String(cString: $0) },
+                name: blkid_partition_get_name(par).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }))
+        }
+        return result
+    }
+
     private func check(_ operation: String, _ rc: Int32) throws(ProbeError) {
         if rc != 0 {
             throw ProbeError(kind: .library, operation: operation, message: "libblkid returned \(rc)")

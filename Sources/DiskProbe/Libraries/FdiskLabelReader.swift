@@ -12,6 +12,8 @@ struct FdiskLabel: Sendable, Equatable {
     var partitions: [FdiskPartition]
     /// Warnings libfdisk reported through its ask callback.
     var warnings: [String]
+    /// "libfdisk", or "raw-gpt-entries" when decoded without it.
+    var decodedBy = "libfdisk"
 }
 
 /// One partition as libfdisk lists it.

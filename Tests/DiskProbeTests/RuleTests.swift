@@ -1,0 +1,43 @@
+import AuditCore
+@testable import DiskProbe
+import XCTest
+
+/// Pure unit tests of rules whose trigger no real tool will write.
+final class RuleTests: XCTestCase {
+    private func result(fdisk: [(Int, UInt64, UInt64)], blkid: [(Int, UInt64, UInt64)], decodedBy: String = "libfdisk") -> ProbeResult {
+        var r = ProbeResult(target: "memory", sizeBytes: 64 << 20, sectorSize: 512)
+        r.partitionTable = PartitionTable(type: "dos", diskId: "0x00000001", decodedBy: decodedBy)
+        r.partitions = fdisk.map { n, start, size in
+            Partition(number: n, startBytes: start, sizeBytes: size, startLBA: start / 512, endLBA: (start + size) / 512 - 1, type: "0x83")
+        }
+        r.partitionTableSignature = PartitionTableSignature(type: "dos", uuid: "00000001", partitions: blkid.map { n, start, size in
+            PartitionEntrySignature(number: n, startBytes: start, sizeBytes: size, type: "0x83")
+        })
+        return r
+    }
+
+    func testReadersThatAgreeGiveNothing() {
+        let r = result(fdisk: [(1, 1 << 20, 8 << 20)], blkid: [(1, 1 << 20, 8 << 20)])
+        XCTAssertEqual(PartitionReadersAgreementRule.findings(in: r), [])
+    }
+
+    func testReadersThatDisagreeAreReported() throws {
+        let r = result(fdisk: [(1, 1 << 20, 8 << 20), (2, 9 << 20, 8 << 20)], blkid: [(1, 1 << 20, 8 << 20)])
+        let f = try XCTUnwrap(PartitionReadersAgreementRule.findings(in: r).first)
+        XCTAssertEqual(f.code, "partition-readers-disagree")
+        XCTAssertEqual(f.severity, .warning)
+        XCTAssertEqual(f.evidence["onlyLibfdisk"], [["number": 2, "startBytes": .number(9 << 20), "sizeBytes": .number(8 << 20)]])
+        XCTAssertEqual(f.evidence["onlyLibblkid"], [])
+    }
+
+    func testRawDecodedLabelIsNotComparedWithLibblkid() {
+        let r = result(fdisk: [(1, 1 << 20, 8 << 20)], blkid: [], decodedBy: "raw-gpt-entries")
+        XCTAssertEqual(PartitionReadersAgreementRule.findings(in: r), [])
+    }
+
+    func testPartitionPastTheEndAndOverlapOnHandMadeLayouts() {
+        var r = result(fdisk: [(1, 1 << 20, 40 << 20), (2, 30 << 20, 40 << 20)], blkid: [])
+        r.partitionTableSignature = nil
+        XCTAssertEqual(ProbeRules.evaluate(r).map(\.code), ["partition-past-device-end", "partitions-overlap"])
+    }
+}
