@@ -17,6 +17,7 @@ public struct ProbeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The message, copied at once.
     public var message: String
 
+    /// Creates the value from its fields.
     public init(kind: Kind, operation: String, message: String) {
         self.kind = kind
         self.operation = operation

@@ -17,6 +17,7 @@ public struct ProbeOptions: Sendable, Equatable {
     /// Whether libblkid probes inside each partition.
     public var probePartitionSignatures: Bool
 
+    /// Creates the value from its fields.
     public init(diskHeadBytes: Int = 1 << 20, diskTailBytes: Int = 1 << 20, partitionHeadBytes: Int = 512 << 10,
                 partitionTailBytes: Int = 128 << 10, maxEntriesArrayBytes: Int = GPTHeaderParser.defaultEntriesLimit,
                 maxLogicalPartitions: Int = 128, probePartitionSignatures: Bool = true) {

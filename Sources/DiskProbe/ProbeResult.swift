@@ -25,6 +25,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     /// second opinion next to libfdisk's.
     public var partitionTableSignature: PartitionTableSignature?
 
+    /// Creates the value from its fields.
     public init(target: String, sizeBytes: UInt64, sectorSize: Int, partitionTable: PartitionTable? = nil,
                 partitions: [Partition] = [], filesystem: FilesystemSignature? = nil,
                 witnesses: Witnesses = Witnesses(), regionsRead: [RegionRead] = [],
@@ -77,6 +78,7 @@ public struct PartitionTableSignature: Codable, Sendable, Equatable {
     /// The partitions libblkid's own parser lists (PART_ENTRY_*), to compare with libfdisk's.
     public var partitions: [PartitionEntrySignature]
 
+    /// Creates the value from its fields.
     public init(type: String, uuid: String? = nil, partitions: [PartitionEntrySignature] = []) {
         self.type = type
         self.uuid = uuid
@@ -94,6 +96,7 @@ public struct PartitionEntrySignature: Codable, Sendable, Equatable {
     public var uuid: String?
     public var name: String?
 
+    /// Creates the value from its fields.
     public init(number: Int, startBytes: UInt64, sizeBytes: UInt64, type: String, uuid: String? = nil, name: String? = nil) {
         self.number = number
         self.startBytes = startBytes
@@ -126,6 +129,7 @@ public struct PartitionTable: Codable, Sendable, Equatable {
     /// GPT whose primary header is intact (it does when the label outsizes the device).
     public var decodedBy: String
 
+    /// Creates the value from its fields.
     public init(type: String, diskId: String? = nil, gpt: GPTLabel? = nil,
                 impliedDiskBytes: UInt64? = nil, impliedMinimumDiskBytes: UInt64? = nil,
                 impliedSizeCheck: ImpliedSizeCheck? = nil, warnings: [String] = [], decodedBy: String = "libfdisk") {
@@ -169,6 +173,7 @@ public struct ImpliedSizeCheck: Codable, Sendable, Equatable {
     /// Whether every available witness agrees with `fromAlternateLBA`.
     public var consistent: Bool
 
+    /// Creates the value from its fields.
     public init(fromAlternateLBA: UInt64, fromLastUsableLBA: UInt64?, fromProtectiveMBR: UInt64?, consistent: Bool) {
         self.fromAlternateLBA = fromAlternateLBA
         self.fromLastUsableLBA = fromLastUsableLBA
@@ -194,6 +199,7 @@ public struct GPTLabel: Codable, Sendable, Equatable {
     /// libfdisk rejected the GPT and the label was decoded from the raw entry array.
     public var libfdiskItems: [String: UInt64]
 
+    /// Creates the value from its fields.
     public init(currentLBA: UInt64, alternateLBA: UInt64, firstUsableLBA: UInt64, lastUsableLBA: UInt64,
                 entriesLBA: UInt64, entryCount: UInt32, entrySize: UInt32, source: String = "primary",
                 libfdiskItems: [String: UInt64] = [:]) {
@@ -232,6 +238,7 @@ public struct Partition: Codable, Sendable, Equatable {
     /// The signature libblkid found inside the partition.
     public var filesystem: FilesystemSignature?
 
+    /// Creates the value from its fields.
     public init(number: Int, startBytes: UInt64, sizeBytes: UInt64, startLBA: UInt64, endLBA: UInt64,
                 type: String, typeName: String? = nil, uuid: String? = nil, name: String? = nil,
                 kind: String? = nil, bootable: Bool = false, filesystem: FilesystemSignature? = nil) {
@@ -281,6 +288,7 @@ public struct FilesystemSignature: Codable, Sendable, Equatable {
     public var usage: String?
     public var version: String?
 
+    /// Creates the value from its fields.
     public init(type: String, uuid: String? = nil, label: String? = nil, usage: String? = nil, version: String? = nil) {
         self.type = type
         self.uuid = uuid
@@ -302,6 +310,7 @@ public struct Witnesses: Codable, Sendable, Equatable {
     /// LBAs of the DOS extended partition's EBRs, in chain order.
     public var extendedBootRecordLBAs: [UInt64]
 
+    /// Creates the value from its fields.
     public init(mbr: MBRWitness? = nil, primaryGPT: GPTHeaderWitness? = nil,
                 backupGPT: GPTHeaderWitness? = nil, endGPT: GPTHeaderWitness? = nil,
                 extendedBootRecordLBAs: [UInt64] = []) {
@@ -335,6 +344,7 @@ public struct MBRWitness: Codable, Sendable, Equatable {
     /// The size field (in sectors) of the 0xEE protective entry, when there is one.
     public var protectiveSizeLBA: UInt64?
 
+    /// Creates the value from its fields.
     public init(bootSignatureValid: Bool, diskSignature: String, entries: [MBREntry], protectiveSizeLBA: UInt64? = nil) {
         self.bootSignatureValid = bootSignatureValid
         self.diskSignature = diskSignature
@@ -353,6 +363,7 @@ public struct MBREntry: Codable, Sendable, Equatable {
     public var startLBA: UInt64
     public var sectors: UInt64
 
+    /// Creates the value from its fields.
     public init(index: Int, bootable: Bool, type: String, startLBA: UInt64, sectors: UInt64) {
         self.index = index
         self.bootable = bootable
@@ -394,6 +405,7 @@ public struct GPTHeaderWitness: Codable, Sendable, Equatable {
     /// Why the entry array was not read (absurd size, outside the device, unreadable).
     public var entriesProblem: String?
 
+    /// Creates the value from its fields.
     public init(lba: UInt64, signatureValid: Bool, headerCRCValid: Bool, entriesCRCValid: Bool?, revision: String,
                 headerSize: UInt32, diskGUID: String, myLBA: UInt64, alternateLBA: UInt64, firstUsableLBA: UInt64,
                 lastUsableLBA: UInt64, entriesLBA: UInt64, entryCount: UInt32, entrySize: UInt32, sha256: String,
@@ -433,6 +445,7 @@ public struct RegionRead: Codable, Sendable, Equatable {
     /// Why it was read: "mbr", "gpt-primary-header", "gpt-entries", "tail", "partition 1 head", …
     public var purpose: String
 
+    /// Creates the value from its fields.
     public init(offset: UInt64, length: UInt64, sha256: String, purpose: String) {
         self.offset = offset
         self.length = length
@@ -448,6 +461,7 @@ public struct ByteRange: Codable, Sendable, Equatable {
     /// The error that made it unreadable, when there was one.
     public var error: String?
 
+    /// Creates the value from its fields.
     public init(offset: UInt64, length: UInt64, error: String? = nil) {
         self.offset = offset
         self.length = length
