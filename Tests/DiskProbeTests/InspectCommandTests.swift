@@ -105,6 +105,18 @@ final class InspectCommandTests: XCTestCase {
         XCTAssertEqual(socket.stderr.split(separator: "\n").count, 1, socket.stderr)
     }
 
+    func testUnreadableVolumePrintsTheIncompleteResultAndExitsThree() throws {
+        let server = try NBDKitServer(plugin: "file", args: ["file=\(try contaminated())", "error-pread=EIO", "error-pread-rate=100%"],
+                                      filters: ["error"])
+        let run = try Repository.runTool(["inspect", server.uri(), "--format", "json"])
+        XCTAssertEqual(run.status, 3, run.stderr)
+        XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+        XCTAssertTrue(run.stderr.contains("incomplete"), run.stderr)
+        let doc = try json(run.stdout)
+        XCTAssertTrue(doc["partitionTable"] is NSNull)
+        XCTAssertFalse(try XCTUnwrap(doc["unreadableRegions"] as? [Any]).isEmpty)
+    }
+
     func testUsageErrorsExitTwo() throws {
         XCTAssertEqual(try Repository.runTool(["inspect"]).status, 2)
         XCTAssertEqual(try Repository.runTool(["inspect", "x.img", "--format", "xml"]).status, 2)

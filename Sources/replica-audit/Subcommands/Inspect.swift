@@ -23,8 +23,15 @@ struct Inspect: ParsableCommand {
             partitionTable (null when there is none; impliedDiskBytes is the size the label was \
             written for), partitions, filesystem, witnesses, regionsRead, unreadableRegions, findings.
 
+            Findings that need no inventory: gpt-crc-invalid, gpt-entries-array-invalid, \
+            gpt-header-mismatch, gpt-backup-misplaced, stale-label-at-end, \
+            label-size-differs-from-device (informational: a volume may be larger than its \
+            source), partition-past-device-end, partitions-overlap, partition-readers-disagree, \
+            ambiguous-signature, unreadable-region.
+
             Exit codes: 0 the volume was probed (findings do not change it), 2 usage error, \
-            3 the target could not be opened or read.
+            3 the target could not be opened or read (when some regions could not be read, \
+            the incomplete result is still printed).
             """)
 
     @Argument(help: "NBD URI, image file or block device to inspect.")
@@ -59,6 +66,10 @@ struct Inspect: ParsableCommand {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         case .text:
             FileHandle.standardOutput.write(Data(ProbeTextView.render(result).utf8))
+        }
+        if !result.isComplete {
+            printError("replica-audit inspect: \(result.unreadableRegions.count) region(s) of \(opened.displayName) could not be read; the result is incomplete")
+            throw ExitCode(3)
         }
     }
 }
