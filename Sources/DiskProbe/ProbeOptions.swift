@@ -1,6 +1,7 @@
 /// How much of a volume the probe reads. The defaults cover the signatures libfdisk and
 /// libblkid look for: labels and superblocks near a start (ZFS's second label ends at
-/// 512 KiB), RAID metadata and ZFS labels near an end (md 0.90/1.0 within the last 128 KiB).
+/// 512 KiB), RAID metadata and ZFS labels near an end (ZFS's last two labels fill the last 512 KiB;
+/// md 0.90/1.0 sit within the last 128 KiB).
 public struct ProbeOptions: Sendable, Equatable {
     /// Bytes read at the start of the disk.
     public var diskHeadBytes: Int
@@ -18,7 +19,7 @@ public struct ProbeOptions: Sendable, Equatable {
     public var probePartitionSignatures: Bool
 
     /// Creates the value from its fields.
-    public init(diskHeadBytes: Int = 1 << 20, diskTailBytes: Int = 1 << 20, partitionHeadBytes: Int = 512 << 10,
+    public init(diskHeadBytes: Int = 1 << 20, diskTailBytes: Int = 512 << 10, partitionHeadBytes: Int = 512 << 10,
                 partitionTailBytes: Int = 128 << 10, maxEntriesArrayBytes: Int = GPTHeaderParser.defaultEntriesLimit,
                 maxLogicalPartitions: Int = 128, probePartitionSignatures: Bool = true) {
         self.diskHeadBytes = diskHeadBytes

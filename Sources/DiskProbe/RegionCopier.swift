@@ -18,11 +18,15 @@ final class RegionCopier {
     /// The largest single read sent to the volume, and the hashing buffer's size.
     private let chunkBytes: UInt64 = 4 << 20
     private static let zeroBlock = [UInt8](repeating: 0, count: 256 << 10)
+    /// A buffer reused for hashing data from the shadow, so no hash allocates.
+    private let hashBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 64)
 
     init(volume: any Volume, shadow: ShadowFile) {
         self.volume = volume
         self.shadow = shadow
     }
+
+    deinit { hashBuffer.deallocate() }
 
     /// Copies `[offset, offset+length)`, clamped to the volume, and records it under
     /// `purpose`. Returns false when any part could not be read (the failure is recorded in
@@ -80,9 +84,10 @@ final class RegionCopier {
         var pos = start
         func feedData(upTo limit: UInt64) throws(ProbeError) {
             while pos < limit {
-                let n = Int(min(UInt64(RegionCopier.zeroBlock.count), limit - pos))
-                let chunk = try shadow.read(at: pos, count: n)
-                hasher.update(data: chunk)
+                let n = Int(min(UInt64(hashBuffer.count), limit - pos))
+                let chunk = UnsafeMutableRawBufferPointer(rebasing: hashBuffer[0..<n])
+                try shadow.read(into: chunk, at: pos)
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(chunk))
                 pos += UInt64(n)
             }
         }

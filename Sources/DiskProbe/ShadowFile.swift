@@ -75,6 +75,24 @@ final class ShadowFile {
         return fd >= 0 ? fd : nil
     }
 
+    /// Reads `buffer.count` bytes at `offset` into `buffer` (zeros past the end). The
+    /// corresponding C function is `pread`.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(ProbeError) {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ShadowFile.error("pread at \(offset)")
+            }
+            if n == 0 {
+                UnsafeMutableRawBufferPointer(rebasing: buffer[done...]).initializeMemory(as: UInt8.self, repeating: 0)
+                return
+            }
+            done += n
+        }
+    }
+
     private static func error(_ operation: String) -> ProbeError {
         ProbeError(kind: .shadow, operation: operation, message: String(cString: strerror(errno)))
     }
