@@ -72,7 +72,7 @@ public enum DiskProber {
             }
         }
 
-        result.regionsRead = copier.regions
+        result.regionsRead = try copier.ledger()
         result.unreadableRegions = copier.unreadable
         result.findings = ProbeRules.evaluate(result)
         if !ambiguous.isEmpty { result.findings.append(AmbiguousSignatureRule.finding(places: ambiguous)) }

@@ -1,6 +1,9 @@
 import BlockAccess
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Copies regions of a volume into the shadow file, reading each byte from the volume at
 /// most once and skipping extents that block status reports as zeros, and keeps the ledger:
@@ -9,7 +12,8 @@ import Foundation
 final class RegionCopier {
     let volume: any Volume
     let shadow: ShadowFile
-    private(set) var regions: [RegionRead] = []
+    /// Regions copied so far; their `sha256` is filled in by `ledger()`.
+    private var regions: [RegionRead] = []
     private(set) var unreadable: [ByteRange] = []
     /// Ranges copied successfully (data or known zeros), sorted, non-overlapping, half-open.
     private var covered = IntervalSet()
@@ -18,15 +22,11 @@ final class RegionCopier {
     /// The largest single read sent to the volume, and the hashing buffer's size.
     private let chunkBytes: UInt64 = 4 << 20
     private static let zeroBlock = [UInt8](repeating: 0, count: 256 << 10)
-    /// A buffer reused for hashing data from the shadow, so no hash allocates.
-    private let hashBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 64)
 
     init(volume: any Volume, shadow: ShadowFile) {
         self.volume = volume
         self.shadow = shadow
     }
-
-    deinit { hashBuffer.deallocate() }
 
     /// Copies `[offset, offset+length)`, clamped to the volume, and records it under
     /// `purpose`. Returns false when any part could not be read (the failure is recorded in
@@ -58,8 +58,28 @@ final class RegionCopier {
             }
         }
         if failed || !covered.gaps(offset, end).isEmpty { return false }
-        record(RegionRead(offset: offset, length: end - offset, sha256: try hash(offset, end), purpose: purpose))
+        record(RegionRead(offset: offset, length: end - offset, sha256: "", purpose: purpose))
         return true
+    }
+
+    /// Every region copied, with its SHA-256. The hashes are computed here, once, spread
+    /// over the available cores (each region independently, zero runs from a constant
+    /// buffer, data straight from the shadow).
+    func ledger() throws(ProbeError) -> [RegionRead] {
+        let jobs = regions.map { HashJob(start: $0.offset, end: $0.offset + $0.length, zeroRuns: zeros.intersections($0.offset, $0.offset + $0.length)) }
+        let slots = HashSlots(count: jobs.count)
+        let fd = shadow.fd
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            slots.set(i, RegionCopier.sha256(fd: fd, job: jobs[i]))
+        }
+        var result = regions
+        for i in result.indices {
+            guard let digest = slots.get(i) else {
+                throw ProbeError(kind: .shadow, operation: "pread", message: "could not read the shadow to hash \(result[i].purpose)")
+            }
+            result[i].sha256 = digest
+        }
+        return result
     }
 
     /// Copies the range like `copy`, then returns its bytes; nil when it could not be read.
@@ -78,28 +98,39 @@ final class RegionCopier {
     /// Lower-case hex SHA-256 of `bytes`.
     static func sha256(_ bytes: [UInt8]) -> String { hexString(SHA256.hash(data: bytes)) }
 
-    /// SHA-256 of a covered range: zero runs from a constant buffer, data from the shadow.
-    private func hash(_ start: UInt64, _ end: UInt64) throws(ProbeError) -> String {
+    /// A region to hash: its range and the zero runs inside it.
+    struct HashJob: Sendable {
+        var start: UInt64
+        var end: UInt64
+        var zeroRuns: [(start: UInt64, end: UInt64)]
+    }
+
+    /// SHA-256 of one region of the shadow `fd`; nil when the shadow cannot be read.
+    private static func sha256(fd: Int32, job: HashJob) -> String? {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: zeroBlock.count, alignment: 64)
+        defer { buffer.deallocate() }
         var hasher = SHA256()
-        var pos = start
-        func feedData(upTo limit: UInt64) throws(ProbeError) {
+        var pos = job.start
+        func feedData(upTo limit: UInt64) -> Bool {
             while pos < limit {
-                let n = Int(min(UInt64(hashBuffer.count), limit - pos))
-                let chunk = UnsafeMutableRawBufferPointer(rebasing: hashBuffer[0..<n])
-                try shadow.read(into: chunk, at: pos)
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(chunk))
-                pos += UInt64(n)
+                let n = Int(min(UInt64(buffer.count), limit - pos))
+                let got = pread(fd, buffer.baseAddress!, n, off_t(pos))
+                if got < 0, errno == EINTR { continue }
+                guard got > 0 else { return false }
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
+                pos += UInt64(got)
             }
+            return true
         }
-        for run in zeros.intersections(start, end) {
-            try feedData(upTo: run.start)
+        for run in job.zeroRuns {
+            guard feedData(upTo: run.start) else { return nil }
             while pos < run.end {
-                let n = Int(min(UInt64(RegionCopier.zeroBlock.count), run.end - pos))
-                RegionCopier.zeroBlock.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                let n = Int(min(UInt64(zeroBlock.count), run.end - pos))
+                zeroBlock.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
                 pos += UInt64(n)
             }
         }
-        try feedData(upTo: end)
+        guard feedData(upTo: job.end) else { return nil }
         return hexString(hasher.finalize())
     }
 
@@ -206,4 +237,22 @@ struct IntervalSet {
             return s < t ? (s, t) : nil
         }
     }
+}
+
+/// One result slot per hash job, each written by exactly one `concurrentPerform` iteration.
+private final class HashSlots: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<String?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: max(count, 1))
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ value: String?) { slots[index] = value }
+    func get(_ index: Int) -> String? { slots[index] }
 }

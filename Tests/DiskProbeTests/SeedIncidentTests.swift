@@ -102,6 +102,12 @@ final class SeedIncidentTests: XCTestCase {
             let sector = [UInt8](try XCTUnwrap(handle.read(upToCount: 512)))
             XCTAssertEqual(w.sha256, RegionCopier.sha256(sector), "header at LBA \(w.lba)")
         }
+        // Every region's hash is the hash of the bytes in the image, zero runs included.
+        for region in r.regionsRead {
+            try handle.seek(toOffset: region.offset)
+            let bytes = [UInt8](try XCTUnwrap(handle.read(upToCount: Int(region.length))))
+            XCTAssertEqual(region.sha256, RegionCopier.sha256(bytes), "\(region.purpose) at \(region.offset)")
+        }
         XCTAssertTrue(r.regionsRead.contains { $0.offset == 20_971_519 * 512 && $0.purpose.contains("gpt-backup header") })
         XCTAssertTrue(r.regionsRead.contains { $0.purpose.contains("partition 1 head") })
         // Only a few MiB of 115 GiB are read.

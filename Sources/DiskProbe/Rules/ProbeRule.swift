@@ -9,11 +9,11 @@ protocol ProbeRule {
 
 /// The rules `DiskProber` applies, in report order.
 enum ProbeRules {
-    static let all: [any ProbeRule.Type] = [
+    static var all: [any ProbeRule.Type] { [
         UnreadableRegionRule.self, GPTChecksumRule.self, GPTEntriesArrayRule.self, GPTHeaderAgreementRule.self,
         GPTBackupPlacementRule.self, StaleLabelAtEndRule.self, LabelSizeRule.self, PartitionBoundsRule.self,
         PartitionOverlapRule.self, PartitionReadersAgreementRule.self,
-    ]
+    ] }
 
     /// Every rule's findings for `probe`.
     static func evaluate(_ probe: ProbeResult) -> [Finding] {
