@@ -104,7 +104,9 @@ public enum DiskProber {
             end = try reader.gptHeader(at: lastLBA, role: "gpt-end")
         }
         w.endGPT = end?.witness
-        w.extendedBootRecordLBAs = try reader.extendedChain(w.mbr).map(\.ebrLBA)
+        let chain = try reader.extendedChain(w.mbr)
+        w.extendedBootRecordLBAs = chain.links.map(\.ebrLBA)
+        w.extendedChainEnding = chain.ending.map(describe)
 
         var labelHeader: (header: GPTHeader, source: String)?
         if let primary, primary.header.headerCRCValid {
@@ -184,6 +186,17 @@ public enum DiskProber {
         table.impliedSizeCheck = ImpliedSizeCheck(fromAlternateLBA: implied, fromLastUsableLBA: fromLastUsable,
                                                   fromProtectiveMBR: fromPMBR, consistent: consistent)
         return table
+    }
+
+    /// "end", "loop at LBA 2048", "outside the extended partition at LBA …", …
+    private static func describe(_ ending: DOSExtendedChain.Ending) -> String {
+        switch ending {
+        case .end: "end"
+        case .loop(let lba): "loop at LBA \(lba)"
+        case .outside(let lba): "link outside the extended partition to LBA \(lba)"
+        case .invalid(let lba): "no valid EBR at LBA \(lba)"
+        case .limit: "link limit reached"
+        }
     }
 
     private static func signature(_ values: [String: String]) -> FilesystemSignature? {

@@ -309,19 +309,24 @@ public struct Witnesses: Codable, Sendable, Equatable {
     public var endGPT: GPTHeaderWitness?
     /// LBAs of the DOS extended partition's EBRs, in chain order.
     public var extendedBootRecordLBAs: [UInt64]
+    /// How the EBR chain ended: "end" when well formed, else "loop at LBA …", "link outside
+    /// the extended partition to LBA …", "no valid EBR at LBA …", "link limit reached";
+    /// nil without an extended partition.
+    public var extendedChainEnding: String?
 
     /// Creates the value from its fields.
     public init(mbr: MBRWitness? = nil, primaryGPT: GPTHeaderWitness? = nil,
                 backupGPT: GPTHeaderWitness? = nil, endGPT: GPTHeaderWitness? = nil,
-                extendedBootRecordLBAs: [UInt64] = []) {
+                extendedBootRecordLBAs: [UInt64] = [], extendedChainEnding: String? = nil) {
         self.extendedBootRecordLBAs = extendedBootRecordLBAs
+        self.extendedChainEnding = extendedChainEnding
         self.mbr = mbr
         self.primaryGPT = primaryGPT
         self.backupGPT = backupGPT
         self.endGPT = endGPT
     }
 
-    private enum CodingKeys: String, CodingKey { case mbr, primaryGPT, backupGPT, endGPT, extendedBootRecordLBAs }
+    private enum CodingKeys: String, CodingKey { case mbr, primaryGPT, backupGPT, endGPT, extendedBootRecordLBAs, extendedChainEnding }
 
     /// Encodes every key, absent witnesses as `null`.
     public func encode(to encoder: Encoder) throws {
@@ -331,6 +336,7 @@ public struct Witnesses: Codable, Sendable, Equatable {
         try c.encode(backupGPT, forKey: .backupGPT)
         try c.encode(endGPT, forKey: .endGPT)
         try c.encode(extendedBootRecordLBAs, forKey: .extendedBootRecordLBAs)
+        try c.encode(extendedChainEnding, forKey: .extendedChainEnding)
     }
 }
 

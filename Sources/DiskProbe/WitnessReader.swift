@@ -61,14 +61,15 @@ struct WitnessReader {
         return GPTEntryParser.parse(bytes, entrySize: Int(header.entrySize))
     }
 
-    /// Copies every EBR of the first extended partition in `mbr` and returns the chain.
-    func extendedChain(_ mbr: MBRWitness?) throws(ProbeError) -> [DOSExtendedChain.Link] {
+    /// Copies every EBR of the first extended partition in `mbr` and returns the chain and
+    /// how it ended.
+    func extendedChain(_ mbr: MBRWitness?) throws(ProbeError) -> (links: [DOSExtendedChain.Link], ending: DOSExtendedChain.Ending?) {
         guard let mbr, mbr.bootSignatureValid,
               let ext = mbr.entries.first(where: { e in MBRParser.extendedTypes.contains { MBRParser.hexByte($0) == e.type } })
-        else { return [] }
+        else { return ([], nil) }
         var failure: ProbeError?
-        let links = DOSExtendedChain.walk(extendedStartLBA: ext.startLBA, extendedSectors: ext.sectors,
-                                          limit: options.maxLogicalPartitions) { lba in
+        let chain = DOSExtendedChain.walkReporting(extendedStartLBA: ext.startLBA, extendedSectors: ext.sectors,
+                                                   limit: options.maxLogicalPartitions) { lba in
             guard lba < sectorCount else { return nil }
             do throws(ProbeError) {
                 return try copier.copyBytes(offset: lba * UInt64(sectorSize), length: sectorSize, purpose: "dos-ebr")
@@ -78,6 +79,6 @@ struct WitnessReader {
             }
         }
         if let failure { throw failure }
-        return links
+        return (chain.links, chain.ending)
     }
 }

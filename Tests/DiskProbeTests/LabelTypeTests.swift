@@ -77,6 +77,7 @@ final class LabelTypeTests: XCTestCase {
         XCTAssertEqual(r.partitionTable?.impliedMinimumDiskBytes, (51200 + 79872) * 512)
         XCTAssertEqual(r.witnesses.extendedBootRecordLBAs.first, 51200)
         XCTAssertEqual(r.witnesses.extendedBootRecordLBAs.count, 2)
+        XCTAssertEqual(r.witnesses.extendedChainEnding, "end")
         XCTAssertEqual(r.witnesses.mbr?.diskSignature, "0x20260001")
 
         // Signatures inside primary and logical partitions, as blkid sees them.

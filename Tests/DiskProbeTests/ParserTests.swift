@@ -83,6 +83,14 @@ final class ParserTests: XCTestCase {
         }
     }
 
+    func testEntrySizeMustBeAMultipleOf128() throws {
+        let odd = try XCTUnwrap(GPTHeaderParser.parse(headerSector(entrySize: 200)))
+        guard case .absurd(let reason) = GPTHeaderParser.entriesArraySize(odd) else { return XCTFail("accepted 200") }
+        XCTAssertTrue(reason.contains("multiple of 128"), reason)
+        let big = try XCTUnwrap(GPTHeaderParser.parse(headerSector(entryCount: 64, entrySize: 256)))
+        XCTAssertEqual(GPTHeaderParser.entriesArraySize(big), .bytes(16384))
+    }
+
     func testAbsurdEntryArraysAreBoundedBeforeReading() throws {
         let huge = try XCTUnwrap(GPTHeaderParser.parse(headerSector(entryCount: .max, entrySize: .max)))
         guard case .absurd = GPTHeaderParser.entriesArraySize(huge) else { return XCTFail("not absurd") }
@@ -140,6 +148,9 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(links[0].logical?.startLBA, 3048)
         XCTAssertEqual(links[0].logical?.index, 5)
         XCTAssertEqual(reads, 1)
+        let reported = DOSExtendedChain.walkReporting(extendedStartLBA: 1000, extendedSectors: 100_000) { _ in ebr }
+        XCTAssertEqual(reported.ending, .loop(lba: 1000))
+        XCTAssertEqual(reported.links.count, 1)
     }
 
     func testAbsurdEntryArrayOnAMemoryVolumeIsAFindingNotARead() throws {

@@ -35,6 +35,28 @@ final class RuleTests: XCTestCase {
         XCTAssertEqual(PartitionReadersAgreementRule.findings(in: r), [])
     }
 
+    func testHybridAndMalformedProtectiveMBRs() {
+        var r = ProbeResult(target: "memory", sizeBytes: 64 << 20, sectorSize: 512)
+        r.witnesses.mbr = MBRWitness(bootSignatureValid: true, diskSignature: "0x00000000", entries: [
+            MBREntry(index: 1, bootable: false, type: "0xee", startLBA: 1, sectors: 131_071),
+        ], protectiveSizeLBA: 131_071)
+        XCTAssertEqual(ProtectiveMBRRule.findings(in: r), [])
+        r.witnesses.mbr?.entries.append(MBREntry(index: 2, bootable: true, type: "0x83", startLBA: 2048, sectors: 4096))
+        XCTAssertEqual(ProtectiveMBRRule.findings(in: r).map(\.code), ["mbr-hybrid"])
+        r.witnesses.mbr?.entries = (1...4).map { MBREntry(index: $0, bootable: false, type: "0xee", startLBA: 1, sectors: 131_071) }
+        XCTAssertEqual(ProtectiveMBRRule.findings(in: r).map(\.code), ["mbr-protective-malformed"])
+    }
+
+    func testBrokenEBRChainIsAnError() {
+        var r = ProbeResult(target: "memory", sizeBytes: 64 << 20, sectorSize: 512)
+        r.witnesses.extendedBootRecordLBAs = [10240, 12288]
+        r.witnesses.extendedChainEnding = "end"
+        XCTAssertEqual(ExtendedChainRule.findings(in: r), [])
+        r.witnesses.extendedChainEnding = "loop at LBA 10240"
+        XCTAssertEqual(ExtendedChainRule.findings(in: r).map(\.code), ["dos-ebr-chain-broken"])
+        XCTAssertEqual(ExtendedChainRule.findings(in: r).first?.severity, .error)
+    }
+
     func testPartitionPastTheEndAndOverlapOnHandMadeLayouts() {
         var r = result(fdisk: [(1, 1 << 20, 40 << 20), (2, 30 << 20, 40 << 20)], blkid: [])
         r.partitionTableSignature = nil

@@ -12,7 +12,7 @@ enum ProbeRules {
     static var all: [any ProbeRule.Type] { [
         UnreadableRegionRule.self, GPTChecksumRule.self, GPTEntriesArrayRule.self, GPTHeaderAgreementRule.self,
         GPTBackupPlacementRule.self, StaleLabelAtEndRule.self, LabelSizeRule.self, PartitionBoundsRule.self,
-        PartitionOverlapRule.self, PartitionReadersAgreementRule.self,
+        PartitionOverlapRule.self, PartitionReadersAgreementRule.self, ProtectiveMBRRule.self, ExtendedChainRule.self,
     ] }
 
     /// Every rule's findings for `probe`.

@@ -29,7 +29,8 @@ public struct GPTHeader: Sendable, Equatable {
 public enum GPTEntriesArraySize: Sendable, Equatable {
     /// A plausible array of this many bytes.
     case bytes(Int)
-    /// Count × size overflows, exceeds the limit, or the entry size is below 128 bytes.
+    /// Count × size overflows, exceeds the limit, or the entry size is below 128 bytes or
+    /// not a multiple of 128 (UEFI requires 128 × 2^n).
     case absurd(reason: String)
 }
 
@@ -77,6 +78,9 @@ public enum GPTHeaderParser {
     public static func entriesArraySize(_ header: GPTHeader, limit: Int = defaultEntriesLimit) -> GPTEntriesArraySize {
         guard header.entrySize >= 128 else {
             return .absurd(reason: "entry size \(header.entrySize) is below the minimum of 128 bytes")
+        }
+        guard header.entrySize % 128 == 0 else {
+            return .absurd(reason: "entry size \(header.entrySize) is not a multiple of 128 bytes")
         }
         let (product, overflow) = UInt64(header.entryCount).multipliedReportingOverflow(by: UInt64(header.entrySize))
         guard !overflow, product <= UInt64(limit) else {
