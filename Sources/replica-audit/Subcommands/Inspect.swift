@@ -27,7 +27,8 @@ struct Inspect: ParsableCommand {
             gpt-header-mismatch, gpt-backup-misplaced, stale-label-at-end, \
             label-size-differs-from-device (informational: a volume may be larger than its \
             source), partition-past-device-end, partitions-overlap, partition-readers-disagree, \
-            ambiguous-signature, unreadable-region.
+            mbr-hybrid, mbr-protective-malformed, dos-ebr-chain-broken, ambiguous-signature, \
+            unreadable-region.
 
             Exit codes: 0 the volume was probed (findings do not change it), 2 usage error, \
             3 the target could not be opened or read (when some regions could not be read, \
