@@ -30,10 +30,19 @@ public enum DiskProber {
         let witnesses = try readWitnesses(reader)
         result.witnesses = witnesses.value
 
-        let fdisk = try FdiskLabelReader(fd: shadow.fd, sectorSize: sectorSize)
-        var label = try fdisk.label()
+        // libfdisk allocates count × size bytes for any checksummed GPT header's entry array
+        // before it reads it (util-linux 2.38): a hostile header would make it ask for up
+        // to 512 GiB. Such labels are never handed to it; the raw decoder reads them instead.
+        let hostileHeaders = hostileEntryArrayHeaders(witnesses.value, limit: options.maxEntriesArrayBytes)
+        var fdisk: FdiskLabelReader?
+        var label: FdiskLabel?
+        if hostileHeaders.isEmpty {
+            fdisk = try FdiskLabelReader(fd: shadow.fd, sectorSize: sectorSize)
+            label = try fdisk?.label()
+        }
         if let (header, _) = witnesses.labelHeader, label?.type != "gpt" {
-            label = try rawGPTLabel(header, reader: reader, fdisk: fdisk, libfdiskLabel: label)
+            label = try rawGPTLabel(header, reader: reader, fdisk: fdisk, libfdiskLabel: label,
+                                    refusedFor: hostileHeaders)
         }
         result.partitions = (label?.partitions ?? []).map { partition($0, label: label, sectorSize: sectorSize) }
         result.partitionTable = label.map { table($0, witnesses: witnesses, partitions: result.partitions, sectorSize: sectorSize) }
@@ -121,19 +130,33 @@ public enum DiskProber {
 
     /// A GPT label decoded from the raw header and entry array, for when libfdisk refuses a
     /// GPT whose header is intact — it does when the label was written for a larger disk.
-    private static func rawGPTLabel(_ header: GPTHeader, reader: WitnessReader, fdisk: FdiskLabelReader,
-                                    libfdiskLabel: FdiskLabel?) throws(ProbeError) -> FdiskLabel {
+    private static func rawGPTLabel(_ header: GPTHeader, reader: WitnessReader, fdisk: FdiskLabelReader?,
+                                    libfdiskLabel: FdiskLabel?, refusedFor hostile: [String]) throws(ProbeError) -> FdiskLabel {
         let partitions = try reader.gptEntries(of: header).map { e in
             FdiskPartition(partno: e.number - 1, startLBA: e.firstLBA,
                            sectors: e.lastLBA >= e.firstLBA ? e.lastLBA - e.firstLBA + 1 : 0,
-                           type: e.typeGUID, typeName: fdisk.gptTypeName(e.typeGUID), uuid: e.uniqueGUID,
+                           type: e.typeGUID, typeName: fdisk?.gptTypeName(e.typeGUID), uuid: e.uniqueGUID,
                            name: e.name.isEmpty ? nil : e.name, bootable: e.attributes & 0b100 != 0,
                            isContainer: false, isNested: false)
         }
-        let seen = libfdiskLabel.map { "a \($0.type) label" } ?? "no label"
-        let note = "libfdisk does not accept this GPT (it sees \(seen)); partitions are decoded from the raw entry array at LBA \(header.entriesLBA)."
+        let note: String
+        if hostile.isEmpty {
+            let seen = libfdiskLabel.map { "a \($0.type) label" } ?? "no label"
+            note = "libfdisk does not accept this GPT (it sees \(seen)); partitions are decoded from the raw entry array at LBA \(header.entriesLBA)."
+        } else {
+            note = "libfdisk was not run: the \(hostile.joined(separator: " and ")) GPT header claims an entry array beyond the \(reader.options.maxEntriesArrayBytes)-byte limit; partitions are decoded from the raw entry array at LBA \(header.entriesLBA) where its size is plausible."
+        }
         return FdiskLabel(type: "gpt", diskId: header.diskGUID, gptItems: [:], partitions: partitions,
-                          warnings: (libfdiskLabel?.warnings ?? fdisk.warnings) + [note], decodedBy: "raw-gpt-entries")
+                          warnings: (libfdiskLabel?.warnings ?? fdisk?.warnings ?? []) + [note], decodedBy: "raw-gpt-entries")
+    }
+
+    /// The roles of checksummed GPT headers whose entry array (count × size) passes `limit`.
+    private static func hostileEntryArrayHeaders(_ w: Witnesses, limit: Int) -> [String] {
+        [("primary", w.primaryGPT), ("backup", w.backupGPT), ("device-end", w.endGPT)].compactMap { role, h in
+            guard let h, h.signatureValid, h.headerCRCValid else { return nil }
+            let (bytes, overflow) = UInt64(h.entryCount).multipliedReportingOverflow(by: UInt64(h.entrySize))
+            return overflow || bytes > UInt64(limit) ? role : nil
+        }
     }
 
     private static func partition(_ p: FdiskPartition, label: FdiskLabel?, sectorSize: Int) -> Partition {
