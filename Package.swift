@@ -55,8 +55,9 @@ let package = Package(
 
         // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING;
         // a plain build makes them replay tools for saved inputs).
-        .executableTarget(name: "fuzz-witnesses", dependencies: ["DiskProbe", "BlockAccess"]),
-        .executableTarget(name: "fuzz-inventory", dependencies: ["SourceInventory"]),
+        .target(name: "FuzzSupport"),
+        .executableTarget(name: "fuzz-witnesses", dependencies: ["FuzzSupport", "DiskProbe", "BlockAccess"]),
+        .executableTarget(name: "fuzz-inventory", dependencies: ["FuzzSupport", "SourceInventory"]),
 
         // Test helpers: a hermetic nbdkit per test, fixture builders, running the built binary.
         .target(name: "TestSupport", dependencies: ["BlockAccess"], path: "Tests/TestSupport"),

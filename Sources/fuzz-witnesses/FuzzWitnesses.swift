@@ -1,6 +1,7 @@
 import BlockAccess
 import DiskProbe
 import Foundation
+import FuzzSupport
 
 /// libFuzzer target for the raw GPT/MBR witness parsers and the whole probe.
 ///
@@ -9,8 +10,7 @@ import Foundation
 /// happen), and `DiskProber.probe` on an in-memory volume whose last sector repeats the
 /// input's second sector (so backup and end-of-device header paths run too).
 ///
-/// Build and run: `make fuzz` (see scripts/fuzz.sh). Built without `-DFUZZING` it replays
-/// the files named on its command line instead, which is how crashes are re-checked.
+/// Build and run: `make fuzz` (scripts/fuzz.sh).
 enum FuzzWitnesses {
     static func run(_ bytes: [UInt8]) {
         let sector = 512
@@ -39,39 +39,8 @@ enum FuzzWitnesses {
     }
 }
 
-/// Entry point. SwiftPM links an executable's `main` under its own name, so libFuzzer's
-/// `main` is not used; with `-DFUZZING` this hands control to `LLVMFuzzerRunDriver`.
+/// Entry point: libFuzzer with `-DFUZZING`, else a replay of the files named.
 @main
 enum FuzzWitnessesMain {
-    static func main() {
-        #if FUZZING
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-            FuzzWitnesses.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
-            return 0
-        })
-        #else
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
-            FuzzWitnesses.run(Array(data))
-            print("ok \(path)")
-        }
-        #endif
-    }
+    static func main() { FuzzDriver.run(FuzzWitnesses.run) }
 }
-
-#if FUZZING
-/// libFuzzer's archive still references this symbol from its own (unused) `main`.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    FuzzWitnesses.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
-    return 0
-}
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-#endif

@@ -1,3 +1,4 @@
+import AuditCore
 import BlockAccess
 @testable import DiskProbe
 import XCTest
@@ -103,7 +104,7 @@ final class ParserTests: XCTestCase {
     }
 
     func testHostileBytesNeverTrap() {
-        var rng = SplitMix64(seed: 0x5eed)
+        var rng = SeededGenerator(seed: 0x5eed)
         for round in 0..<2000 {
             let count = Int(rng.next() % 1100)
             var bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
@@ -170,15 +171,3 @@ final class ParserTests: XCTestCase {
     }
 }
 
-/// A small deterministic generator for the hostile-bytes test.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,3 +1,4 @@
+import AuditCore
 import BlockAccess
 @testable import DiskProbe
 import Foundation
@@ -33,7 +34,7 @@ final class RobustnessTests: XCTestCase {
     /// Random GPT headers with valid CRCs and random geometry: the whole probe, libfdisk and
     /// libblkid included, must return.
     func testRandomButChecksummedGPTHeadersNeverCrashTheProbe() throws {
-        var rng = SplitMix64(seed: 2001)
+        var rng = SeededGenerator(seed: 2001)
         for _ in 0..<40 {
             let size = UInt64(1 + rng.next() % 64) << 20
             let volume = MemoryVolume(sizeBytes: size)

@@ -1,3 +1,4 @@
+import AuditCore
 import DiskProbe
 import Foundation
 
@@ -144,7 +145,7 @@ struct HostileLabelGenerator {
     /// `count` random corruptions from `seed`: a few bytes of the MBR, the primary header or
     /// the first entries overwritten, with the CRCs fixed half of the time.
     static func random(seed: UInt64, count: Int) -> [Case] {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         return (0..<count).map { i in
             let base: Base = rng.next() % 3 == 0 ? .dos : .gpt
             let edits = (0..<(1 + Int(rng.next() % 6))).map { _ -> (Int, UInt8) in
@@ -159,18 +160,5 @@ struct HostileLabelGenerator {
                 if fix, base == .gpt { d.fixCRCs() }
             }
         }
-    }
-}
-
-/// SplitMix64: a small, well-known, seedable generator, so cases replay exactly.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
