@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test test-asan demo fuzz clean
 
 all: build
 
@@ -19,10 +19,23 @@ test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 
+# The same suite under AddressSanitizer (LeakSanitizer included; toolchain leaks are
+# suppressed in scripts/lsan.supp). The built binary that the end-to-end tests run is
+# instrumented too, and inherits these options.
+test-asan: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan $(BUILD_FLAGS)
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0 \
+	  $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan $(BUILD_FLAGS)
+
+# libFuzzer targets, 10 minutes each by default: make fuzz FUZZ_SECONDS=60
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
 demo:
 	@scripts/deps.sh demo
 	$(SWIFT) build $(BUILD_FLAGS)
 	Fixtures/demo.sh
 
 clean:
-	rm -rf .build Reports/demo
+	rm -rf .build .build-asan .build-fuzz .work Reports/demo
