@@ -34,6 +34,24 @@ final class LabelGeometryRuleTests: XCTestCase {
         XCTAssertTrue(finding.message.contains("No disk of the VM has that capacity"), finding.message)
     }
 
+    func testASourceGrownAfterPartitioningIsAFaithfulCopyWhenItsOwnLabelSaysTheSame() throws {
+        // Disk 2000 was grown to 115 GiB in vSphere; its GPT still says 100 GiB, on the source too.
+        let volume = ProbeValues.gpt(volumeBytes: 115 * gib, labelBytes: 100 * gib, guid: "G", partitions: [])
+        let source = ProbeValues.gpt(volumeBytes: 115 * gib, labelBytes: 100 * gib, guid: "G", partitions: [])
+        let withSource = LabelGeometryRule.findings(in: ProbeValues.context(ProbeValues.disk2000, volume, reference: source))
+        XCTAssertEqual(withSource.map(\.code), ["label-matches-source-label"])
+        XCTAssertEqual(withSource.first?.severity, .info)
+        // Without the source it stays critical, and the message says how to tell.
+        let alone = try XCTUnwrap(LabelGeometryRule.findings(in: ProbeValues.context(ProbeValues.disk2000, volume)).first)
+        XCTAssertEqual(alone.code, "label-sized-for-other-disk")
+        XCTAssertEqual(alone.severity, .critical)
+        XCTAssertTrue(alone.message.contains("--nbd-sources or a --baseline"), alone.message)
+        // A source whose label says something else does not excuse the volume.
+        let other = ProbeValues.gpt(volumeBytes: 115 * gib, labelBytes: 115 * gib, guid: "G", partitions: [])
+        let mismatch = LabelGeometryRule.findings(in: ProbeValues.context(ProbeValues.disk2000, volume, reference: other))
+        XCTAssertEqual(mismatch.map(\.code), ["label-sized-for-other-disk"])
+    }
+
     func testTwoDisksOfThatSizeAreBothNamedAndNeitherIsChosen() throws {
         let twin = SourceDisk(key: "2002", label: "Hard disk 3", capacityBytes: 10 * gib)
         let inventory = Inventory(vm: ProbeValues.inventory.vm, disks: ProbeValues.inventory.disks + [twin])

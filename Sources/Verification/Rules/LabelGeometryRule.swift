@@ -28,9 +28,17 @@ public enum LabelGeometryRule: DiskRule {
                 + "only identities from the sources or a baseline can tell which one it came from."
         } else {
             text += " No disk of the VM has that capacity."
+            if context.reference == nil {
+                text += " If the source disk was grown in vSphere after it was partitioned, its own label says the same:"
+                    + " verify with --nbd-sources or a --baseline to tell a faithful copy from a foreign label."
+            }
         }
         return text
     }
+
+    /// `label-matches-source-label` (info): the source's own GPT was written for the same
+    /// size, e.g. a disk grown in vSphere whose label was never moved. The copy is faithful.
+    static let sourceLabelCode = "label-matches-source-label"
 
     /// `label-sized-for-other-disk` (critical) when the implied size is not the disk's capacity; nothing when it is.
     public static func findings(in context: DiskContext) -> [Finding] {
@@ -38,6 +46,15 @@ public enum LabelGeometryRule: DiskRule {
         guard implied != context.disk.capacityBytes else { return [] }
         let primary = context.probe.witnesses.primaryGPT
         let alternateLBA = table.gpt?.alternateLBA ?? primary?.alternateLBA
+        if let sourceImplied = context.reference?.partitionTable?.impliedDiskBytes, sourceImplied == implied {
+            return [Finding(
+                code: sourceLabelCode, severity: .info,
+                message: "The GPT on this volume was written for a \(ByteSize.human(implied)) disk, not for the "
+                    + "\(ByteSize.human(context.disk.capacityBytes)) of \(DiskContext.describe(context.disk)); the source's "
+                    + "own GPT says the same (the disk was grown after it was partitioned), so the copy is faithful.",
+                evidence: ["impliedDiskBytes": .number(implied), "sourceImpliedDiskBytes": .number(sourceImplied),
+                           "sourceCapacityBytes": .number(context.disk.capacityBytes)])]
+        }
         let owners = context.otherDisks(withCapacity: implied)
         var evidence: [String: JSONValue] = [
             "impliedDiskBytes": .number(implied),
