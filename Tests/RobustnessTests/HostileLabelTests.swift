@@ -8,6 +8,10 @@ import XCTest
 final class HostileLabelTests: XCTestCase {
     var dir: URL!
     var bases: [HostileLabelGenerator.Base: HostileLabelGenerator.DiskBytes] = [:]
+    /// Peak RSS allowed for one `inspect` of a hostile 64 MiB image: 256 MiB, several times
+    /// a normal run's (sanitized debug builds included), far below what a trusted
+    /// 2^32 × 128-byte entry array would take.
+    static let peakRSSLimitKiB = 256 * 1024
 
     override func setUpWithError() throws {
         dir = try TemporaryDirectory.make(prefix: "hostile")
@@ -41,7 +45,14 @@ final class HostileLabelTests: XCTestCase {
         try handle.close()
         defer { try? FileManager.default.removeItem(atPath: path) }
 
-        let result = try Repository.runTool(["inspect", path, "--format", "json"], timeout: 30)
+        // Bounded time (the 30 s timeout) and memory (peak RSS from /usr/bin/time).
+        let rssFile = dir.appendingPathComponent("\(c.name).rss").path
+        let result = try Tools.run("/usr/bin/time", ["-f", "%M", "-o", rssFile, try Repository.binary(),
+                                                     "inspect", path, "--format", "json"], check: false, timeout: 30)
+        let peakKiB = Int((try? String(contentsOfFile: rssFile, encoding: .utf8))?
+            .split(separator: "\n").last?.trimmingCharacters(in: .whitespaces) ?? "") ?? -1
+        XCTAssertGreaterThan(peakKiB, 0, "\(c.name): no RSS measured")
+        XCTAssertLessThan(peakKiB, Self.peakRSSLimitKiB, "\(c.name): peak RSS \(peakKiB) KiB")
         XCTAssertLessThan(result.status, 128, "\(c.name): killed by a signal\n\(result.stderr)")
         XCTAssertTrue([0, 3].contains(result.status), "\(c.name): exit \(result.status)\n\(result.stderr)")
         if result.status == 3 {
