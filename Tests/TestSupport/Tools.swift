@@ -93,8 +93,19 @@ public enum Repository {
     /// `Fixtures/NAME`.
     public static func fixture(_ name: String) -> URL { root.appendingPathComponent("Fixtures").appendingPathComponent(name) }
 
+    /// Under `make test-asan` the test runner itself runs without leak detection (XCTest and
+    /// Foundation keep allocations alive at exit), while every `replica-audit` it starts
+    /// gets `REPLICA_AUDIT_CHILD_ASAN_OPTIONS` — leak detection on. ASan read the runner's own
+    /// options at start-up, so changing the environment now affects only the children.
+    private static let childSanitizerOptions: Void = {
+        if let options = ProcessInfo.processInfo.environment["REPLICA_AUDIT_CHILD_ASAN_OPTIONS"] {
+            setenv("ASAN_OPTIONS", options, 1)
+        }
+    }()
+
     /// The built `replica-audit` binary, next to the test bundle (`.build/<config>/`).
     public static func binary() throws -> String {
+        _ = childSanitizerOptions
         if let env = ProcessInfo.processInfo.environment["REPLICA_AUDIT_BIN"] { return env }
         var dir = Bundle.main.bundleURL
         for _ in 0..<4 {
