@@ -14,6 +14,7 @@
 # Needs: nbdkit, qemu-img, nbdcopy, /usr/bin/time, python3; ~3.2 GiB of free disk.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+"$here/scripts/deps.sh" bench
 runs=${RUNS:-5}
 for t in nbdkit qemu-img nbdcopy python3; do command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 2; }; done
 [ -x /usr/bin/time ] || { echo "missing /usr/bin/time (apt-get install time)" >&2; exit 2; }

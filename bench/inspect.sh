@@ -6,6 +6,7 @@
 # usage: bench/inspect.sh [RUNS]      (default 30; uses hyperfine when installed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/deps.sh bench
 runs=${1:-30}
 for t in nbdkit nbdinfo python3; do
   command -v "$t" >/dev/null || { echo "bench: '$t' is missing (run 'make deps')" >&2; exit 2; }

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages replica-audit needs to build, test and run its demo.
 # As root: apt-get update + install of whatever is missing. Otherwise: prints the exact
-# command and exits 1. Usage: scripts/deps.sh [build|test|demo]
+# command and exits 1. Usage: scripts/deps.sh [build|test|demo|bench]
 set -euo pipefail
 what=${1:-test}
 pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev nbdkit libnbd-bin gdisk fdisk util-linux
-      e2fsprogs dosfstools python3)
+      e2fsprogs dosfstools xxd python3)
 case "$what" in
   test) pkgs+=(qemu-utils time chromium gnutls-bin) ;;
   demo) ;;
+  bench) pkgs+=(qemu-utils time hyperfine) ;;
   build) pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev) ;;
 esac
 missing=()
