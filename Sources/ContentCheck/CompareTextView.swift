@@ -53,7 +53,7 @@ public enum CompareTextView {
             out += "\nunreadable blocks (\(r.check.unreadable.count)):\n"
             for u in r.check.unreadable.prefix(50) { out += "  offset \(u.offset)  length \(u.length)  \(u.error ?? "")\n" }
         }
-        for f in r.findings where f.code != ContentFindingCode.contentMismatch && f.code != ContentFindingCode.unreadableRegion {
+        for f in r.findings where f.code != FindingCode.contentMismatch && f.code != FindingCode.unreadableRegion {
             out += "\n\(f.severity.rawValue): \(f.message)\n"
         }
         return out

@@ -6,7 +6,7 @@ enum ComparisonFindings {
     static func contentMismatch(differences: [DifferingExtent], differingBytes: UInt64, truncated: Bool) -> Finding {
         let first = differences.first?.offset ?? 0
         return Finding(
-            code: ContentFindingCode.contentMismatch, severity: .critical,
+            code: FindingCode.contentMismatch, severity: .critical,
             message: "\(ByteSize.human(differingBytes)) differ from the source in \(differences.count)\(truncated ? "+" : "") extent(s), "
                 + "the first at offset \(first). The volume does not hold its source's content; copy it again and compare.",
             evidence: [
@@ -21,7 +21,7 @@ enum ComparisonFindings {
     static func unreadable(_ regions: [ByteRange], truncated: Bool) -> Finding {
         let total = regions.reduce(UInt64(0)) { $0 + $1.length }
         return Finding(
-            code: ContentFindingCode.unreadableRegion, severity: .warning,
+            code: FindingCode.unreadableRegion, severity: .warning,
             message: "\(regions.count)\(truncated ? "+" : "") region(s), \(ByteSize.human(total)) in all, could not be read, "
                 + "so the content check is inconclusive there. Check the NBD servers and volumes, then compare again.",
             evidence: [
@@ -34,7 +34,7 @@ enum ComparisonFindings {
 
     static func targetLargerZeroTail(sourceBytes: UInt64, targetBytes: UInt64) -> Finding {
         Finding(
-            code: ContentFindingCode.targetLargerThanSource, severity: .info,
+            code: FindingCode.targetLargerThanSource, severity: .info,
             message: "The target is \(ByteSize.human(targetBytes - sourceBytes)) larger than the source and its tail is all zeros: "
                 + "identical as far as the source reaches (volumes are often rounded up to whole GiB).",
             evidence: ["sourceBytes": .number(sourceBytes), "targetBytes": .number(targetBytes)])
@@ -42,19 +42,10 @@ enum ComparisonFindings {
 
     static func targetSmaller(sourceBytes: UInt64, targetBytes: UInt64) -> Finding {
         Finding(
-            code: ContentFindingCode.targetSmallerThanSource, severity: .critical,
+            code: FindingCode.targetSmallerThanSource, severity: .critical,
             message: "The target (\(ByteSize.human(targetBytes))) is smaller than the source (\(ByteSize.human(sourceBytes))): "
                 + "it cannot hold the source's last \(sourceBytes - targetBytes) bytes.",
             evidence: ["sourceBytes": .number(sourceBytes), "targetBytes": .number(targetBytes)])
     }
 }
 
-/// Finding codes ContentCheck emits (DESIGN.md, "Finding codes"); never rename one.
-public enum ContentFindingCode {
-    public static let contentMismatch = "content-mismatch"
-    /// Severity warning with evidence `"inconclusive": true`: the verifier turns it into
-    /// an inconclusive verdict, never a pass.
-    public static let unreadableRegion = "unreadable-region"
-    public static let targetLargerThanSource = "target-larger-than-source"
-    public static let targetSmallerThanSource = "target-smaller-than-source"
-}

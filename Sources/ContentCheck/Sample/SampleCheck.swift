@@ -22,7 +22,7 @@ public struct SampleCheck: Codable, Sendable, Equatable {
         if let first = mismatches.first {
             let beyond = mismatches.filter { $0.actualSHA256 == nil }.count
             out.append(Finding(
-                code: ContentFindingCode.contentMismatch, severity: .critical,
+                code: FindingCode.contentMismatch, severity: .critical,
                 message: "\(mismatches.count) of \(blocksCompared) sampled blocks differ from the source, the first at offset "
                     + "\(first.offset) (\(first.purpose))\(beyond > 0 ? "; \(beyond) lie beyond the target's end" : ""). "
                     + "The volume does not hold its source's content; copy it again.",

@@ -4,7 +4,7 @@ import AuditCore
 /// extended partition, or reaches an EBR without a signature — logical partitions after
 /// that point are lost or read differently by each tool.
 enum ExtendedChainRule: ProbeRule {
-    static let code = "dos-ebr-chain-broken"
+    static let code = FindingCode.dosEBRChainBroken
 
     static func findings(in probe: ProbeResult) -> [Finding] {
         guard let ending = probe.witnesses.extendedChainEnding, ending != "end" else { return [] }

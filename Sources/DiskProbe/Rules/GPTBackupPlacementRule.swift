@@ -2,7 +2,7 @@ import AuditCore
 
 /// `gpt-backup-misplaced`: no valid backup header where the primary says it is.
 enum GPTBackupPlacementRule: ProbeRule {
-    static let code = "gpt-backup-misplaced"
+    static let code = FindingCode.gptBackupMisplaced
 
     static func findings(in probe: ProbeResult) -> [Finding] {
         guard let p = probe.witnesses.primaryGPT, p.headerCRCValid else { return [] }

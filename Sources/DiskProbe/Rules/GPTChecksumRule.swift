@@ -2,7 +2,7 @@ import AuditCore
 
 /// `gpt-crc-invalid`: a GPT header or its entry array fails its CRC-32.
 enum GPTChecksumRule: ProbeRule {
-    static let code = "gpt-crc-invalid"
+    static let code = FindingCode.gptCRCInvalid
 
     static func findings(in probe: ProbeResult) -> [Finding] {
         let w = probe.witnesses

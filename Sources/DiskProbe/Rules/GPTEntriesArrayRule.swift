@@ -3,7 +3,7 @@ import AuditCore
 /// `gpt-entries-array-invalid`: a header names an entry array that is absurdly large,
 /// too small per entry, or outside the device, so it was not read.
 enum GPTEntriesArrayRule: ProbeRule {
-    static let code = "gpt-entries-array-invalid"
+    static let code = FindingCode.gptEntriesArrayInvalid
 
     static func findings(in probe: ProbeResult) -> [Finding] {
         let w = probe.witnesses

@@ -2,7 +2,7 @@ import AuditCore
 
 /// `gpt-header-mismatch`: the primary header and the backup it names disagree.
 enum GPTHeaderAgreementRule: ProbeRule {
-    static let code = "gpt-header-mismatch"
+    static let code = FindingCode.gptHeaderMismatch
 
     static func findings(in probe: ProbeResult) -> [Finding] {
         guard let p = probe.witnesses.primaryGPT, let b = probe.witnesses.backupGPT,

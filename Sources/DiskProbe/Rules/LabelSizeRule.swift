@@ -4,7 +4,7 @@ import AuditCore
 /// this volume. Informational here: a volume may legitimately be larger than its source
 /// (volumes are rounded up); whether the size is the right one needs the inventory.
 enum LabelSizeRule: ProbeRule {
-    static let code = "label-size-differs-from-device"
+    static let code = FindingCode.labelSizeDiffersFromDevice
 
     static func findings(in probe: ProbeResult) -> [Finding] {
         guard let table = probe.partitionTable, let implied = table.impliedDiskBytes, implied != probe.sizeBytes else { return [] }

@@ -2,7 +2,7 @@ import AuditCore
 
 /// `partition-past-device-end`: a partition ends beyond the device, so its data was cut off.
 enum PartitionBoundsRule: ProbeRule {
-    static let code = "partition-past-device-end"
+    static let code = FindingCode.partitionPastDeviceEnd
 
     static func findings(in probe: ProbeResult) -> [Finding] {
         probe.partitions.compactMap { p in

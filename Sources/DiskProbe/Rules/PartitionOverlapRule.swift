@@ -3,7 +3,7 @@ import AuditCore
 /// `partitions-overlap`: two partitions share sectors (a DOS extended partition and its
 /// logical partitions excepted).
 enum PartitionOverlapRule: ProbeRule {
-    static let code = "partitions-overlap"
+    static let code = FindingCode.partitionsOverlap
 
     static func findings(in probe: ProbeResult) -> [Finding] {
         let parts = probe.partitions.filter { $0.kind != "extended" }

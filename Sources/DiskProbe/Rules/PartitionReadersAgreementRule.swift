@@ -4,7 +4,7 @@ import AuditCore
 /// partitions for the same bytes — a damaged or ambiguous table that tools will read
 /// differently.
 enum PartitionReadersAgreementRule: ProbeRule {
-    static let code = "partition-readers-disagree"
+    static let code = FindingCode.partitionReadersDisagree
 
     static func findings(in probe: ProbeResult) -> [Finding] {
         guard let table = probe.partitionTable, table.decodedBy == "libfdisk",

@@ -4,8 +4,8 @@ import AuditCore
 /// 0xEE entry starting at LBA 1 and nothing else. A hybrid MBR (0xEE plus real partitions)
 /// lets MBR-only tools see another layout; several or misplaced 0xEE entries are damage.
 enum ProtectiveMBRRule: ProbeRule {
-    static let hybridCode = "mbr-hybrid"
-    static let malformedCode = "mbr-protective-malformed"
+    static let hybridCode = FindingCode.mbrHybrid
+    static let malformedCode = FindingCode.mbrProtectiveMalformed
 
     static func findings(in probe: ProbeResult) -> [Finding] {
         guard let mbr = probe.witnesses.mbr else { return [] }

@@ -3,7 +3,7 @@ import AuditCore
 /// `stale-label-at-end`: a second, different GPT header sits at the device's true last LBA —
 /// what a label written for another disk, or an earlier label of this one, leaves behind.
 enum StaleLabelAtEndRule: ProbeRule {
-    static let code = "stale-label-at-end"
+    static let code = FindingCode.staleLabelAtEnd
 
     static func findings(in probe: ProbeResult) -> [Finding] {
         guard let p = probe.witnesses.primaryGPT, let end = probe.witnesses.endGPT,

@@ -2,7 +2,7 @@ import AuditCore
 
 /// `unreadable-region`: reads failed, so the probe is incomplete (inconclusive, not a pass).
 enum UnreadableRegionRule: ProbeRule {
-    static let code = "unreadable-region"
+    static let code = FindingCode.unreadableRegion
 
     static func findings(in probe: ProbeResult) -> [Finding] {
         guard !probe.unreadableRegions.isEmpty else { return [] }

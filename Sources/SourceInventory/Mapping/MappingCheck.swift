@@ -31,7 +31,7 @@ public enum MappingCheck {
                 : "\(distinct[0]) (also spelled \(list(Array(distinct.dropFirst()))); the same export: \(identity))"
             let count = keys.count == 2 ? "both" : "all \(keys.count)"
             return Finding(
-                code: "duplicate-target", severity: .critical,
+                code: FindingCode.duplicateTarget, severity: .critical,
                 message: "disks \(list(keys)) are \(count) mapped to the same \(role) \(spelled): one volume cannot hold \(keys.count) disks. If the replication used this mapping, it wrote them over each other and at most one survives; if not, correct the mapping",
                 evidence: [
                     "role": .string(role),
@@ -46,7 +46,7 @@ public enum MappingCheck {
         let mapped = Set(assignments.map(\.key))
         return inventory.disks.filter { !mapped.contains($0.key) }.map { disk in
             Finding(
-                code: "unmapped-disk", severity: .error,
+                code: FindingCode.unmappedDisk, severity: .error,
                 message: "disk \(disk.key)\(disk.label.map { " (\($0))" } ?? "") of \(ByteSize.human(disk.capacityBytes)) has no \(role); add \(disk.key):\(role.uppercased()) to --nbd-\(role)s, or give --\(role) \(disk.key)=\(role.uppercased())",
                 evidence: [
                     "role": .string(role),
@@ -62,7 +62,7 @@ public enum MappingCheck {
         let known = inventory.disks.map(\.key)
         return assignments.filter { !known.contains($0.key) }.map { assignment in
             Finding(
-                code: "unknown-disk", severity: .error,
+                code: FindingCode.unknownDisk, severity: .error,
                 message: "the \(role) \(assignment.target.redacted) is mapped to disk \(assignment.key), which VM \(inventory.vm.name) does not have; its disks are \(list(known))",
                 evidence: [
                     "role": .string(role),

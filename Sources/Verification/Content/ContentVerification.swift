@@ -44,7 +44,7 @@ public enum ContentVerification {
     }
 
     /// Codes that the size rule already reports; content findings with them are dropped.
-    static let coveredElsewhere: Set<String> = [ContentFindingCode.targetLargerThanSource, ContentFindingCode.targetSmallerThanSource]
+    static let coveredElsewhere: Set<String> = [FindingCode.targetLargerThanSource, FindingCode.targetSmallerThanSource]
 
     /// Compares every pair, at most `jobs` at a time. In sample mode every source is sampled
     /// once with `seed` and each destination is checked against its own sample and, when

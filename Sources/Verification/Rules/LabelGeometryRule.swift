@@ -38,7 +38,7 @@ public enum LabelGeometryRule: DiskRule {
 
     /// `label-matches-source-label` (info): the source's own GPT was written for the same
     /// size, e.g. a disk grown in vSphere whose label was never moved. The copy is faithful.
-    static let sourceLabelCode = "label-matches-source-label"
+    static let sourceLabelCode = FindingCode.labelMatchesSourceLabel
 
     /// `label-sized-for-other-disk` (critical) when the implied size is not the disk's capacity; nothing when it is.
     public static func findings(in context: DiskContext) -> [Finding] {

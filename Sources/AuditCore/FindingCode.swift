@@ -1,5 +1,6 @@
-/// The finding codes this module emits or reasons about. The ones in DESIGN.md's table are
-/// part of the CLI contract; never rename one.
+/// Every finding code the project emits, in one place: the probe's, the content check's,
+/// the mapping's and the verifier's. The ones in DESIGN.md's table are part of the CLI
+/// contract; never rename one. The README lists each with its severity.
 public enum FindingCode {
     // Each constant is the code itself; DESIGN.md's table gives the meaning and severity.
     public static let duplicateTarget = "duplicate-target"
@@ -19,6 +20,21 @@ public enum FindingCode {
     public static let contentMismatch = "content-mismatch"
     public static let notRead = "not-read"
     public static let sourceUnreadable = "source-unreadable"
+    public static let labelMatchesSourceLabel = "label-matches-source-label"
+
+    // Findings that need no inventory (DiskProbe's rules).
+    public static let gptCRCInvalid = "gpt-crc-invalid"
+    public static let gptHeaderMismatch = "gpt-header-mismatch"
+    public static let gptBackupMisplaced = "gpt-backup-misplaced"
+    public static let gptEntriesArrayInvalid = "gpt-entries-array-invalid"
+    public static let labelSizeDiffersFromDevice = "label-size-differs-from-device"
+    public static let partitionPastDeviceEnd = "partition-past-device-end"
+    public static let partitionsOverlap = "partitions-overlap"
+    public static let partitionReadersDisagree = "partition-readers-disagree"
+    public static let mbrHybrid = "mbr-hybrid"
+    public static let mbrProtectiveMalformed = "mbr-protective-malformed"
+    public static let dosEBRChainBroken = "dos-ebr-chain-broken"
+    public static let ambiguousSignature = "ambiguous-signature"
 
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.
