@@ -49,32 +49,17 @@ public final class NBDAsyncConnection: @unchecked Sendable {
         self.timeout = timeout
         guard let h = nbd_create() else {
             throw VolumeError(kind: .unreachable, operation: "nbd_create", target: target.redacted,
-                              message: NBDAsyncConnection.copyError(), errno: nbd_get_errno())
+                              message: LibNBD.copyError(), errno: nbd_get_errno())
         }
-        // Stored at once: deinit closes it on every throw below.
+        // Stored at once: deinit closes it on every throw below. Buffers are only looked
+        // at after a successful read, so libnbd need not zero them first (a memset of
+        // every byte read, ~5% of a full compare's CPU).
         handle = h
-        if nbd_add_meta_context(h, "base:allocation") == -1 { throw error("nbd_add_meta_context", kind: .unreachable) }
-        if nbd_set_uri_allow_local_file(h, true) == -1 { throw error("nbd_set_uri_allow_local_file", kind: .unreachable) }
-        // Buffers are only looked at after a successful read, so libnbd need not zero them
-        // first (a memset of every byte read, ~5% of a full compare's CPU).
-        if nbd_set_pread_initialize(h, false) == -1 { throw error("nbd_set_pread_initialize", kind: .unreachable) }
-        if nbd_aio_connect_uri(h, uri) == -1 { throw error("nbd_aio_connect_uri", kind: .unreachable) }
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while nbd_aio_is_ready(h) != 1 {
-            if nbd_aio_is_dead(h) == 1 || nbd_aio_is_closed(h) == 1 { throw error("connect", kind: .unreachable) }
-            if ContinuousClock.now >= deadline {
-                throw VolumeError(kind: .timeout, operation: "connect", target: target.redacted,
-                                  message: "no answer from the server within \(timeout) (--timeout)")
-            }
-            if nbd_poll(h, 100) == -1 { throw error("connect", kind: .unreachable) }
-        }
-        let size = nbd_get_size(h)
-        if size < 0 { throw error("nbd_get_size", kind: .unreachable) }
-        sizeBytes = UInt64(size)
-        supportsBlockStatus = nbd_can_meta_context(h, "base:allocation") == 1
-        canMultiConn = nbd_can_multi_conn(h) == 1
-        let maxBlock = nbd_get_block_size(h, Int32(LIBNBD_SIZE_MAXIMUM))
-        if maxBlock > 0 { maxRequestBytes = min(maxRequestBytes, Int(maxBlock)) }
+        let export = try LibNBD.connect(h, uri: uri, target: target, timeout: timeout, initializeReadBuffers: false)
+        sizeBytes = export.sizeBytes
+        supportsBlockStatus = export.supportsBlockStatus
+        canMultiConn = export.canMultiConn
+        maxRequestBytes = export.maxRequestBytes
     }
 
     deinit { close() }
@@ -99,7 +84,7 @@ public final class NBDAsyncConnection: @unchecked Sendable {
     public func submitRead(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64, tag: Int) throws(VolumeError) {
         let h = try liveHandle("nbd_aio_pread")
         if pending.isEmpty { lastProgress = .now }
-        let cookie = nbd_aio_pread(h, buffer.baseAddress, buffer.count, offset, NBDAsyncConnection.noCompletion, 0)
+        let cookie = nbd_aio_pread(h, buffer.baseAddress, buffer.count, offset, LibNBD.noCompletion, 0)
         if cookie < 0 { throw error("nbd_aio_pread at offset \(offset)", kind: .readFailed) }
         pending[cookie] = .read(tag: tag, offset: offset, count: buffer.count)
     }
@@ -117,21 +102,9 @@ public final class NBDAsyncConnection: @unchecked Sendable {
         let h = try liveHandle("nbd_aio_block_status")
         if pending.isEmpty { lastProgress = .now }
         let collector = BlockStatusCollector(start: offset, end: end)
-        let box = Unmanaged.passRetained(collector)
-        let callback = nbd_extent_callback(
-            callback: { userData, context, offset, entries, count, _ in
-                guard let userData, let context, let entries else { return 0 }
-                guard strcmp(context, "base:allocation") == 0 else { return 0 }
-                Unmanaged<BlockStatusCollector>.fromOpaque(userData).takeUnretainedValue()
-                    .add(offset: offset, entries: UnsafeBufferPointer(start: entries, count: count))
-                return 0
-            },
-            user_data: box.toOpaque(),
-            free: { userData in
-                if let userData { Unmanaged<BlockStatusCollector>.fromOpaque(userData).release() }
-            })
+        let callback = collector.callback()
         let count = min(end - offset, UInt64(UInt32.max / 2) & ~UInt64(0xFFFF))
-        let cookie = nbd_aio_block_status(h, count, offset, callback, NBDAsyncConnection.noCompletion, 0)
+        let cookie = nbd_aio_block_status(h, count, offset, callback, LibNBD.noCompletion, 0)
         if cookie < 0 { throw error("nbd_aio_block_status at offset \(offset)", kind: .readFailed) }
         pending[cookie] = .blockStatus(tag: tag, collector: collector)
     }
@@ -206,18 +179,8 @@ public final class NBDAsyncConnection: @unchecked Sendable {
 
     // MARK: - The libnbd funnel
 
-    static var noCompletion: nbd_completion_callback { nbd_completion_callback(callback: nil, user_data: nil, free: nil) }
-
-    /// Copies `nbd_get_error()` at once: it is valid only until the next call on this thread.
-    static func copyError() -> String {
-        if let p = nbd_get_error() { return String(cString: p) }
-        return "unknown libnbd error"
-    }
-
     func error(_ operation: String, kind: VolumeError.Kind) -> VolumeError {
-        let message = NBDAsyncConnection.copyError()
-        return VolumeError(kind: kind, operation: operation, target: target.redacted,
-                           message: Target.redactInText(message), errno: nbd_get_errno())
+        LibNBD.error(operation, kind: kind, target: target)
     }
 
     private func liveHandle(_ operation: String) throws(VolumeError) -> OpaquePointer {
@@ -229,32 +192,5 @@ public final class NBDAsyncConnection: @unchecked Sendable {
             throw VolumeError(kind: .closed, operation: operation, target: target.redacted, message: "connection is closed")
         }
         return h
-    }
-}
-
-/// Gathers `base:allocation` extents from libnbd's callback, clamped to the asked range.
-final class BlockStatusCollector: @unchecked Sendable {
-    let start: UInt64
-    let end: UInt64
-    private(set) var extents: [Extent] = []
-
-    init(start: UInt64, end: UInt64) {
-        self.start = start
-        self.end = end
-    }
-
-    func add(offset: UInt64, entries: UnsafeBufferPointer<UInt32>) {
-        var pos = max(offset, extents.last?.end ?? offset)
-        var i = 0
-        while i + 1 < entries.count, pos < end {
-            let length = min(UInt64(entries[i]), end - pos)
-            if length == 0 { break }
-            let flags = entries[i + 1]
-            extents.append(Extent(offset: pos, length: length,
-                                  hole: flags & UInt32(LIBNBD_STATE_HOLE) != 0,
-                                  zero: flags & UInt32(LIBNBD_STATE_ZERO) != 0))
-            pos += length
-            i += 2
-        }
     }
 }

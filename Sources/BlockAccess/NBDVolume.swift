@@ -33,24 +33,16 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         self.timeout = timeout
         guard let h = nbd_create() else {
             throw VolumeError(kind: .unreachable, operation: "nbd_create", target: Target.redact(uri),
-                              message: NBDVolume.copyError(), errno: nbd_get_errno())
+                              message: LibNBD.copyError(), errno: nbd_get_errno())
         }
         // Stored at once: deinit closes it on every throw below.
         self.handle = h
-        try call("nbd_add_meta_context", kind: .unreachable) { nbd_add_meta_context(h, "base:allocation") }
-        // The URI may name a PSK file (`tls-psk-file=`), as DESIGN.md's target forms allow.
-        try call("nbd_set_uri_allow_local_file", kind: .unreachable) { nbd_set_uri_allow_local_file(h, true) }
-        try call("nbd_aio_connect_uri", kind: .unreachable) { nbd_aio_connect_uri(h, uri) }
-        try pollUntil(operation: "connect", kind: .unreachable) { nbd_aio_is_ready(h) == 1 }
-
-        let size = nbd_get_size(h)
-        if size < 0 { throw error("nbd_get_size", kind: .unreachable) }
-        self.sizeBytes = UInt64(size)
-        self.supportsBlockStatus = nbd_can_meta_context(h, "base:allocation") == 1
-        self.canMultiConn = nbd_can_multi_conn(h) == 1
-        let maxBlock = nbd_get_block_size(h, Int32(LIBNBD_SIZE_MAXIMUM))
-        if maxBlock > 0 { maxRequestBytes = min(maxRequestBytes, Int(maxBlock)) }
-        let minBlock = nbd_get_block_size(h, Int32(LIBNBD_SIZE_MINIMUM))
+        let export = try LibNBD.connect(h, uri: uri, target: target, timeout: timeout, initializeReadBuffers: true)
+        self.sizeBytes = export.sizeBytes
+        self.supportsBlockStatus = export.supportsBlockStatus
+        self.canMultiConn = export.canMultiConn
+        self.maxRequestBytes = export.maxRequestBytes
+        let minBlock = export.minimumBlockSize
         if let s = sectorSize {
             logicalSectorSize = s
         } else if minBlock >= 512, minBlock <= 65536, minBlock & (minBlock - 1) == 0 {
@@ -87,7 +79,7 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         while done < buffer.count {
             let n = min(maxRequestBytes, buffer.count - done)
             let at = offset + UInt64(done)
-            let cookie = nbd_aio_pread(h, buffer.baseAddress! + done, n, at, NBDVolume.noCompletion, 0)
+            let cookie = nbd_aio_pread(h, buffer.baseAddress! + done, n, at, LibNBD.noCompletion, 0)
             if cookie < 0 { throw error("nbd_aio_pread at offset \(at)", kind: .readFailed) }
             try wait(cookie: cookie, operation: "nbd_pread at offset \(at) length \(n)")
             done += n
@@ -100,20 +92,10 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         guard supportsBlockStatus else { return [Extent(offset: offset, length: end - offset, hole: false, zero: false)] }
         lock.lock(); defer { lock.unlock() }
         let h = try liveHandle("nbd_aio_block_status")
-        let collector = ExtentCollector(start: offset, end: end)
-        let box = Unmanaged.passRetained(collector)
-        defer { box.release() }
-        let callback = nbd_extent_callback(
-            callback: { userData, context, offset, entries, count, _ in
-                guard let userData, let context, let entries else { return 0 }
-                guard String(cString: context) == "base:allocation" else { return 0 }
-                let collector = Unmanaged<ExtentCollector>.fromOpaque(userData).takeUnretainedValue()
-                collector.add(offset: offset, entries: UnsafeBufferPointer(start: entries, count: count))
-                return 0
-            },
-            user_data: box.toOpaque(), free: nil)
+        let collector = BlockStatusCollector(start: offset, end: end)
+        let callback = collector.callback()
         let count = min(end - offset, UInt64(UInt32.max / 2))
-        let cookie = nbd_aio_block_status(h, count, offset, callback, NBDVolume.noCompletion, 0)
+        let cookie = nbd_aio_block_status(h, count, offset, callback, LibNBD.noCompletion, 0)
         if cookie < 0 { throw error("nbd_aio_block_status at offset \(offset)", kind: .readFailed) }
         try wait(cookie: cookie, operation: "nbd_block_status at offset \(offset)")
         if collector.extents.isEmpty {
@@ -124,23 +106,8 @@ public final class NBDVolume: Volume, @unchecked Sendable {
 
     // MARK: - The libnbd funnel
 
-    static var noCompletion: nbd_completion_callback { nbd_completion_callback(callback: nil, user_data: nil, free: nil) }
-
-    /// Copies `nbd_get_error()` at once: it is valid only until the next call on this thread.
-    static func copyError() -> String {
-        if let p = nbd_get_error() { return String(cString: p) }
-        return "unknown libnbd error"
-    }
-
     private func error(_ operation: String, kind: VolumeError.Kind) -> VolumeError {
-        let message = NBDVolume.copyError()
-        let err = nbd_get_errno()
-        return VolumeError(kind: kind, operation: operation, target: displayName,
-                           message: Target.redactInText(message), errno: err)
-    }
-
-    private func call(_ operation: String, kind: VolumeError.Kind, _ body: () -> Int32) throws(VolumeError) {
-        if body() == -1 { throw error(operation, kind: kind) }
+        LibNBD.error(operation, kind: kind, target: target)
     }
 
     private func liveHandle(_ operation: String) throws(VolumeError) -> OpaquePointer {
@@ -184,39 +151,11 @@ public final class NBDVolume: Volume, @unchecked Sendable {
                 dead = e
                 throw e
             }
-            let ms = Int32(clamping: min(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1, 1000))
-            if nbd_poll(h, ms) == -1 {
+            if nbd_poll(h, LibNBD.pollMilliseconds(remaining)) == -1 {
                 let e = error(operation, kind: kind)
                 dead = e
                 throw e
             }
-        }
-    }
-}
-
-/// Gathers `base:allocation` extents from libnbd's callback, clamped to the asked range.
-private final class ExtentCollector: @unchecked Sendable {
-    let start: UInt64
-    let end: UInt64
-    var extents: [Extent] = []
-
-    init(start: UInt64, end: UInt64) {
-        self.start = start
-        self.end = end
-    }
-
-    func add(offset: UInt64, entries: UnsafeBufferPointer<UInt32>) {
-        var pos = offset
-        var i = 0
-        while i + 1 < entries.count, pos < end {
-            let length = min(UInt64(entries[i]), end - pos)
-            let flags = entries[i + 1]
-            if length == 0 { break }
-            extents.append(Extent(offset: pos, length: length,
-                                  hole: flags & UInt32(LIBNBD_STATE_HOLE) != 0,
-                                  zero: flags & UInt32(LIBNBD_STATE_ZERO) != 0))
-            pos += length
-            i += 2
         }
     }
 }
