@@ -1,11 +1,13 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Layers (DESIGN.md): dependencies point down only.
+// Layers (docs/ARCHITECTURE.md): dependencies point down only.
 //   replica-audit → Reporting → Verification → ContentCheck, SourceInventory → DiskProbe → BlockAccess → AuditCore
+// Linux only: libnbd, libfdisk and libblkid from the distribution (Debian 12 or later), and
+// memfd for the probe's shadow file. SwiftPM has no way to declare that; no Apple platform
+// is claimed.
 let package = Package(
     name: "replica-audit",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "replica-audit", targets: ["replica-audit"]),
         .library(name: "BlockAccess", targets: ["BlockAccess"]),
@@ -27,7 +29,7 @@ let package = Package(
 
         .target(name: "AuditCore"),
         .target(name: "BlockAccess", dependencies: [
-            "AuditCore", "CLibNBD",
+            "CLibNBD",
         ]),
         .target(name: "DiskProbe", dependencies: [
             "AuditCore", "BlockAccess", "CLibFdisk", "CLibBlkid",
@@ -38,7 +40,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "ContentCheck", dependencies: [
-            "AuditCore", "BlockAccess", "DiskProbe", "CLibNBD",
+            "AuditCore", "BlockAccess", "DiskProbe",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Verification", dependencies: [

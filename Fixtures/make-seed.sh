@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The seed incident (DESIGN.md): VM pgtest1, disk 2000 (115 GiB) and disk 2001 (10 GiB).
+# The seed incident (README.md): VM pgtest1, disk 2000 (115 GiB) and disk 2001 (10 GiB).
 # A replication appliance wrote both disks to one NBD target, so the 115 GiB volume of
 # disk 2000 carries disk 2001's first 10 GiB, GPT included.
 #

@@ -20,7 +20,7 @@ public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
 /// One observation about a volume or a VM: a stable `code`, a `severity`, a message a
 /// person can act on, and the `evidence` (offsets, values, hashes) it rests on.
 ///
-/// Codes are part of the CLI contract (DESIGN.md, "Finding codes"); never rename one.
+/// Codes are part of the CLI contract (docs/CONTRACT.md, "Finding codes"); never rename one.
 public struct Finding: Codable, Sendable, Equatable {
     public var code: String
     public var severity: Severity

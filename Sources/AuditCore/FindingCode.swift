@@ -1,8 +1,8 @@
 /// Every finding code the project emits, in one place: the probe's, the content check's,
-/// the mapping's and the verifier's. The ones in DESIGN.md's table are part of the CLI
+/// the mapping's and the verifier's. All of them are part of the CLI
 /// contract; never rename one. The README lists each with its severity.
 public enum FindingCode {
-    // Each constant is the code itself; DESIGN.md's table gives the meaning and severity.
+    // Each constant is the code itself; docs/CONTRACT.md's table gives the meaning and severity.
     public static let duplicateTarget = "duplicate-target"
     public static let unmappedDisk = "unmapped-disk"
     public static let unknownDisk = "unknown-disk"

@@ -33,7 +33,7 @@ enum LibNBD {
 
     /// Connects the fresh handle `h` to `uri` and waits for the handshake, at most `timeout`.
     /// Asks for `base:allocation`; lets the URI name a PSK file (`tls-psk-file=`), as
-    /// DESIGN.md's target forms allow. The caller owns `h` and closes it on a throw.
+    /// the target forms of docs/CONTRACT.md allow. The caller owns `h` and closes it on a throw.
     /// The corresponding C functions are `nbd_add_meta_context` and `nbd_aio_connect_uri`.
     static func connect(_ h: OpaquePointer, uri: String, target: Target, timeout: Duration,
                         initializeReadBuffers: Bool) throws(VolumeError) -> Export {

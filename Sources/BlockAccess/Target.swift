@@ -74,12 +74,18 @@ public enum Target: Sendable, Hashable, CustomStringConvertible {
         var v6 = in6_addr()
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         if inet_pton(AF_INET, host, &v4) == 1, inet_ntop(AF_INET, &v4, &buffer, socklen_t(buffer.count)) != nil {
-            host = String(cString: buffer)
+            host = Self.string(fromNulTerminated: buffer)
         } else if inet_pton(AF_INET6, host, &v6) == 1, inet_ntop(AF_INET6, &v6, &buffer, socklen_t(buffer.count)) != nil {
-            host = String(cString: buffer)
+            host = Self.string(fromNulTerminated: buffer)
         }
         if host.isEmpty || host == "127.0.0.1" || host == "::1" { return "localhost" }
         return host
+    }
+
+    /// The text of a NUL-terminated C buffer (what inet_ntop writes).
+    private static func string(fromNulTerminated buffer: [CChar]) -> String {
+        let bytes = buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A normalized identity: two spellings of the same export (same socket or host:port,

@@ -1,7 +1,7 @@
 import AuditCore
 
 /// Everything the probe learned about one volume. Its JSON form is the `inspect --format
-/// json` contract (DESIGN.md); fields beyond the contract are welcome, none may vanish.
+/// json` contract (docs/CONTRACT.md); fields beyond the contract are welcome, none may vanish.
 public struct ProbeResult: Codable, Sendable, Equatable {
     /// The target, redacted.
     public var target: String

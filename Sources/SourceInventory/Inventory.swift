@@ -1,7 +1,7 @@
 import AuditCore
 
 /// The normalized source inventory: what every reader produces, whatever the format.
-/// Its JSON form is the `inventory --format json` contract (DESIGN.md).
+/// Its JSON form is the `inventory --format json` contract (docs/CONTRACT.md).
 public struct Inventory: Codable, Sendable, Equatable {
     public var vm: VMIdentity
     public var disks: [SourceDisk]
@@ -125,7 +125,7 @@ public struct GuestFilesystem: Codable, Sendable, Equatable {
     }
 }
 
-// The contract prints absent values as `null` (DESIGN.md, `inventory --format json`), where
+// The contract prints absent values as `null` (docs/CONTRACT.md, `inventory --format json`), where
 // synthesized encoding would leave the member out.
 
 extension VMIdentity {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 /// The root command. Subcommands only wire options to the library layers and turn their
-/// results into exit codes (DESIGN.md, CLI contract).
+/// results into exit codes (docs/CONTRACT.md).
 struct ReplicaAudit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replica-audit",

@@ -1,7 +1,7 @@
 import AuditCore
 import BlockAccess
 
-/// The mapping findings of DESIGN.md: `duplicate-target` (critical) when two disk keys map to
+/// The mapping findings (docs/CONTRACT.md): `duplicate-target` (critical) when two disk keys map to
 /// one volume — including two spellings of one export, compared by `Target.identity`;
 /// `unmapped-disk` (error) for an inventory disk without a volume; `unknown-disk` (error) for
 /// a volume mapped to a key the inventory does not have.

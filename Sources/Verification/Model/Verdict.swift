@@ -1,6 +1,6 @@
 import AuditCore
 
-/// The outcome of a verification, for one disk or the whole VM (DESIGN.md, report.json).
+/// The outcome of a verification, for one disk or the whole VM (docs/CONTRACT.md, "Verdicts").
 public enum Verdict: String, Codable, Sendable, Comparable {
     case pass, inconclusive, fail
 

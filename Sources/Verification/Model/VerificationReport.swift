@@ -2,7 +2,7 @@ import AuditCore
 import DiskProbe
 import SourceInventory
 
-/// The result of `verify`: the report.json document (DESIGN.md, "report.json").
+/// The result of `verify`: the report.json document (docs/CONTRACT.md, "report.json").
 public struct VerificationReport: Codable, Sendable, Equatable {
     public var schemaVersion: Int
     public var tool: ToolInfo
