@@ -15,8 +15,9 @@ build:
 	@scripts/deps.sh build
 	$(SWIFT) build $(BUILD_FLAGS)
 
+# The build fails on any compiler warning in Sources/ or Tests/ (scripts/build-checked.sh).
 test: deps
-	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	scripts/build-checked.sh $(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 
 # The same suite under AddressSanitizer. The replica-audit binary that the end-to-end

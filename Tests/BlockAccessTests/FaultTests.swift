@@ -47,7 +47,7 @@ final class FaultTests: XCTestCase {
                                                              "error-file=\(dir.path)/trigger"], filters: ["error"])
         let v = try VolumeOpener.open(server.uri())
         XCTAssertEqual(try v.read(at: 0, count: 512).count, 512)
-        FileManager.default.createFile(atPath: "\(dir.path)/trigger", contents: nil)
+        try Data().write(to: dir.appendingPathComponent("trigger"))
         XCTAssertThrowsError(try v.read(at: 0, count: 512)) { e in
             let err = e as? VolumeError
             XCTAssertEqual(err?.kind, .readFailed, "\(e)")

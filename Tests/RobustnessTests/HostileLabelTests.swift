@@ -37,7 +37,7 @@ final class HostileLabelTests: XCTestCase {
         var disk = try XCTUnwrap(bases[c.base])
         c.edit(&disk)
         let path = dir.appendingPathComponent("\(c.name).img").path
-        FileManager.default.createFile(atPath: path, contents: nil)
+        try Data().write(to: URL(fileURLWithPath: path))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.truncate(atOffset: disk.sizeBytes)
         try handle.seek(toOffset: 0); try handle.write(contentsOf: Data(disk.head))

@@ -82,8 +82,8 @@ final class VerifyFaultTests: XCTestCase {
         process.executableURL = URL(fileURLWithPath: try Repository.binary())
         process.arguments = arguments
         let out = dir.appendingPathComponent(UUID().uuidString + ".out"), err = dir.appendingPathComponent(UUID().uuidString + ".err")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        try Data().write(to: out)
+        try Data().write(to: err)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
