@@ -45,14 +45,19 @@ serve vol-5e0f22c7 vol2000.img                # disk 2000's volume, replicated c
 for s in vol-101328f1 vol-ec4b3a8d vol-5e0f22c7; do
   for _ in $(seq 100); do [ -S "$work/sockets/$s.sock" ] && break; sleep 0.05; done
 done
-uri() { echo "nbd+unix:///$1?socket=$work/sockets/$1.sock"; }
+# Sockets under the repository are named relative to it (verify runs from the root), so the
+# reports carry no path of the machine that made them.
+cd "$root"
+sockets=$work/sockets
+case "$sockets" in "$root"/*) sockets=${sockets#"$root"/} ;; esac
+uri() { echo "nbd+unix:///$1?socket=$sockets/$1.sock"; }
 
 failures=0
 # run NAME EXPECTED_EXIT ARGS…: one verify, which must exit as expected.
 run() {
   local name=$1 expected=$2; shift 2
   echo
-  echo "== $name: replica-audit verify $*" | sed "s|$work|.work/demo|g"
+  echo "== $name: replica-audit verify $*" | sed "s|$work|.work/demo|g; s|socket=$sockets/|socket=.work/demo/sockets/|g"
   local status=0
   "$bin" verify --inventory "$inventory" --report-dir "$reports/$name" "$@" || status=$?
   if [ "$status" -ne "$expected" ]; then
