@@ -36,6 +36,10 @@ public enum FindingCode {
     public static let dosEBRChainBroken = "dos-ebr-chain-broken"
     public static let ambiguousSignature = "ambiguous-signature"
 
+    // Issue 9 item 7: inventory disks an image copy does not cover (Verification's DiskBackingRule).
+    public static let diskNotReplicatedByImage = "disk-not-replicated-by-image"
+    public static let diskIndependentMode = "disk-independent-mode"
+
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.
     public static let unread: Set<String> = [targetUnreachable, unreadableRegion, notRead, sourceUnreadable]
