@@ -4,7 +4,8 @@
 ///   `virtualMachines` (camelCase); `devices` (govc device.info); `value` holding an object
 ///   with `disks` as a list (vSphere REST legacy `/rest`); `disks` as an object keyed by device
 ///   key (REST `/api`, also inside Ansible vmware_rest's `value` wrapper); `vm` and `disks` as a
-///   list (the manifest).
+///   list (the manifest); `_typeName` "VirtualMachineConfigInfo" (vSphere 8's VI/JSON API,
+///   `GET /sdk/vim25/{release}/VirtualMachine/{vm}/config`).
 /// - `<…` XML: an OVF `Envelope`.
 /// - `key = "value"` lines with VMX settings (`config.version`, `virtualHW.version`,
 ///   `displayName`, `scsiN:M.fileName`): a VMX.
@@ -32,6 +33,7 @@ enum FormatDetection {
             throw FieldError(nil, "a JSON \(root.value.kindName) at the top level is not a known inventory; expected an object (govc vm.info / device.info, vSphere REST, or a manifest)")
         }
         let keys = members.map(\.key)
+        if try root.optional("_typeName")?.string() == "VirtualMachineConfigInfo" { return .vsphereVIJSONConfig }
         if keys.contains("VirtualMachines") { return .govcVMInfoPascalCase }
         if keys.contains("virtualMachines") { return .govcVMInfoCamelCase }
         if root.has("virtualMachines") { return .govcVMInfoCamelCase }

@@ -72,6 +72,8 @@ public enum InventoryLoader {
             return try GovcVMInfoReader.read(root, vm: vm, format: format)
         case .govcDeviceInfo:
             return try GovcDeviceInfoReader.read(root, vm: vm)
+        case .vsphereVIJSONConfig:
+            return try VIJSONConfigReader.read(root, vm: vm)
         case .vsphereRESTAPI, .vsphereRESTLegacy:
             return try VSphereRESTReader.read(root, vm: vm, format: format)
         case .manifestJSON, .manifestYAML:
