@@ -10,8 +10,9 @@ struct InventoryCommand: ParsableCommand {
         abstract: "Print what was understood from a source inventory file.",
         discussion: """
             Formats, detected by content: govc vm.info -json (both encodings), govc device.info -json, \
-            vSphere REST /api and /rest, OVF, VMX with its VMDK descriptors, the replica-audit manifest \
-            (JSON or YAML). Exit 0 when read, 2 when the file cannot be read.
+            vSphere REST /api and /rest (also in Ansible vmware_rest's wrapper), vSphere 8 VI/JSON \
+            VirtualMachineConfigInfo, OVF (1.x and VMware's 0.9), VMX with its VMDK descriptors, the \
+            replica-audit manifest (JSON or YAML). Exit 0 when read, 2 when the file cannot be read.
 
             OVF: the disks are those of one deployment option — the configuration marked \
             ovf:default="true", else the first, or the one named by --ovf-configuration — and a \
