@@ -71,6 +71,10 @@ final class DiskBackingTests: XCTestCase {
         XCTAssertEqual(inventory.disks.map(\.diskMode), [nil, "independent_persistent", nil, "independent_nonpersistent", nil, "persistent"])
         XCTAssertEqual(inventory.disks.map { $0.replicationCaveat != nil }, [false, true, true, true, true, false])
 
+        // A disk on a controller that is not present is not part of the VM.
+        let absent = try files.write("absent.vmx", "displayName = \"absent\"\nscsi0:0.fileName = \"flat.vmdk\"\nscsi1.present = \"FALSE\"\nscsi1:0.fileName = \"flat.vmdk\"\n")
+        XCTAssertEqual(try InventoryLoader.load(path: absent, vm: nil).disks.map(\.key), ["2000"])
+
         // A disk slot vSphere has no documented key for is refused, not silently dropped.
         let wide = try files.write("wide.vmx", "displayName = \"wide\"\nscsi0:20.fileName = \"flat.vmdk\"\n")
         let error = try XCTUnwrap(expectInventoryError(wide))

@@ -205,6 +205,9 @@ final class OVFDeploymentTests: XCTestCase {
                                  systems: [("first", "", controller + Self.disk(4, disk: "a", parent: 3, unit: 0, name: "a")),
                                            ("second", "", controller + Self.disk(4, disk: "b", parent: 3, unit: 0, name: "b"))])
         XCTAssertEqual(try load(text, vm: "first").disks.map(\.capacityBytes), [3 << 30])
+        // A VirtualSystem is also found by its ovf:id when no Name matches.
+        let byID = text.replacingOccurrences(of: "<Name>first</Name>", with: "<Name>First appliance</Name>")
+        XCTAssertEqual(try load(byID, vm: "first").vm.name, "First appliance")
         let second = try error(text, vm: "second")
         XCTAssertEqual(second.field, "Envelope/DiskSection[0]/Disk[1]@ovf:capacity")
         XCTAssertTrue(second.message.contains("refers to property unset"), second.description)

@@ -26,7 +26,11 @@ enum OVFReader {
         let root = OVF09.isOVF09(document) ? OVF09.normalize(document) : document
         let systems = virtualSystems(root, ancestors: [])
         let names = systems.map { $0.system.childText("Name") ?? $0.system.attributes["id"] ?? "" }
-        let index = try VMSelection.pick(names: names, vm: vm, field: root.path + "/VirtualSystem")
+        // `--vm` names a VirtualSystem by its Name, or by its ovf:id when no Name matches.
+        let ids = systems.map { $0.system.attributes["id"] ?? "" }
+        let byID = vm.flatMap { wanted in names.contains(wanted) ? nil : ids.firstIndex(of: wanted) }
+        let index: Int
+        if let byID { index = byID } else { index = try VMSelection.pick(names: names, vm: vm, field: root.path + "/VirtualSystem") }
         let picked = systems[index]
         let system = picked.system
         let name = names[index]

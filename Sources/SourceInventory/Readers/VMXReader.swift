@@ -7,8 +7,8 @@ import Foundation
 /// 2000 + 16 × bus + unit, IDE 3000 + 2 × bus + unit, SATA 16000 + 30 × bus + unit, NVMe
 /// 32000 + 15 × bus + unit; pgtest1's scsi0:0 and scsi0:1 are 2000 and 2001) and marked
 /// `keyDerived`. Labels are "Hard disk N" in key order. CD-ROMs, absent devices
-/// (`present = "FALSE"`) and non-VMDK files are skipped; a disk slot with no documented key
-/// is refused.
+/// (`present = "FALSE"`, or on a controller that is not present) and non-VMDK files are
+/// skipped; a disk slot with no documented key is refused.
 ///
 /// The disk mode is `scsi0:1.mode` ("independent-persistent", …); the backing kind is a raw
 /// device for `deviceType = "rawDisk"` or `"scsi-passthru"`, else what the descriptor's
@@ -25,6 +25,8 @@ enum VMXReader {
             let device = String(lowered.dropLast(".filename".count))
             let fileField = "\(device).fileName"
             if vmx["\(device).present"]?.uppercased() == "FALSE" { continue }
+            // A disk on a controller that is not present is not part of the VM.
+            if vmx["\(slot.kind.rawValue)\(slot.bus).present"]?.uppercased() == "FALSE" { continue }
             let deviceType = vmx["\(device).deviceType"]?.lowercased()
             if deviceType?.contains("cdrom") == true { continue }
             guard setting.value.lowercased().hasSuffix(".vmdk") else { continue }
