@@ -4,7 +4,7 @@ import XCTest
 
 /// `verify` over the seed's faithful copies with inventories as vSphere really writes them:
 /// an appliance OVF with deployment options and a property capacity, and a VM whose second
-/// disk is an RDM (issue 19, issue 9 item 7).
+/// disk is an RDM (README, "Inventories"; docs/INVENTORIES.md).
 final class InventoryKindsTests: XCTestCase {
     /// pgtest1 as an appliance OVF: disk 1 is 115 GiB; disk 2 is `${dataSize}` GiB, 10 by
     /// default but 40 in the default configuration "full" (a per-configuration Value).

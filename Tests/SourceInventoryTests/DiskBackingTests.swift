@@ -3,7 +3,7 @@ import SourceInventory
 import XCTest
 
 /// RDMs, raw devices, independent and non-persistent disks, as each reader that carries them
-/// says (issue 9 item 7): govc vm.info (both encodings) and device.info, VMX, REST, manifest.
+/// says: govc vm.info (both encodings) and device.info, VMX, REST, manifest.
 final class DiskBackingTests: XCTestCase {
     func testGovcRDMAndIndependentDisks() throws {
         let inventory = try InventoryLoader.load(path: Seed.path("vcsim-style/govc-vm-info-rdm-guest-mappings.json"), vm: nil)

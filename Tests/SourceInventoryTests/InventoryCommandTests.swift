@@ -61,7 +61,7 @@ final class InventoryCommandTests: XCTestCase {
         }
     }
 
-    /// An appliance OVF: the configuration read, derived keys, the OVF's own names (issue 19).
+    /// An appliance OVF: the configuration read, derived keys, the OVF's own names (README, "Inventories").
     func testOVFConfigurationAndDerivedKeysAreShown() throws {
         let ovf = RealWorldCorpusTests.corpus.appendingPathComponent("ovf/nsx-unified-9.1.ovf").path
         let text = try Repository.runTool(["inventory", ovf, "--ovf-configuration", "xlarge"])

@@ -36,7 +36,7 @@ final class VMXReaderTests: XCTestCase {
             nvme0:0.fileName = "a.vmdk"
             """)
         let inventory = try InventoryLoader.load(path: path, vm: nil)
-        // vSphere keys SATA disks from 16000 and NVMe disks from 32000 (issue 19; docs/INVENTORIES.md).
+        // vSphere keys SATA disks from 16000 and NVMe disks from 32000 (docs/INVENTORIES.md).
         XCTAssertEqual(inventory.disks.map(\.key), ["2018", "16001", "32000"])
         XCTAssertTrue(inventory.disks.allSatisfy(\.keyDerived))
         XCTAssertEqual(inventory.disks.map(\.controller), ["SCSI controller 1", "SATA controller 0", "NVME controller 0"])
