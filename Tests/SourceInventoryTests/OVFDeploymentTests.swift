@@ -1,5 +1,6 @@
 import Foundation
 import SourceInventory
+import TestSupport
 import XCTest
 
 /// OVF as vSphere deploys it: deployment options, `${property}` capacities, controllers of
@@ -220,5 +221,40 @@ final class OVFDeploymentTests: XCTestCase {
         XCTAssertThrowsError(try InventoryOptions.parseProperties(["noequals"]))
         XCTAssertThrowsError(try InventoryOptions.parseProperties(["a=1", "a=2"]))
         XCTAssertEqual(try InventoryOptions.parseProperties(["a=b=c"]).map(\.value), ["b=c"])
+    }
+
+    /// An OVA is read for its .ovf descriptor (the first file, DSP0243), whatever the size of
+    /// the disks after it; a misordered or damaged archive is refused saying what to do.
+    func testOVAsAreReadForTheirDescriptor() throws {
+        let files = try ScratchFiles()
+        let directory = files.directory.path
+        let descriptor = RealWorldCorpusTests.corpus.appendingPathComponent("ovf/nsx-unified-9.1.ovf")
+        try FileManager.default.copyItem(at: descriptor, to: files.directory.appendingPathComponent("nsx.ovf"))
+        _ = try files.write("nsx-disk1.vmdk", bytes: [UInt8](repeating: 0x5A, count: 1 << 20))
+        for (archive, format, members) in [("nsx.ova", "ustar", ["nsx.ovf", "nsx-disk1.vmdk"]), ("pax.ova", "pax", ["nsx.ovf", "nsx-disk1.vmdk"]),
+                                          ("wrong.ova", "ustar", ["nsx-disk1.vmdk", "nsx.ovf"])] {
+            let result = try Tools.run("tar", ["--format=\(format)", "-C", directory, "-cf", "\(directory)/\(archive)"] + members)
+            XCTAssertEqual(result.status, 0, result.stderr)
+        }
+        // A 3 GiB appliance (sparse): only the headers and the descriptor are read.
+        let ova = "\(directory)/nsx.ova"
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: ova))
+        try handle.truncate(atOffset: 3 << 30)
+        try handle.close()
+        let start = Date()
+        let inventory = try InventoryLoader.load(path: ova, vm: nil, options: InventoryOptions(ovfConfiguration: "xlarge"))
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1)
+        XCTAssertEqual(inventory.vm.format, "ovf")
+        XCTAssertEqual(inventory.vm.ovfConfiguration, "xlarge")
+        XCTAssertEqual(inventory.disks.map(\.key), ["2000", "2001", "2002"])
+        XCTAssertEqual(try InventoryLoader.load(path: "\(directory)/pax.ova", vm: nil).disks.count, 2)
+
+        let wrong = try XCTUnwrap(expectInventoryError("\(directory)/wrong.ova"))
+        XCTAssertEqual(wrong.message, "an OVA (tar archive) whose first file is 'nsx-disk1.vmdk', not the .ovf descriptor that DSP0243 puts first; extract the .ovf (tar -xf FILE '*.ovf') and pass that")
+        var damaged = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(directory)/pax.ova")))
+        damaged[600] ^= 0xFF
+        damaged[1] ^= 0x01
+        let broken = try XCTUnwrap(expectInventoryError(try files.write("damaged.ova", bytes: damaged)))
+        XCTAssertEqual(broken.message, "an OVA (tar archive) whose header at offset 0 is damaged (bad checksum)")
     }
 }
