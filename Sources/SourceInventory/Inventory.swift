@@ -6,16 +6,38 @@ public struct Inventory: Codable, Sendable, Equatable {
     public var vm: VMIdentity
     public var disks: [SourceDisk]
     public var guestFilesystems: [GuestFilesystem]
+    /// For an OVF with a DeploymentOptionSection: the configurations it offers and how the
+    /// one read (`vm.ovfConfiguration`) was chosen. Absent (not `null`) otherwise.
+    public var ovfDeployment: OVFDeployment?
 
     /// An inventory of `disks` for `vm`; guest filesystems only when VMware Tools reported them.
-    public init(vm: VMIdentity, disks: [SourceDisk], guestFilesystems: [GuestFilesystem] = []) {
+    public init(vm: VMIdentity, disks: [SourceDisk], guestFilesystems: [GuestFilesystem] = [],
+                ovfDeployment: OVFDeployment? = nil) {
         self.vm = vm
         self.disks = disks
         self.guestFilesystems = guestFilesystems
+        self.ovfDeployment = ovfDeployment
     }
 
     /// The disk with `key`, if any.
     public func disk(_ key: String) -> SourceDisk? { disks.first { $0.key == key } }
+}
+
+/// The deployment options of an OVF and how the one read was chosen.
+public struct OVFDeployment: Codable, Sendable, Equatable {
+    /// Every `Configuration ovf:id`, in document order.
+    public var configurations: [String]
+    /// The one marked `ovf:default="true"`, else the first.
+    public var defaultConfiguration: String
+    /// True when `--ovf-configuration` chose it, false when the default was assumed.
+    public var chosenByOption: Bool
+
+    /// The options of one OVF.
+    public init(configurations: [String], defaultConfiguration: String, chosenByOption: Bool) {
+        self.configurations = configurations
+        self.defaultConfiguration = defaultConfiguration
+        self.chosenByOption = chosenByOption
+    }
 }
 
 /// Which VM the inventory describes, and in which format it was read.

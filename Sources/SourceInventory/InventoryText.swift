@@ -19,6 +19,11 @@ public enum InventoryText {
                 disk.backingFile ?? "-", disk.uuid ?? "-", notes(disk),
             ])
         }
+        if let deployment = inventory.ovfDeployment, let chosen = vm.ovfConfiguration {
+            let others = deployment.configurations.filter { $0 != chosen }
+            let how = deployment.chosenByOption ? "chosen with --ovf-configuration" : "the file's default, as no --ovf-configuration was given"
+            lines.append("OVF configuration '\(chosen)' (\(how))\(others.isEmpty ? "" : "; the file also offers \(others.joined(separator: ", "))").")
+        }
         lines.append("\(inventory.disks.count) disk\(inventory.disks.count == 1 ? "" : "s"):")
         lines += table(rows).map { "  " + $0 }
         if inventory.disks.contains(where: \.keyDerived) {

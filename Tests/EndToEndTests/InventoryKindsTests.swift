@@ -49,6 +49,8 @@ final class InventoryKindsTests: XCTestCase {
         XCTAssertEqual((full.report["vm"] as? [String: Any])?["ovfConfiguration"] as? String, "full")
         XCTAssertTrue(full.codes(of: "2001").contains("target-smaller-than-source"), "\(full.codes(of: "2001"))")
         XCTAssertTrue(full.stdout.contains("VM pgtest1 (OVF configuration 'full')"), full.stdout)
+        let vmCodes = { (run: VerifyResult) in run.vmFindings.compactMap { $0["code"] as? String } }
+        XCTAssertEqual(vmCodes(full), ["ovf-configuration-assumed", "disk-keys-derived"])
 
         // The configuration that was deployed: pass, and the report says which one was used.
         let compact = try VerifyResult(["--inventory", ovf.path, "--ovf-configuration", "compact"] + targets,
@@ -56,6 +58,7 @@ final class InventoryKindsTests: XCTestCase {
         XCTAssertEqual(compact.status, 0, compact.stdout + compact.stderr)
         XCTAssertEqual(compact.verdict, "pass")
         XCTAssertEqual((compact.report["vm"] as? [String: Any])?["ovfConfiguration"] as? String, "compact")
+        XCTAssertEqual(vmCodes(compact), ["disk-keys-derived"], "chosen, not assumed")
         let markdown = try String(contentsOfFile: scenario.reportDirectory("compact") + "/report.md", encoding: .utf8)
         XCTAssertTrue(markdown.contains("| OVF configuration | compact |"), markdown)
 

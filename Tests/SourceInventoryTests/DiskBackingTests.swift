@@ -96,7 +96,11 @@ final class DiskBackingTests: XCTestCase {
         // What `inventory --format json` prints reads back as a manifest with every new field.
         let rdm = try InventoryLoader.load(path: Seed.path("vcsim-style/govc-vm-info-rdm-guest-mappings.json"), vm: nil)
         let ovf = try InventoryLoader.load(path: Seed.path("pgtest1.ovf"), vm: nil)
-        for original in [rdm, ovf] {
+        let nsx = try InventoryLoader.load(path: RealWorldCorpusTests.corpus.appendingPathComponent("ovf/nsx-unified-9.1.ovf").path, vm: nil)
+        XCTAssertEqual(nsx.ovfDeployment, OVFDeployment(configurations: ["small", "medium", "large", "xlarge"], defaultConfiguration: "medium",
+                                                        chosenByOption: false))
+        XCTAssertNil(ovf.ovfDeployment)
+        for original in [rdm, ovf, nsx] {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let path = try files.write("again-\(original.vm.name).json", String(decoding: try encoder.encode(original), as: UTF8.self))

@@ -32,4 +32,21 @@ final class DiskBackingRuleTests: XCTestCase {
         XCTAssertEqual(findings[0].evidence["backingKind"], .string("rdm-physical"))
         XCTAssertEqual(DiskBackingRule.findings(inventory: Inventory(vm: Self.inventory.vm, disks: [Self.inventory.disks[0], Self.inventory.disks[6]])), [])
     }
+
+    /// The assumptions a verdict rests on are recorded: the OVF default read without
+    /// --ovf-configuration, and derived keys. Nothing when the file said it all.
+    func testInventoryAssumptionsAreInfoFindings() {
+        var inventory = Inventory(vm: VMIdentity(name: "nsx", format: "ovf", ovfConfiguration: "medium"), disks: [
+            SourceDisk(key: "2000", capacityBytes: 1 << 30, keyDerived: true), SourceDisk(key: "2001", capacityBytes: 1 << 30, keyDerived: true),
+        ], ovfDeployment: OVFDeployment(configurations: ["small", "medium", "xlarge"], defaultConfiguration: "medium", chosenByOption: false))
+        let findings = InventoryAssumptionsRule.findings(inventory: inventory)
+        XCTAssertEqual(findings.map(\.code), [FindingCode.ovfConfigurationAssumed, FindingCode.diskKeysDerived])
+        XCTAssertTrue(findings.allSatisfy { $0.severity == .info })
+        XCTAssertTrue(findings[0].message.contains("read for 'medium', its default") && findings[0].message.contains("(small, xlarge)"), findings[0].message)
+        XCTAssertEqual(findings[1].evidence["derivedKeys"], .array([.string("2000"), .string("2001")]))
+        inventory.ovfDeployment?.chosenByOption = true
+        XCTAssertEqual(InventoryAssumptionsRule.findings(inventory: inventory).map(\.code), [FindingCode.diskKeysDerived])
+        inventory.disks = inventory.disks.map { var disk = $0; disk.keyDerived = false; return disk }
+        XCTAssertEqual(InventoryAssumptionsRule.findings(inventory: inventory), [])
+    }
 }

@@ -39,7 +39,15 @@ enum ManifestReader {
         let identity = VMIdentity(name: name, moref: try vmNode.optional("moref")?.nonEmptyString(),
                                   uuid: try vmNode.optional("uuid")?.nonEmptyString(), format: format.identifier,
                                   ovfConfiguration: try vmNode.optional("ovfConfiguration")?.nonEmptyString())
-        return Inventory(vm: identity, disks: disks, guestFilesystems: filesystems)
+        var deployment: OVFDeployment?
+        if let node = try root.optional("ovfDeployment") {
+            var configurations: [String] = []
+            for id in try node.required("configurations").elements() { configurations.append(try id.string()) }
+            deployment = OVFDeployment(configurations: configurations,
+                                       defaultConfiguration: try node.required("defaultConfiguration").string(),
+                                       chosenByOption: try node.optional("chosenByOption")?.bool() ?? false)
+        }
+        return Inventory(vm: identity, disks: disks, guestFilesystems: filesystems, ovfDeployment: deployment)
     }
 
     private static func disk(_ node: DocumentNode) throws(FieldError) -> SourceDisk {

@@ -37,6 +37,10 @@ enum OVFReader {
         guard !name.isEmpty else { throw FieldError(system.path + "/Name", "is missing") }
 
         let configuration = try DeploymentOptions.choose(root, requested: options.ovfConfiguration)
+        let deployment = DeploymentOptions.configurations(root).flatMap { section -> OVFDeployment? in
+            guard let defaultID = section.defaultID else { return nil }
+            return OVFDeployment(configurations: section.ids, defaultConfiguration: defaultID, chosenByOption: options.ovfConfiguration != nil)
+        }
         let properties = try OVFProperties(scopes: [system] + picked.ancestors.reversed(), configuration: configuration,
                                            overrides: options.ovfProperties)
         let descriptors = try diskElements(root)
@@ -95,7 +99,7 @@ enum OVFReader {
         VSphereKeys.labelInKeyOrder(&disks)
         try DiskKeys.checkUnique(disks, field: hardware.path)
         return Inventory(vm: VMIdentity(name: name, format: InventoryFormat.ovf.identifier, ovfConfiguration: configuration),
-                         disks: disks)
+                         disks: disks, ovfDeployment: deployment)
     }
 
     /// Every VirtualSystem, with the VirtualSystemCollections around it (outermost first).
