@@ -75,6 +75,12 @@ final class DiskBackingTests: XCTestCase {
         let absent = try files.write("absent.vmx", "displayName = \"absent\"\nscsi0:0.fileName = \"flat.vmdk\"\nscsi1.present = \"FALSE\"\nscsi1:0.fileName = \"flat.vmdk\"\n")
         XCTAssertEqual(try InventoryLoader.load(path: absent, vm: nil).disks.map(\.key), ["2000"])
 
+        // A device the VMX calls a hard disk, backed by something that is not a VMDK: refused.
+        let device = try files.write("device.vmx", "displayName = \"device\"\nscsi0:1.deviceType = \"scsi-hardDisk\"\nscsi0:1.fileName = \"/vmfs/devices/disks/naa.600508b1\"\n")
+        let deviceError = try XCTUnwrap(expectInventoryError(device))
+        XCTAssertEqual(deviceError.field, "scsi0:1.fileName")
+        XCTAssertTrue(deviceError.message.hasPrefix("'/vmfs/devices/disks/naa.600508b1' backs a scsi-harddisk device but is not a VMDK descriptor"), deviceError.description)
+
         // A disk slot vSphere has no documented key for is refused, not silently dropped.
         let wide = try files.write("wide.vmx", "displayName = \"wide\"\nscsi0:20.fileName = \"flat.vmdk\"\n")
         let error = try XCTUnwrap(expectInventoryError(wide))

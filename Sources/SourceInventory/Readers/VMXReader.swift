@@ -8,7 +8,8 @@ import Foundation
 /// 32000 + 15 × bus + unit; pgtest1's scsi0:0 and scsi0:1 are 2000 and 2001) and marked
 /// `keyDerived`. Labels are "Hard disk N" in key order. CD-ROMs, absent devices
 /// (`present = "FALSE"`, or on a controller that is not present) and non-VMDK files are
-/// skipped; a disk slot with no documented key is refused.
+/// skipped; a disk slot with no documented key, or a hard-disk device backed by something
+/// other than a VMDK, is refused.
 ///
 /// The disk mode is `scsi0:1.mode` ("independent-persistent", …); the backing kind is a raw
 /// device for `deviceType = "rawDisk"` or `"scsi-passthru"`, else what the descriptor's
@@ -29,7 +30,13 @@ enum VMXReader {
             if vmx["\(slot.kind.rawValue)\(slot.bus).present"]?.uppercased() == "FALSE" { continue }
             let deviceType = vmx["\(device).deviceType"]?.lowercased()
             if deviceType?.contains("cdrom") == true { continue }
-            guard setting.value.lowercased().hasSuffix(".vmdk") else { continue }
+            guard setting.value.lowercased().hasSuffix(".vmdk") else {
+                // A device the VMX calls a disk must not vanish from the inventory unseen.
+                if let deviceType, deviceType.contains("harddisk") || deviceType == "rawdisk" {
+                    throw FieldError(fileField, "'\(setting.value)' backs a \(deviceType) device but is not a VMDK descriptor, so its capacity cannot be read; read the VM with govc vm.info -json or the vSphere REST API instead")
+                }
+                continue
+            }
             let key = try VSphereKeys.diskKey(slot.kind, bus: slot.bus, unit: slot.unit, field: fileField)
             let descriptorURL = setting.value.hasPrefix("/") ? URL(fileURLWithPath: setting.value)
                 : directory.appendingPathComponent(setting.value)
