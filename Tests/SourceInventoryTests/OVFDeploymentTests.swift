@@ -199,6 +199,18 @@ final class OVFDeploymentTests: XCTestCase {
         XCTAssertTrue(try error(unknownController).message.contains("storage controller subtype 'floppy' is not SATA (AHCI) or NVMe"))
     }
 
+    /// Hardware described once per platform: the vSphere ("vmx-NN") section is the one deployed.
+    func testTheVSphereHardwareSectionIsRead() throws {
+        let controller = Self.controller(3, type: 6, address: 0, name: "SCSI Controller 0")
+        let vbox = "<System><vssd:VirtualSystemType xmlns:vssd=\"x\">virtualbox-2.2</vssd:VirtualSystemType></System>" + controller
+            + Self.disk(4, disk: "a", parent: 3, unit: 0, name: "vbox disk")
+        let vmx = "<System><vssd:VirtualSystemType xmlns:vssd=\"x\">vmx-13 vmx-19</vssd:VirtualSystemType></System>" + controller
+            + Self.disk(4, disk: "a", parent: 3, unit: 0, name: "a") + Self.disk(5, disk: "b", parent: 3, unit: 1, name: "b")
+        var text = Self.envelope(disks: [("a", "1", "byte * 2^30"), ("b", "2", "byte * 2^30")], systems: [("app", "", vbox)])
+        text = text.replacingOccurrences(of: "</VirtualHardwareSection>", with: "</VirtualHardwareSection><VirtualHardwareSection><Info>vSphere</Info>\(vmx)</VirtualHardwareSection>")
+        XCTAssertEqual(try load(text).disks.map(\.capacityBytes), [1 << 30, 2 << 30])
+    }
+
     /// Only the chosen VM's disks are parsed: another VM's unresolvable capacity does not matter.
     func testOnlyTheChosenVMsDisksAreParsed() throws {
         let controller = Self.controller(3, type: 6, address: 0, name: "SCSI Controller 0")

@@ -44,7 +44,11 @@ enum OVFReader {
         let properties = try OVFProperties(scopes: [system] + picked.ancestors.reversed(), configuration: configuration,
                                            overrides: options.ovfProperties)
         let descriptors = try diskElements(root)
-        guard let hardware = system.child("VirtualHardwareSection") else {
+        // A VirtualSystem may describe its hardware once per platform; vSphere deploys the
+        // section whose VirtualSystemType lists a "vmx-NN" hardware version, else the first.
+        let sections = system.children("VirtualHardwareSection")
+        let forVSphere = sections.first { ($0.child("System")?.childText("VirtualSystemType") ?? "").lowercased().contains("vmx-") }
+        guard let hardware = forVSphere ?? sections.first else {
             throw FieldError(system.path + "/VirtualHardwareSection", "is missing")
         }
         let items = hardware.children.filter { ["Item", "StorageItem"].contains($0.name) }
