@@ -36,6 +36,13 @@ public enum FindingCode {
     public static let dosEBRChainBroken = "dos-ebr-chain-broken"
     public static let ambiguousSignature = "ambiguous-signature"
 
+    // Issue 9 item 7: inventory disks an image copy does not cover (Verification's DiskBackingRule).
+    public static let diskNotReplicatedByImage = "disk-not-replicated-by-image"
+    public static let diskIndependentMode = "disk-independent-mode"
+    // Issue 19: what the inventory assumed (Verification's InventoryAssumptionsRule).
+    public static let ovfConfigurationAssumed = "ovf-configuration-assumed"
+    public static let diskKeysDerived = "disk-keys-derived"
+
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.
     public static let unread: Set<String> = [targetUnreachable, unreadableRegion, notRead, sourceUnreadable]

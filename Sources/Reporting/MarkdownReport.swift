@@ -10,6 +10,7 @@ public enum MarkdownReport {
         md += "| | |\n|---|---|\n"
         md += "| Verdict | **\(report.verdict.rawValue.uppercased())** |\n"
         md += "| VM | \(cell(report.vm.name))\(report.vm.moref.map { " (\(cell($0)))" } ?? "") |\n"
+        if let configuration = report.vm.ovfConfiguration { md += "| OVF configuration | \(cell(configuration)) |\n" }
         md += "| Compared with | \(TerminalSummary.referenceWords(report.references)) |\n"
         md += "| Content | \(cell(report.content.mode))\(report.content.note.map { " — \(cell($0))" } ?? "") |\n"
         md += "| Started | \(report.startedAt) |\n| Finished | \(report.finishedAt) |\n"

@@ -7,8 +7,8 @@ public enum TerminalSummary {
     /// The summary text (no trailing newline).
     public static func render(_ report: VerificationReport, reportDirectory: String?) -> String {
         var lines: [String] = []
-        lines.append("VM \(report.vm.name): \(report.disks.count) disk\(report.disks.count == 1 ? "" : "s"), "
-                     + "compared with \(referenceWords(report.references))")
+        lines.append("VM \(report.vm.name)\(report.vm.ovfConfiguration.map { " (OVF configuration '\($0)')" } ?? ""): "
+                     + "\(report.disks.count) disk\(report.disks.count == 1 ? "" : "s"), compared with \(referenceWords(report.references))")
         for finding in report.findings where finding.severity >= .warning {
             lines.append("  \(finding.severity.rawValue.uppercased()) \(finding.code): \(finding.message)")
         }

@@ -2,8 +2,10 @@
 ///
 /// - `{…}` JSON: by its top-level members — `VirtualMachines` (govc vm.info, PascalCase) or
 ///   `virtualMachines` (camelCase); `devices` (govc device.info); `value` holding an object
-///   with `disks` (vSphere REST legacy `/rest`); `disks` as an object keyed by device key
-///   (REST `/api`); `vm` and `disks` as a list (the manifest).
+///   with `disks` as a list (vSphere REST legacy `/rest`); `disks` as an object keyed by device
+///   key (REST `/api`, also inside Ansible vmware_rest's `value` wrapper); `vm` and `disks` as a
+///   list (the manifest); `_typeName` "VirtualMachineConfigInfo" (vSphere 8's VI/JSON API,
+///   `GET /sdk/vim25/{release}/VirtualMachine/{vm}/config`).
 /// - `<…` XML: an OVF `Envelope`.
 /// - `key = "value"` lines with VMX settings (`config.version`, `virtualHW.version`,
 ///   `displayName`, `scsiN:M.fileName`): a VMX.
@@ -31,11 +33,17 @@ enum FormatDetection {
             throw FieldError(nil, "a JSON \(root.value.kindName) at the top level is not a known inventory; expected an object (govc vm.info / device.info, vSphere REST, or a manifest)")
         }
         let keys = members.map(\.key)
+        if try root.optional("_typeName")?.string() == "VirtualMachineConfigInfo" { return .vsphereVIJSONConfig }
         if keys.contains("VirtualMachines") { return .govcVMInfoPascalCase }
         if keys.contains("virtualMachines") { return .govcVMInfoCamelCase }
         if root.has("virtualMachines") { return .govcVMInfoCamelCase }
         if root.has("devices") { return .govcDeviceInfo }
-        if let value = try root.optional("value"), value.has("disks") { return .vsphereRESTLegacy }
+        if let value = try root.optional("value"), let disks = try value.optional("disks") {
+            // `/api` answers keep `disks` an object keyed by device key; Ansible's vmware_rest
+            // modules wrap them in `{"value": …}` like the legacy `/rest` form, whose maps are lists.
+            if case .object = disks.value { return .vsphereRESTAPI }
+            return .vsphereRESTLegacy
+        }
         if let disks = try root.optional("disks") {
             if case .object = disks.value { return .vsphereRESTAPI }
             if root.has("vm") { return .manifestJSON }

@@ -6,6 +6,7 @@ public enum InventoryFormat: String, Sendable, CaseIterable {
     case govcDeviceInfo
     case vsphereRESTAPI
     case vsphereRESTLegacy
+    case vsphereVIJSONConfig
     case ovf
     case vmx
     case manifestJSON
@@ -18,6 +19,7 @@ public enum InventoryFormat: String, Sendable, CaseIterable {
         case .govcDeviceInfo: "govc-device-info"
         case .vsphereRESTAPI: "vsphere-rest-api"
         case .vsphereRESTLegacy: "vsphere-rest-legacy"
+        case .vsphereVIJSONConfig: "vsphere-vi-json"
         case .ovf: "ovf"
         case .vmx: "vmx"
         case .manifestJSON, .manifestYAML: "manifest"
@@ -32,6 +34,7 @@ public enum InventoryFormat: String, Sendable, CaseIterable {
         case .govcDeviceInfo: "govc device.info -json"
         case .vsphereRESTAPI: "vSphere REST /api/vcenter/vm/{vm}"
         case .vsphereRESTLegacy: "vSphere REST legacy /rest/vcenter/vm/{vm}"
+        case .vsphereVIJSONConfig: "vSphere VI/JSON VirtualMachineConfigInfo"
         case .ovf: "OVF descriptor"
         case .vmx: "VMX with VMDK descriptors"
         case .manifestJSON: "replica-audit manifest (JSON)"

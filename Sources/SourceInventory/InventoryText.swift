@@ -7,19 +7,32 @@ public enum InventoryText {
     /// Several lines: the VM, a table of disks, and the guest filesystems when known.
     public static func render(_ inventory: Inventory, file: String) -> String {
         let vm = inventory.vm
-        var lines = ["VM \(vm.name)  (format \(vm.format), moref \(vm.moref ?? "-"), uuid \(vm.uuid ?? "-"))  from \(file)"]
-        var rows = [["KEY", "LABEL", "CAPACITY", "BYTES", "CONTROLLER", "BUS:UNIT", "THIN", "BACKING", "DISK UUID"]]
+        let configuration = vm.ovfConfiguration.map { ", OVF configuration '\($0)'" } ?? ""
+        var lines = ["VM \(vm.name)  (format \(vm.format)\(configuration), moref \(vm.moref ?? "-"), uuid \(vm.uuid ?? "-"))  from \(file)"]
+        var rows = [["KEY", "LABEL", "CAPACITY", "BYTES", "CONTROLLER", "BUS:UNIT", "THIN", "BACKING", "DISK UUID", "NOTES"]]
         for disk in inventory.disks {
             rows.append([
                 disk.key, disk.label ?? "-", ByteSize.human(disk.capacityBytes), String(disk.capacityBytes),
                 disk.controller ?? "-",
                 "\(disk.bus.map(String.init) ?? "-"):\(disk.unit.map(String.init) ?? "-")",
                 disk.thin.map { $0 ? "thin" : "thick" } ?? "-",
-                disk.backingFile ?? "-", disk.uuid ?? "-",
+                disk.backingFile ?? "-", disk.uuid ?? "-", notes(disk),
             ])
+        }
+        if let deployment = inventory.ovfDeployment, let chosen = vm.ovfConfiguration {
+            let others = deployment.configurations.filter { $0 != chosen }
+            let how = deployment.chosenByOption ? "chosen with --ovf-configuration" : "the file's default, as no --ovf-configuration was given"
+            lines.append("OVF configuration '\(chosen)' (\(how))\(others.isEmpty ? "" : "; the file also offers \(others.joined(separator: ", "))").")
         }
         lines.append("\(inventory.disks.count) disk\(inventory.disks.count == 1 ? "" : "s"):")
         lines += table(rows).map { "  " + $0 }
+        if inventory.disks.contains(where: \.keyDerived) {
+            lines.append("Keys marked \"key derived\" are not in the file: they were derived from each disk's controller type, bus and unit "
+                + "as vSphere numbers disks (docs/INVENTORIES.md). Check them against the live VM (govc device.info) before mapping targets by key.")
+        }
+        for disk in inventory.disks {
+            if let caveat = disk.replicationCaveat { lines.append("Disk \(disk.key) is \(caveat).") }
+        }
         if !inventory.guestFilesystems.isEmpty {
             lines.append("Guest filesystems (VMware Tools):")
             var fsRows = [["PATH", "TYPE", "CAPACITY", "FREE", "DISKS"]]
@@ -31,6 +44,16 @@ public enum InventoryText {
             lines += table(fsRows).map { "  " + $0 }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "key derived; OVF name 'Harddisk core'; rdm-physical; independent_persistent".
+    static func notes(_ disk: SourceDisk) -> String {
+        var notes: [String] = []
+        if disk.keyDerived { notes.append("key derived") }
+        if let name = disk.elementName, name != disk.label { notes.append("OVF name '\(name)'") }
+        if let kind = disk.backingKind, kind != .vmdk { notes.append(kind.rawValue) }
+        if let mode = disk.diskMode, mode != "persistent" { notes.append(mode) }
+        return notes.isEmpty ? "-" : notes.joined(separator: "; ")
     }
 
     private static func table(_ rows: [[String]]) -> [String] {

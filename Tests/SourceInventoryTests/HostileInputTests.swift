@@ -114,7 +114,8 @@ final class HostileInputTests: XCTestCase {
             (try files.write("png.json", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D]), "binary content: a PNG image"),
             (try files.write("nul.json", bytes: Array("{\"a\": 1".utf8) + [0] + Array("}".utf8)), "binary content (a NUL byte at offset 7)"),
             (try files.write("pgtest1.ova", bytes: Array("pgtest1.ovf".utf8) + [UInt8](repeating: 0, count: 246) + Array("ustar\u{0}00".utf8) + [UInt8](repeating: 0, count: 247)),
-             "a tar archive (an OVA? extract its .ovf"),
+             // OVAs are read for their descriptor now; this header's checksum field is empty.
+             "an OVA (tar archive) whose header at offset 0 is damaged (bad checksum)"),
             (try files.write("inv.json.gz", bytes: [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03]), "gzip-compressed data"),
             (try files.write("latin1.json", bytes: Array(#"{"name": "caf"#.utf8) + [0xE9] + Array(#""}"#.utf8)), "not valid UTF-8"),
             (try files.write("empty.json", ""), "the file is empty"),

@@ -60,4 +60,66 @@ final class InventoryCommandTests: XCTestCase {
             XCTAssertLessThan(elapsed, 10, path)
         }
     }
+
+    /// An appliance OVF: the configuration read, derived keys, the OVF's own names (README, "Inventories").
+    func testOVFConfigurationAndDerivedKeysAreShown() throws {
+        let ovf = RealWorldCorpusTests.corpus.appendingPathComponent("ovf/nsx-unified-9.1.ovf").path
+        let text = try Repository.runTool(["inventory", ovf, "--ovf-configuration", "xlarge"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("VM nsx-unified-appliance  (format ovf, OVF configuration 'xlarge', "), text.stdout)
+        XCTAssertTrue(text.stdout.contains("2002  Hard disk 3  100 GiB   107374182400  SCSI controller 0  0:2"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("key derived; OVF name 'Harddisk xlarge'"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("Keys marked \"key derived\" are not in the file"), text.stdout)
+
+        let json = try Repository.runTool(["inventory", ovf, "--format", "json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((document["vm"] as? [String: Any])?["ovfConfiguration"] as? String, "medium")
+        let disks = try XCTUnwrap(document["disks"] as? [[String: Any]])
+        XCTAssertEqual(disks.map { $0["keyDerived"] as? Bool }, [true, true])
+        XCTAssertEqual(disks.map { $0["elementName"] as? String }, ["Harddisk 1", "Harddisk 2"])
+        XCTAssertEqual(disks.map { $0["label"] as? String }, ["Hard disk 1", "Hard disk 2"])
+
+        // Keys from the file are not marked; formats without deployment options print no configuration.
+        let govc = try Repository.runTool(["inventory", Seed.path("govc-vm-info-0.32.json"), "--format", "json"])
+        let seed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(govc.stdout.utf8)) as? [String: Any])
+        XCTAssertNil((seed["vm"] as? [String: Any])?["ovfConfiguration"])
+        XCTAssertEqual((seed["disks"] as? [[String: Any]])?.map { $0["keyDerived"] as? Bool }, [false, false])
+
+        let unknown = try Repository.runTool(["inventory", ovf, "--ovf-configuration", "huge"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("no configuration 'huge'; the valid ones are 'small', 'medium', 'large', 'xlarge'"), unknown.stderr)
+        let malformed = try Repository.runTool(["inventory", ovf, "--ovf-property", "noequals"])
+        XCTAssertEqual(malformed.status, 2)
+        XCTAssertTrue(malformed.stderr.contains("--ovf-property 'noequals': expected KEY=VALUE"), malformed.stderr)
+    }
+
+    /// RDM and independent disks are named in the text output and the JSON.
+    func testRDMAndIndependentDisksAreShown() throws {
+        let file = Seed.path("vcsim-style/govc-vm-info-rdm-guest-mappings.json")
+        let text = try Repository.runTool(["inventory", file])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("rdm-physical; independent_persistent"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("Disk 2001 is a raw device mapping in physical compatibility mode"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("Disk 2003 is an independent non-persistent disk"), text.stdout)
+        let json = try Repository.runTool(["inventory", file, "--format", "json"])
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let disks = try XCTUnwrap(document["disks"] as? [[String: Any]])
+        XCTAssertEqual(disks.map { $0["backingKind"] as? String }, ["vmdk", "rdm-physical", "rdm-virtual", "vmdk", "vmdk"])
+        XCTAssertEqual(disks[3]["diskMode"] as? String, "independent_nonpersistent")
+    }
+
+    /// Every command that takes an inventory explains the OVF options; `inventory --help` also derived keys.
+    func testHelpExplainsTheOVFOptionsAndDerivedKeys() throws {
+        for command in ["inventory", "verify", "capture"] {
+            let help = try Repository.runTool([command, "--help"])
+            XCTAssertEqual(help.status, 0, help.stderr)
+            XCTAssertTrue(help.stdout.contains("--ovf-configuration <NAME>"), "\(command): \(help.stdout)")
+            XCTAssertTrue(help.stdout.contains("--ovf-property <KEY=VALUE>"), "\(command): \(help.stdout)")
+        }
+        let help = try Repository.runTool(["inventory", "--help"])
+        let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        XCTAssertTrue(words.contains("Derived keys: OVF and VMX files carry no device keys"), help.stdout)
+        XCTAssertTrue(words.contains("SATA 16000 + 30 x bus + unit, NVMe 32000 + 15 x bus + unit"), help.stdout)
+    }
 }

@@ -44,9 +44,10 @@ final class ScratchFiles {
 }
 
 /// Loads `path`, expecting an `InventoryError`, and returns it.
-func expectInventoryError(_ path: String, vm: String? = nil, file: StaticString = #filePath, line: UInt = #line) -> InventoryError? {
+func expectInventoryError(_ path: String, vm: String? = nil, options: InventoryOptions = InventoryOptions(),
+                          file: StaticString = #filePath, line: UInt = #line) -> InventoryError? {
     do {
-        let inventory = try InventoryLoader.load(path: path, vm: vm)
+        let inventory = try InventoryLoader.load(path: path, vm: vm, options: options)
         XCTFail("expected an error, read \(inventory.disks.count) disks", file: file, line: line)
         return nil
     } catch {

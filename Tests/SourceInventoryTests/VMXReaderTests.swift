@@ -36,7 +36,10 @@ final class VMXReaderTests: XCTestCase {
             nvme0:0.fileName = "a.vmdk"
             """)
         let inventory = try InventoryLoader.load(path: path, vm: nil)
-        XCTAssertEqual(inventory.disks.map(\.key), ["2018", "15001", "31000"])
+        // vSphere keys SATA disks from 16000 and NVMe disks from 32000 (docs/INVENTORIES.md).
+        XCTAssertEqual(inventory.disks.map(\.key), ["2018", "16001", "32000"])
+        XCTAssertTrue(inventory.disks.allSatisfy(\.keyDerived))
+        XCTAssertEqual(inventory.disks.map(\.controller), ["SCSI controller 1", "SATA controller 0", "NVME controller 0"])
         XCTAssertEqual(inventory.disks.map(\.label), ["Hard disk 1", "Hard disk 2", "Hard disk 3"])
         XCTAssertEqual(inventory.disks.map(\.capacityBytes), [2 << 20, 2 << 20, 2 << 20], "extents are summed")
     }

@@ -1,6 +1,7 @@
 /// The disks of a vSphere `VirtualDevice[]` list as govc prints it (vm.info's
 /// `config.hardware.device`, device.info's `devices`): the devices that carry
-/// `capacityInKB`, with their controller resolved through `controllerKey`.
+/// `capacityInKB`, with their controller resolved through `controllerKey`, and what backs
+/// them (`backingKind`, `backing.diskMode`).
 enum GovcDeviceList {
     static func disks(_ list: DocumentNode) throws(FieldError) -> [SourceDisk] {
         let devices = try list.elements()
@@ -47,6 +48,24 @@ enum GovcDeviceList {
             controller: controllerLabel,
             bus: bus,
             unit: try device.optional("unitNumber")?.int(),
-            thin: try backing?.optional("thinProvisioned")?.bool())
+            thin: try backing?.optional("thinProvisioned")?.bool(),
+            backingKind: try backingKind(backing),
+            diskMode: DiskModes.normalized(try backing?.optional("diskMode")?.nonEmptyString()))
+    }
+
+    /// The backing's kind: an RDM when it has `compatibilityMode` ("physicalMode" /
+    /// "virtualMode", `VirtualDiskRawDiskMappingVer1BackingInfo`) or its `_typeName` says
+    /// RawDiskMapping; a raw device for the RawDisk backings; otherwise a VMDK when it names a
+    /// file. govc up to 0.31 prints no `_typeName`, so the members decide.
+    static func backingKind(_ backing: DocumentNode?) throws(FieldError) -> DiskBackingKind? {
+        guard let backing else { return nil }
+        let typeName = try backing.optional("_typeName")?.string() ?? ""
+        let mode = try backing.optional("compatibilityMode")?.string().lowercased()
+        if mode != nil || typeName.contains("RawDiskMapping") || backing.has("lunUuid") {
+            return mode == "virtualmode" ? .rdmVirtual : .rdmPhysical
+        }
+        if typeName.contains("RawDisk") { return .rawDevice }
+        if !typeName.isEmpty || backing.has("fileName") { return .vmdk }
+        return nil
     }
 }

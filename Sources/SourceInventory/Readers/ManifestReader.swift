@@ -8,8 +8,12 @@
 ///   - key: 2000                   # number or string
 ///     label: Hard disk 1
 ///     capacityBytes: 123480309760
-///     backingFile: "[datastore1] pgtest1/pgtest1.vmdk"   # optional, as are uuid,
-///     expectedLayout:                                    # controller, bus, unit, thin
+///     backingFile: "[datastore1] pgtest1/pgtest1.vmdk"   # optional, as are uuid, controller,
+///                                                        # bus, unit, thin, keyDerived, elementName,
+///                                                        # backingKind (vmdk, rdm-physical, rdm-virtual,
+///                                                        # raw-device, other), diskMode (persistent,
+///                                                        # independent_persistent, …)
+///     expectedLayout:
 ///       type: gpt
 ///       diskId: …
 ///       partitions: [{ number: 1, startBytes: 1048576, sizeBytes: …, uuid: …, filesystemUUID: … }]
@@ -33,8 +37,17 @@ enum ManifestReader {
             for fs in try guest.elements() { filesystems.append(try filesystem(fs)) }
         }
         let identity = VMIdentity(name: name, moref: try vmNode.optional("moref")?.nonEmptyString(),
-                                  uuid: try vmNode.optional("uuid")?.nonEmptyString(), format: format.identifier)
-        return Inventory(vm: identity, disks: disks, guestFilesystems: filesystems)
+                                  uuid: try vmNode.optional("uuid")?.nonEmptyString(), format: format.identifier,
+                                  ovfConfiguration: try vmNode.optional("ovfConfiguration")?.nonEmptyString())
+        var deployment: OVFDeployment?
+        if let node = try root.optional("ovfDeployment") {
+            var configurations: [String] = []
+            for id in try node.required("configurations").elements() { configurations.append(try id.string()) }
+            deployment = OVFDeployment(configurations: configurations,
+                                       defaultConfiguration: try node.required("defaultConfiguration").string(),
+                                       chosenByOption: try node.optional("chosenByOption")?.bool() ?? false)
+        }
+        return Inventory(vm: identity, disks: disks, guestFilesystems: filesystems, ovfDeployment: deployment)
     }
 
     private static func disk(_ node: DocumentNode) throws(FieldError) -> SourceDisk {
@@ -53,7 +66,19 @@ enum ManifestReader {
             bus: try node.optional("bus")?.int(),
             unit: try node.optional("unit")?.int(),
             thin: try node.optional("thin")?.bool(),
-            expectedLayout: try expectedLayout(node))
+            expectedLayout: try expectedLayout(node),
+            keyDerived: try node.optional("keyDerived")?.bool() ?? false,
+            elementName: try node.optional("elementName")?.nonEmptyString(),
+            backingKind: try backingKind(node),
+            diskMode: DiskModes.normalized(try node.optional("diskMode")?.nonEmptyString()))
+    }
+
+    private static func backingKind(_ disk: DocumentNode) throws(FieldError) -> DiskBackingKind? {
+        guard let node = try disk.optional("backingKind"), let text = try node.nonEmptyString() else { return nil }
+        guard let kind = DiskBackingKind(rawValue: text) else {
+            throw FieldError(node.path, "'\(text)' is not a backing kind; expected vmdk, rdm-physical, rdm-virtual, raw-device or other")
+        }
+        return kind
     }
 
     private static func expectedLayout(_ disk: DocumentNode) throws(FieldError) -> ExpectedLayout? {

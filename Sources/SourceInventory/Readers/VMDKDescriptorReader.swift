@@ -5,6 +5,20 @@ enum VMDKDescriptorReader {
         var capacityBytes: UInt64
         var uuid: String?
         var thin: Bool?
+        /// What the descriptor's `createType` says backs the disk.
+        var backingKind: DiskBackingKind
+    }
+
+    /// `createType`: "vmfsRawDeviceMap" is an RDM in virtual compatibility mode,
+    /// "vmfsPassthroughRawDeviceMap" one in physical mode, "fullDevice" / "partitionedDevice"
+    /// a hosted raw disk; every other type is a VMDK.
+    static func backingKind(createType: String?) -> DiskBackingKind {
+        switch createType?.lowercased() {
+        case "vmfsrawdevicemap": .rdmVirtual
+        case "vmfspassthroughrawdevicemap": .rdmPhysical
+        case "fulldevice", "partitioneddevice", "vmfsraw": .rawDevice
+        default: .vmdk
+        }
     }
 
     /// `field` names the VMX setting that pointed here, for messages.
@@ -28,7 +42,8 @@ enum VMDKDescriptorReader {
         }
         guard extents > 0 else { throw FieldError(field, "the descriptor has no extent line (RW <sectors> …)") }
         let capacity = try DiskCapacity.bytes(sectors, unitBytes: 512, field: "\(field) (descriptor extents)")
-        return Descriptor(capacityBytes: capacity, uuid: file["ddb.uuid"].map(uuidText), thin: file["ddb.thinProvisioned"].map { $0 == "1" })
+        return Descriptor(capacityBytes: capacity, uuid: file["ddb.uuid"].map(uuidText), thin: file["ddb.thinProvisioned"].map { $0 == "1" },
+                          backingKind: backingKind(createType: file["createType"]))
     }
 
     /// "60 00 C2 9b 4c 2e 8f 1a-3d 5e 9a 7b 1c 2d 3e 4f" → "6000C29b-4c2e-8f1a-3d5e-9a7b1c2d3e4f".

@@ -3,10 +3,11 @@
 /// (`{"2000": {…}}`); the legacy form wraps everything in `{"value": …}` and writes maps as
 /// `[{"key": "2000", "value": {…}}]`. A disk has `label`, `type` (SCSI, SATA, IDE, NVME),
 /// the matching `scsi`/`sata`/`nvme` `{bus, unit}` or `ide {primary, master}`,
-/// `backing.vmdk_file`, and `capacity` in bytes. The answer carries no moref (it is in the URL).
+/// `backing.vmdk_file` (a `backing.type` other than VMDK_FILE is kept as backing kind
+/// "other"), and `capacity` in bytes. The answer carries no moref (it is in the URL).
 enum VSphereRESTReader {
     static func read(_ root: DocumentNode, vm: String?, format: InventoryFormat) throws(FieldError) -> Inventory {
-        let body = format == .vsphereRESTLegacy ? try root.required("value") : root
+        let body = format == .vsphereRESTLegacy || !root.has("disks") ? try root.required("value") : root
         let identity = try body.optional("identity")
         var name = try body.optional("name")?.string()
         if name == nil { name = try identity?.optional("name")?.string() }
@@ -52,13 +53,16 @@ enum VSphereRESTReader {
                 unit = try address.optional("unit")?.int()
             }
         }
+        let backing = try disk.optional("backing")
+        let backingType = try backing?.optional("type")?.nonEmptyString()
         return SourceDisk(
             key: key,
             label: try disk.optional("label")?.nonEmptyString(),
             capacityBytes: try DiskCapacity.bytes(try capacity.unsigned(), field: capacity.path),
-            backingFile: try disk.optional("backing")?.optional("vmdk_file")?.nonEmptyString(),
+            backingFile: try backing?.optional("vmdk_file")?.nonEmptyString(),
             controller: type,
             bus: bus,
-            unit: unit)
+            unit: unit,
+            backingKind: backingType.map { $0.uppercased() == "VMDK_FILE" ? .vmdk : .other })
     }
 }

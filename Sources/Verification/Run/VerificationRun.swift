@@ -50,6 +50,7 @@ public struct VerificationRun: Sendable {
         // mapping problems make the comparison meaningless and count.
         vmFindings += MappingRule.findings(inventory: inventory, assignments: sources, role: "source")
             .filter { $0.code != FindingCode.unmappedDisk }
+        vmFindings += DiskBackingRule.findings(inventory: inventory) + InventoryAssumptionsRule.findings(inventory: inventory)
         let known = Set(inventory.disks.map(\.key))
         let shared = MappingRule.sharedKeys(targets)
         let sharedSources = MappingRule.sharedKeys(sources)

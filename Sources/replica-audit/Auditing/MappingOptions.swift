@@ -1,7 +1,7 @@
 import ArgumentParser
 import SourceInventory
 
-/// `--inventory`/`--vm` and the two spellings of a source mapping, shared by `verify` and
+/// `--inventory`/`--vm` (with `--ovf-configuration`/`--ovf-property`) and the two spellings of a source mapping, shared by `verify` and
 /// `capture`.
 struct InventorySelection: ParsableArguments {
     @Option(help: "The source inventory (govc vm.info/device.info JSON, vSphere REST, OVF, VMX, or a manifest).")
@@ -10,10 +10,13 @@ struct InventorySelection: ParsableArguments {
     @Option(help: "The VM to use when the inventory holds several.")
     var vm: String?
 
+    @OptionGroup var ovf: OVFOptions
+
     /// Loads the inventory, or prints the reader's error and exits 2.
     func load() throws -> Inventory {
+        let options = try ovf.inventoryOptions()
         do {
-            return try InventoryLoader.load(path: inventory, vm: vm)
+            return try InventoryLoader.load(path: inventory, vm: vm, options: options)
         } catch {
             printError("replica-audit: \(error)")
             throw ExitCode(2)
