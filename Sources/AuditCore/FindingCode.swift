@@ -36,6 +36,13 @@ public enum FindingCode {
     public static let dosEBRChainBroken = "dos-ebr-chain-broken"
     public static let ambiguousSignature = "ambiguous-signature"
 
+    // Issue 12: preflight (before the copy) and volumes found by their cloud volume ID.
+    public static let volumeNotFound = "volume-not-found"
+    public static let volumeAmbiguous = "volume-ambiguous"
+    public static let volumeResolved = "volume-resolved"
+    public static let targetNotBlank = "target-not-blank"
+    public static let targetReadOnly = "target-read-only"
+
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.
     public static let unread: Set<String> = [targetUnreachable, unreadableRegion, notRead, sourceUnreadable]

@@ -93,6 +93,13 @@ public enum Target: Sendable, Hashable, CustomStringConvertible {
     public var identity: String {
         switch self {
         case .file(let path):
+            // One block device under two nodes (/dev/vdb and a by-id link's target made
+            // elsewhere with mknod) is one device: compared by st_rdev (README.md, --volume).
+            var st = stat()
+            if stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFBLK {
+                let (major, minor) = VolumeIDResolver.majorMinor(UInt64(st.st_rdev))
+                return "block:\(major):\(minor)"
+            }
             let url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
             return "file:" + url.path
         case .nbd(let uri):
