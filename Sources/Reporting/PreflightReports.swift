@@ -116,7 +116,7 @@ public enum PreflightReports {
     /// junit.xml: one testsuite, one testcase per disk (a blocked disk is a failure, one that
     /// could not be checked an error), plus one for the mapping.
     public static func junit(_ report: PreflightReport) -> String {
-        struct Case { var name: String; var outcome: String?; var message: String }
+        struct Case { var name: String; var outcome: String?; var message: String; var notes: String = "" }
         var cases: [Case] = []
         let mappingBlocking = report.findings.filter { $0.severity.fails }
         cases.append(Case(name: "mapping", outcome: mappingBlocking.isEmpty ? nil : "failure",
@@ -130,7 +130,9 @@ public enum PreflightReports {
             let relevant = d.findings.filter { $0.severity != .info }
             var message = relevant.map { "\($0.code): \($0.message)" }.joined(separator: "\n")
             if message.isEmpty, d.verdict != .ready { message = state(d) }
-            cases.append(Case(name: "\(diskTitle(d)): preflight", outcome: outcome, message: message))
+            // A ready disk's warnings (a leftover label, a read-only target) still show in CI.
+            cases.append(Case(name: "\(diskTitle(d)): preflight", outcome: outcome, message: message,
+                              notes: outcome == nil ? message : ""))
         }
         let failures = cases.filter { $0.outcome == "failure" }.count
         let errors = cases.filter { $0.outcome == "error" }.count
@@ -144,6 +146,8 @@ public enum PreflightReports {
             if let outcome = c.outcome {
                 let first = c.message.split(separator: "\n").first.map(String.init) ?? c.message
                 xml += ">\n      <\(outcome) message=\"\(Markup.escape(first))\" type=\"\(outcome == "failure" ? "blocked" : "inconclusive")\">\(Markup.escape(c.message))</\(outcome)>\n    </testcase>\n"
+            } else if !c.notes.isEmpty {
+                xml += ">\n      <system-out>\(Markup.escape(c.notes))</system-out>\n    </testcase>\n"
             } else {
                 xml += "/>\n"
             }

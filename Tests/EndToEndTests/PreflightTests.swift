@@ -255,6 +255,27 @@ final class PreflightTests: XCTestCase {
         XCTAssertFalse((rewrittenLabel["message"] as? String ?? "").contains("already on the target"), "\(rewrittenLabel)")
     }
 
+    /// Only a backup GPT at the end (the start was wiped): still a leftover, named as such,
+    /// and a ready disk's warning still reaches CI (JUnit system-out).
+    func testABackupLabelLeftAtTheEndIsReported() throws {
+        let workspace = try Workspace()
+        let inventory = try workspace.inventory([(2000, "Hard disk 1", 12 * Self.gib)])
+        let image = try workspace.gpt("vol.img", bytes: 12 * Self.gib, guid: "5000EEEE-0000-4000-8000-000000005000")
+        try Tools.sh("dd if=/dev/zero of='\(image)' bs=1M count=1 conv=notrunc status=none")
+        let run = try PreflightResult(["--inventory", inventory, "--target", "2000=\(image)"], reportDirectory: workspace.reports("end"))
+        XCTAssertEqual(run.status, 0, run.output)
+        XCTAssertEqual(run.disk("2000")?["state"] as? String, "labelled")
+        XCTAssertEqual((run.disk("2000")?["head"] as? [String: Any])?["allZero"] as? Bool, true)
+        XCTAssertEqual((run.disk("2000")?["tail"] as? [String: Any])?["allZero"] as? Bool, false)
+        let message = try XCTUnwrap(run.finding("target-not-blank", of: "2000")?["message"] as? String, run.output)
+        XCTAssertTrue(message.contains("a GPT header at its last LBA \(12 * Self.gib / 512 - 1)"), message)
+        XCTAssertTrue(message.contains("5000EEEE-0000-4000-8000-000000005000"), message)
+        XCTAssertTrue(message.contains("no GPT at its start"), message)
+        let junit = try String(contentsOfFile: workspace.reports("end") + "/junit.xml", encoding: .utf8)
+        XCTAssertTrue(junit.contains("<system-out>target-not-blank: "), junit)
+        XCTAssertFalse(junit.contains("<failure"), junit)
+    }
+
     func testReadOnlyTargetsAreReported() throws {
         let workspace = try Workspace()
         let inventory = try workspace.inventory([(2000, "Hard disk 1", 64 << 20), (2001, "Hard disk 2", 64 << 20)])

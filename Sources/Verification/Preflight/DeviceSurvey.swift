@@ -73,13 +73,10 @@ public enum DeviceSurvey {
             }
         }
         if includeSysBlock {
-            let blocks = ((try? FileManager.default.contentsOfDirectory(atPath: "/sys/block")) ?? []).sorted()
-            for name in blocks where !name.hasPrefix("ram") {
-                let size = (try? String(contentsOfFile: "/sys/block/\(name)/size", encoding: .utf8))
-                    .flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
-                guard size > 0 else { continue }  // unused loop devices, empty drives
-                guard case .success(let device) = VolumeIDResolver.inspect("/dev/\(name)") else { continue }
-                if found[device.device] == nil { order.append(device.device); found[device.device] = (device.path, device.isBlock, []) }
+            // Unused loop devices and empty drives have no size and are left out.
+            for (id, device) in sysBlockDisks() where found[id] == nil {
+                order.append(id)
+                found[id] = (device.path, device.isBlock, [])
             }
         }
         let devices = order.map { id -> AttachedDevice in
@@ -89,6 +86,31 @@ public enum DeviceSurvey {
         return Survey(byIdDir: directory, devices: devices, problems: problems)
     }
 
+    /// /sys/block's disks alone, for a machine without /dev/disk/by-id.
+    public static func systemDisks(options: VolumeOptions = VolumeOptions()) -> Survey {
+        var order: [String] = []
+        var found: [String: (path: String, isBlock: Bool)] = [:]
+        for (id, device) in sysBlockDisks() where found[id] == nil {
+            order.append(id)
+            found[id] = (device.path, device.isBlock)
+        }
+        let devices = order.map { describe(path: found[$0]!.path, isBlock: found[$0]!.isBlock, links: [], options: options) }
+        return Survey(byIdDir: VolumeIDResolver.defaultDirectory, devices: devices,
+                      problems: ["\(VolumeIDResolver.defaultDirectory) does not exist (no udev?): the disks of /sys/block are listed without links"])
+    }
+
+    /// The whole disks of /sys/block that have a size: (identity, device).
+    static func sysBlockDisks() -> [(String, VolumeIDResolver.ResolvedDevice)] {
+        let blocks = ((try? FileManager.default.contentsOfDirectory(atPath: "/sys/block")) ?? []).sorted()
+        return blocks.compactMap { name in
+            guard !name.hasPrefix("ram") else { return nil }
+            let size = (try? String(contentsOfFile: "/sys/block/\(name)/size", encoding: .utf8))
+                .flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+            guard size > 0, case .success(let device) = VolumeIDResolver.inspect("/dev/\(name)") else { return nil }
+            return (device.device, device)
+        }
+    }
+
     /// Opens `path` read-only and probes it.
     static func describe(path: String, isBlock: Bool, links: [String], options: VolumeOptions) -> AttachedDevice {
         var device = AttachedDevice(path: path, sizeBytes: nil, links: links, isBlockDevice: isBlock, labelType: nil, diskId: nil,
@@ -96,6 +118,7 @@ public enum DeviceSurvey {
         let volume: any Volume
         do { volume = try VolumeOpener.open(.file(path: path), options: options) } catch {
             device.error = error.description
+            if case .success(let resolved) = VolumeIDResolver.inspect(path) { device.sizeBytes = resolved.sizeBytes }
             return device
         }
         defer { volume.close() }
@@ -146,7 +169,7 @@ public enum DeviceSurvey {
             if !d.signatures.isEmpty { lines.append("  signatures: \(d.signatures.joined(separator: "; "))") }
             if let error = d.error { lines.append("  could not be read: \(error)") }
         }
-        for problem in survey.problems { lines.append("unusable link \(problem)") }
+        for problem in survey.problems { lines.append("note: \(problem)") }
         return lines.joined(separator: "\n")
     }
 }

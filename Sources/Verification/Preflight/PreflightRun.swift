@@ -244,6 +244,17 @@ public struct PreflightRun: Sendable {
                 }
             }
         }
+        // A GPT header at the last LBA that is not the start's label's backup: what an
+        // earlier, larger label leaves behind (README.md, stale-label-at-end).
+        if let end = probe?.witnesses.endGPT, end.signatureValid {
+            let primary = probe?.witnesses.primaryGPT.flatMap { $0.signatureValid ? $0.diskGUID : nil }
+            if primary?.uppercased() != end.diskGUID.uppercased() {
+                let written = (end.myLBA + 1) * UInt64(probe?.sectorSize ?? 512)
+                parts.append("a GPT header at its last LBA \(end.lba) (disk GUID \(end.diskGUID), header CRC \(end.headerCRCValid ? "valid" : "invalid"), for a \(ByteSize.human(written)) disk)"
+                    + (primary == nil ? " with no GPT at its start: a backup label left over from an earlier use"
+                                      : ", not the backup of the label at its start: left over from an earlier use"))
+            }
+        }
         if let signature { parts.append("a \(signature) signature on the whole disk") }
         if parts.isEmpty {
             let where_ = [head.allZero ? nil : "first MiB", tail.allZero ? nil : "last MiB"].compactMap { $0 }

@@ -27,7 +27,12 @@ struct Devices: ParsableCommand {
         let survey: DeviceSurvey.Survey
         do {
             let standard = URL(fileURLWithPath: byIdDir).standardizedFileURL.path == VolumeIDResolver.defaultDirectory
-            survey = try DeviceSurvey.survey(directory: byIdDir, includeSysBlock: standard, options: volume.volumeOptions)
+            if standard, !FileManager.default.fileExists(atPath: byIdDir) {
+                // No udev (a container, a minimal appliance): the disks are still in /sys/block.
+                survey = DeviceSurvey.systemDisks(options: volume.volumeOptions)
+            } else {
+                survey = try DeviceSurvey.survey(directory: byIdDir, includeSysBlock: standard, options: volume.volumeOptions)
+            }
         } catch {
             printError("replica-audit: \(error)")
             throw ExitCode(2)
