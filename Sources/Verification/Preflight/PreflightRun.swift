@@ -187,11 +187,16 @@ public struct PreflightRun: Sendable {
             let missing = expected - actual
             evidence["missingBytes"] = .number(missing)
             let gib: UInt64 = 1 << 30
-            let rounding = actual % gib == 0 && expected % gib != 0 && expected / gib == actual / gib
-                ? ": rounded down to whole GiB" : ""
+            // A size computed by whole units and floored (a common migration-tool bug) says so.
+            let rounding = [(gib, "GiB"), (1_000_000_000, "GB")].first { unit, _ in
+                actual > 0 && actual % unit == 0 && expected % unit != 0 && expected / unit == actual / unit
+            }.map { ": rounded down to whole \($0.1)" } ?? ""
+            // When both sizes print alike ("10 GiB"), the exact byte counts tell them apart.
+            let sizes = ByteSize.human(actual) == ByteSize.human(expected)
+                ? "\(actual)-byte volume for a \(expected)-byte disk" : "\(ByteSize.human(actual)) volume for a \(ByteSize.human(expected)) disk"
             return [Finding(
                 code: FindingCode.targetSmallerThanSource, severity: .critical,
-                message: "\(ByteSize.human(actual)) volume for a \(ByteSize.human(expected)) disk\(rounding). The volume (\(actual) bytes) is \(missing) bytes (\(ByteSize.human(missing))) short of \(name) (\(expected) bytes): the copy would lose the disk's last \(ByteSize.human(missing)). Create a volume of at least \(expected) bytes (\(ByteSize.human(roundUp(expected, to: gib))) when sized in whole GiB).",
+                message: "\(sizes)\(rounding). The volume (\(actual) bytes) is \(missing) bytes (\(ByteSize.human(missing))) short of \(name) (\(expected) bytes): the copy would lose the disk's last \(ByteSize.human(missing)). Create a volume of at least \(expected) bytes (\(ByteSize.human(roundUp(expected, to: gib))) when sized in whole GiB).",
                 evidence: evidence)]
         }
         if actual > expected {
