@@ -42,6 +42,7 @@ public enum FindingCode {
     public static let volumeResolved = "volume-resolved"
     public static let targetNotBlank = "target-not-blank"
     public static let targetReadOnly = "target-read-only"
+    public static let targetInUse = "target-in-use"
 
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.

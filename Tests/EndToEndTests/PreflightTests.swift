@@ -418,6 +418,37 @@ final class PreflightTests: XCTestCase {
         XCTAssertEqual(missing.status, 2)
     }
 
+    /// A device this machine is using — mounted — and the image file behind it (attached as a
+    /// loop device) both block: copying onto them would corrupt what uses them.
+    func testATargetInUseOnThisMachineBlocks() throws {
+        let workspace = try Workspace()
+        let image = try workspace.blank("fs.img", bytes: 64 << 20)
+        try Tools.run("mkfs.ext4", ["-q", "-F", image])
+        let device = try Tools.run("losetup", ["-f", "--show", "-r", image]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        defer { _ = try? Tools.run("losetup", ["-d", device], check: false) }
+        let mountPoint = workspace.path("mnt")
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        try Tools.run("mount", ["-o", "ro", device, mountPoint])
+        defer { _ = try? Tools.run("umount", [mountPoint], check: false) }
+        let inventory = try workspace.inventory([(2000, "Hard disk 1", 64 << 20), (2001, "Hard disk 2", 64 << 20)])
+        let run = try PreflightResult(["--inventory", inventory, "--target", "2000=\(device)", "--target", "2001=\(image)"],
+                                      reportDirectory: workspace.reports("in-use"))
+        XCTAssertEqual(run.status, 1, run.output)
+        let mounted = try XCTUnwrap(run.finding("target-in-use", of: "2000")?["message"] as? String, run.output)
+        XCTAssertTrue(mounted.contains("is mounted at \(mountPoint)"), mounted)
+        let attached = try XCTUnwrap(run.finding("target-in-use", of: "2001")?["message"] as? String, run.output)
+        XCTAssertTrue(attached.contains("attached as \(device)"), attached)
+        // Unmounted and detached: the same targets no longer block.
+        try Tools.run("umount", [mountPoint])
+        try Tools.run("losetup", ["-d", device])
+        let free = try PreflightResult(["--inventory", inventory, "--target", "2000=\(image)",
+                                        "--target", "2001=\(try workspace.blank("other.img", bytes: 64 << 20))"],
+                                       reportDirectory: workspace.reports("free"))
+        XCTAssertEqual(free.status, 0, free.output)
+        XCTAssertEqual(free.disk("2000")?["state"] as? String, "labelled")
+        XCTAssertNil(free.finding("target-in-use", of: "2000"), free.output)
+    }
+
     /// Loop devices stand in for attached volumes: a by-id link to /dev/loopN, a second node of
     /// the same device (same st_rdev, other path), and a read-only loop device.
     func testRealBlockDevicesThroughLoopDevices() throws {

@@ -17,7 +17,7 @@ public enum PreflightAnnotation {
         FindingCode.targetUnreachable, FindingCode.unreadableRegion, FindingCode.notRead, FindingCode.sourceUnreadable,
         FindingCode.targetSmallerThanSource, FindingCode.targetLargerThanSource, FindingCode.contentMismatch,
         FindingCode.guestFilesystemMissing, FindingCode.volumeNotFound, FindingCode.volumeResolved,
-        FindingCode.volumeAmbiguous, FindingCode.targetNotBlank, FindingCode.targetReadOnly,
+        FindingCode.volumeAmbiguous, FindingCode.targetNotBlank, FindingCode.targetReadOnly, FindingCode.targetInUse,
         FindingCode.duplicateTarget, FindingCode.unmappedDisk, FindingCode.unknownDisk,
     ]
 

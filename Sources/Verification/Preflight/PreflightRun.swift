@@ -122,6 +122,15 @@ public struct PreflightRun: Sendable {
         entry.actualBytes = volume.sizeBytes
         entry.findings += sizeFindings(volume.sizeBytes, disk: disk, name: name)
 
+        if case .file(let path) = assignment.target {
+            let uses = DeviceUse.uses(path: path)
+            if !uses.isEmpty {
+                entry.findings.append(Finding(
+                    code: FindingCode.targetInUse, severity: .critical,
+                    message: "The volume of \(name) is in use on this machine: \(uses.joined(separator: "; ")). Copying onto it would corrupt both the copy and what is using it; unmount, deactivate or detach it first, or correct the mapping if it is the wrong device.",
+                    evidence: ["target": .string(assignment.target.redacted), "uses": .array(uses.map(JSONValue.string))]))
+            }
+        }
         if let refusal = VolumeWritability.refusal(of: volume) {
             entry.readOnly = true
             entry.findings.append(Finding(
