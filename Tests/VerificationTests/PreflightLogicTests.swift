@@ -68,6 +68,12 @@ final class PreflightLogicTests: XCTestCase {
         let blank = annotated(preflight(state: .blank, headSHA: "aaa"), head: "bbb")
         XCTAssertEqual(blank[0].evidence["seenByPreflight"], .bool(false))
         XCTAssertTrue(blank[0].message.contains("the copy wrote this"), blank[0].message)
+        // Another target's preflight is not used for this disk.
+        var elsewhere = preflight(state: .labelled, headSHA: "aaa")
+        elsewhere.disks[0].targetIdentity = "file:/elsewhere.img"
+        let (moved, movedNotes) = PreflightAnnotation.annotate(report(headSHA: "aaa"), with: elsewhere)
+        XCTAssertNil(moved.disks[0].findings[0].evidence["seenByPreflight"])
+        XCTAssertTrue(movedNotes.first?.contains("not used") ?? false, "\(movedNotes)")
         // Another VM's preflight is not used at all.
         let (other, notes) = PreflightAnnotation.annotate(report(headSHA: "aaa"), with: preflight(state: .labelled, headSHA: "aaa", vm: "web1"))
         XCTAssertNil(other.disks[0].findings[0].evidence["seenByPreflight"])

@@ -1,4 +1,5 @@
 import AuditCore
+import BlockAccess
 import DiskProbe
 
 /// `verify --preflight FILE` (README.md, "Before the copy: preflight"): a finding that rests
@@ -32,6 +33,12 @@ public enum PreflightAnnotation {
         for i in report.disks.indices {
             guard let probe = report.disks[i].probe, let before = preflight.disk(report.disks[i].key),
                   let head = before.head, let tail = before.tail else { continue }
+            // Bytes alike on another volume would prove nothing about this one.
+            if let earlier = before.targetIdentity, let now = report.disks[i].target,
+               let identity = try? Target(parsing: now).identity, identity != earlier {
+                notes.append("disk \(report.disks[i].key): preflight checked \(before.target ?? earlier), this verify read \(now); the preflight report is not used for it")
+                continue
+            }
             if let size = before.actualBytes, size != probe.sizeBytes {
                 notes.append("disk \(report.disks[i].key): the volume was \(size) bytes at preflight and is \(probe.sizeBytes) bytes now; its bytes are not compared")
                 continue
