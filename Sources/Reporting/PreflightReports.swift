@@ -75,7 +75,7 @@ public enum PreflightReports {
         case .inconclusive: "INCONCLUSIVE: a target could not be checked"
         }
         lines.append("preflight of VM \(report.vm.name): \(word)")
-        for finding in report.findings where finding.severity != .info {
+        for finding in report.findings where finding.severity != .info || finding.code == FindingCode.volumeResolved {
             lines.append("  \(finding.severity.rawValue) \(finding.code): \(finding.message)")
         }
         for disk in report.disks {
