@@ -9,7 +9,9 @@ import Glibc
 /// - `virtio-<first 20 characters of the ID>` (virtio-blk serials are 20 bytes: OpenStack),
 /// - `virtio-<first 20 characters of the ID without hyphens>` (CloudStack),
 /// - `scsi-0QEMU_QEMU_HARDDISK_<ID>` and `scsi-0QEMU_QEMU_HARDDISK_<first 20>` (virtio-scsi),
-/// - `wwn-0x<ID without hyphens>`.
+/// - `wwn-0x<ID without hyphens>`,
+/// - and, beyond those, `nvme-Amazon_Elastic_Block_Store_<ID without hyphens>` (AWS EBS on
+///   Nitro: the NVMe serial is the volume ID `vol-…` without its hyphen).
 ///
 /// Whole disks only: a `-partN` link, or a link that resolves to a partition, never matches.
 /// Exactly one distinct device must match (links are compared by what they resolve to:
@@ -96,6 +98,7 @@ public enum VolumeIDResolver {
             "scsi-0QEMU_QEMU_HARDDISK_" + volumeID,
             "scsi-0QEMU_QEMU_HARDDISK_" + String(volumeID.prefix(20)),
             "wwn-0x" + plain,
+            "nvme-Amazon_Elastic_Block_Store_" + plain,
         ]
         var seen = Set<String>()
         return names.filter { seen.insert($0).inserted }

@@ -13,10 +13,11 @@ final class VolumeIDResolverTests: XCTestCase {
             "scsi-0QEMU_QEMU_HARDDISK_0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
             "scsi-0QEMU_QEMU_HARDDISK_0a1b2c3d-4e5f-4a6b-8",
             "wwn-0x0a1b2c3d4e5f4a6b8c7d9e0f1a2b3c4d",
+            "nvme-Amazon_Elastic_Block_Store_0a1b2c3d4e5f4a6b8c7d9e0f1a2b3c4d",
         ])
         // A short ID without hyphens: the repeats collapse.
         XCTAssertEqual(VolumeIDResolver.candidateLinks(for: "vol0abc"),
-                       ["virtio-vol0abc", "scsi-0QEMU_QEMU_HARDDISK_vol0abc", "wwn-0xvol0abc"])
+                       ["virtio-vol0abc", "scsi-0QEMU_QEMU_HARDDISK_vol0abc", "wwn-0xvol0abc", "nvme-Amazon_Elastic_Block_Store_vol0abc"])
     }
 
     func testMalformedIDsAreRejected() {

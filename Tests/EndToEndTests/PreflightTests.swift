@@ -350,6 +350,13 @@ final class PreflightTests: XCTestCase {
                                          "--target", "2001=\(workspace.path("alias.img"))"], reportDirectory: workspace.reports("mixed"))
         XCTAssertEqual(mixed.status, 1, mixed.output)
         XCTAssertNotNil(mixed.vmFinding("duplicate-target"), mixed.output)
+        // A hard link is the same file under another name: one target (by inode).
+        try FileManager.default.linkItem(atPath: image, toPath: workspace.path("hard.img"))
+        let hard = try PreflightResult(["--inventory", inventory, "--target", "2000=\(image)", "--target", "2001=\(workspace.path("hard.img"))"],
+                                       reportDirectory: workspace.reports("hard"))
+        XCTAssertEqual(hard.status, 1, hard.output)
+        XCTAssertNotNil(hard.vmFinding("duplicate-target"), hard.output)
+        XCTAssertEqual(hard.report["volumesOpened"] as? Bool, false)
     }
 
     func testBadVolumeInputIsOneLineNeverACrash() throws {
