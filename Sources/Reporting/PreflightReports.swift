@@ -113,26 +113,33 @@ public enum PreflightReports {
         return md
     }
 
-    /// junit.xml: one testsuite, one testcase per disk (a blocked disk is a failure, one that
-    /// could not be checked an error), plus one for the mapping.
+    /// junit.xml: one testsuite with one testcase per disk (a blocked disk is a failure, one
+    /// that could not be checked an error; a ready disk's warnings are its system-out). The
+    /// VM's findings that name a disk (a duplicate-target, a volume not found) are in that
+    /// disk's testcase; one testcase for the mapping is added only for blocking findings
+    /// that name no disk of the inventory (an unknown disk key).
     public static func junit(_ report: PreflightReport) -> String {
         struct Case { var name: String; var outcome: String?; var message: String; var notes: String = "" }
         var cases: [Case] = []
-        let mappingBlocking = report.findings.filter { $0.severity.fails }
-        cases.append(Case(name: "mapping", outcome: mappingBlocking.isEmpty ? nil : "failure",
-                          message: mappingBlocking.map { "\($0.code): \($0.message)" }.joined(separator: "\n")))
+        let keys = report.disks.map(\.key)
+        let unattached = report.findings.filter { f in f.severity.fails && !keys.contains { Verifier.names(f.evidence, key: $0) } }
         for d in report.disks {
             let outcome: String? = switch d.verdict {
             case .ready: nil
             case .blocked: "failure"
             case .inconclusive: "error"
             }
-            let relevant = d.findings.filter { $0.severity != .info }
+            let naming = report.findings.filter { $0.severity != .info && Verifier.names($0.evidence, key: d.key) }
+            let relevant = naming + d.findings.filter { $0.severity != .info }
             var message = relevant.map { "\($0.code): \($0.message)" }.joined(separator: "\n")
-            if message.isEmpty, d.verdict != .ready { message = state(d) }
+            if d.verdict != .ready, d.state == .unreadable { message += (message.isEmpty ? "" : "\n") + state(d) }
             // A ready disk's warnings (a leftover label, a read-only target) still show in CI.
             cases.append(Case(name: "\(diskTitle(d)): preflight", outcome: outcome, message: message,
                               notes: outcome == nil ? message : ""))
+        }
+        if !unattached.isEmpty {
+            cases.append(Case(name: "mapping", outcome: "failure",
+                              message: unattached.map { "\($0.code): \($0.message)" }.joined(separator: "\n")))
         }
         let failures = cases.filter { $0.outcome == "failure" }.count
         let errors = cases.filter { $0.outcome == "error" }.count

@@ -122,6 +122,9 @@ final class PreflightTests: XCTestCase {
                 XCTAssertTrue(run.disk(key)?["actualBytes"] is NSNull)
             }
             XCTAssertTrue(run.stdout.contains("BLOCKED"), run.stdout)
+            let junit = try String(contentsOfFile: scenario.reportDirectory(name) + "/junit.xml", encoding: .utf8)
+            XCTAssertEqual(junit.components(separatedBy: "<testcase ").count - 1, 2, junit)
+            XCTAssertEqual(junit.components(separatedBy: "<failure message=\"duplicate-target: ").count - 1, 2, junit)
         }
         // Not one request — not even a handshake's read — reached the server.
         XCTAssertEqual(try server.requestCounts(), [:])
@@ -199,7 +202,7 @@ final class PreflightTests: XCTestCase {
         }
         // The other outputs exist and say the same.
         let junit = try String(contentsOfFile: workspace.reports("rounded") + "/junit.xml", encoding: .utf8)
-        XCTAssertEqual(junit.components(separatedBy: "<testcase ").count - 1, 3, junit)  // mapping + one per disk
+        XCTAssertEqual(junit.components(separatedBy: "<testcase ").count - 1, 2, junit)  // one per disk
         XCTAssertEqual(junit.components(separatedBy: "<failure ").count - 1, 2, junit)
         let markdown = try String(contentsOfFile: workspace.reports("rounded") + "/report.md", encoding: .utf8)
         XCTAssertTrue(markdown.contains("target-smaller-than-source"), markdown)
