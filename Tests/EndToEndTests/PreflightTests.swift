@@ -398,6 +398,29 @@ final class PreflightTests: XCTestCase {
         XCTAssertTrue(twice.stderr.contains("mapped twice"), twice.stderr)
     }
 
+    /// `capture` names its sources by volume ID too; one that is not attached writes nothing.
+    func testCaptureTakesVolumeIDs() throws {
+        let workspace = try Workspace()
+        let inventory = try workspace.inventory([(2000, "Hard disk 1", 64 << 20), (2001, "Hard disk 2", 64 << 20)])
+        let a = try workspace.gpt("a.img", bytes: 64 << 20, guid: "2000AAAA-0000-4000-8000-000000002000")
+        let b = try workspace.gpt("b.img", bytes: 64 << 20, guid: "2001BBBB-0000-4000-8000-000000002001")
+        let byId = try workspace.byId(["virtio-\(Self.id2000.prefix(20))": a])
+        let baseline = workspace.path("baseline.json")
+        let ok = try Repository.runTool(["capture", "--inventory", inventory, "--volume", "2000=\(Self.id2000)", "--by-id-dir", byId,
+                                         "--source", "2001=\(b)", "--content", "none", "--output", baseline])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let written = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: baseline))) as? [String: Any])
+        let disks = try XCTUnwrap(written["disks"] as? [[String: Any]])
+        XCTAssertEqual(disks.first { $0["key"] as? String == "2000" }?["source"] as? String, a)
+        XCTAssertTrue(ok.stderr.contains("is volume \(Self.id2000)"), ok.stderr)
+        let missing = workspace.path("missing.json")
+        let gone = try Repository.runTool(["capture", "--inventory", inventory, "--volume", "2000=\(Self.id2001)", "--by-id-dir", byId,
+                                           "--source", "2001=\(b)", "--output", missing])
+        XCTAssertEqual(gone.status, 3, gone.stderr)
+        XCTAssertTrue(gone.stderr.contains("volume-not-found"), gone.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: missing))
+    }
+
     // MARK: - devices, and real block devices
 
     func testDevicesListsWholeDisksWithLinksLabelsAndSignatures() throws {
