@@ -19,7 +19,9 @@ struct Preflight: ParsableCommand {
             unmapped-disk; unknown-disk; volume-not-found) blocks before any volume is opened. Then \
             each target is opened read-only: a volume even one byte smaller than its disk blocks \
             (target-smaller-than-source); its first and last MiB are read and reported as blank or \
-            as what they carry (target-not-blank); a target that refuses writes is target-read-only. \
+            as what they carry (target-not-blank); a target that refuses writes is target-read-only; a target this machine \
+            is using (mounted, swap, held by LVM/md/dm-crypt, an image attached as a loop device) \
+            blocks (target-in-use). \
             Reports (preflight.json, junit.xml, report.md, summary.txt) go to --report-dir, by default \
             Reports/<vm>-preflight-<UTC time>/. Give preflight.json to 'verify --preflight' after the copy.
 
