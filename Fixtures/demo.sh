@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # make demo: rebuilds the seed incident (Fixtures/make-seed.sh), serves the volumes with
-# nbdkit on Unix sockets, and verifies VM pgtest1 three times into Reports/demo/:
+# nbdkit on Unix sockets, checks the appliance's mapping with preflight as a pipeline would
+# before the copy, and verifies VM pgtest1 three times into Reports/demo/:
+#   0-preflight          preflight of the appliance's --nbd-targets (both disks on one volume):
+#                        blocked with duplicate-target before any volume is opened.
 #   1-appliance-mapping  the --nbd-targets the replication appliance was given: both disks on
 #                        one volume. Fails with duplicate-target before any volume is read.
 #   2-incident           the volumes as the incident left them: disk 2000's 115 GiB volume
@@ -53,6 +56,18 @@ case "$sockets" in "$root"/*) sockets=${sockets#"$root"/} ;; esac
 uri() { echo "nbd+unix:///$1?socket=$sockets/$1.sock"; }
 
 failures=0
+# preflight NAME EXPECTED_EXIT ARGS…: one preflight, which must exit as expected.
+preflight() {
+  local name=$1 expected=$2; shift 2
+  echo
+  echo "== $name: replica-audit preflight $*" | sed "s|$work|.work/demo|g; s|socket=$sockets/|socket=.work/demo/sockets/|g"
+  local status=0
+  "$bin" preflight --inventory "$inventory" --report-dir "$reports/$name" "$@" || status=$?
+  if [ "$status" -ne "$expected" ]; then
+    echo "demo: $name exited $status, expected $expected" >&2
+    failures=$((failures + 1))
+  fi
+}
 # run NAME EXPECTED_EXIT ARGS…: one verify, which must exit as expected.
 run() {
   local name=$1 expected=$2; shift 2
@@ -65,11 +80,12 @@ run() {
     failures=$((failures + 1))
   fi
 }
+preflight 0-preflight 1 --nbd-targets "2000:$(uri vol-101328f1),2001:$(uri vol-101328f1)"
 run 1-appliance-mapping 1 --nbd-targets "2000:$(uri vol-101328f1),2001:$(uri vol-101328f1)"
 run 2-incident 1 --nbd-targets "2000:$(uri vol-101328f1),2001:$(uri vol-ec4b3a8d)"
 run 3-correct 0 --nbd-targets "2000:$(uri vol-5e0f22c7),2001:$(uri vol-ec4b3a8d)"
 echo
-echo "reports in ${reports#$root/}/: 1-appliance-mapping (fail), 2-incident (fail), 3-correct (pass)"
+echo "reports in ${reports#$root/}/: 0-preflight (blocked), 1-appliance-mapping (fail), 2-incident (fail), 3-correct (pass)"
 if $update_example && [ "$failures" -eq 0 ]; then
   example="$root/Reports/example"
   mkdir -p "$example"

@@ -42,6 +42,13 @@ public enum FindingCode {
     // Issue 19: what the inventory assumed (Verification's InventoryAssumptionsRule).
     public static let ovfConfigurationAssumed = "ovf-configuration-assumed"
     public static let diskKeysDerived = "disk-keys-derived"
+    // Issue 12: preflight (before the copy) and volumes found by their cloud volume ID.
+    public static let volumeNotFound = "volume-not-found"
+    public static let volumeAmbiguous = "volume-ambiguous"
+    public static let volumeResolved = "volume-resolved"
+    public static let targetNotBlank = "target-not-blank"
+    public static let targetReadOnly = "target-read-only"
+    public static let targetInUse = "target-in-use"
 
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.

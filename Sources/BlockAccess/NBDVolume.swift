@@ -17,6 +17,8 @@ public final class NBDVolume: Volume, @unchecked Sendable {
     public private(set) var canMultiConn = false
     /// Largest request the server accepts, capped at 32 MiB.
     public private(set) var maxRequestBytes = 32 * 1024 * 1024
+    /// Whether the server exports it read-only (`NBD_FLAG_READ_ONLY`, `nbd_is_read_only`).
+    public private(set) var isReadOnlyExport = false
     public var displayName: String { target.redacted }
 
     /// Per-request timeout.
@@ -42,6 +44,7 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         self.supportsBlockStatus = export.supportsBlockStatus
         self.canMultiConn = export.canMultiConn
         self.maxRequestBytes = export.maxRequestBytes
+        self.isReadOnlyExport = nbd_is_read_only(h) == 1
         let minBlock = export.minimumBlockSize
         if let s = sectorSize {
             logicalSectorSize = s

@@ -93,6 +93,17 @@ public enum Target: Sendable, Hashable, CustomStringConvertible {
     public var identity: String {
         switch self {
         case .file(let path):
+            // One block device under two nodes (/dev/vdb and a by-id link's target made
+            // elsewhere with mknod) is one device: compared by st_rdev (README.md, --volume).
+            var st = stat()
+            if stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFBLK {
+                let (major, minor) = VolumeIDResolver.majorMinor(UInt64(st.st_rdev))
+                return "block:\(major):\(minor)"
+            }
+            // A file with several hard links has no one canonical path: its inode names it.
+            if stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_nlink > 1 {
+                return "file-inode:\(st.st_dev):\(st.st_ino)"
+            }
             let url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
             return "file:" + url.path
         case .nbd(let uri):

@@ -16,7 +16,8 @@ struct ReplicaAudit: ParsableCommand {
             Exit codes (compare): 0 identical, 1 different, 2 error.
             """,
         version: "0.1.0",
-        subcommands: [Inspect.self, Verify.self, Capture.self, InventoryCommand.self, Compare.self, Demo.self]
+        subcommands: [Inspect.self, Verify.self, Capture.self, InventoryCommand.self, Compare.self, Demo.self,
+                      Preflight.self, Devices.self]
     )
 }
 

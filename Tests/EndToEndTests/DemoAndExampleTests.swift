@@ -71,6 +71,10 @@ final class DemoAndExampleTests: XCTestCase {
             return (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["verdict"] as? String ?? "?"
         }
         XCTAssertEqual(verdicts, ["fail", "fail", "pass"])
+        // Issue 12: the pipeline's preflight blocks the appliance's mapping before the copy.
+        let preflight = try JSONSerialization.jsonObject(with: Data(contentsOf: reports.appendingPathComponent("0-preflight/preflight.json"))) as? [String: Any]
+        XCTAssertEqual(preflight?["verdict"] as? String, "blocked")
+        XCTAssertEqual(preflight?["volumesOpened"] as? Bool, false)
         let screenshot = try Data(contentsOf: example.appendingPathComponent("report-screenshot.png"))
         XCTAssertEqual(Array(screenshot.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
         XCTAssertLessThan(screenshot.count, 1_000_000)

@@ -3,7 +3,7 @@ import TestSupport
 import XCTest
 
 /// Proof of read-only behaviour: every volume is served through nbdkit's log filter, and
-/// across `inspect`, `capture`, `verify` in every content mode, and `compare`, the servers
+/// across `inspect`, `capture`, `verify` in every content mode, `compare` and `preflight`, the servers
 /// see only read and block-status requests — no write, trim, zero, flush or cache.
 final class ReadOnlyProofTests: XCTestCase {
     var dir: URL!
@@ -71,6 +71,12 @@ final class ReadOnlyProofTests: XCTestCase {
                                              timeout: 900)
         XCTAssertEqual(compare.status, 0, compare.stderr)
         try assertReadOnly(servers, after: "compare")
+
+        // Issue 12: preflight (before the copy) reads the targets' ends, and nothing else.
+        let preflight = try Repository.runTool(["preflight", "--inventory", inventory, "--nbd-targets", targets,
+                                                "--report-dir", dir.appendingPathComponent("reports-preflight").path])
+        XCTAssertEqual(preflight.status, 0, preflight.stdout + preflight.stderr)
+        try assertReadOnly(servers, after: "preflight")
 
         for server in servers.values { reads += try server.requestCounts()["Read"] ?? 0 }
         XCTAssertGreaterThan(reads, 0, "the log filter saw no reads at all: the proof would be empty")

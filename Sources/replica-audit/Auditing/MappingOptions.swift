@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlockAccess
 import SourceInventory
 
 /// `--inventory`/`--vm` (with `--ovf-configuration`/`--ovf-property`) and the two spellings of a source mapping, shared by `verify` and
@@ -54,5 +55,30 @@ func parseDiskMapping(spec: String?, items: [String]) throws -> [TargetAssignmen
     } catch {
         printError("replica-audit: \(error)")
         throw ExitCode(2)
+    }
+}
+
+/// `--volume KEY=VOLUME_ID` (repeatable) and `--by-id-dir DIR`, shared by `verify`, `capture`
+/// and `preflight` (README.md, "Attached volumes by volume ID").
+struct VolumeIDOptions: ParsableArguments {
+    @Option(name: .customLong("volume"), help: "One disk as KEY=VOLUME_ID: the cloud volume ID, found in --by-id-dir; repeatable, mixes with --target.")
+    var volumes: [String] = []
+
+    @Option(name: .customLong("by-id-dir"), help: "Where --volume looks for the volumes' links (default /dev/disk/by-id).")
+    var byIdDir: String = VolumeIDResolver.defaultDirectory
+
+    var given: Bool { !volumes.isEmpty }
+
+    /// Parses and resolves every `--volume`; a malformed ID, a missing directory, a duplicated
+    /// key or an ambiguous volume prints one line and exits 2.
+    func resolve(besides assignments: [TargetAssignment]) throws -> VolumeMapping.Resolved {
+        do {
+            let requests = try VolumeMapping.parse(volumes)
+            try VolumeMapping.checkDistinct(requests, from: assignments)
+            return try VolumeMapping.resolve(requests, directory: byIdDir)
+        } catch {
+            printError("replica-audit: \(error)")
+            throw ExitCode(2)
+        }
     }
 }

@@ -23,6 +23,7 @@ struct Capture: ParsableCommand {
 
     @OptionGroup var selection: InventorySelection
     @OptionGroup var sources: SourceMappingOptions
+    @OptionGroup var volumeIDs: VolumeIDOptions
 
     @Option(help: "Where to write the baseline (JSON).")
     var output: String
@@ -39,18 +40,31 @@ struct Capture: ParsableCommand {
     @OptionGroup var volume: VolumeOptionsGroup
 
     func validate() throws {
-        guard sources.given else { throw ValidationError("give the source disks with --nbd-sources or --source") }
+        guard sources.given || volumeIDs.given else { throw ValidationError("give the source disks with --nbd-sources, --source or --volume") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
         if content == .full { throw ValidationError("capture records samples only: --content sample or none") }
     }
 
     func run() throws {
         let inventory = try selection.load()
-        let assignments = try sources.assignments()
-        let mapping = MappingRule.findings(inventory: inventory, assignments: assignments, role: "source")
+        var assignments = try sources.given ? sources.assignments() : []
+        let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
+        assignments += resolved?.assignments ?? []
+        var mapping = MappingRule.findings(inventory: inventory, assignments: assignments, role: "source")
+        if let resolved {
+            let missing = Set(resolved.notFound.map(\.key))
+            mapping.removeAll { if case .string(let key)? = $0.evidence["key"], $0.code == FindingCode.unmappedDisk { missing.contains(key) } else { false } }
+        }
         if !mapping.isEmpty {
             for finding in mapping { printError("replica-audit: \(finding.code): \(finding.message)") }
             throw ExitCode(2)
+        }
+        if let resolved {
+            // The ID, link and path of each source volume; one that is not attached cannot be
+            // read, so nothing is written (exit 3, like any source that cannot be read).
+            let findings = VolumeMapping.findings(resolved, inventory: inventory, notFoundSeverity: .error)
+            for finding in findings { printError("\(finding.severity == .info ? "note" : "replica-audit: \(finding.code)"): \(finding.message)") }
+            if !resolved.notFound.isEmpty { throw ExitCode(3) }
         }
         let items = assignments.map { VolumeSurvey.Item(key: $0.key, target: $0.target) }
         let outcomes = VolumeSurvey.probe(items, jobs: jobs, options: volume.volumeOptions)

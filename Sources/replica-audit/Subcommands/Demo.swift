@@ -10,8 +10,8 @@ struct Demo: ParsableCommand {
         discussion: """
             Runs Fixtures/demo.sh from the replica-audit source repository (looked for above the \
             current directory and above this executable), with this binary: it builds the seed \
-            incident's sparse images into .work/demo, serves them with nbdkit on Unix sockets, and \
-            runs verify three times into Reports/demo/ — the appliance's broken mapping \
+            incident's sparse images into .work/demo, serves them with nbdkit on Unix sockets, runs \
+            preflight on the appliance's mapping (blocked before the copy), and runs verify three times into Reports/demo/ — the appliance's broken mapping \
             (duplicate-target), the contaminated volume (fails and names the contamination), and a \
             correct replication (passes). Needs nbdkit, sgdisk, mkfs.ext4, mkfs.fat and python3. \
             Without the repository it says so and exits 2.

@@ -31,7 +31,12 @@ struct Verify: ParsableCommand {
     @Option(name: .customLong("target"), help: "One destination volume as KEY=TARGET; repeatable.")
     var targets: [String] = []
 
+    @OptionGroup var volumeIDs: VolumeIDOptions
+
     @OptionGroup var sources: SourceMappingOptions
+
+    @Option(help: "A preflight.json written by 'preflight' before the copy: findings on bytes it already saw say so.")
+    var preflight: String?
 
     @Option(help: "A baseline written by 'capture', used instead of live sources.")
     var baseline: String?
@@ -54,7 +59,9 @@ struct Verify: ParsableCommand {
     @OptionGroup var volume: VolumeOptionsGroup
 
     func validate() throws {
-        if nbdTargets == nil, targets.isEmpty { throw ValidationError("give the destination volumes with --nbd-targets or --target") }
+        if nbdTargets == nil, targets.isEmpty, !volumeIDs.given {
+            throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
+        }
         if nbdTargets != nil, !targets.isEmpty { throw ValidationError("give the destinations either as --nbd-targets or as --target, not both") }
         if baseline != nil, sources.given { throw ValidationError("--baseline replaces the sources; give one or the other") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
@@ -69,7 +76,16 @@ struct Verify: ParsableCommand {
     func run() throws {
         let started = Date()
         let inventory = try selection.load()
-        let assignments = try parseDiskMapping(spec: nbdTargets, items: targets)
+        var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(spec: nbdTargets, items: targets)
+        let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
+        assignments += resolved?.assignments ?? []
+        var preflightReport: PreflightReport?
+        if let preflight {
+            do { preflightReport = try PreflightReports.load(path: preflight) } catch {
+                printError("replica-audit: \(error)")
+                throw ExitCode(2)
+            }
+        }
         let sourceAssignments = sources.given ? try sources.assignments() : []
         let loadedBaseline: Baseline?
         if let baseline {
@@ -85,8 +101,15 @@ struct Verify: ParsableCommand {
                                   baseline: loadedBaseline, content: content, seed: seed, jobs: jobs,
                                   options: volume.volumeOptions)
         let outcome = run.execute()
-        let report = Verifier.verify(outcome.input, tool: ToolInfo(version: ReplicaAudit.configuration.version),
+        let input = resolved.map { VolumeIDVerification.apply($0, to: outcome.input) } ?? outcome.input
+        var notes = outcome.notes
+        var report = Verifier.verify(input, tool: ToolInfo(version: ReplicaAudit.configuration.version),
                                      startedAt: ReportClock.iso8601(started), finishedAt: ReportClock.iso8601(Date()))
+        if let preflightReport {
+            let (annotated, preflightNotes) = PreflightAnnotation.annotate(report, with: preflightReport)
+            report = annotated
+            notes += preflightNotes
+        }
 
         let directory = reportDir.map { URL(fileURLWithPath: $0) }
             ?? ReportWriter.defaultDirectory(base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
@@ -102,7 +125,7 @@ struct Verify: ParsableCommand {
             FileHandle.standardOutput.write(try JSONReport.render(report))
             printError(summary)
         }
-        for note in outcome.notes { printError("note: \(note)") }
+        for note in notes { printError("note: \(note)") }
         if let writeFailure {
             printError("replica-audit: the reports could not be written to \(directory.path): \(writeFailure.localizedDescription)")
             throw ExitCode(2)

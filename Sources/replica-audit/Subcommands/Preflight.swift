@@ -1,0 +1,92 @@
+import ArgumentParser
+import AuditCore
+import BlockAccess
+import Foundation
+import Reporting
+import SourceInventory
+import Verification
+
+/// `preflight`: run before the copy (README.md, "Before the copy: preflight"). Checks the
+/// mapping without opening anything, then each target's size, flags and first and last MiB.
+/// Exits 0 ready, 1 blocked, 2 usage or input error, 3 could not check.
+struct Preflight: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preflight",
+        abstract: "Check the destination volumes before the copy: mapping, sizes, what they already hold.",
+        discussion: """
+            Run by the replication pipeline before a single byte is written. The mapping is checked \
+            first, and any problem (duplicate-target, also two spellings of one export or device; \
+            unmapped-disk; unknown-disk; volume-not-found) blocks before any volume is opened. Then \
+            each target is opened read-only: a volume even one byte smaller than its disk blocks \
+            (target-smaller-than-source); its first and last MiB are read and reported as blank or \
+            as what they carry (target-not-blank); a target that refuses writes is target-read-only; a target this machine \
+            is using (mounted, swap, held by LVM/md/dm-crypt, an image attached as a loop device) \
+            blocks (target-in-use). \
+            Reports (preflight.json, junit.xml, report.md, summary.txt) go to --report-dir, by default \
+            Reports/<vm>-preflight-<UTC time>/. Give preflight.json to 'verify --preflight' after the copy.
+
+            Exit codes: 0 ready, 1 blocked, 2 usage or input error, 3 could not check (a target \
+            could not be opened or read, and nothing blocks).
+            """)
+
+    @OptionGroup var selection: InventorySelection
+
+    @Option(name: .customLong("nbd-targets"), help: "Destination volumes as KEY:URI pairs, e.g. 2000:nbd://host/vol0,2001:nbd://host/vol1.")
+    var nbdTargets: String?
+
+    @Option(name: .customLong("target"), help: "One destination volume as KEY=TARGET; repeatable.")
+    var targets: [String] = []
+
+    @OptionGroup var volumeIDs: VolumeIDOptions
+
+    @Option(name: .customLong("report-dir"), help: "Where to write the reports (default Reports/<vm>-preflight-<UTC time>/).")
+    var reportDir: String?
+
+    @Option(help: "Output on stdout: text (a line per disk) or json (preflight.json).")
+    var format: OutputFormat = .text
+
+    @Option(help: "How many volumes to check at once.")
+    var jobs: Int = 4
+
+    @OptionGroup var volume: VolumeOptionsGroup
+
+    func validate() throws {
+        if nbdTargets == nil, targets.isEmpty, !volumeIDs.given {
+            throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
+        }
+        if nbdTargets != nil, !targets.isEmpty { throw ValidationError("give the destinations either as --nbd-targets or as --target, not both") }
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let inventory = try selection.load()
+        var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(spec: nbdTargets, items: targets)
+        let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
+        assignments += resolved?.assignments ?? []
+
+        let run = PreflightRun(inventory: inventory, targets: assignments, volumes: resolved, jobs: jobs,
+                               options: volume.volumeOptions)
+        let report = run.execute(tool: ToolInfo(version: ReplicaAudit.configuration.version),
+                                 startedAt: ReportClock.iso8601(started), now: { ReportClock.iso8601(Date()) })
+
+        let directory = reportDir.map { URL(fileURLWithPath: $0) }
+            ?? PreflightReports.defaultDirectory(base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                                                 vm: inventory.vm.name, at: started)
+        var writeFailure: Error?
+        do { try PreflightReports.write(report, to: directory) } catch { writeFailure = error }
+        let summary = PreflightReports.text(report, reportDirectory: writeFailure == nil ? directory.path : nil)
+        switch format {
+        case .text:
+            print(summary)
+        case .json:
+            FileHandle.standardOutput.write(try PreflightReports.json(report))
+            printError(summary)
+        }
+        if let writeFailure {
+            printError("replica-audit: the reports could not be written to \(directory.path): \(writeFailure.localizedDescription)")
+            throw ExitCode(2)
+        }
+        if report.verdict != .ready { throw ExitCode(report.verdict.exitCode) }
+    }
+}
