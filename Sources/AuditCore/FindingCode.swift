@@ -36,6 +36,11 @@ public enum FindingCode {
     public static let dosEBRChainBroken = "dos-ebr-chain-broken"
     public static let ambiguousSignature = "ambiguous-signature"
 
+    // Issue 10 (verify): extended labels, contamination named from content, swaps that inventory alone cannot rule out.
+    public static let labelExtendedToVolume = "label-extended-to-volume"
+    public static let carriesOtherDisk = "carries-other-disk"
+    public static let equalCapacitySwapPossible = "equal-capacity-swap-possible"
+
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.
     public static let unread: Set<String> = [targetUnreachable, unreadableRegion, notRead, sourceUnreadable]
