@@ -43,6 +43,7 @@ let package = Package(
         ]),
         .target(name: "Verification", dependencies: [
             "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck",
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Reporting", dependencies: [
             "AuditCore", "DiskProbe", "SourceInventory", "Verification",
