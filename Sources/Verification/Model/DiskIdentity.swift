@@ -64,16 +64,17 @@ public struct DiskIdentity: Sendable, Equatable {
     }
 
     /// What a signature's UUID is called (issue 10: an LVM PV UUID is not a filesystem UUID).
+    /// Volume-manager and container signatures are named; filesystems (and swap) keep
+    /// "filesystem UUID".
     public static func uuidKind(_ type: String?) -> String {
         switch type {
         case "LVM2_member": "LVM PV UUID"
         case "crypto_LUKS": "LUKS UUID"
         case "linux_raid_member": "md array UUID"
         case "zfs_member": "ZFS pool GUID"
-        case "swap": "swap UUID"
         case "LDM_member", "ldm": "LDM disk GUID"
-        case let type?: "\(type) filesystem UUID"
-        case nil: "filesystem UUID"
+        case "VMFS_volume_member", "vmfs_volume_member": "VMFS volume UUID"
+        default: "filesystem UUID"
         }
     }
 

@@ -1,0 +1,134 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Issue 10: volumes whose label was extended after the copy (`sgdisk -e`, `growpart`),
+/// one of them to exactly another disk's capacity, a disk grown in vSphere whose label was
+/// never moved — each next to its contaminated twin (Fixtures/make-verify-grown.sh).
+final class GrownVolumeTests: XCTestCase {
+    nonisolated(unsafe) static var shared: Scenario?
+    static let images = ["disk2000", "disk2001", "disk2002", "vol2000-sgdisk-e", "vol2000-growpart", "vol2000-grown-12g",
+                         "vol2000-tampered", "vol2000-contaminated", "vol2000", "vol2001", "vol2002", "vol2002-contaminated"]
+
+    override class func setUp() {
+        super.setUp()
+        guard let scenario = try? Scenario(script: "make-verify-grown.sh") else { return }
+        for name in images { _ = try? scenario.serve(name, image: "\(name).img") }
+        shared = scenario
+    }
+
+    override class func tearDown() {
+        shared = nil
+        super.tearDown()
+    }
+
+    func scenario() throws -> Scenario { try XCTUnwrap(Self.shared, "Fixtures/make-verify-grown.sh failed") }
+
+    /// Disks 2000 (10 GiB) and 2001 (20 GiB): the extension cases.
+    func inventory2000And2001(_ s: Scenario) throws -> String {
+        try s.inventory(vm: "grown1", disks: [(2000, "Hard disk 1", 10 << 30), (2001, "Hard disk 2", 20 << 30)])
+    }
+
+    /// Disks 2000 (10 GiB) and 2002 (15 GiB): the vSphere-grown cases.
+    func inventory2000And2002(_ s: Scenario) throws -> String {
+        try s.inventory(vm: "grown2", disks: [(2000, "Hard disk 1", 10 << 30), (2002, "Hard disk 3", 15 << 30)])
+    }
+
+    func run(_ s: Scenario, inventory: String, targets: [String: String], sources: [String]? = nil,
+             content: String? = nil, name: String) throws -> VerifyResult {
+        var args = ["--inventory", inventory,
+                    "--nbd-targets", targets.sorted { $0.key < $1.key }.map { "\($0.key):\(s.uri($0.value))" }.joined(separator: ",")]
+        if let sources { args += ["--nbd-sources", sources.map { "\($0):\(s.uri("disk\($0)"))" }.joined(separator: ",")] }
+        if let content { args += ["--content", content] }
+        return try VerifyResult(args + ["--jobs", "2"], reportDirectory: s.reportDirectory(name))
+    }
+
+    func testExtendedLabelsPassWithoutSourcesAndTheTwinFails() throws {
+        let s = try scenario()
+        let inventory = try inventory2000And2001(s)
+        for volume in ["vol2000-sgdisk-e", "vol2000-growpart", "vol2000-grown-12g"] {
+            let run = try self.run(s, inventory: inventory, targets: ["2000": volume, "2001": "vol2001"], name: "blind-\(volume)")
+            XCTAssertEqual(run.status, 0, "\(volume): " + run.stdout + run.stderr)
+            XCTAssertEqual(run.contamination.count, 0, volume)
+            XCTAssertFalse(run.codes(of: "2000").contains("label-sized-for-other-disk"), volume)
+            let finding = try XCTUnwrap(run.finding("label-extended-to-volume", of: "2000"), volume)
+            XCTAssertEqual(finding["severity"] as? String, "info")
+            XCTAssertEqual((finding["evidence"] as? [String: Any])?["basis"] as? String, "unique-in-vm")
+        }
+        let growpart = try XCTUnwrap(try run(s, inventory: inventory, targets: ["2000": "vol2000-growpart", "2001": "vol2001"],
+                                             name: "blind-growpart-again").finding("label-extended-to-volume", of: "2000"))
+        XCTAssertEqual((growpart["evidence"] as? [String: Any])?["grownPartitions"] as? [Int], [2])
+
+        // The twin: disk 2001 replicated onto disk 2000's 20 GiB volume. Same geometry, 2001's identity.
+        let twin = try run(s, inventory: inventory, targets: ["2000": "vol2000-contaminated", "2001": "vol2001"], name: "blind-twin")
+        XCTAssertEqual(twin.status, 1, twin.stdout + twin.stderr)
+        XCTAssertEqual(twin.contaminationPairs, [["2000", "2001"]])
+        XCTAssertEqual(twin.finding("label-sized-for-other-disk", of: "2000")?["severity"] as? String, "critical")
+        XCTAssertEqual(twin.disk("2001")?["verdict"] as? String, "pass")
+    }
+
+    func testExtendedLabelsPassAgainstTheSourcesWithSampledAndFullContent() throws {
+        let s = try scenario()
+        let inventory = try inventory2000And2001(s)
+        for volume in ["vol2000-sgdisk-e", "vol2000-growpart"] {
+            for content in ["sample", "full"] {
+                let run = try self.run(s, inventory: inventory, targets: ["2000": volume, "2001": "vol2001"],
+                                       sources: ["2000", "2001"], content: content, name: "sources-\(volume)-\(content)")
+                XCTAssertEqual(run.status, 0, "\(volume) \(content): " + run.stdout + run.stderr)
+                XCTAssertEqual(run.contamination.count, 0)
+                for code in ["content-mismatch", "layout-mismatch", "identity-mismatch", "label-sized-for-other-disk"] {
+                    XCTAssertFalse(run.codes(of: "2000").contains(code), "\(volume) \(content): \(code)")
+                }
+                let finding = try XCTUnwrap(run.finding("label-extended-to-volume", of: "2000"))
+                XCTAssertEqual((finding["evidence"] as? [String: Any])?["basis"] as? String, "matches-source")
+            }
+        }
+        // The twin against the sources: every identity names disk 2001.
+        let twin = try run(s, inventory: inventory, targets: ["2000": "vol2000-contaminated", "2001": "vol2001"],
+                           sources: ["2000", "2001"], name: "sources-twin")
+        XCTAssertEqual(twin.status, 1)
+        XCTAssertEqual(twin.contaminationPairs, [["2000", "2001"]])
+        let evidence = Set(twin.contamination.first?["evidence"] as? [String] ?? [])
+        XCTAssertTrue(evidence.isSuperset(of: ["implied-size", "disk-guid", "partition-guids"]), "\(evidence)")
+        XCTAssertTrue(twin.codes(of: "2000").contains("content-mismatch"))
+    }
+
+    func testARealDifferenceInTheEntriesOfAnExtendedLabelStillFails() throws {
+        // sgdisk -e, then partition 1's GUID changed: not the source's label, and its entries differ.
+        let s = try scenario()
+        let run = try self.run(s, inventory: try inventory2000And2001(s), targets: ["2000": "vol2000-tampered", "2001": "vol2001"],
+                               sources: ["2000", "2001"], content: "full", name: "tampered")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertTrue(run.codes(of: "2000").contains("identity-mismatch"))
+        XCTAssertTrue(run.codes(of: "2000").contains("content-mismatch"))
+        XCTAssertFalse(run.codes(of: "2000").contains("label-extended-to-volume"))
+        XCTAssertEqual(run.disk("2001")?["verdict"] as? String, "pass")
+    }
+
+    func testADiskGrownInVSphereWhoseLabelWasNotExtended() throws {
+        let s = try scenario()
+        let inventory = try inventory2000And2002(s)
+        // With sources: the source's own label says 10 GiB too — a faithful copy, and no contamination entry.
+        let faithful = try run(s, inventory: inventory, targets: ["2000": "vol2000", "2002": "vol2002"],
+                               sources: ["2000", "2002"], name: "vsphere-sources")
+        XCTAssertEqual(faithful.status, 0, faithful.stdout + faithful.stderr)
+        XCTAssertEqual(faithful.contamination.count, 0)
+        XCTAssertTrue(faithful.codes(of: "2002").contains("label-matches-source-label"))
+        // Its twin carries disk 2000's label and data: named, against the sources and without them.
+        for sources in [["2000", "2002"], nil] {
+            let twin = try run(s, inventory: inventory, targets: ["2000": "vol2000", "2002": "vol2002-contaminated"],
+                               sources: sources, name: "vsphere-twin-\(sources == nil ? "blind" : "sources")")
+            XCTAssertEqual(twin.status, 1, twin.stdout + twin.stderr)
+            XCTAssertEqual(twin.contaminationPairs, [["2002", "2000"]])
+            XCTAssertEqual(twin.disk("2000")?["verdict"] as? String, "pass")
+        }
+        // Without sources the grown disk cannot be told from a foreign label: it fails on its own finding,
+        // and disk 2000 — whose volume holds its own, different label — is not named.
+        let blind = try run(s, inventory: inventory, targets: ["2000": "vol2000", "2002": "vol2002"], name: "vsphere-blind")
+        XCTAssertEqual(blind.status, 1, blind.stdout + blind.stderr)
+        XCTAssertEqual(blind.contamination.count, 0)
+        let message = blind.finding("label-sized-for-other-disk", of: "2002")?["message"] as? String ?? ""
+        XCTAssertTrue(message.contains("grown in vSphere"), message)
+        XCTAssertTrue(message.contains("carries its own, different label"), message)
+    }
+}
