@@ -105,6 +105,33 @@ final class GrownVolumeTests: XCTestCase {
         XCTAssertEqual(run.disk("2001")?["verdict"] as? String, "pass")
     }
 
+    func testExtendedLabelsPassAgainstABaselineWhoseSampledHeadBlockIsRebuilt() throws {
+        let s = try scenario()
+        let inventory = try inventory2000And2001(s)
+        let baseline = s.directory.appendingPathComponent("grown-baseline.json").path
+        let capture = try Repository.runTool(["capture", "--inventory", inventory, "--source", "2000=\(s.uri("disk2000"))",
+                                              "--source", "2001=\(s.uri("disk2001"))", "--output", baseline])
+        XCTAssertEqual(capture.status, 0, capture.stdout + capture.stderr)
+        func verify(_ volume: String) throws -> VerifyResult {
+            try VerifyResult(["--inventory", inventory, "--nbd-targets", "2000:\(s.uri(volume)),2001:\(s.uri("vol2001"))",
+                              "--baseline", baseline], reportDirectory: s.reportDirectory("baseline-\(volume)"))
+        }
+        for volume in ["vol2000-sgdisk-e", "vol2000-growpart"] {
+            let run = try verify(volume)
+            XCTAssertEqual(run.status, 0, "\(volume): " + run.stdout + run.stderr)
+            XCTAssertEqual((run.report["content"] as? [String: Any])?["mode"] as? String, "sample")
+            XCTAssertFalse(run.codes(of: "2000").contains("content-mismatch"), volume)
+            XCTAssertNotNil(run.finding("label-extended-to-volume", of: "2000"), volume)
+        }
+        let tampered = try verify("vol2000-tampered")
+        XCTAssertEqual(tampered.status, 1, tampered.stdout + tampered.stderr)
+        XCTAssertTrue(tampered.codes(of: "2000").contains("content-mismatch"))
+        XCTAssertEqual(tampered.contamination.count, 0, "its disk GUID is disk 2000's own: no other disk is named")
+        let message = tampered.finding("label-sized-for-other-disk", of: "2000")?["message"] as? String ?? ""
+        XCTAssertTrue(message.contains("is this disk's source's"), message)
+        XCTAssertFalse(message.contains("carries disk 2001's partition table"), message)
+    }
+
     func testADiskGrownInVSphereWhoseLabelWasNotExtended() throws {
         let s = try scenario()
         let inventory = try inventory2000And2002(s)

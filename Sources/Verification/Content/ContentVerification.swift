@@ -211,9 +211,14 @@ public enum ContentVerification {
                   let probe = volumes[key]?.outcome.probe, let reference = references[key],
                   let ext = LabelExtension.assess(disk: disk, probe: probe, reference: reference, others: []),
                   let targetSpec = targets.first(where: { $0.key == key })?.target,
-                  let sourceSpec = sources.first(where: { $0.key == key })?.target,
                   let target = try? VolumeOpener.open(targetSpec, options: options) else { continue }
             defer { target.close() }
+            guard let sourceSpec = sources.first(where: { $0.key == key })?.target else {
+                // A baseline: the source's sampled hashes only.
+                result[key] = LabelSectorComparison.reconcileWithBaseline(findings, key: key, outcome: outcome, target: target,
+                                                                          targetProbe: probe, reference: reference, extension: ext)
+                continue
+            }
             guard let source = try? VolumeOpener.open(sourceSpec, options: options) else { continue }
             defer { source.close() }
             let compared = LabelSectorComparison.compare(target: target, source: source, targetProbe: probe,

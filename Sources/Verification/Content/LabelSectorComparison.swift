@@ -181,4 +181,63 @@ enum LabelSectorComparison {
         }
         return findings
     }
+
+    // MARK: Against a baseline: only the source's block hashes are known.
+
+    /// With a baseline, the source's bytes are gone; only each sampled block's hash remains.
+    /// A mismatched block that holds label sectors is rebuilt as the source had it — the
+    /// target's bytes with the fields the extension changes set back to the source's values
+    /// (from the baseline's own GPT and MBR witnesses) — and hashed: when the hash is the
+    /// baseline's, the block differs only by the extension.
+    static func reconcileWithBaseline(_ findings: [Finding], key: String, outcome: ContentVerification.Outcome,
+                                      target: any Volume, targetProbe: ProbeResult, reference: ProbeResult,
+                                      extension ext: LabelExtension) -> [Finding] {
+        guard let index = findings.firstIndex(where: { $0.code == FindingCode.contentMismatch }),
+              var check = outcome.sampleChecks[key], let sp = reference.witnesses.primaryGPT,
+              let headerCRC = sp.storedHeaderCRC32, let entriesCRC = sp.storedEntriesCRC32,
+              reference.sectorSize == targetProbe.sectorSize else { return findings }
+        let ss = UInt64(reference.sectorSize)
+        let entriesEnd = (sp.entriesLBA * ss) + UInt64(sp.entryCount) * UInt64(sp.entrySize)
+        let sourceLast = sp.alternateLBA
+        func put(_ bytes: inout [UInt8], _ at: UInt64, _ value: UInt64, _ n: Int, base: UInt64) {
+            guard at >= base, at + UInt64(n) <= base + UInt64(bytes.count) else { return }
+            for i in 0..<n { bytes[Int(at - base) + i] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(i))) }
+        }
+        let chsLast: UInt64 = {
+            let c = sourceLast / (255 * 63), h = (sourceLast / 63) % 255, sct = sourceLast % 63 + 1
+            if c > 1023 { return 0xFF_FFFE }
+            return h | ((sct | ((c >> 2) & 0xC0)) << 8) | ((c & 0xFF) << 16)
+        }()
+        let protectiveSize = reference.witnesses.mbr?.protectiveSizeLBA ?? min(sourceLast, 0xFFFF_FFFF)
+        check.mismatches = check.mismatches.filter { m in
+            guard m.actualSHA256 != nil, m.offset < entriesEnd,
+                  let bytes = try? target.read(at: m.offset, count: m.length) else { return true }
+            var rebuilt = bytes
+            put(&rebuilt, 446 + 12, protectiveSize, 4, base: m.offset)
+            put(&rebuilt, ss + 32, sp.alternateLBA, 8, base: m.offset)
+            put(&rebuilt, ss + 48, sp.lastUsableLBA, 8, base: m.offset)
+            put(&rebuilt, ss + 88, UInt64(entriesCRC), 4, base: m.offset)
+            put(&rebuilt, ss + 16, UInt64(headerCRC), 4, base: m.offset)
+            for number in ext.grownPartitions {
+                guard let p = reference.partitions.first(where: { $0.number == number }) else { continue }
+                put(&rebuilt, sp.entriesLBA * ss + UInt64(number - 1) * UInt64(sp.entrySize) + 40, p.endLBA, 8, base: m.offset)
+            }
+            // The protective entry's ending CHS: as on the volume, saturated, or computed for the source's size.
+            var candidates = [rebuilt]
+            for chs in [UInt64(0xFF_FFFE), chsLast] {
+                var c = rebuilt
+                put(&c, 446 + 5, chs, 3, base: m.offset)
+                candidates.append(c)
+            }
+            return !candidates.contains { ContentAttribution.sha256Hex($0) == m.expectedSHA256 }
+        }
+        var findings = findings
+        findings.remove(at: index)
+        if var rebuilt = check.findings.first(where: { $0.code == FindingCode.contentMismatch }) {
+            rebuilt.message += " (Blocks holding the sectors rewritten when the label was extended were rebuilt with the "
+                + "source's values and match the baseline.)"
+            findings.insert(rebuilt, at: index)
+        }
+        return findings
+    }
 }

@@ -21,7 +21,13 @@ public enum LabelGeometryRule: DiskRule {
         let lba = alternateLBA.map { "alternate LBA \($0), " } ?? ""
         var text = "The GPT on this volume was written for a \(ByteSize.human(implied)) disk (\(lba)\(implied) bytes), "
             + "but \(DiskContext.describe(context.disk)) has \(context.disk.capacityBytes) bytes."
-        if owners.count == 1, let owner = owners.first, context.reference == nil,
+        let ownGUID = context.reference.flatMap { DiskIdentity($0).diskGUID }
+        if let ownGUID, ownGUID == DiskIdentity(context.probe).diskGUID, !owners.isEmpty {
+            // Issue 10: identity outranks the size coincidence — the disk GUID is this disk's source's.
+            text += " That is the capacity of \(owners.map(DiskContext.describe).joined(separator: " and ")), but the label's "
+                + "disk GUID \(ownGUID) is this disk's source's: it is this disk's own label, rewritten or extended, and its "
+                + "partitions or header fields no longer match the source's (see the layout and identity findings)."
+        } else if owners.count == 1, let owner = owners.first, context.reference == nil,
            let peer = context.peers.first(where: { $0.disk.key == owner.key }),
            ContaminationAnalysis.ownerHoldsItsOwnLabel(ContaminationAnalysis.Volume(disk: context.disk, probe: context.probe),
                                                        ContaminationAnalysis.Volume(disk: peer.disk, probe: peer.probe)) {
