@@ -16,9 +16,12 @@
 #   vol2000.img, vol2001.img  copies of 2000 and 2001
 #   vol2002.img             copy of 2002 (label says 10 GiB = 2000's capacity, as on the source)
 #   vol2002-contaminated.img  2002's volume carrying 2000's label and data
+#   disk2003.img          4 GiB, DOS (MBR): ext4 "boot" 2 GiB + ext4 "root" to the end
+#   vol2003-growpart.img  copy of 2003 on 6 GiB, then `growpart` of partition 2
+#   vol2003-tampered.img  vol2003-growpart with another disk signature (not the source's label)
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-need sgdisk mkfs.ext4 truncate growpart
+need sgdisk sfdisk mkfs.ext4 truncate growpart
 out=${1:?usage: make-verify-grown.sh OUTDIR}
 mkdir -p "$out"
 
@@ -58,4 +61,12 @@ sparse_copy "$d1" "$out/vol2001.img"
 sparse_copy "$d2" "$out/vol2002.img"
 v="$out/vol2002-contaminated.img"; sparse_copy "$d2" "$v"
 overlay "$d0" "$v" $((10 * 1024 * 1024 * 1024))
+# DOS: 4 GiB = 8388608 sectors, two primary partitions; growpart on a 6 GiB volume grows partition 2.
+d3="$out/disk2003.img"
+rm -f "$d3"; truncate -s 4G "$d3"
+mkext4 "$d3" 2048 4194304 50030001-0d0d-4e00-8000-000000005003 boot
+mkext4 "$d3" 4196352 $((8388608 - 4196352)) 50030002-0d0d-4e00-8000-000000005003 root
+printf 'label: dos\nlabel-id: 0x50035003\nstart=2048, size=4194304, type=83\nstart=4196352, type=83\n' | sfdisk -q "$d3" >/dev/null 2>&1
+v="$out/vol2003-growpart.img"; sparse_copy "$d3" "$v"; truncate -s 6G "$v"; growpart "$v" 2 >/dev/null
+v="$out/vol2003-tampered.img"; sparse_copy "$out/vol2003-growpart.img" "$v"; sfdisk -q --disk-id "$v" 0x500350ff >/dev/null 2>&1
 echo "grown-volume images in $out"

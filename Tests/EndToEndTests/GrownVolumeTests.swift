@@ -8,7 +8,8 @@ import XCTest
 final class GrownVolumeTests: XCTestCase {
     nonisolated(unsafe) static var shared: Scenario?
     static let images = ["disk2000", "disk2001", "disk2002", "vol2000-sgdisk-e", "vol2000-growpart", "vol2000-grown-12g",
-                         "vol2000-tampered", "vol2000-contaminated", "vol2000", "vol2001", "vol2002", "vol2002-contaminated"]
+                         "vol2000-tampered", "vol2000-contaminated", "vol2000", "vol2001", "vol2002", "vol2002-contaminated",
+                         "disk2003", "vol2003-growpart", "vol2003-tampered"]
 
     override class func setUp() {
         super.setUp()
@@ -130,6 +131,41 @@ final class GrownVolumeTests: XCTestCase {
         let message = tampered.finding("label-sized-for-other-disk", of: "2000")?["message"] as? String ?? ""
         XCTAssertTrue(message.contains("is this disk's source's"), message)
         XCTAssertFalse(message.contains("carries disk 2001's partition table"), message)
+    }
+
+    func testADOSLabelGrownByGrowpartPassesAndATamperedOneFails() throws {
+        let s = try scenario()
+        let inventory = try s.inventory(vm: "grown3", disks: [(2003, "Hard disk 4", 4 << 30)])
+        func verify(_ volume: String, _ extra: [String], _ name: String) throws -> VerifyResult {
+            try VerifyResult(["--inventory", inventory, "--target", "2003=\(s.uri(volume))"] + extra,
+                             reportDirectory: s.reportDirectory(name))
+        }
+        let baseline = s.directory.appendingPathComponent("dos-baseline.json").path
+        let capture = try Repository.runTool(["capture", "--inventory", inventory, "--source", "2003=\(s.uri("disk2003"))",
+                                              "--output", baseline])
+        XCTAssertEqual(capture.status, 0, capture.stdout + capture.stderr)
+        let modes: [(String, [String])] = [
+            ("blind", []), ("sample", ["--source", "2003=\(s.uri("disk2003"))"]),
+            ("full", ["--source", "2003=\(s.uri("disk2003"))", "--content", "full"]), ("baseline", ["--baseline", baseline]),
+        ]
+        for (name, extra) in modes {
+            let run = try verify("vol2003-growpart", extra, "dos-\(name)")
+            XCTAssertEqual(run.status, 0, "\(name): " + run.stdout + run.stderr)
+            let finding = try XCTUnwrap(run.finding("label-extended-to-volume", of: "2003"), name)
+            XCTAssertEqual((finding["evidence"] as? [String: Any])?["grownPartitions"] as? [Int], [2])
+            XCTAssertEqual((finding["evidence"] as? [String: Any])?["mbrSignature"] as? String, "0x50035003")
+            for code in ["partition-beyond-source", "layout-mismatch", "content-mismatch"] {
+                XCTAssertFalse(run.codes(of: "2003").contains(code), "\(name): \(code)")
+            }
+        }
+        // Against its source, a grown label with another disk signature is not this disk's label.
+        for (name, extra) in modes.dropFirst() {
+            let run = try verify("vol2003-tampered", extra, "dos-tampered-\(name)")
+            XCTAssertEqual(run.status, 1, "\(name): " + run.stdout + run.stderr)
+            XCTAssertTrue(run.codes(of: "2003").contains("identity-mismatch"), name)
+            XCTAssertTrue(run.codes(of: "2003").contains("partition-beyond-source"), name)
+            XCTAssertFalse(run.codes(of: "2003").contains("label-extended-to-volume"), name)
+        }
     }
 
     func testADiskGrownInVSphereWhoseLabelWasNotExtended() throws {

@@ -29,6 +29,8 @@ public struct LabelExtension: Sendable, Equatable {
     public var grownPartitions: [Int]
     /// The disk GUID the label keeps.
     public var diskGUID: String?
+    /// The DOS disk signature the label keeps (DOS labels).
+    public var mbrSignature: String? = nil
 
     /// Whether `probe`'s GPT is `disk`'s own label extended to the volume's end; nil when it
     /// is not (no GPT, not sized for the volume, identities of another disk, or ambiguous).
@@ -39,6 +41,9 @@ public struct LabelExtension: Sendable, Equatable {
     ///   - inventory: the VM's disks, to notice a disk of the label's size whose volume was not read.
     public static func assess(disk: SourceDisk, probe: ProbeResult, reference: ProbeResult?,
                               others: [(disk: SourceDisk, probe: ProbeResult)], inventory: Inventory? = nil) -> LabelExtension? {
+        if probe.partitionTable?.type == "dos" {
+            return assessDOS(disk: disk, probe: probe, reference: reference, others: others)
+        }
         guard let table = probe.partitionTable, table.type == "gpt", let implied = table.impliedDiskBytes,
               implied == probe.sizeBytes, implied > disk.capacityBytes else { return nil }
         let witnesses = probe.witnesses
@@ -77,13 +82,44 @@ public struct LabelExtension: Sendable, Equatable {
                               basis: .uniqueInVM, grownPartitions: grown, diskGUID: guid)
     }
 
+    /// A DOS (MBR) label on a larger volume whose last partition was grown past the source's
+    /// end (growpart): the disk signature and every other entry are the source's (or,
+    /// without references, the signature is on no other volume of the VM). DOS labels record
+    /// no disk size, so only the grown partition tells.
+    static func assessDOS(disk: SourceDisk, probe: ProbeResult, reference: ProbeResult?,
+                          others: [(disk: SourceDisk, probe: ProbeResult)]) -> LabelExtension? {
+        guard probe.sizeBytes > disk.capacityBytes else { return nil }
+        let found = DiskIdentity(probe)
+        guard let signature = found.mbrSignature,
+              let grown = grownPartitions(found.layout, capacity: disk.capacityBytes, sectorSize: probe.sectorSize, backupSectors: 0),
+              !grown.isEmpty,
+              found.layout.allSatisfy({ $0.startBytes + $0.sizeBytes <= probe.sizeBytes }) else { return nil }
+        if let reference {
+            let want = DiskIdentity(reference)
+            guard want.tableType == "dos", want.mbrSignature == signature,
+                  layoutExtends(want.layout, to: found.layout, grown: grown) else { return nil }
+            return LabelExtension(impliedDiskBytes: probe.sizeBytes, sourceCapacityBytes: disk.capacityBytes,
+                                  basis: .matchesSource, grownPartitions: grown, diskGUID: nil, mbrSignature: signature)
+        }
+        for other in others where other.disk.key != disk.key {
+            let theirs = DiskIdentity(other.probe)
+            if theirs.mbrSignature == signature { return nil }
+            if !Set(found.filesystemUUIDs.values).isDisjoint(with: theirs.filesystemUUIDs.values) { return nil }
+        }
+        return LabelExtension(impliedDiskBytes: probe.sizeBytes, sourceCapacityBytes: disk.capacityBytes,
+                              basis: .uniqueInVM, grownPartitions: grown, diskGUID: nil, mbrSignature: signature)
+    }
+
     /// The partitions that end past the source's capacity, or nil when the layout cannot be
     /// the source's label extended: only the last partition may have grown past the
     /// capacity (as growpart grows it), and every partition starts inside the source disk.
-    static func grownPartitions(_ layout: [PartitionPlacement], capacity: UInt64, sectorSize: Int) -> [Int]? {
-        // A label written for `capacity` ends its usable area 33 sectors (backup entries and
-        // header) before the disk's end.
-        let usableEnd = capacity > UInt64(33 * sectorSize) ? capacity - UInt64(33 * sectorSize) : capacity
+    static func grownPartitions(_ layout: [PartitionPlacement], capacity: UInt64, sectorSize: Int,
+                                backupSectors: UInt64? = nil) -> [Int]? {
+        // A GPT written for `capacity` ends its usable area before the backup entries and
+        // header (33 sectors of 512 bytes, 5 of 4096 for 128 entries of 128 bytes); DOS has none.
+        let backup = backupSectors ?? (UInt64(128 * 128) + UInt64(sectorSize) - 1) / UInt64(max(sectorSize, 1)) + 1
+        let reserved = backup * UInt64(sectorSize)
+        let usableEnd = capacity > reserved ? capacity - reserved : capacity
         guard let last = layout.max(by: { $0.startBytes < $1.startBytes }) else { return [] }
         var grown: [Int] = []
         for p in layout {

@@ -31,6 +31,9 @@ enum LabelSectorComparison {
 
     static func compare(target: any Volume, source: any Volume, targetProbe: ProbeResult, sourceProbe: ProbeResult,
                         extension ext: LabelExtension) -> Result {
+        if ext.mbrSignature != nil {
+            return compareDOS(target: target, source: source, targetProbe: targetProbe, extension: ext)
+        }
         var problems: [String] = []
         let ss = UInt64(targetProbe.sectorSize)
         guard sourceProbe.sectorSize == targetProbe.sectorSize, ss >= 512,
@@ -114,6 +117,35 @@ enum LabelSectorComparison {
         return Result(allowed: [0..<headEnd, oldStart..<source.sizeBytes, newStart..<target.sizeBytes], problems: [])
     }
 
+    /// A DOS label grown by growpart: LBA 0 equal but for the grown primary entries' ending
+    /// CHS and size field, which may only grow and must stay inside the volume.
+    static func compareDOS(target: any Volume, source: any Volume, targetProbe: ProbeResult,
+                           extension ext: LabelExtension) -> Result {
+        let ss = max(targetProbe.sectorSize, 512)
+        guard let t = try? target.read(at: 0, count: ss), let s = try? source.read(at: 0, count: ss) else {
+            return Result(allowed: [], problems: ["the DOS label could not be read for a field-by-field comparison"])
+        }
+        var problems: [String] = []
+        var free = Set<Int>()
+        for number in ext.grownPartitions where (1...4).contains(number) {
+            let e = 446 + 16 * (number - 1)
+            free.formUnion((e + 5)..<(e + 8))
+            free.formUnion((e + 12)..<(e + 16))
+            let le = { (b: [UInt8]) in (0..<4).reduce(UInt64(0)) { $0 | UInt64(b[e + 12 + $1]) << (8 * UInt64($1)) } }
+            let start = (0..<4).reduce(UInt64(0)) { $0 | UInt64(t[e + 8 + $1]) << (8 * UInt64($1)) }
+            if le(t) < le(s) || (start + le(t)) * UInt64(ss) > target.sizeBytes {
+                problems.append("partition \(number)'s size field is not a growth inside the volume")
+            }
+        }
+        if ext.grownPartitions.contains(where: { $0 > 4 }) {
+            problems.append("a grown logical partition is not compared field by field")
+        }
+        if (0..<ss).contains(where: { !free.contains($0) && t[$0] != s[$0] }) {
+            problems.append("the MBR differs from the source's beyond the grown partition's size")
+        }
+        return Result(allowed: problems.isEmpty ? [0..<UInt64(ss)] : [], problems: problems)
+    }
+
     /// `ranges` minus `allowed`.
     static func subtract(_ ranges: [DifferingExtent], _ allowed: [Range<UInt64>]) -> [DifferingExtent] {
         var pieces = ranges.map { $0.offset..<$0.end }
@@ -192,6 +224,10 @@ enum LabelSectorComparison {
     static func reconcileWithBaseline(_ findings: [Finding], key: String, outcome: ContentVerification.Outcome,
                                       target: any Volume, targetProbe: ProbeResult, reference: ProbeResult,
                                       extension ext: LabelExtension) -> [Finding] {
+        if ext.mbrSignature != nil {
+            return reconcileDOSWithBaseline(findings, key: key, outcome: outcome, target: target, reference: reference,
+                                            extension: ext)
+        }
         guard let index = findings.firstIndex(where: { $0.code == FindingCode.contentMismatch }),
               var check = outcome.sampleChecks[key], let sp = reference.witnesses.primaryGPT,
               let headerCRC = sp.storedHeaderCRC32, let entriesCRC = sp.storedEntriesCRC32,
@@ -235,6 +271,45 @@ enum LabelSectorComparison {
         findings.remove(at: index)
         if var rebuilt = check.findings.first(where: { $0.code == FindingCode.contentMismatch }) {
             rebuilt.message += " (Blocks holding the sectors rewritten when the label was extended were rebuilt with the "
+                + "source's values and match the baseline.)"
+            findings.insert(rebuilt, at: index)
+        }
+        return findings
+    }
+
+    /// The DOS form of `reconcileWithBaseline`: the grown primary entries' size fields (and
+    /// ending CHS) set back to the baseline MBR's, then hashed.
+    static func reconcileDOSWithBaseline(_ findings: [Finding], key: String, outcome: ContentVerification.Outcome,
+                                         target: any Volume, reference: ProbeResult, extension ext: LabelExtension) -> [Finding] {
+        guard let index = findings.firstIndex(where: { $0.code == FindingCode.contentMismatch }),
+              var check = outcome.sampleChecks[key], let mbr = reference.witnesses.mbr else { return findings }
+        let ss = UInt64(max(reference.sectorSize, 512))
+        check.mismatches = check.mismatches.filter { m in
+            guard m.actualSHA256 != nil, m.offset < ss, let bytes = try? target.read(at: m.offset, count: m.length) else { return true }
+            var candidates = [bytes]
+            for number in ext.grownPartitions {
+                guard (1...4).contains(number), let entry = mbr.entries.first(where: { $0.index == number }) else { return true }
+                let e = 446 + 16 * (number - 1) - Int(m.offset)
+                guard e >= 0, e + 16 <= bytes.count else { return true }
+                let last = entry.startLBA + entry.sectors - 1
+                let c = last / (255 * 63), h = (last / 63) % 255, sct = last % 63 + 1
+                let chs: [[UInt8]] = [Array(bytes[(e + 5)..<(e + 8)]), [0xFE, 0xFF, 0xFF],
+                                      c > 1023 ? [0xFE, 0xFF, 0xFF] : [UInt8(h), UInt8(sct | ((c >> 2) & 0xC0)), UInt8(c & 0xFF)]]
+                candidates = candidates.flatMap { base in
+                    chs.map { value in
+                        var b = base
+                        b.replaceSubrange((e + 5)..<(e + 8), with: value)
+                        for i in 0..<4 { b[e + 12 + i] = UInt8(truncatingIfNeeded: entry.sectors >> (8 * UInt64(i))) }
+                        return b
+                    }
+                }
+            }
+            return !candidates.contains { ContentAttribution.sha256Hex($0) == m.expectedSHA256 }
+        }
+        var findings = findings
+        findings.remove(at: index)
+        if var rebuilt = check.findings.first(where: { $0.code == FindingCode.contentMismatch }) {
+            rebuilt.message += " (Blocks holding the MBR rewritten when a partition was grown were rebuilt with the "
                 + "source's values and match the baseline.)"
             findings.insert(rebuilt, at: index)
         }

@@ -13,7 +13,7 @@ public enum LabelGeometryRule: DiskRule {
 
     /// Skipped when the label records no disk size (no GPT).
     public static func skipReason(in context: DiskContext) -> String? {
-        context.probe.partitionTable?.impliedDiskBytes == nil
+        context.probe.partitionTable?.impliedDiskBytes == nil && context.labelExtension == nil
             ? "the volume has no GPT, so its label does not record the disk size it was written for" : nil
     }
 
@@ -76,20 +76,27 @@ public enum LabelGeometryRule: DiskRule {
     /// `label-extended-to-volume` (info): this disk's own GPT, extended to the larger volume's end.
     static func extendedFinding(_ context: DiskContext, _ ext: LabelExtension, alternateLBA: UInt64?) -> Finding {
         let lba = alternateLBA.map { " (backup header at LBA \($0))" } ?? ""
-        var text = "The GPT on this volume was extended to the volume's end\(lba): it describes \(ext.impliedDiskBytes) bytes, "
-            + "more than the \(context.disk.capacityBytes) bytes of \(DiskContext.describe(context.disk)), as sgdisk -e, "
-            + "growpart or cloud-init leave a label after the volume was enlarged. "
+        let dos = ext.mbrSignature != nil
+        var text = dos
+            ? "The DOS partition table on this volume was extended into the larger volume: its last partition reaches past "
+                + "the \(context.disk.capacityBytes) bytes of \(DiskContext.describe(context.disk)) on this "
+                + "\(ext.impliedDiskBytes)-byte volume, as growpart or cloud-init leave it after the volume was enlarged. "
+            : "The GPT on this volume was extended to the volume's end\(lba): it describes \(ext.impliedDiskBytes) bytes, "
+                + "more than the \(context.disk.capacityBytes) bytes of \(DiskContext.describe(context.disk)), as sgdisk -e, "
+                + "growpart or cloud-init leave a label after the volume was enlarged. "
+        let id = dos ? "disk signature" : "disk GUID"
         switch ext.basis {
         case .matchesSource:
-            text += "Its disk GUID and partition entries are the source's"
+            text += "Its \(id) and partition entries are the source's"
         case .uniqueInVM:
-            text += "Its disk GUID and partition GUIDs are on no other volume of the VM"
+            text += dos ? "Its disk signature and filesystem UUIDs are on no other volume of the VM"
+                        : "Its disk GUID and partition GUIDs are on no other volume of the VM"
         }
         if !ext.grownPartitions.isEmpty {
             text += " (partition \(ext.grownPartitions.map(String.init).joined(separator: ", ")) grown with it)"
         }
         text += ", so it is this disk's own label, not another disk's."
-        let owners = context.otherDisks(withCapacity: ext.impliedDiskBytes)
+        let owners = dos ? [] : context.otherDisks(withCapacity: ext.impliedDiskBytes)
         if !owners.isEmpty {
             text += " That the volume is exactly as large as \(owners.map(DiskContext.describe).joined(separator: " and ")) "
                 + "is a coincidence of sizes that its identities outweigh."
@@ -107,6 +114,7 @@ public enum LabelGeometryRule: DiskRule {
         ]
         if let alternateLBA { evidence["alternateLBA"] = .number(alternateLBA) }
         if let guid = ext.diskGUID { evidence["diskGUID"] = .string(guid) }
+        if let signature = ext.mbrSignature { evidence["mbrSignature"] = .string(signature) }
         return Finding(code: FindingCode.labelExtendedToVolume, severity: .info, message: text, evidence: evidence)
     }
 
@@ -116,6 +124,9 @@ public enum LabelGeometryRule: DiskRule {
 
     /// `label-sized-for-other-disk` (critical) when the implied size is not the disk's capacity; nothing when it is.
     public static func findings(in context: DiskContext) -> [Finding] {
+        if let ext = context.labelExtension, context.probe.partitionTable?.type == "dos" {
+            return [extendedFinding(context, ext, alternateLBA: nil)]
+        }
         guard let table = context.probe.partitionTable, let implied = table.impliedDiskBytes else { return [] }
         guard implied != context.disk.capacityBytes else { return [] }
         let primary = context.probe.witnesses.primaryGPT
