@@ -33,7 +33,12 @@ public enum ContaminationProse {
                     if case .array(let a) = value { return a.compactMap(\.stringValue) }
                     return nil
                 } ?? []
-                reasons.append("its filesystem UUID\(uuids.count == 1 ? "" : "s") \(uuids.joined(separator: ", ")) "
+                let kinds = entry.details["filesystemUUIDKinds"].flatMap { value -> [String]? in
+                    if case .array(let a) = value { return a.compactMap(\.stringValue) }
+                    return nil
+                } ?? []
+                let kind = Set(kinds).count == 1 ? kinds[0] : "filesystem UUID"
+                reasons.append("its \(kind)\(uuids.count == 1 ? "" : "s") \(uuids.joined(separator: ", ")) "
                                + "\(uuids.count == 1 ? "is" : "are") \(owner)")
             case ContaminationEvidence.contentSamples:
                 reasons.append("sampled blocks hold \(owner) data")

@@ -197,5 +197,12 @@ final class GrownVolumeRuleTests: XCTestCase {
         let kinds = DiskIdentity(probe).values.map(\.kind)
         XCTAssertTrue(kinds.contains("LVM PV UUID"), "\(kinds)")
         XCTAssertFalse(kinds.contains("filesystem UUID"))
+        // In a contamination entry too: disk 2001's PV found on disk 2000's volume.
+        var source2001 = ProbeValues.gpt(volumeBytes: 20 * gib, labelBytes: 20 * gib, guid: "H", partitions: [(mib, gib, "q1", "pv-uuid")])
+        source2001.partitions[0].filesystem = FilesystemSignature(type: "LVM2_member", uuid: "pv-uuid")
+        let entries = ContaminationAnalysis.analyze(
+            inventory: inventory, volumes: [.init(disk: diskA, probe: probe)],
+            references: ["2000": labelA(volume: 10 * gib, label: 10 * gib), "2001": source2001])
+        XCTAssertEqual(entries.first?.details["filesystemUUIDKinds"], ["LVM PV UUID"])
     }
 }

@@ -104,6 +104,11 @@ public enum ContaminationAnalysis {
             if !sharedUUIDs.isEmpty {
                 evidence.append(ContaminationEvidence.filesystemUUIDs)
                 details["filesystemUUIDs"] = .array(sharedUUIDs.sorted().map(JSONValue.string))
+                // Issue 10: what each UUID is (an LVM PV UUID is not a filesystem UUID).
+                details["filesystemUUIDKinds"] = .array(sharedUUIDs.sorted().map { uuid in
+                    let place = found.filesystemUUIDs.first { $0.value == uuid }?.key
+                    return .string(DiskIdentity.uuidKind(place.flatMap { found.filesystemTypes[$0] }))
+                })
             }
         }
         if contentMatch { evidence.append(ContaminationEvidence.contentSamples) }
