@@ -50,7 +50,9 @@ public enum ContaminationProse {
                 }()
                 if let first = regions.first, let at = first["targetOffset"]?.uint64Value,
                    let from = first["sourceOffset"]?.uint64Value {
-                    reasons.append("\(regions.count) region(s) are byte-identical to \(owner) source, the first at offset \(at) "
+                    let count = entry.details["contentRegionCount"]?.uint64Value ?? UInt64(regions.count)
+                    let bytes = entry.details["contentRegionBytes"]?.uint64Value.map { ", \(ByteSize.human($0)) in all," } ?? ""
+                    reasons.append("\(count) region(s)\(bytes) are byte-identical to \(owner) source, the first at offset \(at) "
                                    + "of this volume (offset \(from) of disk \(entry.carries))")
                 } else {
                     reasons.append("regions are byte-identical to \(owner) source")

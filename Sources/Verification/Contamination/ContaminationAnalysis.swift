@@ -178,5 +178,7 @@ public enum ContaminationAnalysis {
         guard !mine.isEmpty else { return }
         evidence.append(ContaminationEvidence.contentRegions)
         details["contentRegions"] = .array(mine.prefix(16).map(\.json))
+        details["contentRegionCount"] = .number(mine.count)
+        details["contentRegionBytes"] = .number(mine.reduce(UInt64(0)) { $0 + $1.length })
     }
 }
