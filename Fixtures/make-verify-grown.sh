@@ -13,6 +13,7 @@
 #   vol2000-grown-12g.img   copy of 2000 on 12 GiB, then `sgdisk -e` (a size no disk has)
 #   vol2000-contaminated.img  2000's 20 GiB volume carrying 2001 (its label reaches the volume's end too)
 #   vol2000-tampered.img    vol2000-sgdisk-e with partition 1's GUID changed (not the source's label any more)
+#   vol2000-renamed.img     vol2000-sgdisk-e with partition 1 renamed: same identities, an entry that differs
 #   vol2000.img, vol2001.img  copies of 2000 and 2001
 #   vol2002.img             copy of 2002 (label says 10 GiB = 2000's capacity, as on the source)
 #   vol2002-contaminated.img  2002's volume carrying 2000's label and data
@@ -54,6 +55,7 @@ v="$out/vol2000-growpart.img"; sparse_copy "$d0" "$v"; truncate -s 20G "$v"; gro
 v="$out/vol2000-grown-12g.img"; sparse_copy "$d0" "$v"; truncate -s 12G "$v"; sgdisk -e "$v" >/dev/null 2>&1
 v="$out/vol2000-tampered.img"; sparse_copy "$out/vol2000-sgdisk-e.img" "$v"
 sgdisk -u 1:5000AAAA-0001-4000-8000-0000000050ff "$v" >/dev/null 2>&1
+v="$out/vol2000-renamed.img"; sparse_copy "$out/vol2000-sgdisk-e.img" "$v"; sgdisk -c 1:renamed "$v" >/dev/null 2>&1
 v="$out/vol2000-contaminated.img"; sparse_copy "$d0" "$v"; truncate -s 20G "$v"
 overlay "$d1" "$v" $((20 * 1024 * 1024 * 1024))
 sparse_copy "$d0" "$out/vol2000.img"

@@ -8,7 +8,7 @@ import XCTest
 final class GrownVolumeTests: XCTestCase {
     nonisolated(unsafe) static var shared: Scenario?
     static let images = ["disk2000", "disk2001", "disk2002", "vol2000-sgdisk-e", "vol2000-growpart", "vol2000-grown-12g",
-                         "vol2000-tampered", "vol2000-contaminated", "vol2000", "vol2001", "vol2002", "vol2002-contaminated",
+                         "vol2000-tampered", "vol2000-renamed", "vol2000-contaminated", "vol2000", "vol2001", "vol2002", "vol2002-contaminated",
                          "disk2003", "vol2003-growpart", "vol2003-tampered"]
 
     override class func setUp() {
@@ -104,6 +104,23 @@ final class GrownVolumeTests: XCTestCase {
         XCTAssertTrue(run.codes(of: "2000").contains("content-mismatch"))
         XCTAssertFalse(run.codes(of: "2000").contains("label-extended-to-volume"))
         XCTAssertEqual(run.disk("2001")?["verdict"] as? String, "pass")
+    }
+
+    func testAnEntryThatDiffersBeyondTheExtensionIsStillAContentMismatch() throws {
+        // Same disk GUID, partition GUIDs and layout as the source, but partition 1's name was changed:
+        // the label is this disk's own and extended (info), yet its entries are not the source's bytes.
+        let s = try scenario()
+        let inventory = try inventory2000And2001(s)
+        for content in ["sample", "full"] {
+            let run = try self.run(s, inventory: inventory, targets: ["2000": "vol2000-renamed", "2001": "vol2001"],
+                                   sources: ["2000", "2001"], content: content, name: "renamed-\(content)")
+            XCTAssertEqual(run.status, 1, "\(content): " + run.stdout + run.stderr)
+            XCTAssertNotNil(run.finding("label-extended-to-volume", of: "2000"))
+            let mismatch = try XCTUnwrap(run.finding("content-mismatch", of: "2000"), content)
+            let problems = (mismatch["evidence"] as? [String: Any])?["labelExtensionProblems"] as? [String] ?? []
+            XCTAssertEqual(problems, ["partition entry 1 differs from the source's"], content)
+            XCTAssertEqual(run.contamination.count, 0)
+        }
     }
 
     func testExtendedLabelsPassAgainstABaselineWhoseSampledHeadBlockIsRebuilt() throws {
