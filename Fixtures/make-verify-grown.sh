@@ -16,6 +16,7 @@
 #   vol2000-renamed.img     vol2000-sgdisk-e with partition 1 renamed: same identities, an entry that differs
 #   vol2000.img, vol2001.img  copies of 2000 and 2001
 #   vol2002.img             copy of 2002 (label says 10 GiB = 2000's capacity, as on the source)
+#   vol2002-sgdisk-e.img    copy of 2002 on 16 GiB, then `sgdisk -e` (grown in vSphere, then extended)
 #   vol2002-contaminated.img  2002's volume carrying 2000's label and data
 #   disk2003.img          4 GiB, DOS (MBR): ext4 "boot" 2 GiB + ext4 "root" to the end
 #   vol2003-growpart.img  copy of 2003 on 6 GiB, then `growpart` of partition 2
@@ -61,6 +62,7 @@ overlay "$d1" "$v" $((20 * 1024 * 1024 * 1024))
 sparse_copy "$d0" "$out/vol2000.img"
 sparse_copy "$d1" "$out/vol2001.img"
 sparse_copy "$d2" "$out/vol2002.img"
+v="$out/vol2002-sgdisk-e.img"; sparse_copy "$d2" "$v"; truncate -s 16G "$v"; sgdisk -e "$v" >/dev/null 2>&1
 v="$out/vol2002-contaminated.img"; sparse_copy "$d2" "$v"
 overlay "$d0" "$v" $((10 * 1024 * 1024 * 1024))
 # DOS: 4 GiB = 8388608 sectors, two primary partitions; growpart on a 6 GiB volume grows partition 2.

@@ -8,7 +8,7 @@ import XCTest
 final class GrownVolumeTests: XCTestCase {
     nonisolated(unsafe) static var shared: Scenario?
     static let images = ["disk2000", "disk2001", "disk2002", "vol2000-sgdisk-e", "vol2000-growpart", "vol2000-grown-12g",
-                         "vol2000-tampered", "vol2000-renamed", "vol2000-contaminated", "vol2000", "vol2001", "vol2002", "vol2002-contaminated",
+                         "vol2000-tampered", "vol2000-renamed", "vol2000-contaminated", "vol2000", "vol2001", "vol2002", "vol2002-sgdisk-e", "vol2002-contaminated",
                          "disk2003", "vol2003-growpart", "vol2003-tampered"]
 
     override class func setUp() {
@@ -194,6 +194,15 @@ final class GrownVolumeTests: XCTestCase {
         XCTAssertEqual(faithful.status, 0, faithful.stdout + faithful.stderr)
         XCTAssertEqual(faithful.contamination.count, 0)
         XCTAssertTrue(faithful.codes(of: "2002").contains("label-matches-source-label"))
+        // Grown in vSphere, copied onto a larger volume, then extended: the source's old backup sits at its
+        // alternate LBA, not at its end; the field-by-field comparison looks there.
+        for content in ["sample", "full"] {
+            let extended = try run(s, inventory: inventory, targets: ["2000": "vol2000", "2002": "vol2002-sgdisk-e"],
+                                   sources: ["2000", "2002"], content: content, name: "vsphere-extended-\(content)")
+            XCTAssertEqual(extended.status, 0, "\(content): " + extended.stdout + extended.stderr)
+            XCTAssertNotNil(extended.finding("label-extended-to-volume", of: "2002"), content)
+            XCTAssertFalse(extended.codes(of: "2002").contains("content-mismatch"), content)
+        }
         // Its twin carries disk 2000's label and data: named, against the sources and without them.
         for sources in [["2000", "2002"], nil] {
             let twin = try run(s, inventory: inventory, targets: ["2000": "vol2000", "2002": "vol2002-contaminated"],

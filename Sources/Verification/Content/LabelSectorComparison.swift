@@ -93,9 +93,12 @@ enum LabelSectorComparison {
         } else {
             problems.append("the GPT entry size \(entrySize) is not one this comparison understands")
         }
-        // The source's backup area on the volume: unchanged or zeroed.
-        let oldStart = (sourceLast - min(entriesSectors, sourceLast)) * ss
-        let oldCount = Int(source.sizeBytes - oldStart)
+        // The source's backup area on the volume (where the source's own header says it is,
+        // which is not the source's end when the source was grown in vSphere): unchanged or zeroed.
+        let oldLast = min(sp.alternateLBA, sourceLast)
+        let oldStart = (oldLast - min(entriesSectors, oldLast)) * ss
+        let oldEnd = (oldLast + 1) * ss
+        let oldCount = Int(oldEnd - oldStart)
         if let to = try? target.read(at: oldStart, count: oldCount), let so = try? source.read(at: oldStart, count: oldCount) {
             if to != so, to.contains(where: { $0 != 0 }) {
                 problems.append("the source's backup GPT area at LBA \(oldStart / ss)… holds other data on the volume")
@@ -114,7 +117,7 @@ enum LabelSectorComparison {
         }
         guard problems.isEmpty else { return Result(allowed: [], problems: problems) }
         let newStart = (targetLast - min(entriesSectors, targetLast)) * ss
-        return Result(allowed: [0..<headEnd, oldStart..<source.sizeBytes, newStart..<target.sizeBytes], problems: [])
+        return Result(allowed: [0..<headEnd, oldStart..<oldEnd, newStart..<target.sizeBytes], problems: [])
     }
 
     /// A DOS label grown by growpart: LBA 0 equal but for the grown primary entries' ending
