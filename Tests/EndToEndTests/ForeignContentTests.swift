@@ -86,6 +86,28 @@ final class ForeignContentTests: XCTestCase {
         }
     }
 
+    func testAgainstABaselineTheSampledHashesAloneNameTheDiskAndTheShift() throws {
+        // The sources are gone: only the baseline's sampled hashes remain, matched at any offset.
+        let s = try scenario()
+        let inventory = try s.inventory(vm: "foreign1", disks: [(2000, "Hard disk 1", 2 << 30), (2001, "Hard disk 2", 3 << 30)])
+        let baseline = s.directory.appendingPathComponent("foreign-baseline.json").path
+        let capture = try Repository.runTool(["capture", "--inventory", inventory, "--source", "2000=\(s.uri("disk2000"))",
+                                              "--source", "2001=\(s.uri("disk2001"))", "--output", baseline])
+        XCTAssertEqual(capture.status, 0, capture.stdout + capture.stderr)
+        for (volume, shift) in [("vol2001-same", 0), ("vol2001-shifted", 3 << 20)] {
+            let run = try VerifyResult(["--inventory", inventory, "--nbd-targets",
+                                        "2000:\(s.uri("vol2000")),2001:\(s.uri(volume))", "--baseline", baseline],
+                                       reportDirectory: s.reportDirectory("baseline-\(volume)"))
+            XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+            XCTAssertEqual(run.contaminationPairs, [["2001", "2000"]], volume)
+            let found = regions(run)
+            XCTAssertFalse(found.isEmpty, volume)
+            for region in found {
+                XCTAssertEqual((region["targetOffset"] as? Int ?? 0) - (region["sourceOffset"] as? Int ?? 0), shift, "\(region)")
+            }
+        }
+    }
+
     func testClonedDisksSwappedAreNamedByTheFullCompareAsByTheSample() throws {
         let s = try scenario()
         var named: [String: [[String]]] = [:]
