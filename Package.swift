@@ -45,7 +45,7 @@ let package = Package(
         ]),
         .target(name: "Verification", dependencies: [
             "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck",
-            .product(name: "Crypto", package: "swift-crypto"),  // issue 12: preflight's window hashes
+            .product(name: "Crypto", package: "swift-crypto"),  // preflight window hashes, content attribution
         ]),
         .target(name: "Reporting", dependencies: [
             "AuditCore", "DiskProbe", "SourceInventory", "Verification",

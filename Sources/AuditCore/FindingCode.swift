@@ -49,6 +49,10 @@ public enum FindingCode {
     public static let targetNotBlank = "target-not-blank"
     public static let targetReadOnly = "target-read-only"
     public static let targetInUse = "target-in-use"
+    // Issue 10 (verify): extended labels, contamination named from content, swaps that inventory alone cannot rule out.
+    public static let labelExtendedToVolume = "label-extended-to-volume"
+    public static let carriesOtherDisk = "carries-other-disk"
+    public static let equalCapacitySwapPossible = "equal-capacity-swap-possible"
 
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.

@@ -8,7 +8,8 @@ public enum ContaminationProse {
     /// 10 GiB disk (alternate LBA 20971519), …".
     public static func sentence(_ entry: Contamination, in report: VerificationReport) -> String {
         let carried = report.disk(entry.carries)
-        let what = entry.evidence == [ContaminationEvidence.contentSamples] ? "the data" : "the partition table"
+        let dataOnly: Set<String> = [ContaminationEvidence.contentSamples, ContaminationEvidence.contentRegions]
+        let what = Set(entry.evidence).isSubset(of: dataOnly) ? "the data" : "the partition table"
         var reasons: [String] = []
         let owner = "disk \(entry.carries)'s"
         for kind in entry.evidence {
@@ -32,10 +33,30 @@ public enum ContaminationProse {
                     if case .array(let a) = value { return a.compactMap(\.stringValue) }
                     return nil
                 } ?? []
-                reasons.append("its filesystem UUID\(uuids.count == 1 ? "" : "s") \(uuids.joined(separator: ", ")) "
+                let kinds = entry.details["filesystemUUIDKinds"].flatMap { value -> [String]? in
+                    if case .array(let a) = value { return a.compactMap(\.stringValue) }
+                    return nil
+                } ?? []
+                let kind = Set(kinds).count == 1 ? kinds[0] : "filesystem UUID"
+                reasons.append("its \(kind)\(uuids.count == 1 ? "" : "s") \(uuids.joined(separator: ", ")) "
                                + "\(uuids.count == 1 ? "is" : "are") \(owner)")
             case ContaminationEvidence.contentSamples:
                 reasons.append("sampled blocks hold \(owner) data")
+            case ContaminationEvidence.contentRegions:
+                // Issue 10: where the foreign bytes sit, and where they came from.
+                let regions: [[String: JSONValue]] = {
+                    guard case .array(let list)? = entry.details["contentRegions"] else { return [] }
+                    return list.compactMap { if case .object(let o) = $0 { return o } else { return nil } }
+                }()
+                if let first = regions.first, let at = first["targetOffset"]?.uint64Value,
+                   let from = first["sourceOffset"]?.uint64Value {
+                    let count = entry.details["contentRegionCount"]?.uint64Value ?? UInt64(regions.count)
+                    let bytes = entry.details["contentRegionBytes"]?.uint64Value.map { ", \(ByteSize.human($0)) in all," } ?? ""
+                    reasons.append("\(count) region(s)\(bytes) are byte-identical to \(owner) source, the first at offset \(at) "
+                                   + "of this volume (offset \(from) of disk \(entry.carries))")
+                } else {
+                    reasons.append("regions are byte-identical to \(owner) source")
+                }
             default:
                 reasons.append(kind)
             }

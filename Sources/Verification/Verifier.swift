@@ -18,26 +18,34 @@ public enum Verifier {
         let read: [(SourceDisk, ProbeResult)] = inventory.disks.compactMap { disk in
             input.volumes[disk.key]?.outcome.probe.map { (disk, $0) }
         }
+        let analysed = read.map { ContaminationAnalysis.Volume(disk: $0.0, probe: $0.1) }
+        let extensions = ContaminationAnalysis.labelExtensions(volumes: analysed, references: input.references,
+                                                               inventory: inventory)
         let contamination = ContaminationAnalysis.analyze(
-            inventory: inventory, volumes: read.map { ContaminationAnalysis.Volume(disk: $0.0, probe: $0.1) },
-            references: input.references, contentMatches: input.contentMatches)
+            inventory: inventory, volumes: analysed,
+            references: input.references, contentMatches: input.contentMatches, extensions: extensions,
+            contentRegions: input.contentRegions)
         let peers = read.map { DiskContext.Peer(disk: $0.0, probe: $0.1, targetIdentity: input.volumes[$0.0.key]?.targetIdentity) }
 
-        let disks = inventory.disks.map { disk in
-            report(for: disk, input: input, peers: peers, contamination: contamination)
+        var disks = inventory.disks.map { disk in
+            report(for: disk, input: input, peers: peers, contamination: contamination, labelExtension: extensions[disk.key])
         }
-        let everything = input.vmFindings + disks.flatMap(\.findings)
+        disks = VerdictConsistency.enforce(disks: disks, contamination: contamination, vmFindings: input.vmFindings,
+                                           inventory: inventory)
+        let vmFindings = input.vmFindings + VerdictConsistency.swapNotRuledOut(
+            inventory: inventory, disks: disks, referenceKind: input.referenceKind)
+        let everything = vmFindings + disks.flatMap(\.findings)
         let unread = disks.contains { $0.verdict == .inconclusive }
             || everything.contains { FindingCode.unread.contains($0.code) }
         return VerificationReport(
             tool: tool, startedAt: startedAt, finishedAt: finishedAt,
             verdict: Verdict.of(findings: everything, somethingUnread: unread), vm: inventory.vm,
-            references: input.referenceKind, content: input.content, disks: disks, findings: input.vmFindings,
+            references: input.referenceKind, content: input.content, disks: disks, findings: vmFindings,
             contamination: contamination)
     }
 
     static func report(for disk: SourceDisk, input: VerificationInput, peers: [DiskContext.Peer],
-                       contamination: [Contamination]) -> DiskReport {
+                       contamination: [Contamination], labelExtension: LabelExtension? = nil) -> DiskReport {
         let observation = input.volumes[disk.key]
             ?? VolumeObservation(target: nil, targetIdentity: nil, outcome: .notRead(reason: "no target is mapped to it"))
         let readFindings = ReadabilityRule.findings(disk: disk, target: observation.target, outcome: observation.outcome)
@@ -49,6 +57,7 @@ public enum Verifier {
             var context = DiskContext(inventory: input.inventory, disk: disk, probe: probe, reference: reference,
                                       peers: peers, contamination: contamination)
             context.targetIdentity = observation.targetIdentity
+            context.labelExtension = labelExtension
             for rule in rules {
                 if let reason = rule.skipReason(in: context) {
                     checks.append(RuleCheck(family: rule.family, verdict: .pass, findingCodes: [], skippedBecause: reason))

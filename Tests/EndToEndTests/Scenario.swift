@@ -89,6 +89,30 @@ struct VerifyResult {
         self.reportDirectory = reportDirectory
         let data = try Data(contentsOf: URL(fileURLWithPath: reportDirectory).appendingPathComponent("report.json"))
         report = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any], file: file, line: line)
+        // Issue 10: every report any end-to-end test produces keeps verdicts and contamination consistent.
+        for violation in invariantViolations {
+            XCTFail("\(violation) (report in \(reportDirectory))", file: file, line: line)
+        }
+    }
+
+    /// The verdict/contamination invariant (README: contamination analysis): a disk named in a
+    /// contamination entry never passes, every failing disk has a failing finding of its own,
+    /// and the VM verdict is the worst disk verdict or worse.
+    var invariantViolations: [String] {
+        var result: [String] = []
+        for entry in contamination {
+            let key = entry["disk"] as? String ?? ""
+            let verdict = disk(key)?["verdict"] as? String
+            if verdict != "fail" { result.append("disk \(key) is named in a contamination entry but its verdict is \(verdict ?? "missing")") }
+        }
+        for case let key as String in disks.map({ $0["key"] }) where disk(key)?["verdict"] as? String == "fail" {
+            let failing = findings(of: key).contains { ["error", "critical"].contains($0["severity"] as? String ?? "") }
+            if !failing { result.append("disk \(key) fails without an error or critical finding of its own") }
+        }
+        let rank = ["pass": 0, "inconclusive": 1, "fail": 2]
+        let worst = disks.compactMap { rank[$0["verdict"] as? String ?? ""] }.max() ?? 0
+        if (rank[verdict ?? ""] ?? -1) < worst { result.append("the VM verdict \(verdict ?? "?") is better than a disk's") }
+        return result
     }
 
     var verdict: String? { report["verdict"] as? String }

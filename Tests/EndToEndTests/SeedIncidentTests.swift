@@ -57,7 +57,11 @@ final class SeedIncidentTests: XCTestCase {
         XCTAssertEqual(run.contaminationPairs, [["2000", "2001"]])
         XCTAssertEqual(Set(run.contamination.first?["evidence"] as? [String] ?? []),
                        ["implied-size", "disk-guid", "partition-guids", "partition-layout", "filesystem-uuids",
-                        "content-samples"])
+                        "content-samples", "content-regions"])
+        // Issue 10: the sampled content also says where disk 2001's bytes sit on the volume.
+        let regions = (run.contamination.first?["details"] as? [String: Any])?["contentRegions"] as? [[String: Any]] ?? []
+        XCTAssertFalse(regions.isEmpty)
+        XCTAssertTrue(regions.allSatisfy { $0["sourceDisk"] as? String == "2001" && $0["targetOffset"] as? Int == $0["sourceOffset"] as? Int })
         // Sampled content is compared by default when sources are given, with the seed recorded.
         let content = try XCTUnwrap(run.report["content"] as? [String: Any])
         XCTAssertEqual(content["mode"] as? String, "sample")

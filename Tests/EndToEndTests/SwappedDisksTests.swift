@@ -38,6 +38,10 @@ final class SwappedDisksTests: XCTestCase {
         // Sizes and geometry agree, so nothing can be said against it: this is why sources matter.
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
         XCTAssertTrue(run.contamination.isEmpty)
+        // Issue 10: but the report says that a swap between them cannot be ruled out.
+        let swap = try XCTUnwrap(run.vmFindings.first { $0["code"] as? String == "equal-capacity-swap-possible" })
+        XCTAssertEqual(swap["severity"] as? String, "info")
+        XCTAssertEqual((swap["evidence"] as? [String: Any])?["keys"] as? [String], ["2000", "2001"])
     }
 
     func testSwapFoundAgainstTheLiveSources() throws {
@@ -49,6 +53,25 @@ final class SwappedDisksTests: XCTestCase {
         assertSwapFound(run)
         XCTAssertTrue(run.stdout.contains("The volume of disk 2000 (Hard disk 1, 20 GiB) carries the partition table of disk 2001"),
                       run.stdout)
+    }
+
+    func testTheFullCompareNamesTheSwapAsTheSampleDoes() throws {
+        // Issue 21: --content full names at least what --content sample names, from the content too.
+        let (scenario, inventory, targets) = try makeScenario()
+        let run = try VerifyResult(
+            ["--inventory", inventory] + targets
+                + ["--nbd-sources", "2000:\(scenario.uri("src2000")),2001:\(scenario.uri("src2001"))", "--content", "full"],
+            reportDirectory: scenario.reportDirectory("full"))
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertEqual(run.contaminationPairs, [["2000", "2001"], ["2001", "2000"]])
+        for entry in run.contamination {
+            let evidence = Set(entry["evidence"] as? [String] ?? [])
+            XCTAssertTrue(evidence.isSuperset(of: ["disk-guid", "partition-guids", "filesystem-uuids"]), "\(evidence)")
+            XCTAssertTrue(evidence.contains("content-regions") || evidence.contains("content-samples"), "\(evidence)")
+        }
+        for key in ["2000", "2001"] {
+            XCTAssertEqual((run.finding("content-mismatch", of: key)?["evidence"] as? [String: Any])?["mode"] as? String, "full")
+        }
     }
 
     func testSwapFoundAgainstABaselineAfterTheSourcesAreGone() throws {

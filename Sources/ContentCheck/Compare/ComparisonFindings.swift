@@ -36,7 +36,9 @@ enum ComparisonFindings {
         Finding(
             code: FindingCode.targetLargerThanSource, severity: .info,
             message: "The target is \(ByteSize.human(targetBytes - sourceBytes)) larger than the source and its tail is all zeros: "
-                + "identical as far as the source reaches (volumes are often rounded up to whole GiB).",
+                + "identical as far as the source reaches"
+                // Issue 10: rounding to whole GiB explains less than a GiB of surplus, never more.
+                + (targetBytes - sourceBytes < 1 << 30 ? " (volumes are often rounded up to whole GiB)." : "."),
             evidence: ["sourceBytes": .number(sourceBytes), "targetBytes": .number(targetBytes)])
     }
 

@@ -27,15 +27,31 @@ public enum ContaminationAnalysis {
     /// - Parameters:
     ///   - references: source probes (live or baseline) by disk key, possibly empty.
     ///   - contentMatches: disk key → source keys whose sampled content the volume holds.
+    ///   - extensions: disk key → the disk's own label extended to its volume's end (issue 10);
+    ///     computed from `volumes` and `references` when nil.
+    ///   - contentRegions: disk key → regions of the volume byte-identical to another source's.
     public static func analyze(inventory: Inventory, volumes: [Volume], references: [String: ProbeResult],
-                               contentMatches: [String: Set<String>] = [:]) -> [Contamination] {
+                               contentMatches: [String: Set<String>] = [:],
+                               extensions: [String: LabelExtension]? = nil,
+                               contentRegions: [String: [ContentRegionMatch]] = [:]) -> [Contamination] {
+        let extensions = extensions ?? labelExtensions(volumes: volumes, references: references, inventory: inventory)
         var result: [Contamination] = []
         for volume in volumes {
             var scored: [(disk: SourceDisk, evidence: [String], details: [String: JSONValue])] = []
             for candidate in inventory.disks where candidate.key != volume.disk.key {
-                let (evidence, details) = score(volume, against: candidate, references: references,
+                var (evidence, details) = score(volume, against: candidate, references: references,
                                                 contentMatch: contentMatches[volume.disk.key]?.contains(candidate.key) ?? false)
-                if !evidence.isEmpty { scored.append((candidate, evidence, details)) }
+                if evidence.contains(ContaminationEvidence.impliedSize),
+                   !impliedSizeCounts(volume, references: references, labelExtension: extensions[volume.disk.key],
+                                      candidateVolume: volumes.first { $0.disk.key == candidate.key }) {
+                    evidence.removeAll { $0 == ContaminationEvidence.impliedSize }
+                    details["impliedDiskBytes"] = nil
+                    details["alternateLBA"] = nil
+                }
+                addContentRegions(contentRegions[volume.disk.key] ?? [], from: candidate.key,
+                                  evidence: &evidence, details: &details)
+                if evidence.isEmpty { continue }
+                scored.append((candidate, evidence, details))
             }
             guard let best = scored.max(by: { $0.evidence.count < $1.evidence.count }) else { continue }
             // An attribution must be unambiguous: two candidates equally supported name neither.
@@ -88,6 +104,11 @@ public enum ContaminationAnalysis {
             if !sharedUUIDs.isEmpty {
                 evidence.append(ContaminationEvidence.filesystemUUIDs)
                 details["filesystemUUIDs"] = .array(sharedUUIDs.sorted().map(JSONValue.string))
+                // Issue 10: what each UUID is (an LVM PV UUID is not a filesystem UUID).
+                details["filesystemUUIDKinds"] = .array(sharedUUIDs.sorted().map { uuid in
+                    let place = found.filesystemUUIDs.first { $0.value == uuid }?.key
+                    return .string(DiskIdentity.uuidKind(place.flatMap { found.filesystemTypes[$0] }))
+                })
             }
         }
         if contentMatch { evidence.append(ContaminationEvidence.contentSamples) }
@@ -100,5 +121,64 @@ public enum ContaminationAnalysis {
             details["endHeaderDiskGUID"] = .string(end.diskGUID)
         }
         return (evidence, details)
+    }
+
+    // MARK: Issue 10 — identity outranks a size coincidence; content regions name their disk.
+
+    /// Each read volume's own label extended to its end, by disk key.
+    public static func labelExtensions(volumes: [Volume], references: [String: ProbeResult],
+                                       inventory: Inventory? = nil) -> [String: LabelExtension] {
+        var result: [String: LabelExtension] = [:]
+        let all = volumes.map { (disk: $0.disk, probe: $0.probe) }
+        for volume in volumes {
+            if let ext = LabelExtension.assess(disk: volume.disk, probe: volume.probe,
+                                               reference: references[volume.disk.key], others: all, inventory: inventory) {
+                result[volume.disk.key] = ext
+            }
+        }
+        return result
+    }
+
+    /// Whether the label's implied size may count as evidence that the volume carries
+    /// another disk. It may not when identity says the label is this disk's own: the label
+    /// was extended to the volume's end (`LabelExtension`), the source's own GPT was written
+    /// for the same size (a disk grown in vSphere whose label was never moved), or the
+    /// volume's disk GUID is this disk's source's.
+    /// Without references, it does not count either when the candidate's own volume carries
+    /// a different label that fits the candidate (another disk GUID, no shared partition
+    /// GUID): the candidate's label is where it belongs, so the size is only a coincidence
+    /// (the label-geometry rule still fails the volume and says so).
+    static func impliedSizeCounts(_ volume: Volume, references: [String: ProbeResult], labelExtension: LabelExtension?,
+                                  candidateVolume: Volume? = nil) -> Bool {
+        if labelExtension != nil { return false }
+        guard let own = references[volume.disk.key] else {
+            return !ownerHoldsItsOwnLabel(volume, candidateVolume)
+        }
+        let found = DiskIdentity(volume.probe)
+        if let implied = found.impliedDiskBytes, own.partitionTable?.impliedDiskBytes == implied { return false }
+        if let guid = found.diskGUID, guid == DiskIdentity(own).diskGUID { return false }
+        return true
+    }
+
+    /// Whether `candidate`'s volume carries a GPT of its own size whose identities are not
+    /// `volume`'s.
+    public static func ownerHoldsItsOwnLabel(_ volume: Volume, _ candidate: Volume?) -> Bool {
+        guard let candidate else { return false }
+        let found = DiskIdentity(volume.probe), theirs = DiskIdentity(candidate.probe)
+        guard let mine = found.diskGUID, let other = theirs.diskGUID, mine != other,
+              theirs.impliedDiskBytes == candidate.disk.capacityBytes else { return false }
+        return Set(found.partitionGUIDs.values).isDisjoint(with: theirs.partitionGUIDs.values)
+    }
+
+    /// Adds `content-regions` evidence when regions of the volume are byte-identical to
+    /// `candidate`'s source, with where they sit on both.
+    static func addContentRegions(_ regions: [ContentRegionMatch], from candidate: String, evidence: inout [String],
+                                  details: inout [String: JSONValue]) {
+        let mine = regions.filter { $0.sourceDisk == candidate }
+        guard !mine.isEmpty else { return }
+        evidence.append(ContaminationEvidence.contentRegions)
+        details["contentRegions"] = .array(mine.prefix(16).map(\.json))
+        details["contentRegionCount"] = .number(mine.count)
+        details["contentRegionBytes"] = .number(mine.reduce(UInt64(0)) { $0 + $1.length })
     }
 }

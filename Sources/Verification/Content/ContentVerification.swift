@@ -3,6 +3,7 @@ import BlockAccess
 import ContentCheck
 import DiskProbe
 import Foundation
+import SourceInventory
 
 /// `verify --content sample|full`: compares each destination's content with its source
 /// (live, or a baseline's sampled hashes) through ContentCheck, and finds volumes that hold
@@ -41,6 +42,12 @@ public enum ContentVerification {
         public var findings: [String: [Finding]]
         /// Disk key → other disks' keys whose sampled content the volume holds.
         public var matches: [String: Set<String>]
+        /// Disk key → regions of the volume byte-identical to another source's (issue 10).
+        public var regions: [String: [ContentRegionMatch]] = [:]
+        /// Disk key → the sampled check against its own source, when it differed.
+        public var sampleChecks: [String: SampleCheck] = [:]
+        /// Disk key → the full comparison's differing extents, when it differed.
+        public var differences: [String: (extents: [DifferingExtent], truncated: Bool)] = [:]
     }
 
     /// Codes that the size rule already reports; content findings with them are dropped.
@@ -54,7 +61,10 @@ public enum ContentVerification {
     public static func run(_ pairs: [Pair], mode: Mode, seed: UInt64, jobs: Int, options: VolumeOptions,
                            cancellation: Cancellation? = nil) -> Outcome {
         switch mode {
-        case .full: return full(pairs, jobs: jobs, options: options, cancellation: cancellation)
+        case .full:
+            var outcome = full(pairs, jobs: jobs, options: options, cancellation: cancellation)
+            attributeFull(&outcome, pairs: pairs, seed: seed, jobs: jobs, options: options)
+            return outcome
         case .sample: return sample(pairs, seed: seed, jobs: jobs, options: options)
         }
     }
@@ -62,9 +72,9 @@ public enum ContentVerification {
     static func full(_ pairs: [Pair], jobs: Int, options: VolumeOptions, cancellation: Cancellation?) -> Outcome {
         // One progress bar at a time: only when a single disk is compared and stderr is a terminal.
         let progress = pairs.count == 1 && isatty(STDERR_FILENO) != 0
-        let results = BoundedThreads.map(count: pairs.count, jobs: jobs) { index -> [Finding] in
+        let results = BoundedThreads.map(count: pairs.count, jobs: jobs) { index -> ([Finding], CompareResult?) in
             let pair = pairs[index]
-            guard let source = pair.source else { return [noSource(pair.key)] }
+            guard let source = pair.source else { return ([noSource(pair.key)], nil) }
             do {
                 let result = try ContentComparator.compare(
                     source: source, target: pair.target, volumeOptions: options,
@@ -75,17 +85,47 @@ public enum ContentVerification {
                         ? "the comparison was interrupted after \(ByteSize.human(result.bytesCompared)) compared"
                         : "the comparison did not complete"))
                 }
-                return findings
+                return (findings, result)
             } catch {
-                return [unreadable(pair.key, "\(error)")]
+                return ([unreadable(pair.key, "\(error)")], nil)
             }
         }
-        var findings: [String: [Finding]] = [:]
-        for (index, pair) in pairs.enumerated() { findings[pair.key] = results[index] }
-        return Outcome(findings: findings, matches: [:])
+        var outcome = Outcome(findings: [:], matches: [:])
+        for (index, pair) in pairs.enumerated() {
+            outcome.findings[pair.key] = results[index].0
+            if let result = results[index].1, !result.differences.isEmpty {
+                outcome.differences[pair.key] = (result.differences, result.differencesTruncated)
+            }
+        }
+        return outcome
     }
 
-    static func sample(_ pairs: [Pair], seed: UInt64, jobs: Int, options: VolumeOptions) -> Outcome {
+    /// Issue 10: the full comparison names where foreign bytes came from at least as well as
+    /// the sampled one — the differing extents are compared with every other live source,
+    /// and the volumes that differ are also checked against every source's sample.
+    static func attributeFull(_ outcome: inout Outcome, pairs: [Pair], seed: UInt64, jobs: Int, options: VolumeOptions) {
+        let differing = pairs.filter { outcome.differences[$0.key] != nil }
+        guard !differing.isEmpty else { return }
+        let sampled = sample(pairs, seed: seed, jobs: jobs, options: options, only: Set(differing.map(\.key)))
+        for pair in differing {
+            var regions = sampled.regions[pair.key] ?? []
+            if let carried = sampled.matches[pair.key] { outcome.matches[pair.key, default: []].formUnion(carried) }
+            let others = pairs.filter { $0.key != pair.key }.map {
+                ContentAttribution.Other(key: $0.key, sample: nil, source: $0.source, probe: $0.sourceProbe)
+            }
+            if let volume = try? VolumeOpener.open(pair.target, options: options) {
+                regions += ContentAttribution.fromFull(target: volume, differences: outcome.differences[pair.key]?.extents ?? [],
+                                                       others: others, options: options)
+                volume.close()
+            }
+            if !regions.isEmpty {
+                outcome.regions[pair.key] = ContentAttribution.withoutCovered(regions).sorted { $0.targetOffset < $1.targetOffset }
+            }
+        }
+    }
+
+    static func sample(_ pairs: [Pair], seed: UInt64, jobs: Int, options: VolumeOptions,
+                       only: Set<String>? = nil) -> Outcome {
         // 1. Each source's sample: from the baseline, or read from the live source.
         let samples: [ContentSample?] = BoundedThreads.map(count: pairs.count, jobs: jobs) { index in
             let pair = pairs[index]
@@ -95,19 +135,27 @@ public enum ContentVerification {
             return ContentSampler.sample(volume: volume, probe: pair.sourceProbe, seed: seed)
         }
         // 2. Each destination against its own sample, then against the others' when its own differs.
-        let checks = BoundedThreads.map(count: pairs.count, jobs: jobs) { index -> ([Finding], Set<String>) in
+        typealias Checked = ([Finding], Set<String>, SampleCheck?, [ContentRegionMatch])
+        let checks = BoundedThreads.map(count: pairs.count, jobs: jobs) { index -> Checked in
             let pair = pairs[index]
+            if let only, !only.contains(pair.key) { return ([], [], nil, []) }
             guard let expected = samples[index] else {
-                return ([pair.source == nil ? noSource(pair.key) : unreadable(pair.key, "the source could not be sampled")], [])
+                return ([pair.source == nil ? noSource(pair.key) : unreadable(pair.key, "the source could not be sampled")], [], nil, [])
             }
             let volume: any Volume
             do { volume = try VolumeOpener.open(pair.target, options: options) } catch {
-                return ([unreadable(pair.key, "\(error)")], [])
+                return ([unreadable(pair.key, "\(error)")], [], nil, [])
             }
             defer { volume.close() }
             let own = ContentSampler.check(target: volume, expected: expected)
             let findings = own.findings.filter { !coveredElsewhere.contains($0.code) }
-            guard !own.mismatches.isEmpty else { return (findings, []) }
+            guard !own.mismatches.isEmpty else { return (findings, [], nil, []) }
+            let others = pairs.indices.filter { $0 != index }.map {
+                ContentAttribution.Other(key: pairs[$0].key, sample: samples[$0], source: pairs[$0].source,
+                                         probe: pairs[$0].sourceProbe)
+            }
+            let regions = ContentAttribution.fromSample(target: volume, mismatches: own.mismatches, own: expected,
+                                                        ownProbe: pair.sourceProbe, others: others, options: options)
             let ownMatched = matchedFraction(own, sizeBytes: volume.sizeBytes, sample: expected)
             var carried: Set<String> = []
             for (other, sample) in zip(pairs, samples) where other.key != pair.key {
@@ -116,15 +164,16 @@ public enum ContentVerification {
                 let fraction = matchedFraction(check, sizeBytes: volume.sizeBytes, sample: sample)
                 if fraction >= 0.9, fraction > ownMatched { carried.insert(other.key) }
             }
-            return (findings, carried)
+            return (findings, carried, own, regions)
         }
-        var findings: [String: [Finding]] = [:]
-        var matches: [String: Set<String>] = [:]
+        var outcome = Outcome(findings: [:], matches: [:])
         for (index, pair) in pairs.enumerated() {
-            findings[pair.key] = checks[index].0
-            if !checks[index].1.isEmpty { matches[pair.key] = checks[index].1 }
+            outcome.findings[pair.key] = checks[index].0
+            if !checks[index].1.isEmpty { outcome.matches[pair.key] = checks[index].1 }
+            if let check = checks[index].2 { outcome.sampleChecks[pair.key] = check }
+            if !checks[index].3.isEmpty { outcome.regions[pair.key] = checks[index].3 }
         }
-        return Outcome(findings: findings, matches: matches)
+        return outcome
     }
 
     /// The fraction of a sample's blocks inside the volume that matched (0 when none lie inside).
@@ -145,5 +194,47 @@ public enum ContentVerification {
         Finding(code: FindingCode.unreadableRegion, severity: .warning,
                 message: "The content of disk \(key)'s volume could not be compared: \(error).",
                 evidence: ["inconclusive": true, "error": .string(error)])
+    }
+
+    // MARK: Issue 10 — extended labels compared field by field; foreign regions named.
+
+    /// The content findings as the verifier takes them: for a disk whose own label was
+    /// extended to its volume's end (live sources only), the sectors the extension rewrote
+    /// are compared field by field (`LabelSectorComparison`); a `content-mismatch` whose
+    /// differing regions were traced to another source says which disk and where.
+    static func settle(_ outcome: Outcome, inventory: Inventory, targets: [TargetAssignment], sources: [TargetAssignment],
+                       volumes: [String: VolumeObservation], references: [String: ProbeResult],
+                       options: VolumeOptions) -> [String: [Finding]] {
+        var result = outcome.findings
+        for (key, findings) in outcome.findings where findings.contains(where: { $0.code == FindingCode.contentMismatch }) {
+            guard let disk = inventory.disks.first(where: { $0.key == key }),
+                  let probe = volumes[key]?.outcome.probe, let reference = references[key],
+                  let ext = LabelExtension.assess(disk: disk, probe: probe, reference: reference, others: []),
+                  let targetSpec = targets.first(where: { $0.key == key })?.target,
+                  let target = try? VolumeOpener.open(targetSpec, options: options) else { continue }
+            defer { target.close() }
+            guard let sourceSpec = sources.first(where: { $0.key == key })?.target else {
+                // A baseline: the source's sampled hashes only.
+                result[key] = LabelSectorComparison.reconcileWithBaseline(findings, key: key, outcome: outcome, target: target,
+                                                                          targetProbe: probe, reference: reference, extension: ext)
+                continue
+            }
+            guard let source = try? VolumeOpener.open(sourceSpec, options: options) else { continue }
+            defer { source.close() }
+            let compared = LabelSectorComparison.compare(target: target, source: source, targetProbe: probe,
+                                                         sourceProbe: reference, extension: ext)
+            result[key] = LabelSectorComparison.reconcile(findings, key: key, outcome: outcome, target: target,
+                                                          source: source, result: compared)
+        }
+        for (key, regions) in outcome.regions {
+            guard var findings = result[key], let i = findings.firstIndex(where: { $0.code == FindingCode.contentMismatch })
+            else { continue }
+            findings[i].message += ContentAttribution.sentence(regions) { other in
+                inventory.disks.first { $0.key == other }.map(DiskContext.describe) ?? "disk \(other)"
+            }
+            findings[i].evidence["carriedFrom"] = .array(regions.prefix(16).map(\.json))
+            result[key] = findings
+        }
+        return result
     }
 }

@@ -37,4 +37,35 @@ public enum ContaminationEvidence {
     public static let filesystemUUIDs = "filesystem-uuids"
     /// Sampled content hashes are the other source disk's.
     public static let contentSamples = "content-samples"
+    /// Regions of the volume are byte-identical to regions of the other disk's source (issue 10).
+    public static let contentRegions = "content-regions"
+}
+
+/// A region of a destination volume that is byte-identical to a region of another disk's
+/// source (issue 10): where it sits on the volume, and where it came from.
+public struct ContentRegionMatch: Codable, Sendable, Equatable {
+    /// The source disk the bytes came from.
+    public var sourceDisk: String
+    /// Where the region sits on the destination volume.
+    public var targetOffset: UInt64
+    /// Where the same bytes sit on that source disk.
+    public var sourceOffset: UInt64
+    public var length: UInt64
+    /// How it was found: "sample" (a sampled block's hash) or "full" (the differing bytes compared).
+    public var method: String
+
+    /// A region of `length` bytes at `targetOffset` equal to `sourceDisk`'s bytes at `sourceOffset`.
+    public init(sourceDisk: String, targetOffset: UInt64, sourceOffset: UInt64, length: UInt64, method: String) {
+        self.sourceDisk = sourceDisk
+        self.targetOffset = targetOffset
+        self.sourceOffset = sourceOffset
+        self.length = length
+        self.method = method
+    }
+
+    /// Its form in a contamination entry's details.
+    public var json: JSONValue {
+        ["sourceDisk": .string(sourceDisk), "targetOffset": .number(targetOffset), "sourceOffset": .number(sourceOffset),
+         "length": .number(length), "method": .string(method)]
+    }
 }

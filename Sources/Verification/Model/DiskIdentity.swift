@@ -13,6 +13,8 @@ public struct DiskIdentity: Sendable, Equatable {
     public var partitionGUIDs: [Int: String]
     /// Where the filesystem sits ("partition 1" or "whole disk") → filesystem UUID.
     public var filesystemUUIDs: [String: String]
+    /// Where the signature sits → its libblkid type ("ext4", "LVM2_member", …), to name the UUID's kind.
+    public var filesystemTypes: [String: String] = [:]
     /// The partitions' placement, in table order.
     public var layout: [PartitionPlacement]
     /// The GPT's implied disk size, when the label gives one.
@@ -34,9 +36,15 @@ public struct DiskIdentity: Sendable, Equatable {
         var uuids: [String: String] = [:]
         for p in probe.partitions {
             if isGPT, let uuid = p.uuid { guids[p.number] = DiskIdentity.normalize(uuid) }
-            if let uuid = p.filesystem?.uuid { uuids["partition \(p.number)"] = DiskIdentity.normalize(uuid) }
+            if let fs = p.filesystem, let uuid = fs.uuid {
+                uuids["partition \(p.number)"] = DiskIdentity.normalize(uuid)
+                filesystemTypes["partition \(p.number)"] = fs.type
+            }
         }
-        if let uuid = probe.filesystem?.uuid { uuids["whole disk"] = DiskIdentity.normalize(uuid) }
+        if let fs = probe.filesystem, let uuid = fs.uuid {
+            uuids["whole disk"] = DiskIdentity.normalize(uuid)
+            filesystemTypes["whole disk"] = fs.type
+        }
         partitionGUIDs = guids
         filesystemUUIDs = uuids
         layout = probe.partitions.map(PartitionPlacement.init)
@@ -49,8 +57,25 @@ public struct DiskIdentity: Sendable, Equatable {
         if let diskGUID { result.append(("disk GUID", diskGUID)) }
         if let mbrSignature { result.append(("MBR signature", mbrSignature)) }
         for (_, guid) in partitionGUIDs.sorted(by: { $0.key < $1.key }) { result.append(("partition GUID", guid)) }
-        for (_, uuid) in filesystemUUIDs.sorted(by: { $0.key < $1.key }) { result.append(("filesystem UUID", uuid)) }
+        for (place, uuid) in filesystemUUIDs.sorted(by: { $0.key < $1.key }) {
+            result.append((DiskIdentity.uuidKind(filesystemTypes[place]), uuid))
+        }
         return result
+    }
+
+    /// What a signature's UUID is called (issue 10: an LVM PV UUID is not a filesystem UUID).
+    /// Volume-manager and container signatures are named; filesystems (and swap) keep
+    /// "filesystem UUID".
+    public static func uuidKind(_ type: String?) -> String {
+        switch type {
+        case "LVM2_member": "LVM PV UUID"
+        case "crypto_LUKS": "LUKS UUID"
+        case "linux_raid_member": "md array UUID"
+        case "zfs_member": "ZFS pool GUID"
+        case "LDM_member", "ldm": "LDM disk GUID"
+        case "VMFS_volume_member", "vmfs_volume_member": "VMFS volume UUID"
+        default: "filesystem UUID"
+        }
     }
 
     /// Lower-case, trimmed.

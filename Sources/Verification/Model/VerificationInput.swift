@@ -21,6 +21,8 @@ public struct VerificationInput: Sendable {
     public var contentFindings: [String: [Finding]]
     /// Disk key → source keys whose sampled content its volume holds.
     public var contentMatches: [String: Set<String>]
+    /// Disk key → regions of its volume byte-identical to another disk's source (issue 10).
+    public var contentRegions: [String: [ContentRegionMatch]] = [:]
 
     /// An input; only the inventory and the volumes are needed, the rest defaults to "none given".
     public init(inventory: Inventory, vmFindings: [Finding] = [], volumes: [String: VolumeObservation],

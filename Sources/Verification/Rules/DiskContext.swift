@@ -17,6 +17,9 @@ public struct DiskContext: Sendable {
     public var targetIdentity: String?
     /// The contamination entries the analysis found, for every disk.
     public var contamination: [Contamination]
+    /// This disk's own GPT extended to the volume's end (sgdisk -e, growpart), when it is one;
+    /// set by the verifier (issue 10).
+    public var labelExtension: LabelExtension?
 
     /// A context for `disk`, whose volume gave `probe`; the verifier fills in peers and contamination.
     public init(inventory: Inventory, disk: SourceDisk, probe: ProbeResult, reference: ProbeResult? = nil,

@@ -43,7 +43,7 @@ public enum LayoutIdentityRule: DiskRule {
         if want.tableType != have.tableType {
             layoutDiffs.append("partition table \(want.tableType ?? "none") expected, \(have.tableType ?? "none") found")
         }
-        layoutDiffs += placementDifferences(expected: want.layout, found: have.layout)
+        layoutDiffs += placementDifferences(expected: want.layout, found: extensionUndone(have.layout, context))
         if !layoutDiffs.isEmpty {
             result.append(Finding(
                 code: FindingCode.layoutMismatch, severity: .critical,
@@ -63,7 +63,7 @@ public enum LayoutIdentityRule: DiskRule {
             check("partition \(number) GUID", guid, have.partitionGUIDs[number])
         }
         for (place, uuid) in want.filesystemUUIDs.sorted(by: { $0.key < $1.key }) {
-            check("\(place) filesystem UUID", uuid, have.filesystemUUIDs[place])
+            check("\(place) \(DiskIdentity.uuidKind(want.filesystemTypes[place]))", uuid, have.filesystemUUIDs[place])
         }
         if !idDiffs.isEmpty {
             result.append(Finding(
@@ -92,6 +92,22 @@ public enum LayoutIdentityRule: DiskRule {
         return [Finding(code: FindingCode.layoutMismatch, severity: .critical,
                         message: layoutMessage(context, against: "the inventory's expected layout", differences: diffs),
                         evidence: ["differences": .array(diffs.map(JSONValue.string))])]
+    }
+
+    /// The found layout with partitions grown by a label extension (growpart) back at the
+    /// source's size, so that an extension alone is not a layout difference (issue 10); the
+    /// label-geometry rule reports it as `label-extended-to-volume`.
+    static func extensionUndone(_ found: [PartitionPlacement], _ context: DiskContext) -> [PartitionPlacement] {
+        guard let ext = context.labelExtension, ext.basis == .matchesSource, let reference = context.reference else { return found }
+        let source = DiskIdentity(reference).layout
+        return found.map { p in
+            guard ext.grownPartitions.contains(p.number) || LabelExtension.isLast(p, in: found),
+                  let s = source.first(where: { $0.number == p.number }), s.startBytes == p.startBytes,
+                  p.sizeBytes > s.sizeBytes else { return p }
+            var undone = p
+            undone.sizeBytes = s.sizeBytes
+            return undone
+        }
     }
 
     static func placementDifferences(expected: [PartitionPlacement], found: [PartitionPlacement]) -> [String] {

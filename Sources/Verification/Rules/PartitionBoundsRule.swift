@@ -17,6 +17,9 @@ public enum PartitionBoundsRule: DiskRule {
         return context.probe.partitions.compactMap { p in
             let end = p.startBytes + p.sizeBytes
             guard end > capacity else { return nil }
+            // Issue 10: the last partition grown with the label extended to the volume's end
+            // (growpart) is reported as `label-extended-to-volume`, not as a foreign layout.
+            if context.labelExtension?.grownPartitions.contains(p.number) == true { return nil }
             return Finding(code: FindingCode.partitionBeyondSource, severity: .error,
                            message: message(number: p.number, end: end, context: context),
                            evidence: ["partition": .number(p.number), "startBytes": .number(p.startBytes),

@@ -14,8 +14,14 @@ public enum SizeRule: DiskRule {
     }
 
     static func largerMessage(_ context: DiskContext, extra: UInt64) -> String {
-        "The volume is \(ByteSize.human(extra)) (\(extra) bytes) larger than \(DiskContext.describe(context.disk)), "
-            + "as when a volume is rounded up to whole GiB; the extra space is not part of the disk."
+        // Issue 10: "rounded up" explains less than a GiB; a larger surplus is only stated.
+        if extra < 1 << 30 {
+            return "The volume is \(ByteSize.human(extra)) (\(extra) bytes) larger than \(DiskContext.describe(context.disk)), "
+                + "as when a volume is rounded up to whole GiB; the extra space is not part of the disk."
+        }
+        return "The volume is larger than \(DiskContext.describe(context.disk)) by \(ByteSize.human(extra)) (\(extra) bytes): "
+            + "more than rounding up to whole GiB adds. The extra space is not part of the disk; check that the volume "
+            + "was created for this disk."
     }
 
     /// `target-smaller-than-source` (critical) or `target-larger-than-source` (info); nothing when equal.

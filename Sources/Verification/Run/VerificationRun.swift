@@ -108,6 +108,7 @@ public struct VerificationRun: Sendable {
         var summary = ContentSummary(mode: mode.rawValue)
         var contentFindings: [String: [Finding]] = [:]
         var contentMatches: [String: Set<String>] = [:]
+        var contentRegions: [String: [ContentRegionMatch]] = [:]
         if mode != .none {
             let sourceTargets = Dictionary(sources.map { ($0.key, $0.target) }, uniquingKeysWith: { a, _ in a })
             let samples = Dictionary((baseline?.disks ?? []).compactMap { d in d.contentSample.map { (d.key, $0) } },
@@ -125,18 +126,21 @@ public struct VerificationRun: Sendable {
             if cancellation?.isCancelled == true {
                 notes.append("interrupted: the content comparison is partial and the verdict cannot be pass")
             }
-            contentFindings = outcome.findings
+            contentFindings = ContentVerification.settle(outcome, inventory: inventory, targets: targets, sources: sources,
+                                                         volumes: volumes, references: references, options: options)
             contentMatches = outcome.matches
+            contentRegions = outcome.regions
             summary = ContentSummary(mode: mode.rawValue, seed: mode == .sample ? usedSeed : nil, compared: true)
         } else if kind != .none {
             summary.note = kind == .baseline && !baselineHasSamples
                 ? "the baseline holds no content samples (captured with --content none)"
                 : "content comparison was not asked for (--content none)"
         }
-        let input = VerificationInput(inventory: inventory, vmFindings: vmFindings, volumes: volumes,
+        var input = VerificationInput(inventory: inventory, vmFindings: vmFindings, volumes: volumes,
                                       references: references, referenceKind: kind,
                                       referenceFailures: referenceFailures, content: summary,
                                       contentFindings: contentFindings, contentMatches: contentMatches)
+        input.contentRegions = contentRegions
         return Outcome(input: input, notes: notes)
     }
 }
