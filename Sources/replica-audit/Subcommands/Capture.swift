@@ -3,6 +3,7 @@ import AuditCore
 import BlockAccess
 import ContentCheck
 import Foundation
+import Reporting
 import SourceInventory
 import Verification
 
@@ -20,6 +21,11 @@ struct Capture: ParsableCommand {
             A source that cannot be read completely is not recorded: capture then writes nothing \
             and exits 3, so that a baseline never hides a gap. Mapping errors exit 2.
             """)
+
+    /// The examples that end this command's help page.
+    static let examples = [
+        "replica-audit capture --inventory inv.json --nbd-sources 2000:nbd://esx-proxy/src-a,2001:nbd://esx-proxy/src-b --output pgtest1-baseline.json",
+    ]
 
     @OptionGroup var selection: InventorySelection
     @OptionGroup var sources: SourceMappingOptions
@@ -46,7 +52,12 @@ struct Capture: ParsableCommand {
 
     func run() throws {
         let inventory = try selection.load()
-        let assignments = try sources.assignments()
+        let assignments = try sources.assignments(inventory: inventory)
+        // The baseline's place is checked before any source is read (README, "Reports").
+        do { try OutputLocation.checkFile(output, option: "--output") } catch {
+            printError("replica-audit: \(error)")
+            throw ExitCode(2)
+        }
         let mapping = MappingRule.findings(inventory: inventory, assignments: assignments, role: "source")
         if !mapping.isEmpty {
             for finding in mapping { printError("replica-audit: \(finding.code): \(finding.message)") }
@@ -101,9 +112,9 @@ struct Capture: ParsableCommand {
         let baseline = Baseline(tool: ToolInfo(version: ReplicaAudit.configuration.version),
                                 capturedAt: ReportClock.iso8601(Date()), vm: inventory.vm, disks: disks)
         do {
-            try baseline.encoded().write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            printError("replica-audit: cannot write \(output): \(error.localizedDescription)")
+            try OutputLocation.write(try baseline.encoded(), to: output)
+        } catch let error as OutputLocationError {
+            printError("replica-audit: \(error)")
             throw ExitCode(2)
         }
         print("baseline of \(disks.count) disk\(disks.count == 1 ? "" : "s") of VM \(inventory.vm.name) written to \(output)")
