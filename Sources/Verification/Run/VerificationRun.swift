@@ -20,6 +20,8 @@ public struct VerificationRun: Sendable {
     public var seed: UInt64?
     public var jobs: Int
     public var options: VolumeOptions
+    /// Draws the progress of `--content full` (one line for the VM); nil draws nothing.
+    public var progress: ProgressBoard?
 
     /// A run over `targets`, compared with `sources` or `baseline` when given.
     public init(inventory: Inventory, targets: [TargetAssignment], sources: [TargetAssignment] = [],
@@ -120,9 +122,14 @@ public struct VerificationRun: Sendable {
             let usedSeed = samples.values.first?.seed ?? seed ?? ContentSampler.randomSeed()
             let cancellation = mode == .full ? Cancellation.onInterrupt() : nil
             let outcome = ContentVerification.run(pairs, mode: mode == .full ? .full : .sample, seed: usedSeed,
-                                                  jobs: jobs, options: options, cancellation: cancellation)
+                                                  jobs: jobs, options: options, cancellation: cancellation,
+                                                  progress: mode == .full ? progress : nil)
             if cancellation?.isCancelled == true {
-                notes.append("interrupted: the content comparison is partial and the verdict cannot be pass")
+                let done = progress.map { board -> String in
+                    let (settled, total) = board.totals
+                    return " after \(ByteSize.human(settled)) of \(ByteSize.human(total)) were compared"
+                } ?? ""
+                notes.append("interrupted\(done): the content comparison is partial and the verdict cannot be pass")
             }
             contentFindings = outcome.findings
             contentMatches = outcome.matches
