@@ -14,6 +14,11 @@ struct InventoryCommand: ParsableCommand {
             (JSON or YAML). Exit 0 when read, 2 when the file cannot be read.
             """)
 
+    /// The examples that end this command's help page.
+    static let examples = [
+        "govc vm.info -json pgtest1 > inv.json && replica-audit inventory inv.json",
+    ]
+
     @Argument(help: "The inventory file.")
     var file: String
 
