@@ -267,4 +267,27 @@ final class OperatorExperienceTests: XCTestCase {
             }
         }
     }
+
+    // MARK: - README sample
+
+    /// The README's sample output is what the binary prints for the demo's run 2.
+    func testTheREADMESampleIsWhatTheBinaryPrints() throws {
+        let scenario = try Scenario(script: "make-seed.sh")
+        try scenario.serve("vol2000", image: "vol2000-contaminated.img")
+        try scenario.serve("vol2001", image: "vol2001.img")
+        let cwd = scenario.directory.appendingPathComponent("cwd")
+        try FileManager.default.createDirectory(at: cwd.appendingPathComponent("Reports/demo"), withIntermediateDirectories: true)
+        let inventory = Repository.fixture("inventories/demo-pgtest1.json").path
+        let result = try Tools.run("/bin/bash", ["-c", "cd '\(cwd.path)' && exec \"$0\" \"$@\"", try Repository.binary(),
+                                                 "verify", "--inventory", inventory, "--nbd-targets",
+                                                 "2000:\(scenario.uri("vol2000")),2001:\(scenario.uri("vol2001"))",
+                                                 "--report-dir", "Reports/demo/2-incident"], check: false,
+                                   environment: ["COLUMNS": "120"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let readme = try String(contentsOf: Repository.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let marker = try XCTUnwrap(readme.range(of: "<!-- sample: seed incident, verify --report-dir Reports/demo/2-incident -->\n```text\n"))
+        let end = try XCTUnwrap(readme.range(of: "\n```", range: marker.upperBound..<readme.endIndex))
+        let sample = String(readme[marker.upperBound..<end.lowerBound])
+        XCTAssertEqual(sample, result.stdout.trimmingCharacters(in: .newlines), "README sample differs; the binary prints:\n" + result.stdout)
+    }
 }

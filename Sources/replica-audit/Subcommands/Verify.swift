@@ -133,14 +133,16 @@ struct Verify: ParsableCommand {
         var writeFailure: Error?
         do { try ReportWriter.write(report, to: directory) } catch { writeFailure = error }
 
-        let summary = TerminalSummary.render(report, reportDirectory: writeFailure == nil ? directory.path : nil,
+        // The directory as the user gave it (or the default, relative to the current one).
+        let shownDirectory = reportDir ?? "Reports/" + directory.lastPathComponent
+        let summary = TerminalSummary.render(report, reportDirectory: writeFailure == nil ? shownDirectory : nil,
                                              style: style, includeHeader: false)
         if format == .json { FileHandle.standardOutput.write(try JSONReport.render(report)) }
         emit(summary, fd: summaryFD)
         for note in outcome.notes { printError("note: \(note)") }
         if let hint = stallHint(report) { printError("note: \(hint)") }
         if let writeFailure {
-            printError("replica-audit: the reports could not be written to \(directory.path): \(writeFailure); "
+            printError("replica-audit: the reports could not be written to \(shownDirectory): \(writeFailure); "
                        + "the verdict above is \(report.verdict.rawValue.uppercased())")
             // A failing verdict is never hidden behind the write error's exit code.
             throw ExitCode(report.verdict == .fail ? 1 : 2)
