@@ -42,8 +42,9 @@ public enum TerminalSummary {
     static let listedPerDisk = 8
 
     /// The first line, printed before anything is read.
-    public static func header(vm: String, disks: Int, references: ReferenceKind) -> String {
-        "VM \(TerminalText.field(vm)): \(disks) disk\(disks == 1 ? "" : "s"), compared with \(referenceWords(references))"
+    public static func header(vm: String, disks: Int, references: ReferenceKind, width: Int? = nil) -> String {
+        let text = "VM \(TerminalText.field(vm)): \(disks) disk\(disks == 1 ? "" : "s"), compared with \(referenceWords(references))"
+        return wrap(prefix: "", prefixWidth: 0, text: text, width: width).joined(separator: "\n")
     }
 
     /// The summary text (no trailing newline). `includeHeader: false` when `header` was
@@ -52,7 +53,9 @@ public enum TerminalSummary {
                               includeHeader: Bool = true) -> String {
         let paint = Painter(on: style.colour)
         var lines: [String] = []
-        if includeHeader { lines.append(header(vm: report.vm.name, disks: report.disks.count, references: report.references)) }
+        if includeHeader {
+            lines.append(header(vm: report.vm.name, disks: report.disks.count, references: report.references, width: style.width))
+        }
         for finding in sorted(report.findings) where finding.severity >= .warning {
             let sev = finding.severity.rawValue.uppercased()
             lines += wrap(prefix: "  " + paint.severity(finding.severity, sev) + " ", prefixWidth: 3 + sev.count,
@@ -66,6 +69,9 @@ public enum TerminalSummary {
             let padded = name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
             let prefix = "\(padded)  \(paint.verdict(disk.verdict, word))"
             let indent = nameWidth + 2 + verdictWidth + 2
+            // On a narrow terminal the findings hang 4 columns in, not under the message.
+            let narrow = style.width.map { $0 - indent < 48 } ?? false
+            let listIndent = narrow ? 4 : indent
             guard let top = report.headline(for: disk), top.severity > .info || disk.verdict != .pass else {
                 lines.append(prefix)
                 continue
@@ -73,20 +79,22 @@ public enum TerminalSummary {
             let gap = String(repeating: " ", count: indent - (nameWidth + 2 + word.count))
             let isVMFinding = !disk.findings.contains(top)
             let text = isVMFinding ? "\(top.code) (a VM finding, above)" : "\(top.code): \(TerminalText.field(top.message))"
-            lines += wrap(prefix: prefix + gap, prefixWidth: indent, text: text, width: style.width)
+            lines += wrap(prefix: prefix + gap, prefixWidth: indent, text: text, width: style.width, hang: narrow ? listIndent : nil)
             guard disk.verdict != .pass else { continue }
             // The rest of a disk that did not pass, most severe first; info only counted.
             let rest = sorted(disk.findings.filter { $0 != top })
             let shown = rest.filter { $0.severity >= .warning }.prefix(listedPerDisk)
             for finding in shown {
                 let sev = finding.severity.rawValue.uppercased()
-                lines += wrap(prefix: String(repeating: " ", count: indent) + paint.severity(finding.severity, sev) + " ",
-                              prefixWidth: indent + sev.count + 1,
-                              text: "\(finding.code): \(TerminalText.field(finding.message))", width: style.width)
+                lines += wrap(prefix: String(repeating: " ", count: listIndent) + paint.severity(finding.severity, sev) + " ",
+                              prefixWidth: listIndent + sev.count + 1,
+                              text: "\(finding.code): \(TerminalText.field(finding.message))", width: style.width,
+                              hang: narrow ? listIndent + 2 : nil)
             }
-            let hidden = rest.dropFirst(0).filter { finding in !shown.contains(finding) }
+            let hidden = rest.filter { finding in !shown.contains(finding) }
             if !hidden.isEmpty {
-                lines.append(String(repeating: " ", count: indent) + "and " + countWords(hidden) + " (in the reports)")
+                lines += wrap(prefix: String(repeating: " ", count: listIndent), prefixWidth: listIndent,
+                              text: "and " + countWords(hidden) + " (in the reports)", width: style.width)
             }
         }
         for entry in report.contamination {
@@ -95,9 +103,12 @@ public enum TerminalSummary {
                           width: style.width)
         }
         lines.append("")
-        var verdictLine = "Verdict: " + paint.verdict(report.verdict, report.verdict.rawValue.uppercased())
-        if let reportDirectory { verdictLine += " — reports in \(TerminalText.field(reportDirectory))" }
-        lines.append(verdictLine)
+        let word = report.verdict.rawValue.uppercased()
+        let where_ = reportDirectory.map { "— reports in \(TerminalText.field($0))" } ?? ""
+        var verdictLines = wrap(prefix: "Verdict: " + paint.verdict(report.verdict, word) + (where_.isEmpty ? "" : " "),
+                                prefixWidth: 9 + word.count + (where_.isEmpty ? 0 : 1), text: where_, width: style.width)
+        if where_.isEmpty { verdictLines = ["Verdict: " + paint.verdict(report.verdict, word)] }
+        lines += verdictLines
         return lines.joined(separator: "\n")
     }
 
@@ -120,27 +131,22 @@ public enum TerminalSummary {
     }
 
     /// `prefix` (of visible width `prefixWidth`) then `text` word-wrapped to `width`, every
-    /// continuation line indented by `prefixWidth` (a hanging indent). Words longer than a
-    /// line are cut. Without a width, one line.
-    static func wrap(prefix: String, prefixWidth: Int, text: String, width: Int?) -> [String] {
+    /// continuation line indented by `prefixWidth` (a hanging indent). A word longer than a
+    /// line (a path, a URI) gets a line of its own and is never cut, so it can be copied.
+    /// Without a width, one line.
+    /// `hang` indents the continuation lines instead (a narrow terminal).
+    static func wrap(prefix: String, prefixWidth: Int, text: String, width: Int?, hang: Int? = nil) -> [String] {
         guard let width, prefixWidth + text.count > width else { return [prefix + text] }
-        let room = max(20, width - prefixWidth)
+        let indent = hang ?? prefixWidth
         var lines: [String] = []
         var current = ""
         func flush() {
-            lines.append((lines.isEmpty ? prefix : String(repeating: " ", count: prefixWidth)) + current)
+            lines.append((lines.isEmpty ? prefix : String(repeating: " ", count: indent)) + current)
             current = ""
         }
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            var word = Substring(word)
+            let room = max(1, width - (lines.isEmpty ? prefixWidth : indent))
             if !current.isEmpty, current.count + 1 + word.count > room { flush() }
-            while word.count > room {
-                if !current.isEmpty { flush() }
-                current = String(word.prefix(room))
-                word = word.dropFirst(room)
-                flush()
-            }
-            if word.isEmpty { continue }
             current += current.isEmpty ? String(word) : " " + word
         }
         if !current.isEmpty || lines.isEmpty { flush() }

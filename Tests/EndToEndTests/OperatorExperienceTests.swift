@@ -290,4 +290,42 @@ final class OperatorExperienceTests: XCTestCase {
         let sample = String(readme[marker.upperBound..<end.lowerBound])
         XCTAssertEqual(sample, result.stdout.trimmingCharacters(in: .newlines), "README sample differs; the binary prints:\n" + result.stdout)
     }
+
+    // MARK: - 18.7 the terminal summary on a real terminal
+
+    /// Runs verify on a pseudo-terminal (util-linux `script`), as a person at a shell would.
+    func verifyOnATerminal(_ scenario: Scenario, inventory: String, environment: [String: String]) throws -> String {
+        let binary = try Repository.binary()
+        let command = [binary, "verify", "--inventory", inventory, "--nbd-targets",
+                       "2000:\(scenario.uri("vol2000")),2001:\(scenario.uri("vol2001"))",
+                       "--report-dir", scenario.reportDirectory(UUID().uuidString)].map { "'\($0)'" }.joined(separator: " ")
+        let result = try Tools.run("script", ["-qec", command, "/dev/null"], check: false, environment: environment)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        return result.stdout.replacingOccurrences(of: "\r", with: "")
+    }
+
+    func testOnATerminalTheSummaryIsColouredUnlessNOCOLORAndWrapsAtTheWidth() throws {
+        let scenario = try Scenario(script: "make-seed.sh")
+        try scenario.serve("vol2000", image: "vol2000-contaminated.img")
+        try scenario.serve("vol2001", image: "vol2001.img")
+        let inventory = Repository.fixture("inventories/demo-pgtest1.json").path
+        let coloured = try verifyOnATerminal(scenario, inventory: inventory, environment: ["COLUMNS": "72", "NO_COLOR": "", "TERM": "xterm"])
+        XCTAssertTrue(coloured.contains("\u{1B}[1;31mFAIL\u{1B}[0m"), coloured)
+        XCTAssertTrue(coloured.contains("\u{1B}[31mCRITICAL\u{1B}[0m duplicate-identity"), coloured)
+        let visible = coloured.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+        let lines = visible.split(separator: "\n")
+        // Every line fits, except one holding a single word longer than a line (the report path), never cut.
+        XCTAssertTrue(lines.allSatisfy { $0.count <= 72 || !$0.split(separator: " ").last!.contains(" ") && $0.contains("/reports-") },
+                      "wrapped at 72:\n" + visible)
+        XCTAssertTrue(lines.contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix(scenario.reportDirectory("")) }, visible)
+        let first = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("disk 2000 (Hard disk 1, 115 GiB)  FAIL  label-sized-for-other-disk:") },
+                                  visible)
+        // 72 columns leave too little room under the message column (40): the text hangs 4 in.
+        XCTAssertTrue(lines[first + 1].hasPrefix("    ") && lines[first + 1].dropFirst(4).first != " ",
+                      "hanging indent:\n" + visible)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("    CRITICAL duplicate-identity: ") }, visible)
+        let plain = try verifyOnATerminal(scenario, inventory: inventory, environment: ["COLUMNS": "72", "NO_COLOR": "1", "TERM": "xterm"])
+        XCTAssertFalse(plain.contains("\u{1B}["), plain)
+        XCTAssertTrue(plain.contains("FAIL  label-sized-for-other-disk"), plain)
+    }
 }

@@ -48,9 +48,9 @@ final class SanitiserTests: XCTestCase {
             Finding(code: "label-size-differs-from-device", severity: .info, message: "info"),
         ]
         report.disks[0].findings += extra
-        let text = TerminalSummary.render(report, reportDirectory: nil, style: TerminalStyle(width: 80, colour: false))
+        let text = TerminalSummary.render(report, reportDirectory: nil, style: TerminalStyle(width: 100, colour: false))
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        XCTAssertTrue(lines.allSatisfy { $0.count <= 80 }, text)
+        XCTAssertTrue(lines.allSatisfy { $0.count <= 100 }, text)
         let first = lines.firstIndex { $0.hasPrefix("disk 2000") }!
         let indent = lines[first].range(of: "label-sized-for-other-disk")!.lowerBound.utf16Offset(in: lines[first])
         XCTAssertTrue(lines[first + 1].hasPrefix(String(repeating: " ", count: indent)) && lines[first + 1].dropFirst(indent).first != " ",

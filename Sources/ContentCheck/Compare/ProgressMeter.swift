@@ -1,18 +1,31 @@
 import AuditCore
 import Foundation
 
-/// A one-line progress bar on stderr — bytes, rate and ETA — drawn only when stderr is a
-/// terminal, so logs and pipes never see it.
+/// A one-line progress bar on stderr — bytes, rate and ETA — redrawn in place when stderr
+/// is a terminal; otherwise a plain line every `interval` (10 s), so a long `compare` in a
+/// CI log shows that it is alive (README, "Progress").
 final class ProgressMeter {
     private let totalBytes: UInt64
     private let started = ContinuousClock.now
     private let enabled = isatty(STDERR_FILENO) == 1
+    private let interval: Duration
+    private var lastPlain = ContinuousClock.now
     private var drawn = false
 
-    init(totalBytes: UInt64) { self.totalBytes = totalBytes }
+    init(totalBytes: UInt64, interval: Duration = .seconds(10)) {
+        self.totalBytes = totalBytes
+        self.interval = interval
+    }
 
     func update(settledBytes: UInt64) {
-        guard enabled, totalBytes > 0 else { return }
+        guard totalBytes > 0 else { return }
+        guard enabled else {
+            guard ContinuousClock.now - lastPlain >= interval else { return }
+            lastPlain = .now
+            let percent = Int(min(1, Double(settledBytes) / Double(totalBytes)) * 100)
+            FileHandle.standardError.write(Data("compare: \(ByteSize.human(settledBytes)) / \(ByteSize.human(totalBytes)) (\(percent)%)\n".utf8))
+            return
+        }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rate = seconds > 0 ? Double(settledBytes) / seconds : 0

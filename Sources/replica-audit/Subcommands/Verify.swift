@@ -115,11 +115,14 @@ struct Verify: ParsableCommand {
         let summaryFD = format == .text ? STDOUT_FILENO : STDERR_FILENO
         let style = TerminalStyle.detect(fd: summaryFD)
         let references: ReferenceKind = sources.given ? .sources : (loadedBaseline != nil ? .baseline : .none)
-        emit(TerminalSummary.header(vm: inventory.vm.name, disks: inventory.disks.count, references: references), fd: summaryFD)
+        emit(TerminalSummary.header(vm: inventory.vm.name, disks: inventory.disks.count, references: references,
+                                    width: style.width), fd: summaryFD)
 
         var run = VerificationRun(inventory: inventory, targets: assignments, sources: sourceAssignments,
                                   baseline: loadedBaseline, content: content, seed: seed, jobs: jobs,
                                   options: volume.volumeOptions)
+        // Ctrl-C from here on: stop reading, write the reports, exit inconclusive (README, "Ctrl-C").
+        run.cancellation = Cancellation.onInterrupt()
         if !noProgress {
             let disks = inventory.disks.filter { disk in assignments.contains { $0.key == disk.key } }
             run.progress = ProgressBoard(title: "VM \(inventory.vm.name)", disks: disks.map { ($0.key, $0.capacityBytes) },
