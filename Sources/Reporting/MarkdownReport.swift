@@ -56,7 +56,7 @@ public enum MarkdownReport {
 
     /// Evidence values longer than this (or arrays of more than `longItems` values) go into
     /// a collapsible `<details>` block (26 hash pairs on one line help no reader).
-    static let longEvidence = 160
+    static let longEvidence = 400
     static let longItems = 8
 
     static func item(_ finding: Finding) -> String {
@@ -64,8 +64,9 @@ public enum MarkdownReport {
         for (key, value) in finding.evidence.sorted(by: { $0.key < $1.key }) {
             let rendered = EvidenceText.render(value)
             let lines: [String]? = {
-                if case .array(let values) = value, values.count > longItems { return values.map(EvidenceText.render) }
-                return rendered.count > longEvidence ? [rendered] : nil
+                guard rendered.count > longEvidence || value.arrayCount > longItems else { return nil }
+                if case .array(let values) = value { return values.map(EvidenceText.render) }
+                return [rendered]
             }()
             guard let lines else {
                 text += "  - \(MarkdownText.text(key)): \(MarkdownText.code(rendered))\n"
@@ -82,4 +83,12 @@ public enum MarkdownReport {
 
     /// Untrusted text for a table cell (see `MarkdownText.text`: no pipe, newline or markup survives).
     static func cell(_ text: String) -> String { MarkdownText.text(text) }
+}
+
+extension JSONValue {
+    /// The number of elements of an array, 0 for anything else.
+    fileprivate var arrayCount: Int {
+        if case .array(let values) = self { return values.count }
+        return 0
+    }
 }

@@ -69,4 +69,31 @@ final class SanitiserTests: XCTestCase {
         XCTAssertEqual(TerminalStyle.detect(fd: -1, environment: ["COLUMNS": "90"]).width, 90)
         XCTAssertEqual(TerminalStyle.detect(fd: -1, environment: [:]).width, 120)
     }
+
+    func testMarkdownPutsLongEvidenceInACollapsibleBlockAndJUnitCarriesWarningsInSystemOut() throws {
+        var report = SampleReports.incident()
+        let pairs: [JSONValue] = (0..<26).map { i in
+            .object(["offset": .number(UInt64(i) << 20), "sha256": .string(String(repeating: "ab", count: 32))])
+        }
+        report.disks[1].findings.append(Finding(code: "stale-label-at-end", severity: .warning, message: "a warning `x`",
+                                                evidence: ["regions": .array(pairs), "short": "v"]))
+        report.disks[1].checks = report.disks[1].checks.map { check in
+            var check = check
+            if check.family == .staleLabel { check.findingCodes.append("stale-label-at-end"); check.skippedBecause = nil }
+            return check
+        }
+        let md = MarkdownReport.render(report)
+        XCTAssertTrue(md.contains("  - regions: 26 values\n\n    <details><summary>regions (26 values)</summary>\n\n    ```text\n"), md)
+        XCTAssertEqual(md.components(separatedBy: "\n    {offset: ").count - 1, 26, "one line per value")
+        XCTAssertTrue(md.contains("    ```\n\n    </details>"), md)
+        XCTAssertTrue(md.contains("  - short: `v`"), md)
+        XCTAssertTrue(md.contains("a warning \\`x\\`"), md)
+        let junit = JUnitReport.render(report)
+        let testcase = try XCTUnwrap(junit.range(of: "name=\"disk 2001: stale-label\""))
+        let rest = junit[testcase.upperBound...]
+        let end = try XCTUnwrap(rest.range(of: "</testcase>"))
+        let body = rest[..<end.lowerBound]
+        XCTAssertTrue(body.contains("<system-out>[warning] stale-label-at-end: a warning `x`"), String(body))
+        XCTAssertFalse(body.contains("<failure"), String(body))
+    }
 }

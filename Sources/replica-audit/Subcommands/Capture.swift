@@ -73,7 +73,7 @@ struct Capture: ParsableCommand {
             case .probed(let probe) where probe.isComplete:
                 disks.append(BaselineDisk(key: disk.key, label: disk.label, capacityBytes: disk.capacityBytes,
                                           source: assignment.target.redacted, probe: probe))
-                print("disk \(disk.key): \(ByteSize.human(probe.sizeBytes)), \(probe.partitionTable?.type ?? "no partition table"), "
+                print("disk \(TerminalText.field(disk.key)): \(ByteSize.human(probe.sizeBytes)), \(probe.partitionTable?.type ?? "no partition table"), "
                       + "\(probe.partitions.count) partition\(probe.partitions.count == 1 ? "" : "s")")
             case .probed(let probe):
                 problems.append("disk \(disk.key): \(probe.unreadableRegions.count) regions of \(assignment.target.redacted) could not be read")
@@ -88,6 +88,10 @@ struct Capture: ParsableCommand {
         if !problems.isEmpty {
             for problem in problems { printError("replica-audit: \(problem)") }
             printError("replica-audit: no baseline written: every source must be read completely")
+            if problems.contains(where: { $0.contains("no answer from the server") }) {
+                printError("note: a source did not answer within \(Int(volume.timeout)) s; if it is only slow, run capture again "
+                           + "with a larger --timeout (e.g. --timeout \(Int(volume.timeout) * 4)) or fewer --jobs")
+            }
             throw ExitCode(3)
         }
         if content == .sample {
@@ -117,6 +121,7 @@ struct Capture: ParsableCommand {
             printError("replica-audit: \(error)")
             throw ExitCode(2)
         }
-        print("baseline of \(disks.count) disk\(disks.count == 1 ? "" : "s") of VM \(inventory.vm.name) written to \(output)")
+        print(TerminalText.output("baseline of \(disks.count) disk\(disks.count == 1 ? "" : "s") of VM "
+                                  + "\(TerminalText.field(inventory.vm.name)) written to \(TerminalText.field(output))"))
     }
 }
