@@ -141,6 +141,10 @@ public enum TargetMapping {
         guard let colon = trimmed.firstIndex(of: ":") else { return false }
         let key = trimmed[..<colon].trimmingCharacters(in: .whitespaces)
         if labels.contains(normalizedLabel(key)) { return true }
+        // With an inventory, a label-like key of several words ("Hard disk 3") starts a pair
+        // too, so that a misspelt label is reported as such rather than swallowed.
+        if !labels.isEmpty, key.contains(" "), key.first!.isLetter,
+           key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == " " || "_-.".contains($0) }) { return true }
         if numericKeys { return !key.isEmpty && key.allSatisfy { $0.isASCII && $0.isNumber } }
         guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }) else { return false }
         return !schemes.contains(key.lowercased())
@@ -151,7 +155,8 @@ public enum TargetMapping {
         let key = key.trimmingCharacters(in: .whitespaces)
         let text = target.trimmingCharacters(in: .whitespaces)
         guard !key.isEmpty else { throw MappingError(text: redacted(String(pair)), message: "the disk key is empty; expected \(form)") }
-        guard key.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }) || labels.contains(normalizedLabel(key)) else {
+        let labelLike = !labels.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " || "_-.".contains($0) }
+        guard key.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }) || labels.contains(normalizedLabel(key)) || labelLike else {
             throw MappingError(text: redacted(String(pair)), message: "'\(key)' is not a disk key\(labels.isEmpty ? "" : " or label"); expected \(form)")
         }
         guard !text.isEmpty else { throw MappingError(text: String(pair), message: "disk \(key) has an empty target; expected \(form)") }
