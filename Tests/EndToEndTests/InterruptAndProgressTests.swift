@@ -86,4 +86,30 @@ final class InterruptAndProgressTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("Verdict: INCONCLUSIVE"), result.stdout)
         try assertServing(servers)
     }
+
+    func testOnATerminalTheProgressLineIsRedrawnInPlaceAndCleared() throws {
+        let dir = try TemporaryDirectory.make(prefix: "progress-tty")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let servers = try (0..<4).map { _ in try slowServer(size: "512M", delay: "20ms") }
+        let inventory = dir.appendingPathComponent("inv.json")
+        let disks: [[String: Any]] = [("2000", 0), ("2001", 1)].map { key, unit in
+            ["_typeName": "VirtualDisk", "key": Int(key)!, "deviceInfo": ["label": "Hard disk \(unit + 1)", "summary": "x"],
+             "backing": ["_typeName": "VirtualDiskFlatVer2BackingInfo", "fileName": "[ds] vm/vm_\(unit).vmdk"],
+             "controllerKey": 1000, "unitNumber": unit, "capacityInBytes": 512 << 20, "capacityInKB": 512 << 10]
+        }
+        let document: [String: Any] = ["virtualMachines": [["name": "pgtest1", "self": ["type": "VirtualMachine", "value": "vm-1"],
+                                                            "config": ["name": "pgtest1", "hardware": ["device": disks]]]]]
+        try JSONSerialization.data(withJSONObject: document).write(to: inventory)
+        let command = [try Repository.binary(), "verify", "--inventory", inventory.path, "--content", "full",
+                       "--nbd-targets", "2000:\(servers[0].uri()),2001:\(servers[1].uri())",
+                       "--nbd-sources", "2000:\(servers[2].uri()),2001:\(servers[3].uri())",
+                       "--report-dir", dir.appendingPathComponent("reports").path].map { "'\($0)'" }.joined(separator: " ")
+        let result = try Tools.run("script", ["-qec", command, "/dev/null"], check: false, environment: ["NO_COLOR": "1", "COLUMNS": "150"])
+        XCTAssertEqual(result.status, 0, result.stdout)
+        let redraws = result.stdout.components(separatedBy: "\r\u{1B}[KVM pgtest1 content: ").count - 1
+        XCTAssertGreaterThanOrEqual(redraws, 2, "redrawn in place:\n" + result.stdout)
+        XCTAssertTrue(result.stdout.contains("/ 1 GiB ("), result.stdout)
+        // The line is cleared before the summary, and the summary passes both disks.
+        XCTAssertTrue(result.stdout.contains("\r\u{1B}[Kdisk 2000 (Hard disk 1, 512 MiB)  PASS"), result.stdout)
+    }
 }
