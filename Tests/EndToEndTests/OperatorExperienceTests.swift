@@ -208,6 +208,11 @@ final class OperatorExperienceTests: XCTestCase {
             XCTAssertFalse(result.stderr.contains("NSCocoaErrorDomain") || result.stderr.contains("Error Domain"), result.stderr)
             XCTAssertTrue(result.stdout.isEmpty, "nothing is verified: \(result.stdout)")
         }
+        // The default Reports/<vm>-<time>/ under a current directory that cannot hold it.
+        let defaultDir = try Tools.run("/bin/bash", ["-c", "cd /proc && exec \"$0\" \"$@\"", try Repository.binary(), "verify",
+                                                     "--inventory", inventory, "--target", "2000=\(server.uri())"], check: false)
+        XCTAssertEqual(defaultDir.status, 2, defaultDir.stderr)
+        XCTAssertTrue(defaultDir.stderr.contains("/proc/Reports/pgtest1-") && defaultDir.stderr.contains("cannot be created"), defaultDir.stderr)
         // capture --output
         let captures: [(String, String)] = [
             (dir.appendingPathComponent("no/dir/baseline.json").path, "does not exist"),
