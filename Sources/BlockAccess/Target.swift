@@ -84,9 +84,9 @@ public enum Target: Sendable, Hashable, CustomStringConvertible {
         var v6 = in6_addr()
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
         if inet_pton(AF_INET, host, &v4) == 1, inet_ntop(AF_INET, &v4, &buffer, socklen_t(buffer.count)) != nil {
-            host = String(cString: buffer)
+            host = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         } else if inet_pton(AF_INET6, host, &v6) == 1, inet_ntop(AF_INET6, &v6, &buffer, socklen_t(buffer.count)) != nil {
-            host = String(cString: buffer)
+            host = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
         if host.isEmpty || host == "127.0.0.1" || host == "::1" { return "localhost" }
         return host
