@@ -208,6 +208,12 @@ final class OperatorExperienceTests: XCTestCase {
             XCTAssertFalse(result.stderr.contains("NSCocoaErrorDomain") || result.stderr.contains("Error Domain"), result.stderr)
             XCTAssertTrue(result.stdout.isEmpty, "nothing is verified: \(result.stdout)")
         }
+        // An input file is refused in plain words too (a directory given as --baseline).
+        let baseline = try Repository.runTool(["verify", "--inventory", inventory, "--target", "2000=\(server.uri())",
+                                               "--baseline", dir.path, "--report-dir", dir.appendingPathComponent("b").path])
+        XCTAssertEqual(baseline.status, 2, baseline.stderr)
+        XCTAssertTrue(baseline.stderr.contains("is a directory"), baseline.stderr)
+        XCTAssertFalse(baseline.stderr.contains("NSCocoaErrorDomain"), baseline.stderr)
         // The default Reports/<vm>-<time>/ under a current directory that cannot hold it.
         let defaultDir = try Tools.run("/bin/bash", ["-c", "cd /proc && exec \"$0\" \"$@\"", try Repository.binary(), "verify",
                                                      "--inventory", inventory, "--target", "2000=\(server.uri())"], check: false)
