@@ -175,6 +175,16 @@ final class OperatorExperienceTests: XCTestCase {
         let suite2001 = try XCTUnwrap(suites.first { $0.contains("disk 2001") })
         XCTAssertTrue(suite2000.contains("failures=\"0\""), String(suite2000))
         XCTAssertFalse(suite2001.contains("failures=\"0\""), String(suite2001))
+        // Both keys on one target: each disk fails in report.json and in JUnit (its "mapping" case).
+        let duplicate = try VerifyResult(["--inventory", inventory, "--target", "2000=\(scenario.uri("vol2000"))",
+                                          "--target", "2001=\(scenario.uri("vol2000"))"],
+                                         reportDirectory: scenario.reportDirectory("duplicate"))
+        XCTAssertEqual(duplicate.status, 1, duplicate.stdout + duplicate.stderr)
+        let duplicateJUnit = try String(contentsOfFile: duplicate.reportDirectory + "/junit.xml", encoding: .utf8)
+        for key in ["2000", "2001"] {
+            XCTAssertEqual(duplicate.disk(key)?["verdict"] as? String, "fail")
+            XCTAssertTrue(duplicateJUnit.contains("name=\"disk \(key): mapping\" time=\"0\">\n      <failure "), duplicateJUnit)
+        }
         let md = try String(contentsOfFile: run.reportDirectory + "/report.md", encoding: .utf8)
         XCTAssertTrue(md.contains("### disk 2000 (Hard disk 1, 115 GiB) — PASS"), md)
         XCTAssertTrue(md.contains("### disk 2001 (Hard disk 2, 10 GiB) — FAIL"), md)
