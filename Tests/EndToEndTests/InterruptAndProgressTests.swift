@@ -12,8 +12,10 @@ final class InterruptAndProgressTests: XCTestCase {
         try NBDKitServer(plugin: "pattern", args: ["size=\(size)", "rdelay=\(delay)"], filters: ["delay"])
     }
 
-    /// Starts the built binary, sends SIGINT after `after` seconds, and waits for it.
-    func interrupt(_ arguments: [String], after: TimeInterval) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Starts the built binary, sends SIGINT after `after` seconds — and, with `when`, only
+    /// once its stderr satisfies `when` (at most 60 s) — and waits for it.
+    func interrupt(_ arguments: [String], after: TimeInterval,
+                   when ready: ((String) -> Bool)? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         let dir = try TemporaryDirectory.make(prefix: "sigint")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
@@ -27,6 +29,12 @@ final class InterruptAndProgressTests: XCTestCase {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         Thread.sleep(forTimeInterval: after)
+        if let ready {
+            let limit = Date().addingTimeInterval(60)
+            while process.isRunning, Date() < limit, !ready((try? String(contentsOf: err, encoding: .utf8)) ?? "") {
+                usleep(50_000)
+            }
+        }
         XCTAssertTrue(process.isRunning, "still comparing when interrupted")
         kill(process.processIdentifier, SIGINT)
         let deadline = Date().addingTimeInterval(30)
@@ -50,7 +58,7 @@ final class InterruptAndProgressTests: XCTestCase {
 
     func testCtrlCDuringCompareLeavesBothServersServing() throws {
         let source = try slowServer(), target = try slowServer()
-        let result = try interrupt(["compare", source.uri(), target.uri(), "--requests-in-flight", "8"], after: 2)
+        let result = try interrupt(["compare", source.uri(), target.uri(), "--requests-in-flight", "8"], after: 3)
         XCTAssertEqual(result.status, 2, "compare: 2 on Ctrl-C\n\(result.stdout)\(result.stderr)")
         XCTAssertTrue(result.stdout.contains("interrupted after "), result.stdout)
         try assertServing([source, target])
@@ -72,7 +80,8 @@ final class InterruptAndProgressTests: XCTestCase {
         let result = try interrupt(["verify", "--inventory", inventory.path, "--content", "full", "--progress-interval", "0.5",
                                     "--nbd-targets", "2000:\(servers[0].uri()),2001:\(servers[1].uri())",
                                     "--nbd-sources", "2000:\(servers[2].uri()),2001:\(servers[3].uri())",
-                                    "--report-dir", dir.appendingPathComponent("reports").path], after: 4)
+                                    "--report-dir", dir.appendingPathComponent("reports").path], after: 1,
+                                   when: { $0.components(separatedBy: "VM pgtest1 content: ").count > 3 })
         XCTAssertEqual(result.status, 3, "verify: inconclusive when interrupted\n\(result.stdout)\(result.stderr)")
         // The header came first, at once; progress lines (not a terminal: plain, periodic) named both disks.
         XCTAssertTrue(result.stdout.hasPrefix("VM pgtest1: 2 disks, compared with the inventory and the live source disks\n"),
