@@ -39,7 +39,8 @@ enum Main {
             let code = ReplicaAudit.exitCode(for: error)
             let message = ReplicaAudit.fullMessage(for: error)
             if code == .success {
-                if !message.isEmpty { print(message + ReplicaAudit.examplesSection(for: CommandLine.arguments)) }
+                let examples = ReplicaAudit.examplesSection(for: CommandLine.arguments)
+                if !message.isEmpty { print((examples.isEmpty ? message : message.trimmingCharacters(in: .newlines)) + examples) }
                 exit(0)
             }
             if !message.isEmpty { FileHandle.standardError.write(Data((TerminalText.output(message) + "\n").utf8)) }
