@@ -31,6 +31,11 @@ public final class FileVolume: Volume, @unchecked Sendable {
         }
         let fmt = st.st_mode & S_IFMT
         guard fmt == S_IFREG || fmt == S_IFBLK else {
+            if fmt == S_IFSOCK {
+                throw VolumeError(kind: .invalidTarget, operation: "open", target: path,
+                                  message: "a Unix socket, not an image file or block device; to read the NBD export "
+                                      + "served on it, give nbd+unix:///?socket=\(path) (or nbd+unix:///EXPORT?socket=\(path))")
+            }
             let what = fmt == S_IFDIR ? "a directory" : fmt == S_IFIFO ? "a FIFO" : fmt == S_IFCHR ? "a character device" : "not a regular file or block device"
             throw VolumeError(kind: .invalidTarget, operation: "open", target: path,
                               message: "\(what); expected an image file or a block device")

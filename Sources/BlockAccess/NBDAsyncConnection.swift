@@ -64,13 +64,31 @@ public final class NBDAsyncConnection: @unchecked Sendable {
 
     deinit { close() }
 
-    /// Closes the connection. Buffers of requests still in flight are no longer touched
-    /// once this returns. The corresponding C function is `nbd_close`.
+    /// Closes the connection politely: requests still in flight are given up to 2 s to be
+    /// answered, then the disconnect (`NBD_CMD_DISC`, as `nbd_shutdown` sends it, through
+    /// its asynchronous form `nbd_aio_disconnect` so that a silent server cannot hang the
+    /// close) and up to 2 s for the server to end the connection, then `nbd_close`. A
+    /// server must never see its client vanish with replies in flight (nbdkit 1.32 aborted
+    /// on that). A dead or failed connection is just closed. Buffers of requests still in
+    /// flight are no longer touched once this returns.
     public func close() {
-        if let h = handle {
-            nbd_close(h)
-            handle = nil
+        guard let h = handle else { return }
+        if failure == nil, nbd_aio_is_dead(h) == 0, nbd_aio_is_closed(h) == 0 {
+            let limit = min(timeout, .seconds(2))
+            var deadline = ContinuousClock.now + limit
+            while nbd_aio_in_flight(h) > 0, nbd_aio_is_dead(h) == 0, ContinuousClock.now < deadline {
+                if nbd_poll(h, 100) == -1 { break }
+            }
+            retireCompleted()
+            if nbd_aio_in_flight(h) == 0, nbd_aio_is_ready(h) == 1, nbd_aio_disconnect(h, 0) == 0 {
+                deadline = ContinuousClock.now + limit
+                while nbd_aio_is_closed(h) == 0, nbd_aio_is_dead(h) == 0, ContinuousClock.now < deadline {
+                    if nbd_poll(h, 100) == -1 { break }
+                }
+            }
         }
+        nbd_close(h)
+        handle = nil
     }
 
     /// Requests still waiting for an answer.

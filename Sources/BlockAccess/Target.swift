@@ -47,20 +47,30 @@ public enum Target: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Redacts on the text as typed, so an error or report echoes the argument itself
+    /// (no percent-encoding): the password of the user info and every query value other
+    /// than `socket`, `tls-username` and `tls` become `REDACTED`.
     static func redact(_ uri: String) -> String {
-        guard var comps = URLComponents(string: uri) else {
-            // Not parseable: keep only the scheme and authority-ish prefix up to '?' or '@'.
-            if let q = uri.firstIndex(of: "?") { return String(uri[..<q]) + "?REDACTED" }
-            return uri
-        }
-        if comps.password != nil { comps.password = "REDACTED" }
-        if let items = comps.queryItems {
-            comps.queryItems = items.map { item in
-                let keep = ["socket", "tls-username", "tls"].contains(item.name.lowercased())
-                return URLQueryItem(name: item.name, value: keep ? item.value : (item.value == nil ? nil : "REDACTED"))
+        var out = uri
+        // The authority: after "://", up to the first '/', '?' or '#'.
+        if let schemeEnd = out.range(of: "://") {
+            let authorityEnd = out[schemeEnd.upperBound...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? out.endIndex
+            let authority = out[schemeEnd.upperBound..<authorityEnd]
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                out.replaceSubrange(out.index(after: colon)..<at, with: "REDACTED")
             }
         }
-        return comps.string ?? uri
+        guard let question = out.firstIndex(of: "?") else { return out }
+        let queryEnd = out[question...].firstIndex(of: "#") ?? out.endIndex
+        let query = out[out.index(after: question)..<queryEnd]
+        let items = query.split(separator: "&", omittingEmptySubsequences: false).map { item -> String in
+            guard let equals = item.firstIndex(of: "=") else { return String(item) }
+            let name = item[..<equals].lowercased()
+            let keep = ["socket", "tls-username", "tls"].contains(name.removingPercentEncoding ?? name)
+            return keep ? String(item) : String(item[..<equals]) + "=REDACTED"
+        }
+        out.replaceSubrange(out.index(after: question)..<queryEnd, with: items.joined(separator: "&"))
+        return out
     }
 
     /// One spelling per host: lower case, no trailing dot, IP addresses in their canonical

@@ -32,6 +32,8 @@ public final class Cancellation: @unchecked Sendable {
         source.setEventHandler { [flag] in
             if flag.isCancelled { exit(130) }
             flag.cancel()
+            FileHandle.standardError.write(Data(("\ninterrupted: finishing the requests in flight and disconnecting politely; "
+                                                 + "press Ctrl-C again to quit at once\n").utf8))
         }
         source.resume()
         flag.signalSource = source

@@ -5,8 +5,8 @@ public enum CompareTextView {
     /// A full comparison: sizes, verdict, byte counts, differing extents, unreadable regions, notes.
     public static func render(_ r: CompareResult) -> String {
         var out = ""
-        out += "source   \(r.source)  \(ByteSize.human(r.sourceBytes)) (\(r.sourceBytes) bytes)\n"
-        out += "target   \(r.target)  \(ByteSize.human(r.targetBytes)) (\(r.targetBytes) bytes)\n"
+        out += "source   \(TerminalText.field(r.source))  \(ByteSize.human(r.sourceBytes)) (\(r.sourceBytes) bytes)\n"
+        out += "target   \(TerminalText.field(r.target))  \(ByteSize.human(r.targetBytes)) (\(r.targetBytes) bytes)\n"
         out += "result   \(headline(r))\n"
         out += "compared \(ByteSize.human(r.bytesCompared)) read and checked"
         if r.bytesCheckedAgainstHoles > 0 { out += " (\(ByteSize.human(r.bytesCheckedAgainstHoles)) of them against a hole)" }
@@ -29,14 +29,14 @@ public enum CompareTextView {
         if !r.notes.isEmpty {
             out += "\nnotes:\n" + r.notes.map { "  - \($0)\n" }.joined()
         }
-        return out
+        return TerminalText.output(out)
     }
 
     /// A sampled comparison.
     public static func render(_ r: SampleComparison) -> String {
         var out = ""
-        out += "source   \(r.source)  \(ByteSize.human(r.sourceBytes)) (\(r.sourceBytes) bytes)\n"
-        out += "target   \(r.target)  \(ByteSize.human(r.targetBytes)) (\(r.targetBytes) bytes)\n"
+        out += "source   \(TerminalText.field(r.source))  \(ByteSize.human(r.sourceBytes)) (\(r.sourceBytes) bytes)\n"
+        out += "target   \(TerminalText.field(r.target))  \(ByteSize.human(r.targetBytes)) (\(r.targetBytes) bytes)\n"
         let word = r.interrupted ? "interrupted" : r.status == .identical ? "identical in every sampled block"
             : r.status == .different ? "different" : "incomplete: some blocks could not be read"
         out += "result   \(word)\n"
@@ -56,7 +56,7 @@ public enum CompareTextView {
         for f in r.findings where f.code != FindingCode.contentMismatch && f.code != FindingCode.unreadableRegion {
             out += "\n\(f.severity.rawValue): \(f.message)\n"
         }
-        return out
+        return TerminalText.output(out)
     }
 
     private static func headline(_ r: CompareResult) -> String {

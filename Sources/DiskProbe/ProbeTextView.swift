@@ -7,7 +7,7 @@ public enum ProbeTextView {
     public static func render(_ probe: ProbeResult) -> String {
         var out: [String] = []
         let sectors = probe.sizeBytes / UInt64(max(1, probe.sectorSize))
-        out.append("Disk \(probe.target): \(ByteSize.human(probe.sizeBytes)), \(probe.sizeBytes) bytes, \(sectors) sectors")
+        out.append("Disk \(TerminalText.field(probe.target)): \(ByteSize.human(probe.sizeBytes)), \(probe.sizeBytes) bytes, \(sectors) sectors")
         out.append("Sector size (logical): \(probe.sectorSize) bytes")
         if let t = probe.partitionTable {
             out.append("Disklabel type: \(t.type)")
@@ -22,7 +22,7 @@ public enum ProbeTextView {
             } else if let minimum = t.impliedMinimumDiskBytes {
                 out.append("Label needs at least: \(ByteSize.human(minimum)), \(minimum) bytes")
             }
-            for w in t.warnings { out.append("libfdisk: \(w)") }
+            for w in t.warnings { out.append("libfdisk: \(TerminalText.field(w))") }
         } else {
             out.append("No partition table.")
         }
@@ -32,14 +32,15 @@ public enum ProbeTextView {
             for p in probe.partitions {
                 rows.append([String(p.number), p.bootable ? "*" : "", String(p.startLBA), String(p.endLBA),
                              String(p.sizeBytes / UInt64(max(1, probe.sectorSize))), ByteSize.human(p.sizeBytes),
-                             p.typeName ?? p.type, p.uuid ?? "", p.name ?? p.kind ?? ""])
+                             TerminalText.field(p.typeName ?? p.type), TerminalText.field(p.uuid ?? ""),
+                             TerminalText.field(p.name ?? p.kind ?? "")])
             }
             out += table(rows)
         }
         out.append("")
         out.append("Signatures (libblkid):")
         if let fs = probe.filesystem { out.append("  whole disk: \(describe(fs))") }
-        if let pt = probe.partitionTableSignature { out.append("  whole disk: PTTYPE=\"\(pt.type)\"" + (pt.uuid.map { " PTUUID=\"\($0)\"" } ?? "")) }
+        if let pt = probe.partitionTableSignature { out.append("  whole disk: PTTYPE=\"\(TerminalText.field(pt.type))\"" + (pt.uuid.map { " PTUUID=\"\(TerminalText.field($0))\"" } ?? "")) }
         for p in probe.partitions {
             if let fs = p.filesystem { out.append("  partition \(p.number): \(describe(fs))") }
         }
@@ -72,25 +73,26 @@ public enum ProbeTextView {
         let total = probe.regionsRead.reduce(UInt64(0)) { $0 + $1.length }
         out.append("Read \(probe.regionsRead.count) regions, \(ByteSize.human(total)).")
         for u in probe.unreadableRegions {
-            out.append("  UNREADABLE offset \(u.offset) length \(u.length): \(u.error ?? "unknown error")")
+            out.append("  UNREADABLE offset \(u.offset) length \(u.length): \(TerminalText.field(u.error ?? "unknown error"))")
         }
         out.append("")
         if probe.findings.isEmpty {
             out.append("Findings: none")
         } else {
             out.append("Findings:")
-            for f in probe.findings { out.append("  [\(f.severity.rawValue)] \(f.code): \(f.message)") }
+            for f in probe.findings { out.append("  [\(f.severity.rawValue)] \(f.code): \(TerminalText.field(f.message))") }
         }
-        return out.joined(separator: "\n") + "\n"
+        // Every line is safe for a terminal (README, "Output and untrusted text").
+        return TerminalText.output(out.joined(separator: "\n") + "\n")
     }
 
     private static func describe(_ fs: FilesystemSignature) -> String {
         var parts: [String] = []
-        if let l = fs.label { parts.append("LABEL=\"\(l)\"") }
-        if let u = fs.uuid { parts.append("UUID=\"\(u)\"") }
-        parts.append("TYPE=\"\(fs.type)\"")
-        if let v = fs.version { parts.append("VERSION=\"\(v)\"") }
-        if let u = fs.usage { parts.append("USAGE=\"\(u)\"") }
+        if let l = fs.label { parts.append("LABEL=\"\(TerminalText.field(l))\"") }
+        if let u = fs.uuid { parts.append("UUID=\"\(TerminalText.field(u))\"") }
+        parts.append("TYPE=\"\(TerminalText.field(fs.type))\"")
+        if let v = fs.version { parts.append("VERSION=\"\(TerminalText.field(v))\"") }
+        if let u = fs.usage { parts.append("USAGE=\"\(TerminalText.field(u))\"") }
         return parts.joined(separator: " ")
     }
 

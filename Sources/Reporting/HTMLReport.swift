@@ -58,7 +58,12 @@ public enum HTMLReport {
                 + "<span class=\"swatch foreign\"></span> partitions of another disk "
                 + "<span class=\"swatch implied\"></span> where the label says its disk ends "
                 + "<span class=\"swatch stale\"></span> stale header at the volume's end</p>\n"
-            if disk.findings.isEmpty { html += "<p>No findings.</p>\n" }
+            let vmFindings = report.findings.filter { Verifier.names($0.evidence, key: disk.key) }
+            if disk.findings.isEmpty {
+                html += vmFindings.isEmpty ? "<p>No findings.</p>\n"
+                    : "<p>No findings of its own; VM findings that name it: "
+                        + vmFindings.map { "<code>\(Markup.escape($0.code))</code>" }.joined(separator: ", ") + " (above).</p>\n"
+            }
             for finding in disk.findings { html += findingBlock(finding) }
             html += "</section>\n"
         }

@@ -14,7 +14,9 @@ public enum JUnitReport {
     /// The XML document.
     public static func render(_ report: VerificationReport) -> String {
         var suites: [Suite] = [vmSuite(report)]
-        suites += report.disks.map { diskSuite($0, vm: report.vm.name) }
+        suites += report.disks.map { disk in
+            diskSuite(disk, vm: report.vm.name, vmFindings: report.findings.filter { Verifier.names($0.evidence, key: disk.key) })
+        }
         let timestamp = String(report.startedAt.prefix(19))
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"\(Markup.escape("replica-audit verify \(report.vm.name)"))\""
@@ -56,12 +58,16 @@ public enum JUnitReport {
         }
         var name: String
         var outcome: Outcome
+        /// Findings that do not fail the case (warnings, info), for `<system-out>`, which
+        /// Jenkins and GitLab show with the test.
+        var output = ""
 
         func xml(classname: String) -> String {
             let open = "    <testcase classname=\"\(Markup.escape(classname))\" name=\"\(Markup.escape(name))\" time=\"0\""
+            let systemOut = output.isEmpty ? "" : "      <system-out>\(Markup.escape(output))</system-out>\n"
             switch outcome {
             case .passed:
-                return open + "/>\n"
+                return systemOut.isEmpty ? open + "/>\n" : open + ">\n" + systemOut + "    </testcase>\n"
             case .failure(let message, let type, let text):
                 return open + ">\n      <failure message=\"\(Markup.escape(message))\" type=\"\(Markup.escape(type))\">"
                     + Markup.escape(text) + "</failure>\n    </testcase>\n"
@@ -69,7 +75,7 @@ public enum JUnitReport {
                 return open + ">\n      <error message=\"\(Markup.escape(message))\" type=\"\(Markup.escape(type))\">"
                     + Markup.escape(text) + "</error>\n    </testcase>\n"
             case .skipped(let message):
-                return open + ">\n      <skipped message=\"\(Markup.escape(message))\"/>\n    </testcase>\n"
+                return open + ">\n      <skipped message=\"\(Markup.escape(message))\"/>\n" + systemOut + "    </testcase>\n"
             }
         }
     }
@@ -82,24 +88,32 @@ public enum JUnitReport {
                        type: "contamination",
                        text: report.contamination.map { ContaminationProse.sentence($0, in: report) }.joined(separator: "\n"))
         return Suite(name: report.vm.name, classname: "\(report.vm.name).vm",
-                     cases: [Case(name: "VM \(report.vm.name): mapping", outcome: mapping),
+                     cases: [Case(name: "VM \(report.vm.name): mapping", outcome: mapping, output: quietOutput(report.findings)),
                              Case(name: "VM \(report.vm.name): contamination", outcome: contamination)])
     }
 
-    static func diskSuite(_ disk: DiskReport, vm: String) -> Suite {
-        let cases = disk.checks.map { check -> Case in
+    /// One suite per disk. `vmFindings` are the VM findings that name this disk (a
+    /// duplicate-target): they get a "mapping" case, so that a disk whose verdict they
+    /// fail also fails in JUnit, as in report.json.
+    static func diskSuite(_ disk: DiskReport, vm: String, vmFindings: [Finding] = []) -> Suite {
+        var cases = disk.checks.map { check -> Case in
             let findings = disk.findings.filter { check.findingCodes.contains($0.code) }
             if let reason = check.skippedBecause, findings.isEmpty {
                 return Case(name: "disk \(disk.key): \(check.family.rawValue)", outcome: .skipped(message: reason))
             }
-            return Case(name: "disk \(disk.key): \(check.family.rawValue)", outcome: outcome(for: findings, unreadIsError: true))
+            return Case(name: "disk \(disk.key): \(check.family.rawValue)", outcome: outcome(for: findings, unreadIsError: true),
+                        output: quietOutput(findings))
+        }
+        if !vmFindings.isEmpty {
+            cases.insert(Case(name: "disk \(disk.key): mapping", outcome: outcome(for: vmFindings, unreadIsError: true),
+                              output: quietOutput(vmFindings)), at: 0)
         }
         return Suite(name: "\(vm) \(disk.described)", classname: "\(vm).disk-\(disk.key)", cases: cases)
     }
 
     /// A failure when any finding fails, an error when the only problem is that something
-    /// could not be read, a pass otherwise (info and warning findings are listed nowhere
-    /// else in JUnit, so they do not change the outcome).
+    /// could not be read, a pass otherwise (info and warning findings do not change the outcome; a
+    /// passing case carries them in `<system-out>`).
     static func outcome(for findings: [Finding], unreadIsError: Bool) -> Case.Outcome {
         let text = findings.map(describe).joined(separator: "\n\n")
         if let worst = findings.filter({ $0.severity.fails }).max(by: { $0.severity < $1.severity }) {
@@ -110,6 +124,11 @@ public enum JUnitReport {
             return .error(message: unread.message, type: unread.code, text: text)
         }
         return .passed
+    }
+
+    /// The warnings and info findings of a case, for `<system-out>` (empty when there are none).
+    static func quietOutput(_ findings: [Finding]) -> String {
+        findings.filter { !$0.severity.fails }.map(describe).joined(separator: "\n\n")
     }
 
     static func describe(_ finding: Finding) -> String {

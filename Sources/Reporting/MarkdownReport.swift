@@ -13,14 +13,14 @@ public enum MarkdownReport {
         if let configuration = report.vm.ovfConfiguration { md += "| OVF configuration | \(cell(configuration)) |\n" }
         md += "| Compared with | \(TerminalSummary.referenceWords(report.references)) |\n"
         md += "| Content | \(cell(report.content.mode))\(report.content.note.map { " — \(cell($0))" } ?? "") |\n"
-        md += "| Started | \(report.startedAt) |\n| Finished | \(report.finishedAt) |\n"
-        md += "| Tool | \(report.tool.name) \(report.tool.version) |\n\n"
+        md += "| Started | \(cell(report.startedAt)) |\n| Finished | \(cell(report.finishedAt)) |\n"
+        md += "| Tool | \(cell(report.tool.name)) \(cell(report.tool.version)) |\n\n"
 
         if !report.contamination.isEmpty {
             md += "## Contamination\n\n"
             for entry in report.contamination {
-                md += "- \(ContaminationProse.sentence(entry, in: report)) "
-                md += "Evidence: \(entry.evidence.map { "`\($0)`" }.joined(separator: ", ")).\n"
+                md += "- \(MarkdownText.text(ContaminationProse.sentence(entry, in: report))) "
+                md += "Evidence: \(entry.evidence.map { MarkdownText.code($0) }.joined(separator: ", ")).\n"
             }
             md += "\n"
         }
@@ -34,31 +34,62 @@ public enum MarkdownReport {
         md += "|---|---|---|---|---|---|---|\n"
         for disk in report.disks {
             let actual = disk.actualBytes.map { "\(ByteSize.human($0)) (\($0) B)" } ?? "not read"
-            let top = report.headline(for: disk).map { "`\($0.code)`" } ?? "—"
-            md += "| \(disk.key) | \(cell(disk.label ?? "")) | `\(cell(disk.target ?? "unmapped"))` | "
+            let top = report.headline(for: disk).map { MarkdownText.code($0.code, inTable: true) } ?? "—"
+            md += "| \(cell(disk.key)) | \(cell(disk.label ?? "")) | \(MarkdownText.code(disk.target ?? "unmapped", inTable: true)) | "
                 + "\(ByteSize.human(disk.expectedBytes)) (\(disk.expectedBytes) B) | \(actual) | "
                 + "**\(disk.verdict.rawValue.uppercased())** | \(top) |\n"
         }
         md += "\n"
         for disk in report.disks {
             md += "### \(cell(disk.described)) — \(disk.verdict.rawValue.uppercased())\n\n"
-            if disk.findings.isEmpty { md += "No findings.\n\n"; continue }
+            let vmFindings = report.findings.filter { Verifier.names($0.evidence, key: disk.key) }
+            if disk.findings.isEmpty {
+                md += vmFindings.isEmpty ? "No findings.\n\n"
+                    : "No findings of its own; VM findings that name it: "
+                        + vmFindings.map { MarkdownText.code($0.code) }.joined(separator: ", ") + " (above).\n\n"
+                continue
+            }
             for finding in disk.findings { md += item(finding) }
             md += "\n"
         }
         return md
     }
 
+    /// Evidence values longer than this (or arrays of more than `longItems` values) go into
+    /// a collapsible `<details>` block (26 hash pairs on one line help no reader).
+    static let longEvidence = 400
+    static let longItems = 8
+
     static func item(_ finding: Finding) -> String {
-        var text = "- **\(finding.severity.rawValue)** `\(finding.code)`: \(finding.message)\n"
+        var text = "- **\(finding.severity.rawValue)** \(MarkdownText.code(finding.code)): \(MarkdownText.text(finding.message))\n"
         for (key, value) in finding.evidence.sorted(by: { $0.key < $1.key }) {
-            text += "  - \(key): `\(EvidenceText.render(value).replacingOccurrences(of: "`", with: "'"))`\n"
+            let rendered = EvidenceText.render(value)
+            let lines: [String]? = {
+                guard rendered.count > longEvidence || value.arrayCount > longItems else { return nil }
+                if case .array(let values) = value { return values.map(EvidenceText.render) }
+                return [rendered]
+            }()
+            guard let lines else {
+                text += "  - \(MarkdownText.text(key)): \(MarkdownText.code(rendered))\n"
+                continue
+            }
+            let size = lines.count > 1 ? "\(lines.count) values" : "\(rendered.count) characters"
+            text += "  - \(MarkdownText.text(key)): \(size)\n\n"
+            text += "    <details><summary>\(Markup.escape(key)) (\(size))</summary>\n\n"
+            text += MarkdownText.block(lines, indent: "    ")
+            text += "\n    </details>\n\n"
         }
         return text
     }
 
-    /// Text safe inside a table cell: no pipes or newlines.
-    static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    /// Untrusted text for a table cell (see `MarkdownText.text`: no pipe, newline or markup survives).
+    static func cell(_ text: String) -> String { MarkdownText.text(text) }
+}
+
+extension JSONValue {
+    /// The number of elements of an array, 0 for anything else.
+    fileprivate var arrayCount: Int {
+        if case .array(let values) = self { return values.count }
+        return 0
     }
 }

@@ -7,13 +7,16 @@ public enum ReportWriter {
     public static let fileNames = ["report.json", "junit.xml", "report.md", "report.html"]
 
     /// Creates `directory` if needed and writes report.json, junit.xml, report.md and
-    /// report.html into it. Throws when a file cannot be written.
+    /// report.html into it. Throws, naming the file and the reason in plain words, when a
+    /// file cannot be written. `OutputLocation.prepareDirectory` checks the directory
+    /// before any volume is read; this is the second line of defence (a full disk).
     public static func write(_ report: VerificationReport, to directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try JSONReport.render(report).write(to: directory.appendingPathComponent("report.json"), options: .atomic)
-        try Data(JUnitReport.render(report).utf8).write(to: directory.appendingPathComponent("junit.xml"), options: .atomic)
-        try Data(MarkdownReport.render(report).utf8).write(to: directory.appendingPathComponent("report.md"), options: .atomic)
-        try Data(HTMLReport.render(report).utf8).write(to: directory.appendingPathComponent("report.html"), options: .atomic)
+        try OutputLocation.prepareDirectory(directory.path, option: "the report directory", createParents: true)
+        let path = { (name: String) in directory.appendingPathComponent(name).path }
+        try OutputLocation.write(JSONReport.render(report), to: path("report.json"))
+        try OutputLocation.write(Data(JUnitReport.render(report).utf8), to: path("junit.xml"))
+        try OutputLocation.write(Data(MarkdownReport.render(report).utf8), to: path("report.md"))
+        try OutputLocation.write(Data(HTMLReport.render(report).utf8), to: path("report.html"))
     }
 
     /// The default report directory: `Reports/<vm>-<UTC yyyyMMdd'T'HHmmss'Z'>` under `base`.

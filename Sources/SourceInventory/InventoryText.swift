@@ -7,16 +7,17 @@ public enum InventoryText {
     /// Several lines: the VM, a table of disks, and the guest filesystems when known.
     public static func render(_ inventory: Inventory, file: String) -> String {
         let vm = inventory.vm
-        let configuration = vm.ovfConfiguration.map { ", OVF configuration '\($0)'" } ?? ""
-        var lines = ["VM \(vm.name)  (format \(vm.format)\(configuration), moref \(vm.moref ?? "-"), uuid \(vm.uuid ?? "-"))  from \(file)"]
+        let f = TerminalText.field
+        let configuration = vm.ovfConfiguration.map { ", OVF configuration '\(f($0))'" } ?? ""
+        var lines = ["VM \(f(vm.name))  (format \(vm.format)\(configuration), moref \(f(vm.moref ?? "-")), uuid \(f(vm.uuid ?? "-")))  from \(f(file))"]
         var rows = [["KEY", "LABEL", "CAPACITY", "BYTES", "CONTROLLER", "BUS:UNIT", "THIN", "BACKING", "DISK UUID", "NOTES"]]
         for disk in inventory.disks {
             rows.append([
-                disk.key, disk.label ?? "-", ByteSize.human(disk.capacityBytes), String(disk.capacityBytes),
-                disk.controller ?? "-",
+                f(disk.key), f(disk.label ?? "-"), ByteSize.human(disk.capacityBytes), String(disk.capacityBytes),
+                f(disk.controller ?? "-"),
                 "\(disk.bus.map(String.init) ?? "-"):\(disk.unit.map(String.init) ?? "-")",
                 disk.thin.map { $0 ? "thin" : "thick" } ?? "-",
-                disk.backingFile ?? "-", disk.uuid ?? "-", notes(disk),
+                f(disk.backingFile ?? "-"), f(disk.uuid ?? "-"), f(notes(disk)),
             ])
         }
         if let deployment = inventory.ovfDeployment, let chosen = vm.ovfConfiguration {
@@ -37,13 +38,14 @@ public enum InventoryText {
             lines.append("Guest filesystems (VMware Tools):")
             var fsRows = [["PATH", "TYPE", "CAPACITY", "FREE", "DISKS"]]
             for fs in inventory.guestFilesystems {
-                fsRows.append([fs.path, fs.type ?? "-", ByteSize.human(fs.capacityBytes),
+                fsRows.append([f(fs.path), f(fs.type ?? "-"), ByteSize.human(fs.capacityBytes),
                                fs.freeBytes.map { ByteSize.human($0) } ?? "-",
-                               fs.diskKeys.isEmpty ? "-" : fs.diskKeys.joined(separator: ",")])
+                               fs.diskKeys.isEmpty ? "-" : f(fs.diskKeys.joined(separator: ","))])
             }
             lines += table(fsRows).map { "  " + $0 }
         }
-        return lines.joined(separator: "\n")
+        // Every untrusted field escaped for the terminal (README, "Output and untrusted text").
+        return TerminalText.output(lines.joined(separator: "\n"))
     }
 
     /// "key derived; OVF name 'Harddisk core'; rdm-physical; independent_persistent".

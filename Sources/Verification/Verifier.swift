@@ -115,16 +115,13 @@ public enum Verifier {
                 evidence: ["error": .string(error)])
     }
 
-    /// Whether `evidence` names disk `key` (a VM-level finding about that disk).
+    /// Whether `evidence` names disk `key` as the disk it is about: its `key` or `keys`
+    /// field (a duplicate-target's keys, an unmapped disk's key). Lists of other keys
+    /// (`mappedKeys`, `inventoryKeys`) do not count: a VM finding about one disk must
+    /// never change the verdict of another (README, "Exit codes").
     public static func names(_ evidence: [String: JSONValue], key: String) -> Bool {
-        func contains(_ value: JSONValue) -> Bool {
-            switch value {
-            case .string(let s): s == key
-            case .array(let a): a.contains(where: contains)
-            case .object(let o): o.values.contains(where: contains)
-            default: false
-            }
-        }
-        return evidence.values.contains(where: contains)
+        if case .string(let own)? = evidence["key"], own == key { return true }
+        if case .array(let keys)? = evidence["keys"], keys.contains(.string(key)) { return true }
+        return false
     }
 }

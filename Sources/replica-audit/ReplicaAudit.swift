@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditCore
 import Foundation
 
 /// The root command. Subcommands only wire options to the library layers and turn their
@@ -19,6 +20,11 @@ struct ReplicaAudit: ParsableCommand {
         subcommands: [Inspect.self, Verify.self, Capture.self, InventoryCommand.self, Compare.self, Demo.self,
                       Preflight.self, Devices.self]
     )
+
+    /// The examples that end this command's help page.
+    static let examples = [
+        "replica-audit verify --inventory inv.json --nbd-targets 2000:nbd://10.0.0.5/vol-a,2001:nbd://10.0.0.5/vol-b",
+    ]
 }
 
 /// Entry point: runs the command and maps argument errors to exit code 2 (the contract's
@@ -34,16 +40,34 @@ enum Main {
             let code = ReplicaAudit.exitCode(for: error)
             let message = ReplicaAudit.fullMessage(for: error)
             if code == .success {
-                if !message.isEmpty { print(message) }
+                let examples = ReplicaAudit.examplesSection(for: CommandLine.arguments)
+                if !message.isEmpty { print((examples.isEmpty ? message : message.trimmingCharacters(in: .newlines)) + examples) }
                 exit(0)
             }
-            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            if !message.isEmpty { FileHandle.standardError.write(Data((TerminalText.output(message) + "\n").utf8)) }
             exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
 }
 
-/// Writes a line to standard error.
+extension ReplicaAudit {
+    /// Every help page ends with examples: "EXAMPLES:" and the examples of the command the
+    /// arguments ask help for (`help verify`, `verify --help`, `verify -h`), or the root's.
+    /// Empty when the arguments do not ask for help (e.g. `--version`).
+    static func examplesSection(for arguments: [String]) -> String {
+        let words = Array(arguments.dropFirst())
+        guard words.contains(where: { $0 == "help" || $0 == "--help" || $0 == "-h" }) else { return "" }
+        let commands: [(String, [String])] = [
+            ("inspect", Inspect.examples), ("verify", Verify.examples), ("capture", Capture.examples),
+            ("inventory", InventoryCommand.examples), ("compare", Compare.examples), ("demo", Demo.examples),
+        ]
+        let examples = words.lazy.compactMap { word in commands.first { $0.0 == word }?.1 }.first ?? ReplicaAudit.examples
+        return "\n\nEXAMPLES:\n" + examples.map { "  " + $0 }.joined(separator: "\n")
+    }
+}
+
+/// Writes a line to standard error, control characters escaped (an argument or a label
+/// echoed in an error can never drive the terminal; README, "Output and untrusted text").
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.output(text) + "\n").utf8))
 }

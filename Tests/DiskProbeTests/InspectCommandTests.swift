@@ -121,7 +121,8 @@ final class InspectCommandTests: XCTestCase {
         XCTAssertEqual(try Repository.runTool(["inspect"]).status, 2)
         XCTAssertEqual(try Repository.runTool(["inspect", "x.img", "--format", "xml"]).status, 2)
         XCTAssertEqual(try Repository.runTool(["inspect", "x.img", "--sector-size", "1000"]).status, 2)
-        XCTAssertEqual(try Repository.runTool(["inspect", "ftp://host/x"]).status, 2)
+        // Issue 18.8: an unsupported URI is a target that cannot be opened, exit 3 like any other.
+        XCTAssertEqual(try Repository.runTool(["inspect", "ftp://host/x"]).status, 3)
         let help = try Repository.runTool(["inspect", "--help"])
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.stdout.contains("impliedDiskBytes"), help.stdout)

@@ -74,4 +74,63 @@ final class TargetMappingTests: XCTestCase {
         XCTAssertEqual(decoded.first?.key, "2000")
         XCTAssertEqual(decoded.first?.target.identity, assignments.first?.target.identity)
     }
+
+    // Issue 18.4 / 19.3: mapping by label, and mistakes that must not be swallowed.
+
+    static let inventory = Inventory(vm: VMIdentity(name: "pgtest1", format: "manifest"), disks: [
+        SourceDisk(key: "2000", label: "Hard disk 1", capacityBytes: 1 << 30),
+        SourceDisk(key: "2001", label: "Hard disk 2", capacityBytes: 1 << 30),
+        SourceDisk(key: "2002", label: "data=a:b", capacityBytes: 1 << 30),
+    ])
+
+    func testLabelsResolveToKeysInBothSpellings() throws {
+        let equals = try TargetMapping.parse(keyEquals: ["hard  DISK 2=/dev/vdc", "2000=/dev/vdb", "data=a:b=/dev/vdd"],
+                                             inventory: Self.inventory)
+        XCTAssertEqual(equals.map(\.key), ["2001", "2000", "2002"])
+        XCTAssertEqual(equals.map(\.text), ["/dev/vdc", "/dev/vdb", "/dev/vdd"])
+        let colon = try TargetMapping.parse(nbdTargets: "2000:nbd://h/a?x=1,Hard disk 2:nbd://h/b", inventory: Self.inventory)
+        XCTAssertEqual(colon.map(\.key), ["2000", "2001"])
+        XCTAssertEqual(colon.map(\.text), ["nbd://h/a?x=1", "nbd://h/b"])
+    }
+
+    func testMistakesAreErrorsQuotingThePair() {
+        let nbd: [(String, String)] = [
+            ("2000:/dev/vdb 2001:/dev/vdc", "'2001:/dev/vdc' follows the target of disk 2000"),
+            ("2000:/dev/vdb;2001:/dev/vdc", "'2001:/dev/vdc' follows"),
+            ("2000:nbd+unix:///?socket=/run/a.sock,2001=nbd+unix:///?socket=/run/b.sock", "'2001=nbd+unix:///?socket=/run/b.sock'"),
+            ("2000=/dev/vdb", "not KEY=TARGET"),
+            ("2000:/dev/vdb,2010:/dev/vdc", "'2010:/dev/vdc': VM pgtest1 has no disk '2010'"),
+            ("2000:/dev/vdb,Hard disk 3:/dev/vdc", "no disk"),
+            ("2000:/dev/vdb,Hard disk 1:/dev/vdc", "disk 2000 is mapped twice"),
+        ]
+        for (spec, expected) in nbd {
+            XCTAssertThrowsError(try TargetMapping.parse(nbdTargets: spec, inventory: Self.inventory), spec) { error in
+                XCTAssertTrue("\(error)".contains(expected), "\(spec): \(error)")
+            }
+        }
+        let equals: [([String], String)] = [
+            (["2000=/dev/vdb 2001=/dev/vdc"], "'2001=/dev/vdc' follows the target of disk 2000"),
+            (["2010=/dev/vdb"], "its disks are 2000 (Hard disk 1), 2001 (Hard disk 2), 2002 (data=a:b)"),
+        ]
+        for (items, expected) in equals {
+            XCTAssertThrowsError(try TargetMapping.parse(keyEquals: items, inventory: Self.inventory), "\(items)") { error in
+                XCTAssertTrue("\(error)".contains(expected), "\(items): \(error)")
+            }
+        }
+        let twins = Inventory(vm: VMIdentity(name: "vm", format: "manifest"), disks: [
+            SourceDisk(key: "1", label: "disk", capacityBytes: 1), SourceDisk(key: "2", label: "Disk", capacityBytes: 1),
+        ])
+        XCTAssertThrowsError(try TargetMapping.parse(keyEquals: ["disk=/dev/vdb"], inventory: twins)) { error in
+            XCTAssertTrue("\(error)".contains("names 2 disks"), "\(error)")
+        }
+    }
+
+    func testTargetsAreEchoedAsTyped() {
+        XCTAssertThrowsError(try TargetMapping.parse(nbdTargets: "2000:nbd+unix:///my vol?socket=/run/my dir/s.sock,2010:/x",
+                                                     inventory: Self.inventory)) { error in
+            XCTAssertFalse("\(error)".contains("%20"), "\(error)")
+        }
+        XCTAssertEqual(Target.nbd(uri: "nbds://alice:pw@h/my vol?socket=/a b&tls-psk-file=/k").redacted,
+                       "nbds://alice:REDACTED@h/my vol?socket=/a b&tls-psk-file=REDACTED")
+    }
 }

@@ -16,6 +16,9 @@ public struct CompareOptions: Sendable {
     public var cancellation: Cancellation?
     /// Bytes of the disk each worker claims at a time.
     public var windowBytes: UInt64
+    /// Called about every 250 ms with (bytes settled, bytes to settle), for a caller that
+    /// draws its own progress (`ProgressBoard`, verify's line per VM).
+    public var onProgress: (@Sendable (UInt64, UInt64) -> Void)? = nil
 
     /// Options with the measured defaults; see each property.
     public init(maxDifferences: Int = 1000, requestsInFlight: Int = 4, requestBytes: Int = 1 << 20,

@@ -65,7 +65,10 @@ final class CompareWorker: @unchecked Sendable {
             target.close()
         }
         while true {
-            if run.isCancelled { return }
+            if run.isCancelled {
+                drainAfterCancel()
+                return
+            }
             if abandoned == nil {
                 requestStatusIfNeeded()
                 submitReads()
@@ -78,6 +81,21 @@ final class CompareWorker: @unchecked Sendable {
             if abandoned == nil, let failure = source.failure ?? target.failure { abandon(failure) }
         }
         if let abandoned { listUnread(because: abandoned) }
+    }
+
+    /// Ctrl-C: no new request is sent; the requests already in flight are answered and
+    /// dropped (at most 5 s, and each connection's own --timeout fails a silent server),
+    /// so the connections close with nothing outstanding. Closing a socket with replies in
+    /// flight made nbdkit 1.32 abort (README, "Ctrl-C"); the server must survive an
+    /// interrupted run.
+    private func drainAfterCancel() {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while source.inFlight > 0 || target.inFlight > 0, ContinuousClock.now < deadline {
+            ChannelPoll.wait([source, target], milliseconds: 100)
+            _ = source.collect()
+            _ = target.collect()
+            if source.failure != nil || target.failure != nil { break }
+        }
     }
 
     // MARK: - Block status

@@ -49,10 +49,13 @@ public enum ContentComparator {
             thread.name = "compare-worker"
             thread.start()
         }
+        options.onProgress?(0, end)
         while group.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
             meter?.update(settledBytes: run.snapshot.settled)
+            options.onProgress?(run.snapshot.settled, end)
         }
         meter?.finish()
+        options.onProgress?(run.snapshot.settled, end)
 
         if !run.isCancelled, let rest = run.unclaimed() {
             run.unreadable.add(offset: rest.lowerBound, length: rest.upperBound - rest.lowerBound,

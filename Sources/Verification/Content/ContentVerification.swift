@@ -58,27 +58,42 @@ public enum ContentVerification {
     /// its own does not match, against the others' (contamination evidence).
     /// `cancellation` (e.g. Ctrl-C) stops a full comparison early; what was not compared is
     /// then an inconclusive `unreadable-region`, never a pass.
+    /// `progress` draws one line for the whole VM during a full comparison.
     public static func run(_ pairs: [Pair], mode: Mode, seed: UInt64, jobs: Int, options: VolumeOptions,
-                           cancellation: Cancellation? = nil) -> Outcome {
+                           cancellation: Cancellation? = nil, progress: ProgressBoard? = nil) -> Outcome {
         switch mode {
         case .full:
-            var outcome = full(pairs, jobs: jobs, options: options, cancellation: cancellation)
+            var outcome = full(pairs, jobs: jobs, options: options, cancellation: cancellation, board: progress)
             attributeFull(&outcome, pairs: pairs, seed: seed, jobs: jobs, options: options)
             return outcome
         case .sample: return sample(pairs, seed: seed, jobs: jobs, options: options)
         }
     }
 
-    static func full(_ pairs: [Pair], jobs: Int, options: VolumeOptions, cancellation: Cancellation?) -> Outcome {
-        // One progress bar at a time: only when a single disk is compared and stderr is a terminal.
-        let progress = pairs.count == 1 && isatty(STDERR_FILENO) != 0
+    static func full(_ pairs: [Pair], jobs: Int, options: VolumeOptions, cancellation: Cancellation?,
+                     board: ProgressBoard? = nil) -> Outcome {
+        // With a board, one line for the VM; without, a bar only when a single disk is
+        // compared and stderr is a terminal.
+        let progress = board == nil && pairs.count == 1 && isatty(STDERR_FILENO) != 0
+        board?.retain(keys: pairs.map(\.key))
+        board?.start()
+        defer { board?.stop() }
         let results = BoundedThreads.map(count: pairs.count, jobs: jobs) { index -> ([Finding], CompareResult?) in
             let pair = pairs[index]
-            guard let source = pair.source else { return ([noSource(pair.key)], nil) }
+            guard let source = pair.source else {
+                board?.finish(key: pair.key, state: .incomplete)
+                return ([noSource(pair.key)], nil)
+            }
             do {
+                var compareOptions = CompareOptions(progress: progress, cancellation: cancellation)
+                if let board {
+                    let key = pair.key
+                    compareOptions.onProgress = { settled, total in board.update(key: key, settled: settled, total: total) }
+                }
                 let result = try ContentComparator.compare(
-                    source: source, target: pair.target, volumeOptions: options,
-                    options: CompareOptions(progress: progress, cancellation: cancellation))
+                    source: source, target: pair.target, volumeOptions: options, options: compareOptions)
+                board?.finish(key: pair.key, state: result.interrupted ? .interrupted
+                              : result.status == .incomplete ? .incomplete : result.status == .different ? .differs : .done)
                 var findings = result.findings.filter { !coveredElsewhere.contains($0.code) }
                 if result.status == .incomplete, !findings.contains(where: { FindingCode.unread.contains($0.code) }) {
                     findings.append(unreadable(pair.key, result.interrupted
@@ -87,6 +102,7 @@ public enum ContentVerification {
                 }
                 return (findings, result)
             } catch {
+                board?.finish(key: pair.key, state: .incomplete)
                 return ([unreadable(pair.key, "\(error)")], nil)
             }
         }

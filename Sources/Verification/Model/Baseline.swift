@@ -47,9 +47,17 @@ public struct Baseline: Codable, Sendable, Equatable {
 
     /// Reads a baseline file; throws `BaselineError` naming the file and what is wrong.
     public static func load(path: String) throws(BaselineError) -> Baseline {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw BaselineError(path: path, message: "cannot be read: \(error.localizedDescription)")
+        // Plain words, never Foundation's error domains (issue 18.3).
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw BaselineError(path: path, message: "cannot be read: \(String(cString: strerror(errno)).lowercased())")
+        }
+        guard info.st_mode & S_IFMT != S_IFDIR else {
+            throw BaselineError(path: path, message: "is a directory; give the baseline file that 'capture --output' wrote")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = access(path, R_OK) != 0 ? String(cString: strerror(errno)).lowercased() : "it could not be read"
+            throw BaselineError(path: path, message: "cannot be read: \(reason)")
         }
         struct Header: Decodable { var kind: String?; var schemaVersion: Int? }
         guard let header = try? JSONDecoder().decode(Header.self, from: data) else {

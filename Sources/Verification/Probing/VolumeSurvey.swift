@@ -1,4 +1,5 @@
 import BlockAccess
+import ContentCheck
 import DiskProbe
 import Foundation
 
@@ -22,10 +23,13 @@ public enum VolumeSurvey {
     /// Probes every item and returns key → outcome. A volume that cannot be opened is
     /// `.unreachable`; a probe that fails is `.probeFailed`. Never throws: every failure is
     /// an outcome that keeps the verdict from passing.
+    /// Once `cancellation` is set (Ctrl-C), volumes not yet opened are not read (`.notRead`);
+    /// the probes under way finish and close politely.
     public static func probe(_ items: [Item], jobs: Int, options: VolumeOptions,
-                             probeOptions: ProbeOptions = ProbeOptions()) -> [String: ReadOutcome] {
-        let outcomes = BoundedThreads.map(count: items.count, jobs: jobs) { index in
-            outcome(for: items[index].target, options: options, probeOptions: probeOptions)
+                             probeOptions: ProbeOptions = ProbeOptions(), cancellation: Cancellation? = nil) -> [String: ReadOutcome] {
+        let outcomes = BoundedThreads.map(count: items.count, jobs: jobs) { index -> ReadOutcome in
+            if cancellation?.isCancelled == true { return .notRead(reason: "the run was interrupted (Ctrl-C) before it was read") }
+            return outcome(for: items[index].target, options: options, probeOptions: probeOptions)
         }
         var byKey: [String: ReadOutcome] = [:]
         for (index, item) in items.enumerated() { byKey[item.key] = outcomes[index] }

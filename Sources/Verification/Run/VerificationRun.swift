@@ -20,6 +20,12 @@ public struct VerificationRun: Sendable {
     public var seed: UInt64?
     public var jobs: Int
     public var options: VolumeOptions
+    /// Draws the progress of `--content full` (one line for the VM); nil draws nothing.
+    public var progress: ProgressBoard?
+    /// Set by Ctrl-C for the whole run (the CLI's `Cancellation.onInterrupt()`): volumes not
+    /// yet opened are not read and a full comparison stops. Nil: a full comparison installs
+    /// its own.
+    public var cancellation: Cancellation?
 
     /// A run over `targets`, compared with `sources` or `baseline` when given.
     public init(inventory: Inventory, targets: [TargetAssignment], sources: [TargetAssignment] = [],
@@ -62,7 +68,7 @@ public struct VerificationRun: Sendable {
         for assignment in sources where known.contains(assignment.key) && !sharedSources.contains(assignment.key) {
             items.append(VolumeSurvey.Item(key: "source:" + assignment.key, target: assignment.target))
         }
-        let outcomes = VolumeSurvey.probe(items, jobs: jobs, options: options)
+        let outcomes = VolumeSurvey.probe(items, jobs: jobs, options: options, cancellation: cancellation)
 
         var volumes: [String: VolumeObservation] = [:]
         for assignment in targets where known.contains(assignment.key) {
@@ -120,11 +126,16 @@ public struct VerificationRun: Sendable {
                                                 sourceProbe: references[assignment.key], expected: samples[assignment.key])
             }
             let usedSeed = samples.values.first?.seed ?? seed ?? ContentSampler.randomSeed()
-            let cancellation = mode == .full ? Cancellation.onInterrupt() : nil
+            let cancellation = self.cancellation ?? (mode == .full ? Cancellation.onInterrupt() : nil)
             let outcome = ContentVerification.run(pairs, mode: mode == .full ? .full : .sample, seed: usedSeed,
-                                                  jobs: jobs, options: options, cancellation: cancellation)
+                                                  jobs: jobs, options: options, cancellation: cancellation,
+                                                  progress: mode == .full ? progress : nil)
             if cancellation?.isCancelled == true {
-                notes.append("interrupted: the content comparison is partial and the verdict cannot be pass")
+                let done = progress.map { board -> String in
+                    let (settled, total) = board.totals
+                    return " after \(ByteSize.human(settled)) of \(ByteSize.human(total)) were compared"
+                } ?? ""
+                notes.append("interrupted\(done): the content comparison is partial and the verdict cannot be pass")
             }
             contentFindings = ContentVerification.settle(outcome, inventory: inventory, targets: targets, sources: sources,
                                                          volumes: volumes, references: references, options: options)
@@ -135,6 +146,9 @@ public struct VerificationRun: Sendable {
             summary.note = kind == .baseline && !baselineHasSamples
                 ? "the baseline holds no content samples (captured with --content none)"
                 : "content comparison was not asked for (--content none)"
+        }
+        if cancellation?.isCancelled == true, !notes.contains(where: { $0.hasPrefix("interrupted") }) {
+            notes.append("interrupted: volumes not read before Ctrl-C are not verified and the verdict cannot be pass")
         }
         var input = VerificationInput(inventory: inventory, vmFindings: vmFindings, volumes: volumes,
                                       references: references, referenceKind: kind,

@@ -41,19 +41,24 @@ struct SourceMappingOptions: ParsableArguments {
         }
     }
 
-    /// The parsed source assignments, or the parse error and exit 2.
-    func assignments() throws -> [TargetAssignment] {
-        try parseDiskMapping(spec: nbdSources, items: sources)
+    /// The parsed source assignments, resolved against `inventory`, or the error and exit 2.
+    func assignments(inventory: Inventory) throws -> [TargetAssignment] {
+        try parseDiskMapping(spec: nbdSources, items: sources, inventory: inventory, option: nbdSources != nil ? "--nbd-sources" : "--source")
     }
 }
 
-/// Parses `SPEC` (`KEY:TARGET,…`) or `KEY=TARGET` items; prints the error and exits 2.
-func parseDiskMapping(spec: String?, items: [String]) throws -> [TargetAssignment] {
+/// Parses `SPEC` (`KEY:TARGET,…`) or `KEY=TARGET` items, with disk labels allowed for keys
+/// and every key resolved against `inventory`. A pair that does not parse or names a disk
+/// the VM lacks is an input error: the pair is quoted and the exit code is 2, before any
+/// volume is read (README, "Exit codes").
+/// `keepUnknown` (preflight) keeps keys the VM lacks, for the `unknown-disk` finding.
+func parseDiskMapping(spec: String?, items: [String], inventory: Inventory, option: String,
+                      keepUnknown: Bool = false) throws -> [TargetAssignment] {
     do {
-        if let spec { return try TargetMapping.parse(nbdTargets: spec) }
-        return try TargetMapping.parse(keyEquals: items)
+        if let spec { return try TargetMapping.parse(nbdTargets: spec, inventory: inventory, keepUnknown: keepUnknown) }
+        return try TargetMapping.parse(keyEquals: items, inventory: inventory, keepUnknown: keepUnknown)
     } catch {
-        printError("replica-audit: \(error)")
+        printError("replica-audit: \(option) \(error)")
         throw ExitCode(2)
     }
 }

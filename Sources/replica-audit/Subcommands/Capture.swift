@@ -3,6 +3,7 @@ import AuditCore
 import BlockAccess
 import ContentCheck
 import Foundation
+import Reporting
 import SourceInventory
 import Verification
 
@@ -20,6 +21,11 @@ struct Capture: ParsableCommand {
             A source that cannot be read completely is not recorded: capture then writes nothing \
             and exits 3, so that a baseline never hides a gap. Mapping errors exit 2.
             """)
+
+    /// The examples that end this command's help page.
+    static let examples = [
+        "replica-audit capture --inventory inv.json --nbd-sources 2000:nbd://esx-proxy/src-a,2001:nbd://esx-proxy/src-b --output pgtest1-baseline.json",
+    ]
 
     @OptionGroup var selection: InventorySelection
     @OptionGroup var sources: SourceMappingOptions
@@ -47,9 +53,14 @@ struct Capture: ParsableCommand {
 
     func run() throws {
         let inventory = try selection.load()
-        var assignments = try sources.given ? sources.assignments() : []
+        var assignments = try sources.given ? sources.assignments(inventory: inventory) : []
         let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
         assignments += resolved?.assignments ?? []
+        // The baseline's place is checked before any source is read (README, "Reports").
+        do { try OutputLocation.checkFile(output, option: "--output") } catch {
+            printError("replica-audit: \(error)")
+            throw ExitCode(2)
+        }
         var mapping = MappingRule.findings(inventory: inventory, assignments: assignments, role: "source")
         if let resolved {
             let missing = Set(resolved.notFound.map(\.key))
@@ -76,7 +87,7 @@ struct Capture: ParsableCommand {
             case .probed(let probe) where probe.isComplete:
                 disks.append(BaselineDisk(key: disk.key, label: disk.label, capacityBytes: disk.capacityBytes,
                                           source: assignment.target.redacted, probe: probe))
-                print("disk \(disk.key): \(ByteSize.human(probe.sizeBytes)), \(probe.partitionTable?.type ?? "no partition table"), "
+                print("disk \(TerminalText.field(disk.key)): \(ByteSize.human(probe.sizeBytes)), \(probe.partitionTable?.type ?? "no partition table"), "
                       + "\(probe.partitions.count) partition\(probe.partitions.count == 1 ? "" : "s")")
             case .probed(let probe):
                 problems.append("disk \(disk.key): \(probe.unreadableRegions.count) regions of \(assignment.target.redacted) could not be read")
@@ -91,6 +102,10 @@ struct Capture: ParsableCommand {
         if !problems.isEmpty {
             for problem in problems { printError("replica-audit: \(problem)") }
             printError("replica-audit: no baseline written: every source must be read completely")
+            if problems.contains(where: { $0.contains("no answer from the server") }) {
+                printError("note: a source did not answer within \(Int(volume.timeout)) s; if it is only slow, run capture again "
+                           + "with a larger --timeout (e.g. --timeout \(Int(volume.timeout) * 4)) or fewer --jobs")
+            }
             throw ExitCode(3)
         }
         if content == .sample {
@@ -115,11 +130,12 @@ struct Capture: ParsableCommand {
         let baseline = Baseline(tool: ToolInfo(version: ReplicaAudit.configuration.version),
                                 capturedAt: ReportClock.iso8601(Date()), vm: inventory.vm, disks: disks)
         do {
-            try baseline.encoded().write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            printError("replica-audit: cannot write \(output): \(error.localizedDescription)")
+            try OutputLocation.write(try baseline.encoded(), to: output)
+        } catch let error as OutputLocationError {
+            printError("replica-audit: \(error)")
             throw ExitCode(2)
         }
-        print("baseline of \(disks.count) disk\(disks.count == 1 ? "" : "s") of VM \(inventory.vm.name) written to \(output)")
+        print(TerminalText.output("baseline of \(disks.count) disk\(disks.count == 1 ? "" : "s") of VM "
+                                  + "\(TerminalText.field(inventory.vm.name)) written to \(TerminalText.field(output))"))
     }
 }

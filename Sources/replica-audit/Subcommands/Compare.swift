@@ -16,8 +16,16 @@ struct Compare: ParsableCommand {
             source reaches; a smaller target is different. With --sample, only a seeded sample \
             of blocks is hashed and compared (the sampled check of verify --content sample).
 
+            Ctrl-C stops sending requests, lets the ones in flight finish, disconnects politely \
+            (the servers keep serving) and prints the partial result.
+
             Exit codes: 0 identical, 1 different, 2 error (including unreadable regions and Ctrl-C).
             """)
+
+    /// The examples that end this command's help page.
+    static let examples = [
+        "replica-audit compare nbd://esx-proxy/src-a nbd+unix:///vol-a?socket=/run/nbd/vol-a.sock",
+    ]
 
     @Argument(help: "The source: an NBD URI or an image file / block device.")
     var source: String
@@ -72,13 +80,23 @@ struct Compare: ParsableCommand {
         case .success(let r): result = r
         case .failure(let error):
             printError("replica-audit compare: \(error)")
+            if error.kind == .timeout { printError("note: " + stallHint) }
             throw ExitCode(2)
         }
         switch format {
         case .json: print(try JSONText.encode(result))
         case .text: print(CompareTextView.render(result), terminator: "")
         }
+        if result.unreadable.contains(where: { ($0.error ?? "").contains("no answer from the server") }) {
+            printError("note: " + stallHint)
+        }
         throw ExitCode(result.exitCode)
+    }
+
+    /// What to do when a server stalled, in compare's own terms.
+    private var stallHint: String {
+        "a server did not answer within \(Int(volume.timeout)) s; if it is only slow, run compare again with a larger "
+            + "--timeout (e.g. --timeout \(Int(volume.timeout) * 4)) or fewer --requests-in-flight; if it has stopped, restart the export"
     }
 
     private func runSample(cancellation: Cancellation) throws {
@@ -91,6 +109,7 @@ struct Compare: ParsableCommand {
         case .success(let r): outcome = r
         case .failure(let error):
             printError("replica-audit compare: \(error)")
+            if error.kind == .timeout { printError("note: " + stallHint) }
             throw ExitCode(2)
         }
         switch format {

@@ -17,6 +17,11 @@ struct Demo: ParsableCommand {
             Without the repository it says so and exits 2.
             """)
 
+    /// The examples that end this command's help page.
+    static let examples = [
+        "replica-audit demo",
+    ]
+
     func run() throws {
         guard let script = Demo.findScript() else {
             printError("replica-audit demo: Fixtures/demo.sh was not found above \(FileManager.default.currentDirectoryPath) "

@@ -31,9 +31,16 @@ struct Inspect: ParsableCommand {
             unreadable-region.
 
             Exit codes: 0 the volume was probed (findings do not change it), 2 usage error, \
-            3 the target could not be opened or read (when some regions could not be read, \
-            the incomplete result is still printed).
+            3 the target could not be opened, whatever the cause (unreachable, refused, not an \
+            image or device, an unsupported URI, TLS refused), or could not be read completely \
+            (the incomplete result is still printed).
             """)
+
+    /// The examples that end this command's help page.
+    static let examples = [
+        "replica-audit inspect nbd+unix:///vol-a?socket=/run/nbd/vol-a.sock",
+        "replica-audit inspect /dev/vdb --format json",
+    ]
 
     @Argument(help: "NBD URI, image file or block device to inspect.")
     var target: String
@@ -48,8 +55,13 @@ struct Inspect: ParsableCommand {
         do {
             opened = try VolumeOpener.open(target, options: volume.volumeOptions)
         } catch {
+            // One exit code for "cannot open", whatever the cause (README, "Exit codes").
             printError("replica-audit inspect: cannot open \(error)")
-            throw ExitCode(error.kind == .invalidTarget || error.kind == .tlsRequired ? 2 : 3)
+            if error.kind == .timeout || error.message.contains("no answer from the server") {
+                printError("note: the server did not answer within \(Int(volume.timeout)) s; if it is only slow, run inspect again "
+                           + "with a larger --timeout (e.g. --timeout \(Int(volume.timeout) * 4))")
+            }
+            throw ExitCode(3)
         }
         defer { opened.close() }
         let result: ProbeResult

@@ -31,6 +31,11 @@ struct InventoryCommand: ParsableCommand {
             disks are marked (JSON: backingKind, diskMode): an image copy usually does not carry them.
             """)
 
+    /// The examples that end this command's help page.
+    static let examples = [
+        "govc vm.info -json pgtest1 > inv.json && replica-audit inventory inv.json",
+    ]
+
     @Argument(help: "The inventory file.")
     var file: String
 

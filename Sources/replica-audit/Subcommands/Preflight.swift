@@ -61,7 +61,9 @@ struct Preflight: ParsableCommand {
     func run() throws {
         let started = Date()
         let inventory = try selection.load()
-        var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(spec: nbdTargets, items: targets)
+        var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(
+            spec: nbdTargets, items: targets, inventory: inventory, option: nbdTargets != nil ? "--nbd-targets" : "--target",
+            keepUnknown: true)
         let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
         assignments += resolved?.assignments ?? []
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuditCore
 import BlockAccess
+import ContentCheck
 import Foundation
 import Reporting
 import SourceInventory
@@ -22,6 +23,13 @@ struct Verify: ParsableCommand {
             Exit codes: 0 pass, 1 fail, 2 usage or input error, 3 inconclusive (something could \
             not be read, and nothing failed).
             """)
+
+    /// The examples that end this command's help page.
+    static let examples = [
+        "govc vm.info -json pgtest1 > inv.json",
+        "replica-audit verify --inventory inv.json --nbd-targets 2000:nbd://10.0.0.5/vol-a,2001:nbd://10.0.0.5/vol-b",
+        "replica-audit verify --inventory inv.json --target \"Hard disk 1=/dev/vdb\" --target \"Hard disk 2=/dev/vdc\"",
+    ]
 
     @OptionGroup var selection: InventorySelection
 
@@ -56,6 +64,13 @@ struct Verify: ParsableCommand {
     @Option(help: "How many volumes to probe at once.")
     var jobs: Int = 4
 
+    @Flag(name: .customLong("no-progress"), help: "Never show the progress of --content full.")
+    var noProgress = false
+
+    @Option(name: .customLong("progress-interval"),
+            help: "Seconds between progress lines of --content full when stderr is not a terminal (a terminal gets one line redrawn in place).")
+    var progressInterval: Double = 10
+
     @OptionGroup var volume: VolumeOptionsGroup
 
     func validate() throws {
@@ -65,6 +80,7 @@ struct Verify: ParsableCommand {
         if nbdTargets != nil, !targets.isEmpty { throw ValidationError("give the destinations either as --nbd-targets or as --target, not both") }
         if baseline != nil, sources.given { throw ValidationError("--baseline replaces the sources; give one or the other") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
+        guard progressInterval >= 0.1, progressInterval <= 3600 else { throw ValidationError("--progress-interval must be between 0.1 and 3600 seconds") }
         if let content, content != .none, baseline == nil, !sources.given {
             throw ValidationError("--content \(content.rawValue) needs sources (--nbd-sources, --source) or a --baseline to compare with")
         }
@@ -76,7 +92,8 @@ struct Verify: ParsableCommand {
     func run() throws {
         let started = Date()
         let inventory = try selection.load()
-        var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(spec: nbdTargets, items: targets)
+        var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(
+            spec: nbdTargets, items: targets, inventory: inventory, option: nbdTargets != nil ? "--nbd-targets" : "--target")
         let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
         assignments += resolved?.assignments ?? []
         var preflightReport: PreflightReport?
@@ -86,7 +103,7 @@ struct Verify: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let sourceAssignments = sources.given ? try sources.assignments() : []
+        let sourceAssignments = sources.given ? try sources.assignments(inventory: inventory) : []
         let loadedBaseline: Baseline?
         if let baseline {
             do { loadedBaseline = try Baseline.load(path: baseline) } catch {
@@ -97,9 +114,37 @@ struct Verify: ParsableCommand {
             loadedBaseline = nil
         }
 
-        let run = VerificationRun(inventory: inventory, targets: assignments, sources: sourceAssignments,
+        // Where the reports go is checked (and the directory made) before anything is
+        // read: a typo must not cost hours of reading (README, "Reports").
+        let directory = reportDir.map { URL(fileURLWithPath: $0) }
+            ?? ReportWriter.defaultDirectory(base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                                             vm: inventory.vm.name, at: started)
+        do {
+            try OutputLocation.prepareDirectory(directory.path, option: reportDir != nil ? "--report-dir" : "the report directory",
+                                                createParents: reportDir == nil)
+        } catch {
+            printError("replica-audit: \(error)")
+            throw ExitCode(2)
+        }
+
+        // The header at once; the summary follows when everything is read.
+        let summaryFD = format == .text ? STDOUT_FILENO : STDERR_FILENO
+        let style = TerminalStyle.detect(fd: summaryFD)
+        let references: ReferenceKind = sources.given ? .sources : (loadedBaseline != nil ? .baseline : .none)
+        emit(TerminalSummary.header(vm: inventory.vm.name, ovfConfiguration: inventory.vm.ovfConfiguration, disks: inventory.disks.count, references: references,
+                                    width: style.width), fd: summaryFD)
+
+        var run = VerificationRun(inventory: inventory, targets: assignments, sources: sourceAssignments,
                                   baseline: loadedBaseline, content: content, seed: seed, jobs: jobs,
                                   options: volume.volumeOptions)
+        // Ctrl-C from here on: stop reading, write the reports, exit inconclusive (README, "Ctrl-C").
+        run.cancellation = Cancellation.onInterrupt()
+        if !noProgress {
+            let disks = inventory.disks.filter { disk in assignments.contains { $0.key == disk.key } }
+            run.progress = ProgressBoard(title: "VM \(inventory.vm.name)", disks: disks.map { ($0.key, $0.capacityBytes) },
+                                         interval: .milliseconds(Int64(progressInterval * 1000)),
+                                         width: TerminalStyle.detect(fd: STDERR_FILENO).width ?? 120)
+        }
         let outcome = run.execute()
         let input = resolved.map { VolumeIDVerification.apply($0, to: outcome.input) } ?? outcome.input
         var notes = outcome.notes
@@ -111,25 +156,38 @@ struct Verify: ParsableCommand {
             notes += preflightNotes
         }
 
-        let directory = reportDir.map { URL(fileURLWithPath: $0) }
-            ?? ReportWriter.defaultDirectory(base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                                             vm: inventory.vm.name, at: started)
         var writeFailure: Error?
         do { try ReportWriter.write(report, to: directory) } catch { writeFailure = error }
 
-        let summary = TerminalSummary.render(report, reportDirectory: writeFailure == nil ? directory.path : nil)
-        switch format {
-        case .text:
-            print(summary)
-        case .json:
-            FileHandle.standardOutput.write(try JSONReport.render(report))
-            printError(summary)
-        }
+        // The directory as the user gave it (or the default, relative to the current one).
+        let shownDirectory = reportDir ?? "Reports/" + directory.lastPathComponent
+        let summary = TerminalSummary.render(report, reportDirectory: writeFailure == nil ? shownDirectory : nil,
+                                             style: style, includeHeader: false)
+        if format == .json { FileHandle.standardOutput.write(try JSONReport.render(report)) }
+        emit(summary, fd: summaryFD)
         for note in notes { printError("note: \(note)") }
+        if let hint = stallHint(report) { printError("note: \(hint)") }
         if let writeFailure {
-            printError("replica-audit: the reports could not be written to \(directory.path): \(writeFailure.localizedDescription)")
-            throw ExitCode(2)
+            printError("replica-audit: the reports could not be written to \(shownDirectory): \(writeFailure); "
+                       + "the verdict above is \(report.verdict.rawValue.uppercased())")
+            // A failing verdict is never hidden behind the write error's exit code.
+            throw ExitCode(report.verdict == .fail ? 1 : 2)
         }
         if report.verdict != .pass { throw ExitCode(report.verdict.exitCode) }
+    }
+
+    /// Writes `text` and a newline to `fd` at once (print() would buffer it in a pipe).
+    private func emit(_ text: String, fd: Int32) {
+        let handle = fd == STDOUT_FILENO ? FileHandle.standardOutput : FileHandle.standardError
+        handle.write(Data((text + "\n").utf8))
+    }
+
+    /// What to do when a server stalled: verify's own option, with the value used.
+    private func stallHint(_ report: VerificationReport) -> String? {
+        let all = report.findings + report.disks.flatMap(\.findings)
+        guard all.contains(where: { $0.message.contains("no answer from the server within") }) else { return nil }
+        return "a server did not answer within \(Int(volume.timeout)) s; if it is only slow (a busy appliance), "
+            + "run verify again with a larger --timeout (e.g. --timeout \(Int(volume.timeout) * 4)); "
+            + "if it has stopped, restart the export"
     }
 }
