@@ -36,6 +36,15 @@ public enum FindingCode {
     public static let dosEBRChainBroken = "dos-ebr-chain-broken"
     public static let ambiguousSignature = "ambiguous-signature"
 
+    // Issue 9 (probe): labels for another sector size, protective MBR without a GPT,
+    // filesystems larger than their container.
+    public static let labelSectorSizeMismatch = "label-sector-size-mismatch"
+    public static let protectiveMBRWithoutGPT = "protective-mbr-without-gpt"
+    public static let filesystemLargerThanContainer = "filesystem-larger-than-container"
+    /// Issue 9: codes that mean "the label was not understood" (the partition readers
+    /// disagree): a disk with one never passes; at best it is inconclusive.
+    public static let notUnderstood: Set<String> = [partitionReadersDisagree]
+
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.
     public static let unread: Set<String> = [targetUnreachable, unreadableRegion, notRead, sourceUnreadable]

@@ -8,9 +8,9 @@ public enum ProbeTextView {
         var out: [String] = []
         let sectors = probe.sizeBytes / UInt64(max(1, probe.sectorSize))
         out.append("Disk \(probe.target): \(ByteSize.human(probe.sizeBytes)), \(probe.sizeBytes) bytes, \(sectors) sectors")
-        out.append("Sector size (logical): \(probe.sectorSize) bytes")
+        out.append("Sector size (logical): \(probe.sectorSize) bytes" + sectorSizeNote(probe))
         if let t = probe.partitionTable {
-            out.append("Disklabel type: \(t.type)")
+            out.append("Disklabel type: \(t.type)" + (t.headerSource.map { " (from the \($0) header)" } ?? ""))
             if let id = t.diskId { out.append("Disk identifier: \(id)") }
             if let g = t.gpt {
                 out.append("First usable LBA: \(g.firstUsableLBA)   Last usable LBA: \(g.lastUsableLBA)")
@@ -84,6 +84,24 @@ public enum ProbeTextView {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// " (from the GPT at LBA 1; the block device reports 512)", or "" when there is nothing to say.
+    private static func sectorSizeNote(_ probe: ProbeResult) -> String {
+        guard let d = probe.sectorSizeDetection else { return "" }
+        let basis: String? = switch d.basis {
+        case "gpt-primary": "from the GPT at LBA 1"
+        case "gpt-end": "from the GPT at the last LBA"
+        case "forced": "--sector-size"
+        default: nil
+        }
+        let device: String? = switch d.volumeSectorSizeOrigin {
+        case "block-device" where d.volumeSectorSize != d.used: "the block device reports \(d.volumeSectorSize)"
+        case "nbd-minimum-block-size" where d.volumeSectorSize != d.used: "the NBD minimum block size is \(d.volumeSectorSize)"
+        default: nil
+        }
+        let parts = [basis, device].compactMap { $0 }
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: "; ") + ")"
+    }
+
     private static func describe(_ fs: FilesystemSignature) -> String {
         var parts: [String] = []
         if let l = fs.label { parts.append("LABEL=\"\(l)\"") }
@@ -91,6 +109,7 @@ public enum ProbeTextView {
         parts.append("TYPE=\"\(fs.type)\"")
         if let v = fs.version { parts.append("VERSION=\"\(v)\"") }
         if let u = fs.usage { parts.append("USAGE=\"\(u)\"") }
+        if let c = fs.sizeClaim { parts.append("claims \(c.isLowerBound ? "at least " : "")\(c.claimedBytes) bytes (\(c.field))") }
         return parts.joined(separator: " ")
     }
 
