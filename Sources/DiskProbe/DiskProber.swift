@@ -177,13 +177,21 @@ public enum DiskProber {
         func name(_ h: (witness: GPTHeaderWitness, header: GPTHeader)) -> String {
             h.witness.lba == backup?.witness.lba ? HeaderSource.backupAtClaimedLocation : HeaderSource.headerAtDeviceEnd
         }
+        // A header whose entry array fails its CRC is passed over for one whose array holds,
+        // as the kernel and libfdisk do; failing that, any checksummed header.
         var labelHeader: (header: GPTHeader, source: String)?
-        if let primary, primary.header.headerCRCValid {
-            labelHeader = (primary.header, HeaderSource.primary)
-        } else if let end, end.header.headerCRCValid, end.header.alternateLBA == 1 {
-            labelHeader = (end.header, name(end))
-        } else if let backup, backup.header.headerCRCValid {
-            labelHeader = (backup.header, HeaderSource.backupAtClaimedLocation)
+        for wholeOnly in [true, false] where labelHeader == nil {
+            func usable(_ h: (witness: GPTHeaderWitness, header: GPTHeader)?) -> Bool {
+                guard let h, h.header.headerCRCValid else { return false }
+                return !wholeOnly || h.witness.entriesCRCValid != false
+            }
+            if usable(primary), let primary {
+                labelHeader = (primary.header, HeaderSource.primary)
+            } else if usable(end), let end, end.header.alternateLBA == 1 {
+                labelHeader = (end.header, name(end))
+            } else if usable(backup), let backup {
+                labelHeader = (backup.header, HeaderSource.backupAtClaimedLocation)
+            }
         }
         return WitnessSet(value: w, labelHeader: labelHeader)
     }

@@ -49,6 +49,8 @@ final class FindingTests: XCTestCase {
         XCTAssertEqual(r.witnesses.primaryGPT?.headerCRCValid, true)
         XCTAssertEqual(r.witnesses.primaryGPT?.entriesCRCValid, false)
         XCTAssertEqual(r.witnesses.backupGPT?.entriesCRCValid, true)
+        // Issue 18: the label is the backup's, whose entry array holds (as the kernel and libfdisk read it).
+        XCTAssertEqual(r.partitionTable?.headerSource, "backup-at-claimed-location")
         XCTAssertTrue(r.findings[0].message.contains("entry array CRC"))
     }
 

@@ -144,6 +144,22 @@ final class SectorSizeTests: XCTestCase {
         }
     }
 
+    func testA4KnLabelWhosePrimaryIsGoneIsFoundByItsBackupAtTheEnd() throws {
+        let dir = try TemporaryDirectory.make(prefix: "no-primary-4k")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let img = dir.appendingPathComponent("d.img").path
+        try Tools.sh("cp --sparse=always '\(try image("gpt-4k"))' '\(img)' && "
+                     + "dd if=/dev/zero of='\(img)' bs=4096 seek=1 count=1 conv=notrunc status=none")
+        let server = try NBDKitServer(plugin: "file", args: ["file=\(img)"])
+        let r = try probe(server.uri())
+        XCTAssertEqual(r.sectorSize, 4096)
+        XCTAssertEqual(r.sectorSizeDetection?.basis, "gpt-end")
+        XCTAssertEqual(r.partitionTable?.headerSource, "header-at-device-end")
+        XCTAssertEqual(r.partitionTable?.diskId, "4096AAAA-0000-4000-8000-000000004096")
+        XCTAssertEqual(r.partitions.map(\.startLBA), [256, 4352])
+        XCTAssertFalse(codes(r).contains("protective-mbr-without-gpt"), "\(codes(r))")
+    }
+
     func testInspectReportsTheLabelsSectorSizeAndTheDevices() throws {
         let loop = try LoopDevice(image: try image("gpt-512"), sectorSize: 4096)
         defer { loop.detach() }

@@ -146,6 +146,9 @@ final class SectorSizeAndHeaderTests: XCTestCase {
         let evidence = try XCTUnwrap(identity["evidence"] as? [String: Any])
         XCTAssertEqual(evidence["foundDiskGUID"] as? String, "40000000-0000-4000-8000-000000000040")
         XCTAssertEqual(evidence["expectedDiskGUID"] as? String, "da7a0000-0000-4000-8000-000000000012")
+        XCTAssertEqual(evidence["foundFrom"] as? String, "primary")
+        XCTAssertEqual((evidence["staleHeaderAtDeviceEnd"] as? [String: Any])?["diskGUID"] as? String,
+                       "DA7A0000-0000-4000-8000-000000000012")
         // The stale backup is reported as such.
         let stale = try XCTUnwrap(run.finding("stale-label-at-end", of: "2001"))
         XCTAssertEqual((stale["evidence"] as? [String: Any])?["endDiskGUID"] as? String, "DA7A0000-0000-4000-8000-000000000012")
