@@ -105,6 +105,8 @@ public enum DiskProber {
             if let pt = values["PTTYPE"] {
                 result.partitionTableSignature = PartitionTableSignature(type: pt, uuid: values["PTUUID"],
                                                                          partitions: wholeDisk.partitions() ?? [])
+                result.partitionTableSignature?.headerSource = pt == "dos" ? HeaderSource.mbr
+                    : pt == "gpt" ? headerHolding(guid: values["PTUUID"], witnesses: witnesses.value, except: "") : nil
             }
         case .ambiguous: ambiguous.append("whole disk")
         case .nothing, .failed: break
@@ -217,6 +219,7 @@ public enum DiskProber {
             (HeaderSource.primary, w.primaryGPT),
         ]
         let matching = candidates.filter { $0.1?.diskGUID.uppercased() == guid }.map(\.0)
+        if except.isEmpty { return matching.last }  // no header to avoid: the primary first, then the backup, then the end
         return matching.first { $0 != except } ?? matching.first
     }
 

@@ -84,6 +84,9 @@ public struct PartitionTableSignature: Codable, Sendable, Equatable {
     public var uuid: String?
     /// The partitions libblkid's own parser lists (PART_ENTRY_*), to compare with libfdisk's.
     public var partitions: [PartitionEntrySignature]
+    /// The header libblkid's reading matches by disk GUID (`HeaderSource`; "mbr" for DOS), nil
+    /// when none does: like libfdisk, libblkid falls back to the header at the device end.
+    public var headerSource: String?
 
     /// Creates the value from its fields.
     public init(type: String, uuid: String? = nil, partitions: [PartitionEntrySignature] = []) {

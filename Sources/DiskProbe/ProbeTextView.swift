@@ -39,7 +39,8 @@ public enum ProbeTextView {
         out.append("")
         out.append("Signatures (libblkid):")
         if let fs = probe.filesystem { out.append("  whole disk: \(describe(fs))") }
-        if let pt = probe.partitionTableSignature { out.append("  whole disk: PTTYPE=\"\(pt.type)\"" + (pt.uuid.map { " PTUUID=\"\($0)\"" } ?? "")) }
+        if let pt = probe.partitionTableSignature { out.append("  whole disk: PTTYPE=\"\(pt.type)\"" + (pt.uuid.map { " PTUUID=\"\($0)\"" } ?? "")
+                                                          + (pt.headerSource.map { pt.type == "gpt" && $0 != HeaderSource.primary ? " (from the \($0) header)" : "" } ?? "")) }
         for p in probe.partitions {
             if let fs = p.filesystem { out.append("  partition \(p.number): \(describe(fs))") }
         }

@@ -48,6 +48,9 @@ final class HeaderProvenanceTests: XCTestCase {
         XCTAssertEqual(reading.headerSource, "header-at-device-end")
         XCTAssertEqual(reading.partitions.map(\.uuid), ["da7a0001-0000-4000-8000-000000000012"])
         XCTAssertEqual(r.witnesses.endGPT?.diskGUID, "DA7A0000-0000-4000-8000-000000000012")
+        // libblkid falls back to the same old header; its reading is named as well.
+        XCTAssertEqual(r.partitionTableSignature?.uuid, "da7a0000-0000-4000-8000-000000000012")
+        XCTAssertEqual(r.partitionTableSignature?.headerSource, "header-at-device-end")
 
         // Rules use the primary: partition 2 runs 27 GiB past the end of the volume.
         let past = try XCTUnwrap(r.findings.first { $0.code == "partition-past-device-end" }, "\(codes(r))")
@@ -65,6 +68,7 @@ final class HeaderProvenanceTests: XCTestCase {
             XCTAssertEqual(r.partitionTable?.decodedBy, "libfdisk", name)
             XCTAssertEqual(r.partitionTable?.headerSource, "primary", name)
             XCTAssertNil(r.partitionTable?.libfdiskReading, name)
+            XCTAssertEqual(r.partitionTableSignature?.headerSource, "primary", name)
             XCTAssertEqual(codes(r), [], name)
         }
     }
