@@ -9,9 +9,9 @@
 #   pmbr-no-gpt        gpt-512 with its primary (LBA 1) and backup (last LBA) headers zeroed:
 #                      only the protective MBR is left
 #   pmbr-no-gpt-4k     the same for gpt-4k (zeroed at 4096 and at the last 4096-byte LBA)
-#   bigger-head        12 GiB data disk (own GPT, disk GUID DA7A…0012) whose first MiB was
-#                      overwritten by the head of a 40 GiB root disk (GPT disk GUID 4000…0040,
-#                      partition 2 reaching 39 GiB); the data disk's old backup stays at its end
+#   bigger-head        12 GiB data disk (own GPT, disk GUID DA7A…0012) whose first 12 GiB but
+#                      the last MiB were overwritten by the head of a 40 GiB root disk (GPT disk GUID 4000…0040,
+#                      partition 2 reaching 39 GiB, ext4 in it); the data disk's old backup stays at its end
 #   bigger-root        that 40 GiB root disk;  bigger-data: that 12 GiB data disk
 #   fs-oversize        GPT disk, one partition per type (ext4 xfs btrfs ntfs vfat swap luks1 luks2),
 #                      each filesystem made for twice its partition (LUKS: header larger than it)
@@ -132,13 +132,15 @@ for c in "${cases[@]}"; do
   bigger-head)
     root="$out/bigger-root.img" data="$out/bigger-data.img"
     rm -f "$root" "$data"; truncate -s 40G "$root"; truncate -s 12G "$data"
+    mkext4_at "$root" $((2099200 * 512)) $((38 << 30)) 40000e04-0000-4000-8000-000000000040 root
     sgdisk -U 40000000-0000-4000-8000-000000000040 \
       -n 1:2048:+1G -t 1:8300 -c 1:boot -u 1:40000001-0000-4000-8000-000000000040 \
       -n 2:0:+38G   -t 2:8300 -c 2:root -u 2:40000002-0000-4000-8000-000000000040 "$root" >/dev/null
     sgdisk -U DA7A0000-0000-4000-8000-000000000012 \
       -n 1:2048:0 -t 1:8300 -c 1:data -u 1:DA7A0001-0000-4000-8000-000000000012 "$data" >/dev/null
     sparse_copy "$data" "$img"
-    overlay "$root" "$img" $((1024 * 1024))
+    # The root disk's first 12 GiB minus the last MiB, as a sparse copy cut short would leave it.
+    overlay "$root" "$img" $(((12 << 30) - (1 << 20)))
     ;;
   fs-oversize) fs_disk "$img" oversize ;;
   fs-faithful) fs_disk "$img" faithful ;;

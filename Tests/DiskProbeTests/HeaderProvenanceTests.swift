@@ -56,6 +56,11 @@ final class HeaderProvenanceTests: XCTestCase {
         let past = try XCTUnwrap(r.findings.first { $0.code == "partition-past-device-end" }, "\(codes(r))")
         XCTAssertEqual(past.severity, .critical)
         XCTAssertEqual(past.evidence["partition"], 2)
+        // The root filesystem of partition 2 claims 38 GiB; only 11 GiB of it lies on the volume.
+        let fs = try XCTUnwrap(r.findings.first { $0.code == "filesystem-larger-than-container" }, "\(codes(r))")
+        XCTAssertEqual(fs.evidence["claimedBytes"], .number(38 << 30))
+        XCTAssertEqual(fs.evidence["containerBytes"], .number((12 << 30) - r.partitions[1].startBytes))
+        XCTAssertTrue(fs.message.contains("lies on the device"), fs.message)
         // The old header at the end is reported as a stale label of another disk.
         let stale = try XCTUnwrap(r.findings.first { $0.code == "stale-label-at-end" })
         XCTAssertEqual(stale.evidence["endDiskGUID"], "DA7A0000-0000-4000-8000-000000000012")

@@ -149,6 +149,10 @@ final class SectorSizeAndHeaderTests: XCTestCase {
         XCTAssertEqual(evidence["foundFrom"] as? String, "primary")
         XCTAssertEqual((evidence["staleHeaderAtDeviceEnd"] as? [String: Any])?["diskGUID"] as? String,
                        "DA7A0000-0000-4000-8000-000000000012")
+        // Root's ext4 in that partition claims 38 GiB: it would fit disk 2000, whose head this is.
+        let fs = try XCTUnwrap(run.finding("filesystem-larger-than-container", of: "2001"))
+        XCTAssertEqual((fs["evidence"] as? [String: Any])?["wouldFitDisks"] as? [String], ["2000"])
+        XCTAssertTrue((fs["message"] as? String ?? "").contains("It would fit disk 2000 (Hard disk 1, 40 GiB)"), "\(fs)")
         // The stale backup is reported as such.
         let stale = try XCTUnwrap(run.finding("stale-label-at-end", of: "2001"))
         XCTAssertEqual((stale["evidence"] as? [String: Any])?["endDiskGUID"] as? String, "DA7A0000-0000-4000-8000-000000000012")
