@@ -10,9 +10,9 @@ public struct SectorSizeDetection: Codable, Sendable, Equatable {
     /// The size LBAs are read with (equal to `ProbeResult.sectorSize`).
     public var used: Int
     /// Why: "gpt-primary" (a GPT header at LBA 1 at that size), "gpt-end" (a GPT header at
-    /// the last LBA at that size, naming itself), "forced" (`--sector-size`), "device" (the
-    /// block device's logical size, no GPT found), "default" (512: no GPT found and nothing
-    /// says what the guest sees).
+    /// the last LBA at that size, naming itself), "forced" (`--sector-size`), "device" (no
+    /// GPT found: the block device's logical size, or the NBD minimum block size as the only
+    /// hint), "default" (512: an image file without a GPT).
     public var basis: String
     /// The sector size the GPT headers found were written for; nil without any.
     public var labelSectorSize: Int?
@@ -124,11 +124,13 @@ enum SectorSizeDetector {
             (used, basis) = (volumeSize, "forced")
         } else if let label {
             (used, basis) = (label.size, label.basis)
-        } else if origin == .blockDevice {
+        } else if origin == .blockDevice || origin == .nbdMinimumBlockSize {
+            // Without a GPT nothing on disk says the size (a DOS label counts in sectors of
+            // whatever size it was written for): the device's, or the NBD server's block size
+            // as the best hint there is.
             (used, basis) = (volumeSize, "device")
         } else {
-            // Without a GPT nothing on disk says the size; a guest on an image or an NBD
-            // export sees 512-byte sectors unless told otherwise.
+            // An image file: a guest sees 512-byte sectors unless told otherwise.
             (used, basis) = (512, "default")
         }
         return SectorSizeDetection(used: used, basis: basis, labelSectorSize: label?.size, volumeSectorSize: volumeSize,
