@@ -15,7 +15,8 @@
 #   bigger-root        that 40 GiB root disk;  bigger-data: that 12 GiB data disk
 #   fs-oversize        GPT disk, one partition per type (ext4 xfs btrfs ntfs vfat swap luks1 luks2),
 #                      each filesystem made for twice its partition (LUKS: header larger than it)
-#   fs-faithful        the same filesystems in partitions larger than they are
+#   fs-faithful        the same filesystems in partitions larger than they are (either case
+#                      makes both images)
 #   fs-label-smaller   2 GiB disk with ext4 of 1.9 GiB in partition 1, under the GPT of a 1 GiB disk
 #                      (partition 1 of 0.9 GiB at the same start): a smaller disk's label over
 #                      a bigger disk's data.  fs-label-bigger-src is that 2 GiB disk as it was.
@@ -91,27 +92,27 @@ mkscratch() {
   esac
 }
 
-# fs_disk IMG MODE — one partition per type; MODE oversize: each partition is smaller than its
-# filesystem; faithful: each is larger.
-fs_disk() {
-  local img=$1 mode=$2 start=1 args=() n=1 scratch
-  rm -f "$img"; truncate -s 2G "$img"
-  scratch=$(mktemp "$img.scratch.XXXXXX")
+# fs_disks OVERSIZE FAITHFUL — one partition per type in each image, from the same scratch
+# filesystems: in OVERSIZE each partition is smaller than its filesystem (a LUKS header larger
+# than its partition), in FAITHFUL each is larger.
+fs_disks() {
+  local big=$1 ok=$2 start=1 n=1 scratch small=() fit=()
+  rm -f "$big" "$ok"; truncate -s 2G "$big"; truncate -s 2G "$ok"
+  scratch=$(mktemp "$big.scratch.XXXXXX")
   for spec in ext4:64 xfs:300 btrfs:256 ntfs:64 vfat:64 swap:64 luks1:4 luks2:20; do
     local type=${spec%%:*} mib=${spec##*:} part
     mkscratch "$type" "$scratch" "$mib"
-    place "$img" "$start" "$scratch"
-    if [ "$mode" = oversize ]; then
-      case "$type" in luks1) part=1 ;; luks2) part=8 ;; *) part=$((mib / 2)) ;; esac
-    else
-      part=$((mib + 8))
-    fi
-    args+=(-n "$n:$((start * 2048)):+${part}M" -c "$n:$type")
-    start=$((start + (mib > part ? mib : part) + 1))
+    place "$big" "$start" "$scratch"
+    place "$ok" "$start" "$scratch"
+    case "$type" in luks1) part=1 ;; luks2) part=8 ;; *) part=$((mib / 2)) ;; esac
+    small+=(-n "$n:$((start * 2048)):+${part}M" -c "$n:$type")
+    fit+=(-n "$n:$((start * 2048)):+$((mib + 8))M" -c "$n:$type")
+    start=$((start + mib + 9))
     n=$((n + 1))
   done
   rm -f "$scratch"
-  sgdisk -U F5F50000-0000-4000-8000-00000000F5F5 "${args[@]}" "$img" >/dev/null
+  sgdisk -U F5F50000-0000-4000-8000-00000000F5F5 "${small[@]}" "$big" >/dev/null
+  sgdisk -U F5F50000-0000-4000-8000-00000000F5F5 "${fit[@]}" "$ok" >/dev/null
 }
 
 for c in "${cases[@]}"; do
@@ -142,8 +143,9 @@ for c in "${cases[@]}"; do
     # The root disk's first 12 GiB minus the last MiB, as a sparse copy cut short would leave it.
     overlay "$root" "$img" $(((12 << 30) - (1 << 20)))
     ;;
-  fs-oversize) fs_disk "$img" oversize ;;
-  fs-faithful) fs_disk "$img" faithful ;;
+  fs-oversize|fs-faithful)
+    [ -e "$out/fs-oversize.img" ] && [ -e "$out/fs-faithful.img" ] && [ -n "${fs_done:-}" ] && continue
+    fs_disks "$out/fs-oversize.img" "$out/fs-faithful.img"; fs_done=1 ;;
   fs-label-smaller)
     src="$out/fs-label-bigger-src.img" small="$out/fs-label-small.img"
     rm -f "$src" "$small"; truncate -s 2G "$src"; truncate -s 1G "$small"
