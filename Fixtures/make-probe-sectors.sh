@@ -13,7 +13,7 @@
 #                      the last MiB were overwritten by the head of a 40 GiB root disk (GPT disk GUID 4000…0040,
 #                      partition 2 reaching 39 GiB, ext4 in it); the data disk's old backup stays at its end
 #   bigger-root        that 40 GiB root disk;  bigger-data: that 12 GiB data disk
-#   fs-oversize        GPT disk, one partition per type (ext4 xfs btrfs ntfs vfat swap luks1 luks2),
+#   fs-oversize        GPT disk, one partition per type (ext4 xfs btrfs ntfs vfat exfat swap luks1 luks2),
 #                      each filesystem made for twice its partition (LUKS: header larger than it)
 #   fs-faithful        the same filesystems in partitions larger than they are (either case
 #                      makes both images)
@@ -22,7 +22,7 @@
 #                      a bigger disk's data.  fs-label-bigger-src is that 2 GiB disk as it was.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-need sgdisk fdisk mkfs.ext4 mkfs.xfs mkfs.btrfs mkntfs mkfs.fat mkswap cryptsetup truncate dd
+need sgdisk fdisk mkfs.ext4 mkfs.xfs mkfs.btrfs mkntfs mkfs.fat mkfs.exfat mkswap cryptsetup truncate dd
 out=${1:?usage: make-probe-sectors.sh OUTDIR [CASE...]}
 shift
 mkdir -p "$out"
@@ -83,6 +83,7 @@ mkscratch() {
   btrfs) mkfs.btrfs -q -f -U b7f50000-0000-4000-8000-0000000000b7 "$f" >/dev/null ;;
   ntfs)  mkntfs -Q -F -q -U "$f" >/dev/null 2>&1 ;;
   vfat)  mkfs.fat -F 32 -i 0FA70001 "$f" >/dev/null ;;
+  exfat) mkfs.exfat -L exfat "$f" >/dev/null ;;
   swap)  mkswap -q -U 5a090000-0000-4000-8000-00000000005a "$f" >/dev/null ;;
   luks1|luks2)
     printf 'not-a-secret' > "$f.key"
@@ -99,7 +100,7 @@ fs_disks() {
   local big=$1 ok=$2 start=1 n=1 scratch small=() fit=()
   rm -f "$big" "$ok"; truncate -s 2G "$big"; truncate -s 2G "$ok"
   scratch=$(mktemp "$big.scratch.XXXXXX")
-  for spec in ext4:64 xfs:300 btrfs:256 ntfs:64 vfat:64 swap:64 luks1:4 luks2:20; do
+  for spec in ext4:64 xfs:300 btrfs:256 ntfs:64 vfat:64 exfat:32 swap:64 luks1:4 luks2:20; do
     local type=${spec%%:*} mib=${spec##*:} part
     mkscratch "$type" "$scratch" "$mib"
     place "$big" "$start" "$scratch"

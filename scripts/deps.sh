@@ -9,7 +9,7 @@ pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev nbdkit libnbd-bin gdisk fd
 case "$what" in
   test) pkgs+=(qemu-utils time chromium gnutls-bin)
         # issue 9 (probe): the filesystems whose size fields are parsed, made at test time
-        pkgs+=(xfsprogs btrfs-progs ntfs-3g cryptsetup-bin) ;;
+        pkgs+=(xfsprogs btrfs-progs ntfs-3g exfatprogs cryptsetup-bin) ;;
   demo) ;;
   bench) pkgs+=(qemu-utils time hyperfine) ;;
   build) pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev) ;;

@@ -79,13 +79,15 @@ final class FilesystemSizeTests: XCTestCase {
         XCTAssertEqual(claim.claimedBytes, 272 << 20)
     }
 
-    func testNTFSFATAndSwapClaimTheirWholeSize() throws {
+    func testNTFSFATExFATAndSwapClaimTheirWholeSize() throws {
         let ntfs = try made("ntfs.img", mib: 40, "mkntfs -Q -F -q FILE >/dev/null 2>&1")
         XCTAssertEqual(FilesystemSizeParser.claim(type: "ntfs", head: ntfs.head)?.claimedBytes, 40 << 20)
         for (bits, mib) in [(16, 24), (32, 48)] {
             let fat = try made("fat\(bits).img", mib: mib, "mkfs.fat -F \(bits) FILE >/dev/null")
             XCTAssertEqual(FilesystemSizeParser.claim(type: "vfat", head: fat.head)?.claimedBytes, UInt64(mib) << 20, "FAT\(bits)")
         }
+        let exfat = try made("exfat.img", mib: 44, "mkfs.exfat FILE >/dev/null")
+        XCTAssertEqual(FilesystemSizeParser.claim(type: "exfat", head: exfat.head)?.claimedBytes, 44 << 20)
         let swap = try made("swap.img", mib: 36, "mkswap -q FILE >/dev/null")
         XCTAssertEqual(FilesystemSizeParser.claim(type: "swap", head: swap.head)?.claimedBytes, 36 << 20)
     }
@@ -108,7 +110,7 @@ final class FilesystemSizeTests: XCTestCase {
 
     func testHostileBytesNeverTrapAndOverflowsGiveNothing() {
         var rng = SeededGenerator(seed: 9)
-        for type in ["ext4", "xfs", "btrfs", "ntfs", "vfat", "swap", "crypto_LUKS", "zfs_member"] {
+        for type in ["ext4", "xfs", "btrfs", "ntfs", "vfat", "exfat", "swap", "crypto_LUKS", "zfs_member"] {
             for count in [0, 1, 100, 1100, 4096, 70_000] {
                 _ = FilesystemSizeParser.claim(type: type, head: (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) })
             }
@@ -127,7 +129,7 @@ final class FilesystemSizeTests: XCTestCase {
         let r = try probe(server.uri())
         let found = r.findings.filter { $0.code == "filesystem-larger-than-container" }
         XCTAssertEqual(found.map { $0.evidence["type"]?.stringValue ?? "" },
-                       ["ext4", "xfs", "btrfs", "ntfs", "vfat", "swap", "crypto_LUKS", "crypto_LUKS"])
+                       ["ext4", "xfs", "btrfs", "ntfs", "vfat", "exfat", "swap", "crypto_LUKS", "crypto_LUKS"])
         for f in found {
             XCTAssertEqual(f.severity, .critical)
             let claimed = try XCTUnwrap(f.evidence["claimedBytes"]?.uint64Value)
@@ -143,7 +145,7 @@ final class FilesystemSizeTests: XCTestCase {
         let twin = try probe(faithful.uri())
         XCTAssertEqual(codes(twin), [])
         // The claims are there, each smaller than its partition.
-        XCTAssertEqual(twin.partitions.compactMap { $0.filesystem?.sizeClaim }.count, 8)
+        XCTAssertEqual(twin.partitions.compactMap { $0.filesystem?.sizeClaim }.count, 9)
         for p in twin.partitions {
             XCTAssertLessThanOrEqual(try XCTUnwrap(p.filesystem?.sizeClaim?.claimedBytes), p.sizeBytes)
         }

@@ -19,7 +19,7 @@ public struct FilesystemSizeClaim: Codable, Sendable, Equatable {
     }
 }
 
-/// Pure parsers of the size fields of ext2/3/4, XFS, Btrfs, NTFS, FAT, swap and LUKS1/2
+/// Pure parsers of the size fields of ext2/3/4, XFS, Btrfs, NTFS, FAT, exFAT, swap and LUKS1/2
 /// headers. Total functions of hostile bytes: any input gives a claim or nil; products
 /// that overflow give nil.
 public enum FilesystemSizeParser {
@@ -35,6 +35,7 @@ public enum FilesystemSizeParser {
         case "btrfs": btrfs(head)
         case "ntfs": ntfs(head)
         case "vfat", "msdos": fat(head)
+        case "exfat": exfat(head)
         case "swap": swap(head)
         case "crypto_LUKS": luks(head)
         default: nil
@@ -99,6 +100,15 @@ public enum FilesystemSizeParser {
         let sectors = small != 0 ? small : UInt64(LittleEndian.u32(b, 0x20))
         guard sectors > 0 else { return nil }
         return product(sectors, bps, "\(small != 0 ? "BPB_TotSec16" : "BPB_TotSec32") (\(sectors)) × BPB_BytsPerSec (\(bps))")
+    }
+
+    /// exFAT: VolumeLength (sectors) × 2^BytesPerSectorShift.
+    static func exfat(_ b: [UInt8]) -> FilesystemSizeClaim? {
+        guard b.count >= 0x70, Array(b[3..<11]) == Array("EXFAT   ".utf8) else { return nil }
+        let shift = b[0x6C]
+        guard shift >= 9, shift <= 12 else { return nil }
+        let sectors = LittleEndian.u64(b, 0x48)
+        return product(sectors, UInt64(1) << UInt64(shift), "VolumeLength (\(sectors)) × bytes per sector (\(1 << Int(shift)))")
     }
 
     /// Linux swap: (last_page + 1) × page size; the page size is where "SWAPSPACE2" ends.
