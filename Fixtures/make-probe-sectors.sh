@@ -8,7 +8,9 @@
 #   gpt-4k             64 MiB GPT for 4096-byte sectors (fdisk -b 4096), ext4 in partition 1
 #   pmbr-no-gpt        gpt-512 with its primary (LBA 1) and backup (last LBA) headers zeroed:
 #                      only the protective MBR is left
-#   pmbr-no-gpt-4k     the same for gpt-4k (zeroed at 4096 and at the last 4096-byte LBA)
+#   pmbr-backup-only   a 64 MiB GPT on a 96 MiB volume, primary header zeroed: the backup is only
+#                      where the protective MBR says the disk ends, not at the last LBA
+#   pmbr-no-gpt-4k     the same as pmbr-no-gpt for gpt-4k (zeroed at 4096 and at the last 4096-byte LBA)
 #   bigger-head        12 GiB data disk (own GPT, disk GUID DA7A…0012) whose first 12 GiB but
 #                      the last MiB were overwritten by the head of a 40 GiB root disk (GPT disk GUID 4000…0040,
 #                      partition 2 reaching 39 GiB, ext4 in it); the data disk's old backup stays at its end
@@ -27,7 +29,7 @@ out=${1:?usage: make-probe-sectors.sh OUTDIR [CASE...]}
 shift
 mkdir -p "$out"
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(gpt-512 gpt-4k pmbr-no-gpt pmbr-no-gpt-4k bigger-head fs-oversize fs-faithful fs-label-smaller)
+[ ${#cases[@]} -gt 0 ] || cases=(gpt-512 gpt-4k pmbr-no-gpt pmbr-backup-only pmbr-no-gpt-4k bigger-head fs-oversize fs-faithful fs-label-smaller)
 
 gpt512() {
   local img=$1 guid=$2
@@ -125,6 +127,13 @@ for c in "${cases[@]}"; do
     gpt512 "$img" 0EE00000-0000-4000-8000-0000000000EE
     zero "$img" 512 512
     zero "$img" $((64 * 1024 * 1024 - 512)) 512
+    ;;
+  pmbr-backup-only)
+    # A 64 MiB label on a 96 MiB volume whose primary header was wiped: only the backup at
+    # LBA 131071 (where the protective MBR says the disk ends) is left.
+    gpt512 "$img" BAC00000-0000-4000-8000-00000000BAC0
+    truncate -s 96M "$img"
+    zero "$img" 512 512
     ;;
   pmbr-no-gpt-4k)
     gpt4k "$img"

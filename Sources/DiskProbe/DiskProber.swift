@@ -160,6 +160,15 @@ public enum DiskProber {
         if let primary, primary.header.alternateLBA != 1 {
             backup = try reader.gptHeader(at: primary.header.alternateLBA, role: "gpt-backup")
             w.backupGPT = backup?.witness
+        } else if primary == nil, let pmbr = w.mbr, pmbr.bootSignatureValid,
+                  let ee = pmbr.entries.first(where: { $0.type == "0xee" }), ee.sectors > 0, ee.sectors < 0xFFFF_FFFF {
+            // Without a primary the protective MBR is the only claim of where the label ends:
+            // a backup there survives when the primary was wiped (issue 9).
+            let (claimed, overflow) = ee.startLBA.addingReportingOverflow(ee.sectors - 1)
+            if !overflow, claimed > 1 {
+                backup = try reader.gptHeader(at: claimed, role: "gpt-backup")
+                w.backupGPT = backup?.witness
+            }
         }
         let lastLBA = reader.sectorCount - 1
         var end: (witness: GPTHeaderWitness, header: GPTHeader)?

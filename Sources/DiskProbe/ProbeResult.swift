@@ -190,7 +190,8 @@ public struct PartitionTable: Codable, Sendable, Equatable {
 public enum HeaderSource {
     /// The GPT header at LBA 1.
     public static let primary = "primary"
-    /// The GPT header at the LBA the primary's AlternateLBA names.
+    /// The GPT header at the LBA the primary's AlternateLBA names (without a primary: where
+    /// the protective MBR says the disk ends).
     public static let backupAtClaimedLocation = "backup-at-claimed-location"
     /// The GPT header at the device's last LBA, when that is not where the primary points.
     public static let headerAtDeviceEnd = "header-at-device-end"
@@ -370,7 +371,8 @@ public struct Witnesses: Codable, Sendable, Equatable {
     public var mbr: MBRWitness?
     /// The GPT header at LBA 1.
     public var primaryGPT: GPTHeaderWitness?
-    /// The header at the LBA the primary's AlternateLBA names (when inside the device).
+    /// The header at the LBA the primary's AlternateLBA names (when inside the device); without
+    /// a primary, at the LBA where the protective MBR says the disk ends.
     public var backupGPT: GPTHeaderWitness?
     /// Whatever GPT header sits at the device's true last LBA.
     public var endGPT: GPTHeaderWitness?

@@ -14,7 +14,8 @@ final class SectorSizeTests: XCTestCase {
 
     override class func setUp() {
         super.setUp()
-        cases = try? FixtureDirectory.build("make-probe-sectors.sh", ["gpt-512", "gpt-4k", "pmbr-no-gpt", "pmbr-no-gpt-4k"])
+        cases = try? FixtureDirectory.build("make-probe-sectors.sh", ["gpt-512", "gpt-4k", "pmbr-no-gpt", "pmbr-no-gpt-4k",
+                                                                      "pmbr-backup-only"])
     }
 
     override class func tearDown() {
@@ -138,6 +139,16 @@ final class SectorSizeTests: XCTestCase {
             guard case .array(let places)? = f.evidence["placesSearched"] else { return XCTFail("no placesSearched") }
             XCTAssertEqual(places.count, 4, name)
         }
+        // Only a backup left where the protective MBR says the disk ends: the guest (which
+        // looks at LBA 1 and at the last LBA) still sees nothing; the backup is cited.
+        let server = try NBDKitServer(plugin: "file", args: ["file=\(try image("pmbr-backup-only"))"])
+        let r = try probe(server.uri())
+        let f = try XCTUnwrap(finding(r, "protective-mbr-without-gpt"), "\(codes(r))")
+        XCTAssertEqual(r.witnesses.backupGPT?.lba, 131_071)
+        XCTAssertEqual(r.partitionTable?.headerSource, "backup-at-claimed-location")
+        XCTAssertEqual(r.partitionTable?.diskId, "BAC00000-0000-4000-8000-00000000BAC0")
+        XCTAssertNotNil(f.evidence["backupAtProtectiveMBREnd"])
+        XCTAssertTrue(f.message.contains("LBA 131071"), f.message)
         // The intact labels, at either size, have no such finding.
         for name in ["gpt-512", "gpt-4k"] {
             XCTAssertFalse(codes(try probe(try image(name))).contains("protective-mbr-without-gpt"), name)
@@ -154,7 +165,9 @@ final class SectorSizeTests: XCTestCase {
         let r = try probe(server.uri())
         XCTAssertEqual(r.sectorSize, 4096)
         XCTAssertEqual(r.sectorSizeDetection?.basis, "gpt-end")
-        XCTAssertEqual(r.partitionTable?.headerSource, "header-at-device-end")
+        // The backup sits where the protective MBR says the disk ends, which is the last LBA.
+        XCTAssertEqual(r.partitionTable?.headerSource, "backup-at-claimed-location")
+        XCTAssertEqual(r.witnesses.endGPT?.lba, 16383)
         XCTAssertEqual(r.partitionTable?.diskId, "4096AAAA-0000-4000-8000-000000004096")
         XCTAssertEqual(r.partitions.map(\.startLBA), [256, 4352])
         XCTAssertFalse(codes(r).contains("protective-mbr-without-gpt"), "\(codes(r))")
