@@ -71,16 +71,16 @@ public enum DiskProber {
         if let (header, source) = witnesses.labelHeader, let l = label, l.type == "gpt", l.decodedBy == "libfdisk" {
             let entries = try reader.gptEntries(of: header)
             if !agrees(l, header: header, entries: entries) {
-                let where_ = headerHolding(guid: l.diskId, witnesses: witnesses.value, except: source)
+                let readFrom = headerHolding(guid: l.diskId, witnesses: witnesses.value, except: source)
                 libfdiskReading = LabelReading(
-                    headerSource: where_, diskId: l.diskId,
+                    headerSource: readFrom, diskId: l.diskId,
                     partitions: l.partitions.map { p in
                         PartitionEntrySignature(number: p.partno + 1, startBytes: p.startLBA &* UInt64(sectorSize),
                                                 sizeBytes: p.sectors &* UInt64(sectorSize), type: p.type.lowercased(),
                                                 uuid: p.uuid?.lowercased(), name: p.name)
                     })
                 let note = "libfdisk read a different GPT (disk GUID \(l.diskId ?? "none"), \(l.partitions.count) partitions, "
-                    + "from \(where_ ?? "an unknown header")); the label shown is the \(source) header's (disk GUID \(header.diskGUID)), "
+                    + "from \(readFrom ?? "an unknown header")); the label shown is the \(source) header's (disk GUID \(header.diskGUID)), "
                     + "decoded from its entry array at LBA \(header.entriesLBA)."
                 label = rawGPTLabel(header, entries: entries, fdisk: fdisk, warnings: l.warnings + [note])
             }

@@ -10,7 +10,8 @@ public enum ProbeTextView {
         out.append("Disk \(probe.target): \(ByteSize.human(probe.sizeBytes)), \(probe.sizeBytes) bytes, \(sectors) sectors")
         out.append("Sector size (logical): \(probe.sectorSize) bytes" + sectorSizeNote(probe))
         if let t = probe.partitionTable {
-            out.append("Disklabel type: \(t.type)" + (t.headerSource.map { " (from the \($0) header)" } ?? ""))
+            out.append("Disklabel type: \(t.type)"
+                       + (t.headerSource.map { $0 == HeaderSource.mbr ? " (from the MBR)" : " (from the \($0) header)" } ?? ""))
             if let id = t.diskId { out.append("Disk identifier: \(id)") }
             if let g = t.gpt {
                 out.append("First usable LBA: \(g.firstUsableLBA)   Last usable LBA: \(g.lastUsableLBA)")
