@@ -211,6 +211,8 @@ public enum DiskProber {
     /// partitions as the header's own entry array.
     private static func agrees(_ label: FdiskLabel, header: GPTHeader, entries: [GPTEntry]) -> Bool {
         guard label.diskId?.uppercased() == header.diskGUID.uppercased() else { return false }
+        // An entry array that could not be read decodes as empty: that is no disagreement.
+        if entries.isEmpty { return true }
         struct Slot: Hashable { var number: Int; var start: UInt64; var sectors: UInt64; var uuid: String }
         let fromFdisk = Set(label.partitions.map { Slot(number: $0.partno + 1, start: $0.startLBA, sectors: $0.sectors,
                                                          uuid: ($0.uuid ?? "").uppercased()) })
