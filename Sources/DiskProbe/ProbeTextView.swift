@@ -40,8 +40,11 @@ public enum ProbeTextView {
         out.append("")
         out.append("Signatures (libblkid):")
         if let fs = probe.filesystem { out.append("  whole disk: \(describe(fs))") }
-        if let pt = probe.partitionTableSignature { out.append("  whole disk: PTTYPE=\"\(pt.type)\"" + (pt.uuid.map { " PTUUID=\"\($0)\"" } ?? "")
-                                                          + (pt.headerSource.map { pt.type == "gpt" && $0 != HeaderSource.primary ? " (from the \($0) header)" : "" } ?? "")) }
+        if let pt = probe.partitionTableSignature {
+            // Issue 18: libblkid's reading names its header when it is not the primary.
+            let from = pt.type == "gpt" ? pt.headerSource.flatMap { $0 == HeaderSource.primary ? nil : " (from the \($0) header)" } : nil
+            out.append("  whole disk: PTTYPE=\"\(pt.type)\"" + (pt.uuid.map { " PTUUID=\"\($0)\"" } ?? "") + (from ?? ""))
+        }
         for p in probe.partitions {
             if let fs = p.filesystem { out.append("  partition \(p.number): \(describe(fs))") }
         }

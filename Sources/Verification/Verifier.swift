@@ -95,7 +95,7 @@ public enum Verifier {
     }
 
     static func check(_ family: RuleFamily, _ findings: [Finding]) -> RuleCheck {
-        let unread = findings.contains { FindingCode.unread.contains($0.code) }
+        let unread = findings.contains { FindingCode.unread.contains($0.code) || FindingCode.notUnderstood.contains($0.code) }
         return RuleCheck(family: family, verdict: Verdict.of(findings: findings, somethingUnread: unread),
                          findingCodes: findings.map(\.code))
     }

@@ -68,6 +68,7 @@ final class FilesystemContainerRuleTests: XCTestCase {
                               references: [:], referenceKind: .none),
             tool: tool, startedAt: "2026-01-01T00:00:00Z", finishedAt: "2026-01-01T00:00:01Z")
         XCTAssertEqual(report.disk("2001")?.verdict, .inconclusive)
+        XCTAssertEqual(report.disk("2001")?.checks.first { $0.family == .probe }?.verdict, .inconclusive)
         XCTAssertEqual(report.verdict, .inconclusive)
         XCTAssertEqual(report.disk("2000")?.verdict, .pass)
     }
