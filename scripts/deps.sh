@@ -7,7 +7,9 @@ what=${1:-test}
 pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev nbdkit libnbd-bin gdisk fdisk util-linux
       e2fsprogs dosfstools xxd python3)
 case "$what" in
-  test) pkgs+=(qemu-utils time chromium gnutls-bin cloud-guest-utils) ;;
+  test) pkgs+=(qemu-utils time chromium gnutls-bin cloud-guest-utils)
+        # the filesystems whose size fields are parsed, made at test time
+        pkgs+=(xfsprogs btrfs-progs ntfs-3g exfatprogs cryptsetup-bin) ;;
   demo) ;;
   bench) pkgs+=(qemu-utils time hyperfine) ;;
   build) pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev) ;;

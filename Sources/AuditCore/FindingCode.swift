@@ -53,6 +53,14 @@ public enum FindingCode {
     public static let labelExtendedToVolume = "label-extended-to-volume"
     public static let carriesOtherDisk = "carries-other-disk"
     public static let equalCapacitySwapPossible = "equal-capacity-swap-possible"
+    // Issue 9 (probe): labels for another sector size, protective MBR without a GPT,
+    // filesystems larger than their container.
+    public static let labelSectorSizeMismatch = "label-sector-size-mismatch"
+    public static let protectiveMBRWithoutGPT = "protective-mbr-without-gpt"
+    public static let filesystemLargerThanContainer = "filesystem-larger-than-container"
+    /// Issue 9: codes that mean "the label was not understood" (the partition readers
+    /// disagree): a disk with one never passes; at best it is inconclusive.
+    public static let notUnderstood: Set<String> = [partitionReadersDisagree]
 
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.

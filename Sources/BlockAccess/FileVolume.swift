@@ -12,6 +12,7 @@ public final class FileVolume: Volume, @unchecked Sendable {
     public let target: Target
     public let sizeBytes: UInt64
     public let logicalSectorSize: Int
+    public let sectorSizeOrigin: SectorSizeOrigin
     public let supportsBlockStatus: Bool
     public var displayName: String { target.redacted }
 
@@ -65,10 +66,12 @@ public final class FileVolume: Volume, @unchecked Sendable {
             if ioctl(fd, FileVolume.BLKSSZGET, &ssz) != 0 { ssz = 512 }
             self.sizeBytes = size
             self.logicalSectorSize = sectorSize ?? Int(ssz)
+            self.sectorSizeOrigin = sectorSize == nil ? .blockDevice : .forced
             self.supportsBlockStatus = false
         } else {
             self.sizeBytes = UInt64(fst.st_size)
             self.logicalSectorSize = sectorSize ?? 512
+            self.sectorSizeOrigin = sectorSize == nil ? .assumed : .forced
             self.supportsBlockStatus = true
         }
     }

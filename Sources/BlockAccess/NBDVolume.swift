@@ -12,6 +12,7 @@ public final class NBDVolume: Volume, @unchecked Sendable {
     public let target: Target
     public private(set) var sizeBytes: UInt64 = 0
     public private(set) var logicalSectorSize: Int = 512
+    public private(set) var sectorSizeOrigin = SectorSizeOrigin.assumed
     public private(set) var supportsBlockStatus = false
     /// Whether the server allows several connections to one export (`NBD_FLAG_CAN_MULTI_CONN`).
     public private(set) var canMultiConn = false
@@ -48,8 +49,10 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         let minBlock = export.minimumBlockSize
         if let s = sectorSize {
             logicalSectorSize = s
+            sectorSizeOrigin = .forced
         } else if minBlock >= 512, minBlock <= 65536, minBlock & (minBlock - 1) == 0 {
             logicalSectorSize = Int(minBlock)
+            sectorSizeOrigin = .nbdMinimumBlockSize
         }
     }
 

@@ -32,6 +32,8 @@ public protocol Volume: AnyObject, Sendable {
     var sizeBytes: UInt64 { get }
     /// Logical sector size in bytes (512 or 4096).
     var logicalSectorSize: Int { get }
+    /// Where `logicalSectorSize` came from (device, NBD block size, override, assumption).
+    var sectorSizeOrigin: SectorSizeOrigin { get }
     /// Whether `extents(offset:length:)` reflects real allocation (NBD `base:allocation`,
     /// `SEEK_HOLE`), rather than reporting everything as data.
     var supportsBlockStatus: Bool { get }

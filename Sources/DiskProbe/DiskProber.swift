@@ -10,13 +10,15 @@ public enum DiskProber {
     /// Probes `volume`. Reads that fail are recorded in `unreadableRegions` (and as an
     /// `unreadable-region` finding); only a failure of the probe's own machinery throws.
     public static func probe(_ volume: any Volume, options: ProbeOptions = .init()) throws(ProbeError) -> ProbeResult {
-        let sectorSize = volume.logicalSectorSize
-        guard sectorSize >= 512, sectorSize <= 65536, sectorSize & (sectorSize - 1) == 0 else {
-            throw ProbeError(kind: .volume, operation: "probe", message: "logical sector size \(sectorSize) is not a power of two between 512 and 65536")
+        let volumeSectorSize = volume.logicalSectorSize
+        guard volumeSectorSize >= 512, volumeSectorSize <= 65536, volumeSectorSize & (volumeSectorSize - 1) == 0 else {
+            throw ProbeError(kind: .volume, operation: "probe", message: "logical sector size \(volumeSectorSize) is not a power of two between 512 and 65536")
         }
         let size = volume.sizeBytes
-        var result = ProbeResult(target: volume.displayName, sizeBytes: size, sectorSize: sectorSize)
-        guard size >= 2 * UInt64(sectorSize) else {
+        var result = ProbeResult(target: volume.displayName, sizeBytes: size, sectorSize: volumeSectorSize)
+        let origin = volume.sectorSizeOrigin
+        result.deviceSectorSize = origin == .blockDevice ? volumeSectorSize : nil
+        guard size >= 2 * UInt64(volumeSectorSize) else {
             result.findings = ProbeRules.evaluate(result)
             return result
         }
@@ -25,6 +27,22 @@ public enum DiskProber {
         try copier.copy(offset: 0, length: UInt64(options.diskHeadBytes), purpose: "disk head")
         let tail = min(UInt64(options.diskTailBytes), size)
         try copier.copy(offset: size - tail, length: tail, purpose: "disk tail")
+
+        // The label says which sector size it was written for; the volume's own size is
+        // only a hint (README.md, "Sector sizes").
+        let detection = try SectorSizeDetector.detect(sizeBytes: size, volumeSize: volumeSectorSize, origin: origin) {
+            (offset: UInt64, count: Int) throws(ProbeError) -> [UInt8]? in
+            // Already in the head or tail copy (and in the ledger) unless those were cut short.
+            if let bytes = try copier.bytes(offset: offset, count: count) { return bytes }
+            return try copier.copyBytes(offset: offset, length: count, purpose: "sector-size probe")
+        }
+        let sectorSize = detection.used
+        result.sectorSize = sectorSize
+        result.sectorSizeDetection = detection
+        guard size >= 2 * UInt64(sectorSize) else {
+            result.findings = ProbeRules.evaluate(result)
+            return result
+        }
 
         let reader = WitnessReader(copier: copier, sectorSize: sectorSize, options: options)
         let witnesses = try readWitnesses(reader)
@@ -44,8 +62,32 @@ public enum DiskProber {
             label = try rawGPTLabel(header, reader: reader, fdisk: fdisk, libfdiskLabel: label,
                                     refusedFor: hostileHeaders)
         }
+        // libfdisk may take its GPT from another header than the one the label rests on: when
+        // the primary names a backup past the device end it calls the primary corrupt and
+        // reads the header at the device's last LBA — another label's, on a volume that had
+        // one (README.md, "Which header the evidence comes from"). Then the raw header's own
+        // entries are the label, and libfdisk's reading is kept beside it, named.
+        var libfdiskReading: LabelReading?
+        if let (header, source) = witnesses.labelHeader, let l = label, l.type == "gpt", l.decodedBy == "libfdisk" {
+            let entries = try reader.gptEntries(of: header)
+            if !agrees(l, header: header, entries: entries) {
+                let readFrom = headerHolding(guid: l.diskId, witnesses: witnesses.value, except: source)
+                libfdiskReading = LabelReading(
+                    headerSource: readFrom, diskId: l.diskId,
+                    partitions: l.partitions.map { p in
+                        PartitionEntrySignature(number: p.partno + 1, startBytes: p.startLBA &* UInt64(sectorSize),
+                                                sizeBytes: p.sectors &* UInt64(sectorSize), type: p.type.lowercased(),
+                                                uuid: p.uuid?.lowercased(), name: p.name)
+                    })
+                let note = "libfdisk read a different GPT (disk GUID \(l.diskId ?? "none"), \(l.partitions.count) partitions, "
+                    + "from \(readFrom ?? "an unknown header")); the label shown is the \(source) header's (disk GUID \(header.diskGUID)), "
+                    + "decoded from its entry array at LBA \(header.entriesLBA)."
+                label = rawGPTLabel(header, entries: entries, fdisk: fdisk, warnings: l.warnings + [note])
+            }
+        }
         result.partitions = (label?.partitions ?? []).map { partition($0, label: label, sectorSize: sectorSize) }
         result.partitionTable = label.map { table($0, witnesses: witnesses, partitions: result.partitions, sectorSize: sectorSize) }
+        result.partitionTable?.libfdiskReading = libfdiskReading
 
         for p in result.partitions where p.kind != "extended" && p.startBytes < size {
             let length = min(p.sizeBytes, size - p.startBytes)
@@ -63,6 +105,8 @@ public enum DiskProber {
             if let pt = values["PTTYPE"] {
                 result.partitionTableSignature = PartitionTableSignature(type: pt, uuid: values["PTUUID"],
                                                                          partitions: wholeDisk.partitions() ?? [])
+                result.partitionTableSignature?.headerSource = pt == "dos" ? HeaderSource.mbr
+                    : pt == "gpt" ? headerHolding(guid: values["PTUUID"], witnesses: witnesses.value, except: "") : nil
             }
         case .ambiguous: ambiguous.append("whole disk")
         case .nothing, .failed: break
@@ -79,6 +123,18 @@ public enum DiskProber {
                 case .nothing, .failed: break
                 }
             }
+        }
+
+        // Each filesystem's own size field, to hold against its container (README.md,
+        // "Filesystem sizes").
+        if let fs = result.filesystem {
+            result.filesystem?.sizeClaim = try sizeClaim(fs, at: 0, within: size, copier: copier)
+        }
+        for i in result.partitions.indices {
+            let p = result.partitions[i]
+            guard let fs = p.filesystem, p.startBytes < size else { continue }
+            result.partitions[i].filesystem?.sizeClaim = try sizeClaim(fs, at: p.startBytes, within: min(p.sizeBytes, size - p.startBytes),
+                                                                       copier: copier)
         }
 
         result.regionsRead = try copier.ledger()
@@ -104,6 +160,15 @@ public enum DiskProber {
         if let primary, primary.header.alternateLBA != 1 {
             backup = try reader.gptHeader(at: primary.header.alternateLBA, role: "gpt-backup")
             w.backupGPT = backup?.witness
+        } else if primary == nil, let pmbr = w.mbr, pmbr.bootSignatureValid,
+                  let ee = pmbr.entries.first(where: { $0.type == "0xee" }), ee.sectors > 0, ee.sectors < 0xFFFF_FFFF {
+            // Without a primary the protective MBR is the only claim of where the label ends:
+            // a backup there survives when the primary was wiped (issue 9).
+            let (claimed, overflow) = ee.startLBA.addingReportingOverflow(ee.sectors - 1)
+            if !overflow, claimed > 1 {
+                backup = try reader.gptHeader(at: claimed, role: "gpt-backup")
+                w.backupGPT = backup?.witness
+            }
         }
         let lastLBA = reader.sectorCount - 1
         var end: (witness: GPTHeaderWitness, header: GPTHeader)?
@@ -117,28 +182,63 @@ public enum DiskProber {
         w.extendedBootRecordLBAs = chain.links.map(\.ebrLBA)
         w.extendedChainEnding = chain.ending.map(describe)
 
+        // The names every field's provenance uses (README.md, "Which header the evidence
+        // comes from"): the primary; the backup where the primary's AlternateLBA points; the
+        // header at the device's last LBA when that is somewhere else.
+        func name(_ h: (witness: GPTHeaderWitness, header: GPTHeader)) -> String {
+            h.witness.lba == backup?.witness.lba ? HeaderSource.backupAtClaimedLocation : HeaderSource.headerAtDeviceEnd
+        }
+        // A header whose entry array fails its CRC is passed over for one whose array holds,
+        // as the kernel and libfdisk do; failing that, any checksummed header.
         var labelHeader: (header: GPTHeader, source: String)?
-        if let primary, primary.header.headerCRCValid {
-            labelHeader = (primary.header, "primary")
-        } else if let end, end.header.headerCRCValid, end.header.alternateLBA == 1 {
-            labelHeader = (end.header, "backup")
-        } else if let backup, backup.header.headerCRCValid {
-            labelHeader = (backup.header, "backup")
+        for wholeOnly in [true, false] where labelHeader == nil {
+            func usable(_ h: (witness: GPTHeaderWitness, header: GPTHeader)?) -> Bool {
+                guard let h, h.header.headerCRCValid else { return false }
+                return !wholeOnly || h.witness.entriesCRCValid != false
+            }
+            if usable(primary), let primary {
+                labelHeader = (primary.header, HeaderSource.primary)
+            } else if usable(end), let end, end.header.alternateLBA == 1 {
+                labelHeader = (end.header, name(end))
+            } else if usable(backup), let backup {
+                labelHeader = (backup.header, HeaderSource.backupAtClaimedLocation)
+            }
         }
         return WitnessSet(value: w, labelHeader: labelHeader)
+    }
+
+    /// Whether libfdisk's GPT is the one `header` describes: the same disk GUID and the same
+    /// partitions as the header's own entry array.
+    private static func agrees(_ label: FdiskLabel, header: GPTHeader, entries: [GPTEntry]) -> Bool {
+        guard label.diskId?.uppercased() == header.diskGUID.uppercased() else { return false }
+        // An entry array that could not be read decodes as empty: that is no disagreement.
+        if entries.isEmpty { return true }
+        struct Slot: Hashable { var number: Int; var start: UInt64; var sectors: UInt64; var uuid: String }
+        let fromFdisk = Set(label.partitions.map { Slot(number: $0.partno + 1, start: $0.startLBA, sectors: $0.sectors,
+                                                         uuid: ($0.uuid ?? "").uppercased()) })
+        let fromHeader = Set(entries.map { Slot(number: $0.number, start: $0.firstLBA,
+                                                sectors: $0.lastLBA >= $0.firstLBA ? $0.lastLBA - $0.firstLBA + 1 : 0,
+                                                uuid: $0.uniqueGUID.uppercased()) })
+        return fromFdisk == fromHeader
+    }
+
+    /// The witness whose disk GUID is `guid`, other than `except` when another one matches.
+    private static func headerHolding(guid: String?, witnesses w: Witnesses, except: String) -> String? {
+        guard let guid = guid?.uppercased() else { return nil }
+        let candidates: [(String, GPTHeaderWitness?)] = [
+            (HeaderSource.headerAtDeviceEnd, w.endGPT), (HeaderSource.backupAtClaimedLocation, w.backupGPT),
+            (HeaderSource.primary, w.primaryGPT),
+        ]
+        let matching = candidates.filter { $0.1?.diskGUID.uppercased() == guid }.map(\.0)
+        if except.isEmpty { return matching.last }  // no header to avoid: the primary first, then the backup, then the end
+        return matching.first { $0 != except } ?? matching.first
     }
 
     /// A GPT label decoded from the raw header and entry array, for when libfdisk refuses a
     /// GPT whose header is intact — it does when the label was written for a larger disk.
     private static func rawGPTLabel(_ header: GPTHeader, reader: WitnessReader, fdisk: FdiskLabelReader?,
                                     libfdiskLabel: FdiskLabel?, refusedFor hostile: [String]) throws(ProbeError) -> FdiskLabel {
-        let partitions = try reader.gptEntries(of: header).map { e in
-            FdiskPartition(partno: e.number - 1, startLBA: e.firstLBA,
-                           sectors: e.lastLBA >= e.firstLBA ? e.lastLBA - e.firstLBA + 1 : 0,
-                           type: e.typeGUID, typeName: fdisk?.gptTypeName(e.typeGUID), uuid: e.uniqueGUID,
-                           name: e.name.isEmpty ? nil : e.name, bootable: e.attributes & 0b100 != 0,
-                           isContainer: false, isNested: false)
-        }
+        let entries = try reader.gptEntries(of: header)
         let note: String
         if hostile.isEmpty {
             let seen = libfdiskLabel.map { "a \($0.type) label" } ?? "no label"
@@ -146,8 +246,20 @@ public enum DiskProber {
         } else {
             note = "libfdisk was not run: the \(hostile.joined(separator: " and ")) GPT header claims an entry array beyond the \(reader.options.maxEntriesArrayBytes)-byte limit; partitions are decoded from the raw entry array at LBA \(header.entriesLBA) where its size is plausible."
         }
+        return rawGPTLabel(header, entries: entries, fdisk: fdisk, warnings: (libfdiskLabel?.warnings ?? fdisk?.warnings ?? []) + [note])
+    }
+
+    /// The label `header` and its decoded `entries` describe.
+    private static func rawGPTLabel(_ header: GPTHeader, entries: [GPTEntry], fdisk: FdiskLabelReader?, warnings: [String]) -> FdiskLabel {
+        let partitions = entries.map { e in
+            FdiskPartition(partno: e.number - 1, startLBA: e.firstLBA,
+                           sectors: e.lastLBA >= e.firstLBA ? e.lastLBA - e.firstLBA + 1 : 0,
+                           type: e.typeGUID, typeName: fdisk?.gptTypeName(e.typeGUID), uuid: e.uniqueGUID,
+                           name: e.name.isEmpty ? nil : e.name, bootable: e.attributes & 0b100 != 0,
+                           isContainer: false, isNested: false)
+        }
         return FdiskLabel(type: "gpt", diskId: header.diskGUID, gptItems: [:], partitions: partitions,
-                          warnings: (libfdiskLabel?.warnings ?? fdisk?.warnings ?? []) + [note], decodedBy: "raw-gpt-entries")
+                          warnings: warnings, decodedBy: "raw-gpt-entries")
     }
 
     /// The roles of checksummed GPT headers whose entry array (count × size) passes `limit`.
@@ -185,13 +297,25 @@ public enum DiskProber {
             return o ? .max : v
         }
         table.impliedMinimumDiskBytes = ends.max()
+        if label.type == "dos" {
+            table.headerSource = HeaderSource.mbr
+            table.fieldSources = ["diskId": HeaderSource.mbr, "partitions": HeaderSource.mbr,
+                                  "impliedMinimumDiskBytes": HeaderSource.mbr]
+        }
         guard label.type == "gpt", let (h, source) = witnesses.labelHeader else { return table }
-        let backupLBA = source == "primary" ? h.alternateLBA : h.myLBA
+        let primary = source == HeaderSource.primary
+        let backupLBA = primary ? h.alternateLBA : h.myLBA
         table.gpt = GPTLabel(
-            currentLBA: source == "primary" ? h.myLBA : h.alternateLBA, alternateLBA: backupLBA,
+            currentLBA: primary ? h.myLBA : h.alternateLBA, alternateLBA: backupLBA,
             firstUsableLBA: h.firstUsableLBA, lastUsableLBA: h.lastUsableLBA,
-            entriesLBA: source == "primary" ? h.entriesLBA : (label.gptItems["ENTRIESLBA"] ?? 2),
+            entriesLBA: primary ? h.entriesLBA : (label.gptItems["ENTRIESLBA"] ?? 2),
             entryCount: h.entryCount, entrySize: h.entrySize, source: source, libfdiskItems: label.gptItems)
+        // libfdisk's disk GUID and partitions were checked against this header (or decoded
+        // from it), so every field names it.
+        table.headerSource = source
+        table.fieldSources = ["diskId": source, "partitions": source, "gpt": source, "impliedDiskBytes": source,
+                              "impliedMinimumDiskBytes": source]
+        if !primary { table.fieldSources?["gpt.entriesLBA"] = label.gptItems["ENTRIESLBA"] == nil ? "assumed (LBA 2)" : "libfdisk" }
         let (implied, overflow) = (backupLBA &+ 1).multipliedReportingOverflow(by: ss)
         guard !overflow, backupLBA < .max else { return table }
         table.impliedDiskBytes = implied
@@ -220,6 +344,17 @@ public enum DiskProber {
         case .invalid(let lba): "no valid EBR at LBA \(lba)"
         case .limit: "link limit reached"
         }
+    }
+
+    /// The size claim of `fs`, which starts at `offset` with `available` bytes of the volume
+    /// after it, from the bytes already copied (the partition or disk head).
+    private static func sizeClaim(_ fs: FilesystemSignature, at offset: UInt64, within available: UInt64,
+                                  copier: RegionCopier) throws(ProbeError) -> FilesystemSizeClaim? {
+        let count = Int(min(UInt64(FilesystemSizeParser.headBytes), available))
+        guard count > 0 else { return nil }
+        var head = try copier.bytes(offset: offset, count: count)
+        if head == nil { head = try copier.copyBytes(offset: offset, length: count, purpose: "\(fs.type) superblock at \(offset)") }
+        return head.flatMap { FilesystemSizeParser.claim(type: fs.type, head: $0) }
     }
 
     private static func signature(_ values: [String: String]) -> FilesystemSignature? {

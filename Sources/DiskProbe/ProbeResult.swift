@@ -24,6 +24,11 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     /// The partition table libblkid recognised on the whole disk (PTTYPE, PTUUID), as a
     /// second opinion next to libfdisk's.
     public var partitionTableSignature: PartitionTableSignature?
+    /// The device's own logical sector size where the device says it (a block device's
+    /// BLKSSZGET); nil for NBD exports and image files, whose guest sector size is unknown.
+    public var deviceSectorSize: Int?
+    /// How `sectorSize` was chosen: from the GPT found, `--sector-size`, the device or the default.
+    public var sectorSizeDetection: SectorSizeDetection?
 
     /// Creates the value from its fields.
     public init(target: String, sizeBytes: UInt64, sectorSize: Int, partitionTable: PartitionTable? = nil,
@@ -49,7 +54,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case target, sizeBytes, sectorSize, partitionTable, partitions, filesystem, witnesses, regionsRead
-        case unreadableRegions, findings, partitionTableSignature
+        case unreadableRegions, findings, partitionTableSignature, deviceSectorSize, sectorSizeDetection
     }
 
     /// Encodes every key, absent values as `null` (the contract has `"partitionTable": null`).
@@ -66,6 +71,8 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         try c.encode(unreadableRegions, forKey: .unreadableRegions)
         try c.encode(findings, forKey: .findings)
         try c.encode(partitionTableSignature, forKey: .partitionTableSignature)
+        try c.encode(deviceSectorSize, forKey: .deviceSectorSize)
+        try c.encode(sectorSizeDetection, forKey: .sectorSizeDetection)
     }
 }
 
@@ -77,6 +84,9 @@ public struct PartitionTableSignature: Codable, Sendable, Equatable {
     public var uuid: String?
     /// The partitions libblkid's own parser lists (PART_ENTRY_*), to compare with libfdisk's.
     public var partitions: [PartitionEntrySignature]
+    /// The header libblkid's reading matches by disk GUID (`HeaderSource`; "mbr" for DOS), nil
+    /// when none does: like libfdisk, libblkid falls back to the header at the device end.
+    public var headerSource: String?
 
     /// Creates the value from its fields.
     public init(type: String, uuid: String? = nil, partitions: [PartitionEntrySignature] = []) {
@@ -126,8 +136,18 @@ public struct PartitionTable: Codable, Sendable, Equatable {
     /// on the end of the device."
     public var warnings: [String]
     /// Who decoded the partitions: "libfdisk", or "raw-gpt-entries" when libfdisk refused a
-    /// GPT whose primary header is intact (it does when the label outsizes the device).
+    /// GPT whose primary header is intact (it does when the label outsizes the device), or
+    /// read its partitions from another header than the one the label rests on.
     public var decodedBy: String
+    /// The on-disk structure the label was taken from (`HeaderSource`): "primary",
+    /// "backup-at-claimed-location", "header-at-device-end" for GPT, "mbr" for DOS.
+    public var headerSource: String?
+    /// For each field of this table (diskId, partitions, gpt, impliedDiskBytes, …), the
+    /// structure it was read from.
+    public var fieldSources: [String: String]?
+    /// What libfdisk read when it took another header than `headerSource` (its disk GUID
+    /// and partitions, and which witness holds that GUID); nil when it agrees.
+    public var libfdiskReading: LabelReading?
 
     /// Creates the value from its fields.
     public init(type: String, diskId: String? = nil, gpt: GPTLabel? = nil,
@@ -145,6 +165,7 @@ public struct PartitionTable: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case type, diskId, gpt, impliedDiskBytes, impliedMinimumDiskBytes, impliedSizeCheck, warnings, decodedBy
+        case headerSource, fieldSources, libfdiskReading
     }
 
     /// Encodes every key, absent values as `null`.
@@ -158,6 +179,48 @@ public struct PartitionTable: Codable, Sendable, Equatable {
         try c.encode(impliedSizeCheck, forKey: .impliedSizeCheck)
         try c.encode(warnings, forKey: .warnings)
         try c.encode(decodedBy, forKey: .decodedBy)
+        try c.encode(headerSource, forKey: .headerSource)
+        try c.encode(fieldSources, forKey: .fieldSources)
+        try c.encode(libfdiskReading, forKey: .libfdiskReading)
+    }
+}
+
+/// The names of the structures a value can come from (README.md, "Which header the
+/// evidence comes from").
+public enum HeaderSource {
+    /// The GPT header at LBA 1.
+    public static let primary = "primary"
+    /// The GPT header at the LBA the primary's AlternateLBA names (without a primary: where
+    /// the protective MBR says the disk ends).
+    public static let backupAtClaimedLocation = "backup-at-claimed-location"
+    /// The GPT header at the device's last LBA, when that is not where the primary points.
+    public static let headerAtDeviceEnd = "header-at-device-end"
+    /// The MBR in LBA 0 (DOS labels).
+    public static let mbr = "mbr"
+}
+
+/// A partition table as one reader saw it, kept when it differs from the label reported.
+public struct LabelReading: Codable, Sendable, Equatable {
+    /// The witness whose disk GUID it carries (`HeaderSource`), nil when none does.
+    public var headerSource: String?
+    public var diskId: String?
+    public var partitions: [PartitionEntrySignature]
+
+    /// Creates the value from its fields.
+    public init(headerSource: String?, diskId: String?, partitions: [PartitionEntrySignature]) {
+        self.headerSource = headerSource
+        self.diskId = diskId
+        self.partitions = partitions
+    }
+
+    private enum CodingKeys: String, CodingKey { case headerSource, diskId, partitions }
+
+    /// Encodes every key, absent values as `null`.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(headerSource, forKey: .headerSource)
+        try c.encode(diskId, forKey: .diskId)
+        try c.encode(partitions, forKey: .partitions)
     }
 }
 
@@ -191,8 +254,8 @@ public struct GPTLabel: Codable, Sendable, Equatable {
     public var entriesLBA: UInt64
     public var entryCount: UInt32
     public var entrySize: UInt32
-    /// Which on-disk header these items come from: "primary", or "backup" when the primary
-    /// is unusable.
+    /// Which on-disk header these items come from (`HeaderSource`): "primary", or when the
+    /// primary is unusable "backup-at-claimed-location" or "header-at-device-end".
     public var source: String
     /// libfdisk's own label items (FIRSTLBA, LASTLBA, ALTLBA, ENTRIESLBA, ENTRIESALLOC,
     /// ENTRIESLASTLBA), as a second reading next to the raw header fields above; empty when
@@ -287,9 +350,14 @@ public struct FilesystemSignature: Codable, Sendable, Equatable {
     /// blkid USAGE: "filesystem", "raid", "crypto", "other".
     public var usage: String?
     public var version: String?
+    /// The size the filesystem's (or LUKS header's) own superblock field claims, with the
+    /// field it comes from; nil for types without a parser or an unreadable superblock.
+    public var sizeClaim: FilesystemSizeClaim?
 
     /// Creates the value from its fields.
-    public init(type: String, uuid: String? = nil, label: String? = nil, usage: String? = nil, version: String? = nil) {
+    public init(type: String, uuid: String? = nil, label: String? = nil, usage: String? = nil, version: String? = nil,
+                sizeClaim: FilesystemSizeClaim? = nil) {
+        self.sizeClaim = sizeClaim
         self.type = type
         self.uuid = uuid
         self.label = label
@@ -303,7 +371,8 @@ public struct Witnesses: Codable, Sendable, Equatable {
     public var mbr: MBRWitness?
     /// The GPT header at LBA 1.
     public var primaryGPT: GPTHeaderWitness?
-    /// The header at the LBA the primary's AlternateLBA names (when inside the device).
+    /// The header at the LBA the primary's AlternateLBA names (when inside the device); without
+    /// a primary, at the LBA where the protective MBR says the disk ends.
     public var backupGPT: GPTHeaderWitness?
     /// Whatever GPT header sits at the device's true last LBA.
     public var endGPT: GPTHeaderWitness?

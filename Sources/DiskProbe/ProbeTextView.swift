@@ -8,9 +8,10 @@ public enum ProbeTextView {
         var out: [String] = []
         let sectors = probe.sizeBytes / UInt64(max(1, probe.sectorSize))
         out.append("Disk \(TerminalText.field(probe.target)): \(ByteSize.human(probe.sizeBytes)), \(probe.sizeBytes) bytes, \(sectors) sectors")
-        out.append("Sector size (logical): \(probe.sectorSize) bytes")
+        out.append("Sector size (logical): \(probe.sectorSize) bytes" + sectorSizeNote(probe))
         if let t = probe.partitionTable {
-            out.append("Disklabel type: \(t.type)")
+            out.append("Disklabel type: \(t.type)"
+                       + (t.headerSource.map { $0 == HeaderSource.mbr ? " (from the MBR)" : " (from the \($0) header)" } ?? ""))
             if let id = t.diskId { out.append("Disk identifier: \(id)") }
             if let g = t.gpt {
                 out.append("First usable LBA: \(g.firstUsableLBA)   Last usable LBA: \(g.lastUsableLBA)")
@@ -40,7 +41,11 @@ public enum ProbeTextView {
         out.append("")
         out.append("Signatures (libblkid):")
         if let fs = probe.filesystem { out.append("  whole disk: \(describe(fs))") }
-        if let pt = probe.partitionTableSignature { out.append("  whole disk: PTTYPE=\"\(TerminalText.field(pt.type))\"" + (pt.uuid.map { " PTUUID=\"\(TerminalText.field($0))\"" } ?? "")) }
+        if let pt = probe.partitionTableSignature {
+            // libblkid's reading names its header when it is not the primary.
+            let from = pt.type == "gpt" ? pt.headerSource.flatMap { $0 == HeaderSource.primary ? nil : " (from the \($0) header)" } : nil
+            out.append("  whole disk: PTTYPE=\"\(TerminalText.field(pt.type))\"" + (pt.uuid.map { " PTUUID=\"\(TerminalText.field($0))\"" } ?? "") + (from ?? ""))
+        }
         for p in probe.partitions {
             if let fs = p.filesystem { out.append("  partition \(p.number): \(describe(fs))") }
         }
@@ -86,6 +91,24 @@ public enum ProbeTextView {
         return TerminalText.output(out.joined(separator: "\n") + "\n")
     }
 
+    /// " (from the GPT at LBA 1; the block device reports 512)", or "" when there is nothing to say.
+    private static func sectorSizeNote(_ probe: ProbeResult) -> String {
+        guard let d = probe.sectorSizeDetection else { return "" }
+        let basis: String? = switch d.basis {
+        case "gpt-primary": "from the GPT at LBA 1"
+        case "gpt-end": "from the GPT at the last LBA"
+        case "forced": "--sector-size"
+        default: nil
+        }
+        let device: String? = switch d.volumeSectorSizeOrigin {
+        case "block-device" where d.volumeSectorSize != d.used: "the block device reports \(d.volumeSectorSize)"
+        case "nbd-minimum-block-size" where d.volumeSectorSize != d.used: "the NBD minimum block size is \(d.volumeSectorSize)"
+        default: nil
+        }
+        let parts = [basis, device].compactMap { $0 }
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: "; ") + ")"
+    }
+
     private static func describe(_ fs: FilesystemSignature) -> String {
         var parts: [String] = []
         if let l = fs.label { parts.append("LABEL=\"\(TerminalText.field(l))\"") }
@@ -93,6 +116,7 @@ public enum ProbeTextView {
         parts.append("TYPE=\"\(TerminalText.field(fs.type))\"")
         if let v = fs.version { parts.append("VERSION=\"\(TerminalText.field(v))\"") }
         if let u = fs.usage { parts.append("USAGE=\"\(TerminalText.field(u))\"") }
+        if let c = fs.sizeClaim { parts.append("claims \(c.isLowerBound ? "at least " : "")\(c.claimedBytes) bytes (\(c.field))") }
         return parts.joined(separator: " ")
     }
 

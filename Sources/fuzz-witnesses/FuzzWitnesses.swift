@@ -3,7 +3,8 @@ import DiskProbe
 import Foundation
 import FuzzSupport
 
-/// libFuzzer target for the raw GPT/MBR witness parsers and the whole probe.
+/// libFuzzer target for the raw GPT/MBR witness parsers, the filesystem size parsers and
+/// the whole probe.
 ///
 /// The input is a small disk image: LBA 0 an MBR, LBA 1 a GPT header, then entries. It is
 /// fed to the pure parsers, the EBR chain walker (sectors taken modulo the image, so loops
@@ -29,6 +30,10 @@ enum FuzzWitnesses {
                 let s = Int(lba % sectors) * sector
                 return s + sector <= bytes.count ? Array(bytes[s..<s + sector]) : nil
             }
+        }
+        // Issue 9: the filesystem size parsers, each on the input as a filesystem's head.
+        for type in ["ext4", "xfs", "btrfs", "ntfs", "vfat", "exfat", "swap", "crypto_LUKS"] {
+            _ = FilesystemSizeParser.claim(type: type, head: bytes)
         }
         // The whole probe, libfdisk and libblkid included, on an image of at least 64 KiB.
         let size = UInt64(max(bytes.count, 64 << 10) + sector - 1) / UInt64(sector) * UInt64(sector)

@@ -35,7 +35,9 @@ final class FindingTests: XCTestCase {
         XCTAssertNotEqual(f.evidence["storedHeaderCRC32"], f.evidence["computedHeaderCRC32"])
         XCTAssertEqual(r.witnesses.primaryGPT?.headerCRCValid, false)
         // libfdisk falls back to the backup; the label is still read.
-        XCTAssertEqual(r.partitionTable?.gpt?.source, "backup")
+        // Issue 18: the backup is named by where it sits, the LBA the primary names.
+        XCTAssertEqual(r.partitionTable?.gpt?.source, "backup-at-claimed-location")
+        XCTAssertEqual(r.partitionTable?.fieldSources?["diskId"], "backup-at-claimed-location")
         XCTAssertEqual(r.partitionTable?.diskId, "BAD0AAAA-0000-4000-8000-00000000BAD0")
         XCTAssertEqual(r.partitionTable?.impliedDiskBytes, 64 << 20)
         XCTAssertEqual(r.partitions.count, 2)
@@ -47,6 +49,8 @@ final class FindingTests: XCTestCase {
         XCTAssertEqual(r.witnesses.primaryGPT?.headerCRCValid, true)
         XCTAssertEqual(r.witnesses.primaryGPT?.entriesCRCValid, false)
         XCTAssertEqual(r.witnesses.backupGPT?.entriesCRCValid, true)
+        // Issue 18: the label is the backup's, whose entry array holds (as the kernel and libfdisk read it).
+        XCTAssertEqual(r.partitionTable?.headerSource, "backup-at-claimed-location")
         XCTAssertTrue(r.findings[0].message.contains("entry array CRC"))
     }
 

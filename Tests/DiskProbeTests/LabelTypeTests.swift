@@ -140,10 +140,16 @@ final class LabelTypeTests: XCTestCase {
         let img = try image("gpt-4k")
         let r = try probe(img, options: VolumeOptions(sectorSize: 4096))
         try check4K(r, image: img)
-        // Read as 512-byte sectors, the same image has no GPT at LBA 1.
-        let wrong = try probe(img)
+        // Issue 9: without the override the label's own sector size is detected; forced to
+        // 512-byte sectors the same image has no GPT at LBA 1, which is reported as critical.
+        let detected = try probe(img)
+        XCTAssertEqual(detected.sectorSize, 4096)
+        XCTAssertEqual(detected.partitions.map(\.startLBA), [256, 4352])
+        XCTAssertEqual(codes(detected), ["label-sector-size-mismatch"])
+        let wrong = try probe(img, options: VolumeOptions(sectorSize: 512))
         XCTAssertNil(wrong.witnesses.primaryGPT)
         XCTAssertNotEqual(wrong.partitionTable?.type, "gpt")
+        XCTAssertEqual(wrong.findings.first { $0.code == "label-sector-size-mismatch" }?.severity, .critical)
     }
 
     private func check4K(_ r: ProbeResult, image: String) throws {

@@ -66,13 +66,22 @@ public enum LayoutIdentityRule: DiskRule {
             check("\(place) \(DiskIdentity.uuidKind(want.filesystemTypes[place]))", uuid, have.filesystemUUIDs[place])
         }
         if !idDiffs.isEmpty {
+            var evidence: [String: JSONValue] = [
+                "differences": .array(idDiffs.map(JSONValue.string)),
+                "expectedDiskGUID": .optional(want.diskGUID), "foundDiskGUID": .optional(have.diskGUID),
+                "expectedMBRSignature": .optional(want.mbrSignature),
+                "foundMBRSignature": .optional(have.mbrSignature)]
+            // Issue 18: which header the found identities come from, and another label's
+            // header left at the device end, named as what it is.
+            evidence["foundFrom"] = .optional(context.probe.partitionTable?.headerSource)
+            if let end = context.probe.witnesses.endGPT, end.signatureValid,
+               DiskIdentity.normalize(end.diskGUID) != have.diskGUID {
+                evidence["staleHeaderAtDeviceEnd"] = ["lba": .number(end.lba), "diskGUID": .string(end.diskGUID)]
+            }
             result.append(Finding(
                 code: FindingCode.identityMismatch, severity: .critical,
                 message: identityMessage(context, against: "the source", differences: idDiffs),
-                evidence: ["differences": .array(idDiffs.map(JSONValue.string)),
-                           "expectedDiskGUID": .optional(want.diskGUID), "foundDiskGUID": .optional(have.diskGUID),
-                           "expectedMBRSignature": .optional(want.mbrSignature),
-                           "foundMBRSignature": .optional(have.mbrSignature)]))
+                evidence: evidence))
         }
         return result
     }

@@ -11,8 +11,13 @@ public enum PartitionBoundsRule: DiskRule {
             + "\(DiskContext.describe(context.disk)): it was not laid out for this disk."
     }
 
-    /// One `partition-beyond-source` (error) per partition that ends past the source capacity.
+    /// One `partition-beyond-source` (error) per partition that ends past the source capacity,
+    /// then the filesystems larger than their container (issue 9).
     public static func findings(in context: DiskContext) -> [Finding] {
+        beyondSource(context) + FilesystemContainerRule.findings(in: context)
+    }
+
+    static func beyondSource(_ context: DiskContext) -> [Finding] {
         let capacity = context.disk.capacityBytes
         return context.probe.partitions.compactMap { p in
             let end = p.startBytes + p.sizeBytes

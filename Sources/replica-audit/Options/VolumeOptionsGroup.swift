@@ -3,7 +3,7 @@ import BlockAccess
 
 /// How volumes are opened; shared by every command that reads one.
 struct VolumeOptionsGroup: ParsableArguments {
-    @Option(name: .customLong("sector-size"), help: "Logical sector size in bytes (512 or 4096), overriding detection.")
+    @Option(name: .customLong("sector-size"), help: "Logical sector size in bytes (512 or 4096) the guest sees, overriding detection (by default the GPT's own sector size is found at 512 and 4096; a label for the other size is then a critical finding).")
     var sectorSize: Int?
 
     @Option(help: "Seconds to wait for any one NBD request or connection attempt before giving up.")

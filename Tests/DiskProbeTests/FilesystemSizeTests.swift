@@ -1,0 +1,163 @@
+import AuditCore
+import BlockAccess
+import DiskProbe
+import Foundation
+import TestSupport
+import XCTest
+
+/// Issue 9.4: each filesystem's own size field, read from bytes the real mkfs tools wrote,
+/// checked against the tools' own reading of it; and the probe's
+/// `filesystem-larger-than-container` on real images over nbdkit, with faithful twins.
+final class FilesystemSizeTests: XCTestCase {
+    nonisolated(unsafe) static var cases: FixtureDirectory?
+
+    override class func setUp() {
+        super.setUp()
+        cases = try? FixtureDirectory.build("make-probe-sectors.sh", ["fs-oversize", "fs-faithful"])
+    }
+
+    override class func tearDown() {
+        cases?.remove()
+        super.tearDown()
+    }
+
+    private var scratch: URL!
+
+    override func setUpWithError() throws {
+        scratch = try TemporaryDirectory.make(prefix: "fs-size")
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: scratch)
+    }
+
+    /// A file of `mib` MiB made by `command` (with FILE replaced by its path), and its head.
+    private func made(_ name: String, mib: Int, _ command: String) throws -> (path: String, head: [UInt8]) {
+        let path = scratch.appendingPathComponent(name).path
+        try Tools.sh("truncate -s \(mib)M '\(path)' && " + command.replacingOccurrences(of: "FILE", with: "'\(path)'"))
+        let handle = try XCTUnwrap(FileHandle(forReadingAtPath: path))
+        defer { try? handle.close() }
+        return (path, [UInt8](try handle.read(upToCount: FilesystemSizeParser.headBytes) ?? Data()))
+    }
+
+    /// `KEY: value` (or `KEY value`) from a tool's output.
+    private func field(_ output: String, _ key: String) throws -> UInt64 {
+        for line in output.split(separator: "\n") {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            guard t.hasPrefix(key) else { continue }
+            let digits = t.dropFirst(key.count).drop { !$0.isNumber }.prefix { $0.isNumber }
+            if let v = UInt64(digits) { return v }
+        }
+        throw ToolError("no '\(key)' in:\n\(output)")
+    }
+
+    func testExt4ClaimIsBlockCountTimesBlockSizeAsDumpe2fsSays() throws {
+        for (mib, opts) in [(48, "-b 4096"), (24, "-b 1024 -O ^has_journal"), (40, "-b 4096 -O 64bit")] {
+            let fs = try made("ext4-\(mib).img", mib: mib, "mkfs.ext4 -q -F \(opts) FILE 2>/dev/null")
+            let claim = try XCTUnwrap(FilesystemSizeParser.claim(type: "ext4", head: fs.head))
+            let dump = try Tools.run("dumpe2fs", ["-h", fs.path]).stdout
+            XCTAssertEqual(claim.claimedBytes, try field(dump, "Block count:") * field(dump, "Block size:"), opts)
+            XCTAssertEqual(claim.claimedBytes, UInt64(mib) << 20, opts)
+            XCTAssertFalse(claim.isLowerBound)
+        }
+    }
+
+    func testXFSClaimIsDblocksTimesBlocksizeAsXfsDbSays() throws {
+        let fs = try made("xfs.img", mib: 320, "mkfs.xfs -q -f FILE")
+        let claim = try XCTUnwrap(FilesystemSizeParser.claim(type: "xfs", head: fs.head))
+        let db = try Tools.run("xfs_db", ["-r", "-c", "sb 0", "-c", "p dblocks blocksize", fs.path]).stdout
+        XCTAssertEqual(claim.claimedBytes, try field(db, "dblocks") * field(db, "blocksize"))
+        XCTAssertEqual(claim.claimedBytes, 320 << 20)
+    }
+
+    func testBtrfsClaimIsTheDevicesTotalBytesAsDumpSuperSays() throws {
+        let fs = try made("btrfs.img", mib: 272, "mkfs.btrfs -q -f FILE >/dev/null")
+        let claim = try XCTUnwrap(FilesystemSizeParser.claim(type: "btrfs", head: fs.head))
+        let dump = try Tools.run("btrfs", ["inspect-internal", "dump-super", fs.path]).stdout
+        XCTAssertEqual(claim.claimedBytes, try field(dump, "dev_item.total_bytes"))
+        XCTAssertEqual(claim.claimedBytes, try field(dump, "total_bytes"))
+        XCTAssertEqual(claim.claimedBytes, 272 << 20)
+    }
+
+    func testNTFSFATExFATAndSwapClaimTheirWholeSize() throws {
+        let ntfs = try made("ntfs.img", mib: 40, "mkntfs -Q -F -q FILE >/dev/null 2>&1")
+        XCTAssertEqual(FilesystemSizeParser.claim(type: "ntfs", head: ntfs.head)?.claimedBytes, 40 << 20)
+        for (bits, mib) in [(16, 24), (32, 48)] {
+            let fat = try made("fat\(bits).img", mib: mib, "mkfs.fat -F \(bits) FILE >/dev/null")
+            XCTAssertEqual(FilesystemSizeParser.claim(type: "vfat", head: fat.head)?.claimedBytes, UInt64(mib) << 20, "FAT\(bits)")
+        }
+        let exfat = try made("exfat.img", mib: 44, "mkfs.exfat FILE >/dev/null")
+        XCTAssertEqual(FilesystemSizeParser.claim(type: "exfat", head: exfat.head)?.claimedBytes, 44 << 20)
+        let swap = try made("swap.img", mib: 36, "mkswap -q FILE >/dev/null")
+        XCTAssertEqual(FilesystemSizeParser.claim(type: "swap", head: swap.head)?.claimedBytes, 36 << 20)
+    }
+
+    func testLUKSHeadersClaimTheirHeaderAndSegments() throws {
+        let key = scratch.appendingPathComponent("key").path
+        try Tools.sh("printf not-a-secret > '\(key)'")
+        let format = "cryptsetup luksFormat -q --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file '\(key)'"
+        let luks1 = try made("luks1.img", mib: 4, "\(format) --type luks1 FILE")
+        let claim1 = try XCTUnwrap(FilesystemSizeParser.claim(type: "crypto_LUKS", head: luks1.head))
+        let dump1 = try Tools.run("cryptsetup", ["luksDump", luks1.path]).stdout
+        XCTAssertEqual(claim1.claimedBytes, try field(dump1, "Payload offset:") * 512)
+        XCTAssertTrue(claim1.isLowerBound)
+        let luks2 = try made("luks2.img", mib: 20, "\(format) --type luks2 FILE")
+        let claim2 = try XCTUnwrap(FilesystemSizeParser.claim(type: "crypto_LUKS", head: luks2.head))
+        let dump2 = try Tools.run("cryptsetup", ["luksDump", luks2.path]).stdout
+        XCTAssertEqual(claim2.claimedBytes, try field(dump2, "offset:"))
+        XCTAssertTrue(claim2.field.contains("segment 0"), claim2.field)
+    }
+
+    func testHostileBytesNeverTrapAndOverflowsGiveNothing() {
+        var rng = SeededGenerator(seed: 9)
+        for type in ["ext4", "xfs", "btrfs", "ntfs", "vfat", "exfat", "swap", "crypto_LUKS", "zfs_member"] {
+            for count in [0, 1, 100, 1100, 4096, 70_000] {
+                _ = FilesystemSizeParser.claim(type: type, head: (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            }
+        }
+        // An XFS superblock claiming 2^64 - 1 blocks of 64 KiB: the product overflows.
+        var xfs = [UInt8](repeating: 0, count: 512)
+        xfs.replaceSubrange(0..<4, with: Array("XFSB".utf8))
+        xfs.replaceSubrange(4..<8, with: [0, 1, 0, 0])
+        xfs.replaceSubrange(8..<16, with: [UInt8](repeating: 0xFF, count: 8))
+        XCTAssertNil(FilesystemSizeParser.claim(type: "xfs", head: xfs))
+    }
+
+    func testOversizeFilesystemsAreCriticalAndFaithfulOnesAreNot() throws {
+        let dir = try XCTUnwrap(Self.cases, "Fixtures/make-probe-sectors.sh failed")
+        let server = try NBDKitServer(plugin: "file", args: ["file=\(dir.image("fs-oversize"))"])
+        let r = try probe(server.uri())
+        let found = r.findings.filter { $0.code == "filesystem-larger-than-container" }
+        XCTAssertEqual(found.map { $0.evidence["type"]?.stringValue ?? "" },
+                       ["ext4", "xfs", "btrfs", "ntfs", "vfat", "exfat", "swap", "crypto_LUKS", "crypto_LUKS"])
+        for f in found {
+            XCTAssertEqual(f.severity, .critical)
+            let claimed = try XCTUnwrap(f.evidence["claimedBytes"]?.uint64Value)
+            let container = try XCTUnwrap(f.evidence["containerBytes"]?.uint64Value)
+            XCTAssertGreaterThan(claimed, container)
+            let number = try XCTUnwrap(f.evidence["partition"]?.uint64Value)
+            XCTAssertEqual(container, r.partitions[Int(number) - 1].sizeBytes)
+        }
+        XCTAssertEqual(found.first?.evidence["claimedBytes"], .number(64 << 20))
+        XCTAssertEqual(found.first?.evidence["containerBytes"], .number(32 << 20))
+
+        let faithful = try NBDKitServer(plugin: "file", args: ["file=\(dir.image("fs-faithful"))"])
+        let twin = try probe(faithful.uri())
+        XCTAssertEqual(codes(twin), [])
+        // The claims are there, each smaller than its partition.
+        XCTAssertEqual(twin.partitions.compactMap { $0.filesystem?.sizeClaim }.count, 9)
+        for p in twin.partitions {
+            XCTAssertLessThanOrEqual(try XCTUnwrap(p.filesystem?.sizeClaim?.claimedBytes), p.sizeBytes)
+        }
+    }
+
+    func testAWholeDiskFilesystemLargerThanTheDisk() throws {
+        let fs = try made("whole.img", mib: 64, "mkfs.ext4 -q -F -b 4096 FILE 2>/dev/null && truncate -s 40M FILE")
+        let r = try probe(fs.path)
+        XCTAssertEqual(r.filesystem?.sizeClaim?.claimedBytes, 64 << 20)
+        let f = try XCTUnwrap(r.findings.first { $0.code == "filesystem-larger-than-container" }, "\(codes(r))")
+        XCTAssertEqual(f.evidence["place"], "whole disk")
+        XCTAssertEqual(f.evidence["containerBytes"], .number(40 << 20))
+        XCTAssertTrue(f.message.contains("on the whole disk"), f.message)
+    }
+}
