@@ -24,6 +24,9 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     /// The partition table libblkid recognised on the whole disk (PTTYPE, PTUUID), as a
     /// second opinion next to libfdisk's.
     public var partitionTableSignature: PartitionTableSignature?
+    /// Members of multi-device guest volumes (md, btrfs, LVM PV) found on the volume, from
+    /// their own headers (issue 21); nil in results recorded before they were looked for.
+    public var multiDeviceMembers: [MultiDeviceMember]?
 
     /// Creates the value from its fields.
     public init(target: String, sizeBytes: UInt64, sectorSize: Int, partitionTable: PartitionTable? = nil,
@@ -50,6 +53,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case target, sizeBytes, sectorSize, partitionTable, partitions, filesystem, witnesses, regionsRead
         case unreadableRegions, findings, partitionTableSignature
+        case multiDeviceMembers
     }
 
     /// Encodes every key, absent values as `null` (the contract has `"partitionTable": null`).
@@ -66,6 +70,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         try c.encode(unreadableRegions, forKey: .unreadableRegions)
         try c.encode(findings, forKey: .findings)
         try c.encode(partitionTableSignature, forKey: .partitionTableSignature)
+        try c.encodeIfPresent(multiDeviceMembers, forKey: .multiDeviceMembers)
     }
 }
 
@@ -287,9 +292,14 @@ public struct FilesystemSignature: Codable, Sendable, Equatable {
     /// blkid USAGE: "filesystem", "raid", "crypto", "other".
     public var usage: String?
     public var version: String?
+    /// blkid UUID_SUB: the member's own identity in a multi-device set (md device UUID,
+    /// btrfs device UUID, ZFS vdev GUID), where `uuid` is the identity the members share.
+    public var uuidSub: String?
 
     /// Creates the value from its fields.
-    public init(type: String, uuid: String? = nil, label: String? = nil, usage: String? = nil, version: String? = nil) {
+    public init(type: String, uuid: String? = nil, label: String? = nil, usage: String? = nil, version: String? = nil,
+                uuidSub: String? = nil) {
+        self.uuidSub = uuidSub
         self.type = type
         self.uuid = uuid
         self.label = label

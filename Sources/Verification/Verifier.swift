@@ -21,7 +21,8 @@ public enum Verifier {
         let contamination = ContaminationAnalysis.analyze(
             inventory: inventory, volumes: read.map { ContaminationAnalysis.Volume(disk: $0.0, probe: $0.1) },
             references: input.references, contentMatches: input.contentMatches)
-        let peers = read.map { DiskContext.Peer(disk: $0.0, probe: $0.1, targetIdentity: input.volumes[$0.0.key]?.targetIdentity) }
+        let peers = read.map { DiskContext.Peer(disk: $0.0, probe: $0.1, targetIdentity: input.volumes[$0.0.key]?.targetIdentity,
+                                                reference: input.references[$0.0.key]) }
 
         let disks = inventory.disks.map { disk in
             report(for: disk, input: input, peers: peers, contamination: contamination)

@@ -8,10 +8,11 @@ final class Scenario {
     let directory: URL
     private var servers: [String: NBDKitServer] = [:]
 
-    /// Builds the images with `Fixtures/SCRIPT` into a fresh temporary directory.
-    init(script: String) throws {
+    /// Builds the images with `Fixtures/SCRIPT` into a fresh temporary directory (the
+    /// script's further `arguments` after it).
+    init(script: String, arguments: [String] = []) throws {
         directory = try TemporaryDirectory.make(prefix: "e2e")
-        try Tools.run(Repository.fixture(script).path, [directory.path])
+        try Tools.run(Repository.fixture(script).path, [directory.path] + arguments)
     }
 
     deinit {

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Multi-device guest storage (issue 21): md RAID1 members (superblocks 1.2 and 1.0), a
+# btrfs RAID1, an LVM volume group spanning two whole-disk PVs, and a DOS disk written
+# over a GPT disk — each faithful set next to its broken twin.
+#
+# usage: Fixtures/make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|all]
+#   md:    md12-2002.img (1 GiB, role 0) + md12-2003.img (1.5 GiB, role 1), md 1.2, array "pg:md0";
+#          md12-2003-dup.img: 2003's volume carrying 2002's member (its first 1 GiB).
+#          md10-2012.img + md10-2013.img (1 GiB each, md 1.0, array "pg:md1");
+#          md10-2013-dup.img: 2013's volume a copy of 2012's member.
+#   btrfs: btrfs-2004.img (256 MiB) + btrfs-2005.img (320 MiB), one btrfs RAID1;
+#          btrfs-2005-dup.img: 2005's volume carrying 2004's device.
+#   lvm:   lvm-2006.img (1 GiB) + lvm-2007.img (2 GiB), whole-disk PVs of VG "vgdata";
+#          lvm-2007-dup.img: 2007's volume carrying 2006's PV; lvm-2006-dup.img: 2006's
+#          volume carrying the first 1 GiB of 2007's PV (a 2 GiB PV on a 1 GiB volume).
+#   mbr:   gpt-2008.img (2 GiB, GPT) + dos-2009.img (1 GiB, DOS 0x09090909, one partition to the end);
+#          gpt-2008-dup.img: 2008's volume carrying 2009's first 1 GiB (its GPT backup stays at its end).
+#   clone: clone-2010.img + clone-2011.img (1 GiB each): one template disk cloned twice into
+#          the VM — same disk GUID, partition GUID and filesystem UUID on both sources.
+#
+# md superblocks are written by mdsb.py (no md kernel module in containers) and checked with
+# `mdadm --examine`; PVs are made by pvcreate/vgcreate on loop devices.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+out=${1:?usage: make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|all]}
+what=${2:-all}
+mkdir -p "$out"
+G=1073741824
+
+examine() { # IMG ROLE — mdadm must agree with what mdsb.py wrote
+  mdadm --examine "$1" | grep -q "Device Role : Active device $2" || {
+    echo "fixtures: mdadm --examine does not accept $1" >&2; mdadm --examine "$1" >&2; exit 2; }
+}
+
+if [ "$what" = md ] || [ "$what" = all ]; then
+  need mdadm python3 truncate
+  rm -f "$out"/md*.img
+  truncate -s $G "$out/md12-2002.img"; truncate -s $((G + G / 2)) "$out/md12-2003.img"
+  python3 "$here/mdsb.py" "$out/md12-2002.img" 1.2 21000000-0000-4000-8000-0000000000a0 21000000-0000-4000-8000-000000002002 0 2 pg:md0
+  python3 "$here/mdsb.py" "$out/md12-2003.img" 1.2 21000000-0000-4000-8000-0000000000a0 21000000-0000-4000-8000-000000002003 1 2 pg:md0
+  examine "$out/md12-2002.img" 0; examine "$out/md12-2003.img" 1
+  sparse_copy "$out/md12-2003.img" "$out/md12-2003-dup.img"
+  overlay "$out/md12-2002.img" "$out/md12-2003-dup.img" $G
+
+  truncate -s $G "$out/md10-2012.img" "$out/md10-2013.img"
+  python3 "$here/mdsb.py" "$out/md10-2012.img" 1.0 21000000-0000-4000-8000-0000000000a1 21000000-0000-4000-8000-000000002012 0 2 pg:md1
+  python3 "$here/mdsb.py" "$out/md10-2013.img" 1.0 21000000-0000-4000-8000-0000000000a1 21000000-0000-4000-8000-000000002013 1 2 pg:md1
+  examine "$out/md10-2012.img" 0; examine "$out/md10-2013.img" 1
+  sparse_copy "$out/md10-2012.img" "$out/md10-2013-dup.img"
+fi
+
+if [ "$what" = btrfs ] || [ "$what" = all ]; then
+  need mkfs.btrfs truncate
+  rm -f "$out"/btrfs*.img
+  truncate -s 256M "$out/btrfs-2004.img"; truncate -s 320M "$out/btrfs-2005.img"
+  mkfs.btrfs -q -f -L pgdata -U 21000000-0000-4000-8000-0000000000b0 -d raid1 -m raid1 \
+    "$out/btrfs-2004.img" "$out/btrfs-2005.img" >/dev/null
+  sparse_copy "$out/btrfs-2005.img" "$out/btrfs-2005-dup.img"
+  overlay "$out/btrfs-2004.img" "$out/btrfs-2005-dup.img" $((256 << 20))
+fi
+
+if [ "$what" = lvm ] || [ "$what" = all ]; then
+  need pvcreate vgcreate losetup truncate
+  rm -f "$out"/lvm*.img
+  truncate -s $G "$out/lvm-2006.img"; truncate -s $((2 * G)) "$out/lvm-2007.img"
+  l1=$(losetup -f --show "$out/lvm-2006.img")
+  l2=$(losetup -f --show "$out/lvm-2007.img") || { losetup -d "$l1"; exit 2; }
+  trap 'losetup -d "$l1" "$l2" 2>/dev/null || true' EXIT
+  # Only these two devices, no udev, no backup files in /etc/lvm, nothing activated.
+  conf='devices { use_devicesfile=0 obtain_device_list_from_udev=0 } activation { udev_sync=0 udev_rules=0 } backup { backup=0 archive=0 }'
+  pvcreate -q --devices "$l1,$l2" --config "$conf" -u 2100Aa-0000-0000-0000-0000-0000-002006 --norestorefile "$l1" >/dev/null 2>&1
+  pvcreate -q --devices "$l1,$l2" --config "$conf" -u 2100Aa-0000-0000-0000-0000-0000-002007 --norestorefile "$l2" >/dev/null 2>&1
+  vgcreate -q --devices "$l1,$l2" --config "$conf" --setautoactivation n vgdata "$l1" "$l2" >/dev/null 2>&1
+  losetup -d "$l1" "$l2"
+  trap - EXIT
+  sparse_copy "$out/lvm-2007.img" "$out/lvm-2007-dup.img"
+  overlay "$out/lvm-2006.img" "$out/lvm-2007-dup.img" $G
+  sparse_copy "$out/lvm-2006.img" "$out/lvm-2006-dup.img"
+  overlay "$out/lvm-2007.img" "$out/lvm-2006-dup.img" $G
+fi
+
+if [ "$what" = mbr ] || [ "$what" = all ]; then
+  need sgdisk sfdisk mkfs.ext4 truncate
+  rm -f "$out"/gpt-2008*.img "$out"/dos-2009.img
+  truncate -s $((2 * G)) "$out/gpt-2008.img"
+  mkext4 "$out/gpt-2008.img" 2048 $((4194304 - 2048 - 2048)) 21000000-0000-4000-8000-00000000e008 data8
+  sgdisk -U 21000000-0000-4000-8000-000000002008 -n 1:2048:-1M -u 1:21000000-0000-4000-8000-00000000f008 \
+    "$out/gpt-2008.img" >/dev/null
+  truncate -s $G "$out/dos-2009.img"
+  mkext4 "$out/dos-2009.img" 2048 $((2097152 - 2048)) 21000000-0000-4000-8000-00000000e009 data9
+  printf 'label: dos\nlabel-id: 0x09090909\nstart=2048, type=83\n' | sfdisk -q "$out/dos-2009.img" >/dev/null 2>&1
+  sparse_copy "$out/gpt-2008.img" "$out/gpt-2008-dup.img"
+  overlay "$out/dos-2009.img" "$out/gpt-2008-dup.img" $G
+fi
+
+if [ "$what" = clone ] || [ "$what" = all ]; then
+  need sgdisk mkfs.ext4 truncate
+  rm -f "$out"/clone-*.img
+  truncate -s $G "$out/clone-2010.img"
+  mkext4 "$out/clone-2010.img" 2048 $((2097152 - 2048 - 2048)) 21000000-0000-4000-8000-00000000e010 template
+  sgdisk -U 21000000-0000-4000-8000-000000002010 -n 1:2048:-1M -u 1:21000000-0000-4000-8000-00000000f010 \
+    "$out/clone-2010.img" >/dev/null
+  sparse_copy "$out/clone-2010.img" "$out/clone-2011.img"
+fi

@@ -1,0 +1,221 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Issue 21 and issue 10 (items 3, 4): multi-device guest storage (md RAID1 with 1.2 and 1.0
+/// superblocks, btrfs RAID1, an LVM volume group over two whole-disk PVs), a DOS disk written
+/// over a GPT disk, cloned template disks — each faithful set next to its broken twin, over
+/// real nbdkit, with images built by mdadm-checked superblocks, mkfs.btrfs, pvcreate/vgcreate,
+/// sgdisk and sfdisk (Fixtures/make-verify-multi.sh).
+final class MultiDeviceTests: XCTestCase {
+    static let G: UInt64 = 1 << 30
+
+    /// Serves `volumes` (name → image) and runs verify for `disks` with targets `key → name`.
+    func verify(_ scenario: Scenario, vm: String, disks: [(key: Int, label: String, bytes: UInt64)],
+                targets: [(key: Int, image: String)], sources: [(key: Int, image: String)] = [],
+                extra: [String] = [], name: String) throws -> VerifyResult {
+        for t in targets { try scenario.serve("t\(t.key)", image: t.image) }
+        for s in sources { try scenario.serve("s\(s.key)", image: s.image) }
+        let inventory = try scenario.inventory(vm: vm, disks: disks)
+        func pair(_ key: Int, _ prefix: String) -> String { "\(key):" + scenario.uri(prefix + String(key)) }
+        var args = ["--inventory", inventory, "--nbd-targets", targets.map { pair($0.key, "t") }.joined(separator: ",")]
+        if !sources.isEmpty {
+            args += ["--nbd-sources", sources.map { pair($0.key, "s") }.joined(separator: ",")]
+        }
+        return try VerifyResult(args + extra, reportDirectory: scenario.reportDirectory(name))
+    }
+
+    func message(_ run: VerifyResult, _ code: String, of key: String) -> String {
+        run.finding(code, of: key)?["message"] as? String ?? ""
+    }
+
+    // MARK: md RAID1
+
+    func testHealthyMD12MirrorPassesAndIsShownAsOneArray() throws {
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["md"])
+        let run = try verify(scenario, vm: "md0", disks: [(2002, "Hard disk 1", Self.G), (2003, "Hard disk 2", Self.G * 3 / 2)],
+                             targets: [(2002, "md12-2002.img"), (2003, "md12-2003.img")], name: "md-ok")
+        // Before: duplicate-identity (critical) on both, for the array UUID every member carries.
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertFalse(run.allCodes.contains("duplicate-identity"), "\(run.allCodes)")
+        XCTAssertTrue(run.contamination.isEmpty)
+        let set = message(run, "multi-device-set", of: "2002")
+        XCTAssertTrue(set.contains("md array 21000000-0000-4000-8000-0000000000a0 \"pg:md0\" (raid1, 2 devices)"), set)
+        XCTAssertTrue(set.contains("disk 2002 (Hard disk 1, 1 GiB) (role 0, whole disk); disk 2003 (Hard disk 2, 1.5 GiB) (role 1, whole disk)"), set)
+        XCTAssertEqual(run.finding("multi-device-set", of: "2003")?["severity"] as? String, "info")
+    }
+
+    func testDuplicatedMD12MemberBreaksTheMirrorAndTheSizeFieldNamesTheCarrier() throws {
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["md"])
+        let run = try verify(scenario, vm: "md0", disks: [(2002, "Hard disk 1", Self.G), (2003, "Hard disk 2", Self.G * 3 / 2)],
+                             targets: [(2002, "md12-2002.img"), (2003, "md12-2003-dup.img")], name: "md-dup")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        let dup = message(run, "duplicate-member", of: "2003")
+        XCTAssertTrue(dup.contains("md device UUID 21000000-0000-4000-8000-000000002002 (role 0)"), dup)
+        XCTAssertTrue(dup.contains("role 1 is on no volume: the mirror is broken"), dup)
+        XCTAssertTrue(run.codes(of: "2003").contains("header-sized-for-other-disk"), "\(run.codes(of: "2003"))")
+        XCTAssertEqual(run.contaminationPairs, [["2003", "2002"]])
+        XCTAssertTrue((run.contamination.first?["evidence"] as? [String] ?? []).contains("size-field"))
+        // The untouched member passes: its header is consistent with its own size.
+        XCTAssertEqual(run.disk("2002")?["verdict"] as? String, "pass", "\(run.codes(of: "2002"))")
+    }
+
+    func testEqualSizeMD10DuplicateCannotBeDirectedWithoutReferences() throws {
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["md"])
+        let disks: [(key: Int, label: String, bytes: UInt64)] = [(2012, "Hard disk 1", Self.G), (2013, "Hard disk 2", Self.G)]
+        let ok = try verify(scenario, vm: "md1", disks: disks, targets: [(2012, "md10-2012.img"), (2013, "md10-2013.img")],
+                            name: "md10-ok")
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        let scenario2 = try Scenario(script: "make-verify-multi.sh", arguments: ["md"])
+        let run = try verify(scenario2, vm: "md1", disks: disks, targets: [(2012, "md10-2012.img"), (2013, "md10-2013-dup.img")],
+                             name: "md10-dup")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertTrue(run.contamination.isEmpty)
+        for key in ["2012", "2013"] {
+            let text = message(run, "duplicate-member", of: key)
+            XCTAssertTrue(text.contains("One of these two volumes is a copy of the other; sources or a baseline can tell which"), text)
+            XCTAssertTrue(text.contains("role 1 is on no volume: the mirror is broken"), text)
+        }
+    }
+
+    func testEqualSizeMD10DuplicateIsAttributedAgainstTheSources() throws {
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["md"])
+        let run = try verify(scenario, vm: "md1", disks: [(2012, "Hard disk 1", Self.G), (2013, "Hard disk 2", Self.G)],
+                             targets: [(2012, "md10-2012.img"), (2013, "md10-2013-dup.img")],
+                             sources: [(2012, "md10-2012.img"), (2013, "md10-2013.img")], extra: ["--content", "none"],
+                             name: "md10-src")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertEqual(run.contaminationPairs, [["2013", "2012"]])
+        XCTAssertTrue((run.contamination.first?["evidence"] as? [String] ?? []).contains("member-ids"))
+        let mismatch = message(run, "identity-mismatch", of: "2013")
+        XCTAssertTrue(mismatch.contains("whole disk md device UUID 21000000-0000-4000-8000-000000002013 (role 1) expected, "
+                                        + "21000000-0000-4000-8000-000000002012 (role 0) found"), mismatch)
+        XCTAssertEqual(run.disk("2012")?["verdict"] as? String, "pass", "\(run.codes(of: "2012"))")
+    }
+
+    // MARK: btrfs RAID1
+
+    func testBtrfsRaid1HealthyAndDuplicated() throws {
+        let disks: [(key: Int, label: String, bytes: UInt64)] = [(2004, "Hard disk 1", 256 << 20), (2005, "Hard disk 2", 320 << 20)]
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["btrfs"])
+        let ok = try verify(scenario, vm: "bt", disks: disks, targets: [(2004, "btrfs-2004.img"), (2005, "btrfs-2005.img")],
+                            name: "btrfs-ok")
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        XCTAssertTrue(message(ok, "multi-device-set", of: "2005").contains("btrfs filesystem 21000000-0000-4000-8000-0000000000b0 \"pgdata\""))
+
+        let scenario2 = try Scenario(script: "make-verify-multi.sh", arguments: ["btrfs"])
+        let run = try verify(scenario2, vm: "bt", disks: disks,
+                             targets: [(2004, "btrfs-2004.img"), (2005, "btrfs-2005-dup.img")], name: "btrfs-dup")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertTrue(message(run, "duplicate-member", of: "2005").contains("btrfs device UUID"), "\(run.codes(of: "2005"))")
+        XCTAssertTrue(message(run, "header-sized-for-other-disk", of: "2005").contains("btrfs dev_item.total_bytes"))
+        XCTAssertEqual(run.contaminationPairs, [["2005", "2004"]])
+        XCTAssertEqual(run.disk("2004")?["verdict"] as? String, "pass", "\(run.codes(of: "2004"))")
+    }
+
+    // MARK: LVM
+
+    func testLVMVolumeGroupOverTwoPVs() throws {
+        let disks: [(key: Int, label: String, bytes: UInt64)] = [(2006, "Hard disk 1", Self.G), (2007, "Hard disk 2", 2 * Self.G)]
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["lvm"])
+        let ok = try verify(scenario, vm: "lv", disks: disks, targets: [(2006, "lvm-2006.img"), (2007, "lvm-2007.img")], name: "lvm-ok")
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        let set = message(ok, "multi-device-set", of: "2006")
+        XCTAssertTrue(set.contains("LVM volume group") && set.contains("\"vgdata\""), set)
+        XCTAssertTrue(set.contains("2100aa-0000-0000-0000-0000-0000-002006"), set)
+
+        // 2007's volume carries 2006's whole-disk PV: its header records 1 GiB, 2006's capacity.
+        let scenario2 = try Scenario(script: "make-verify-multi.sh", arguments: ["lvm"])
+        let run = try verify(scenario2, vm: "lv", disks: disks,
+                             targets: [(2006, "lvm-2006.img"), (2007, "lvm-2007-dup.img")], name: "lvm-dup")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertEqual(run.contaminationPairs, [["2007", "2006"]])
+        let sized = message(run, "header-sized-for-other-disk", of: "2007")
+        XCTAssertTrue(sized.contains("1073741824 bytes (LVM PV header device_size)"), sized)
+        XCTAssertTrue(message(run, "duplicate-member", of: "2007").contains("LVM PV UUID 2100aa-0000-0000-0000-0000-0000-002006"))
+        XCTAssertFalse(run.stdout.contains("filesystem UUID 2100aa"), run.stdout)
+        XCTAssertEqual(run.disk("2006")?["verdict"] as? String, "pass", "\(run.codes(of: "2006"))")
+    }
+
+    func testPVLargerThanItsVolumeIsCriticalAndAttributed() throws {
+        let disks: [(key: Int, label: String, bytes: UInt64)] = [(2006, "Hard disk 1", Self.G), (2007, "Hard disk 2", 2 * Self.G)]
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["lvm"])
+        let run = try verify(scenario, vm: "lv", disks: disks,
+                             targets: [(2006, "lvm-2006-dup.img"), (2007, "lvm-2007.img")], name: "lvm-big")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        let larger = try XCTUnwrap(run.finding("filesystem-larger-than-container", of: "2006"))
+        XCTAssertEqual(larger["severity"] as? String, "critical")
+        XCTAssertTrue((larger["message"] as? String ?? "").contains("1073741824 bytes more than the 1073741824 bytes"))
+        XCTAssertEqual(run.contaminationPairs, [["2006", "2007"]])
+        XCTAssertEqual(run.disk("2007")?["verdict"] as? String, "pass", "\(run.codes(of: "2007"))")
+    }
+
+    // MARK: DOS label over a GPT disk, no sources (issue 10, item 4)
+
+    func testDOSLabelOfAnotherDiskIsAttributedFromItsExtentAndTheStaleOwnLabel() throws {
+        let disks: [(key: Int, label: String, bytes: UInt64)] = [(2008, "Hard disk 1", 2 * Self.G), (2009, "Hard disk 2", Self.G)]
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["mbr"])
+        let ok = try verify(scenario, vm: "mbr", disks: disks, targets: [(2008, "gpt-2008.img"), (2009, "dos-2009.img")], name: "mbr-ok")
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+
+        let scenario2 = try Scenario(script: "make-verify-multi.sh", arguments: ["mbr"])
+        let run = try verify(scenario2, vm: "mbr", disks: disks,
+                             targets: [(2008, "gpt-2008-dup.img"), (2009, "dos-2009.img")], name: "mbr-dup")
+        // Before: duplicate-identity on both volumes, no contamination named.
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertEqual(run.contaminationPairs, [["2008", "2009"]])
+        let evidence = Set(run.contamination.first?["evidence"] as? [String] ?? [])
+        XCTAssertTrue(evidence.isSuperset(of: ["partition-extent", "stale-own-label"]), "\(evidence)")
+        XCTAssertTrue(run.codes(of: "2008").contains("duplicate-identity"))
+        XCTAssertEqual(run.disk("2009")?["verdict"] as? String, "pass", "\(run.codes(of: "2009"))")
+    }
+
+    // MARK: cloned disks (issue 10, item 3)
+
+    func testClonedSourceDisksAreNotDuplicatesOfTheCopies() throws {
+        let disks: [(key: Int, label: String, bytes: UInt64)] = [(2010, "Hard disk 1", Self.G), (2011, "Hard disk 2", Self.G)]
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["clone"])
+        try Tools.run("/bin/cp", ["--sparse=always", scenario.image("clone-2010.img"), scenario.image("vol-2010.img")])
+        try Tools.run("/bin/cp", ["--sparse=always", scenario.image("clone-2011.img"), scenario.image("vol-2011.img")])
+        let blind = try verify(scenario, vm: "clone", disks: disks, targets: [(2010, "vol-2010.img"), (2011, "vol-2011.img")],
+                               name: "clone-blind")
+        XCTAssertEqual(blind.status, 1, blind.stdout + blind.stderr)
+        XCTAssertTrue(message(blind, "duplicate-identity", of: "2010").contains("If the two source disks are clones"))
+
+        let scenario2 = try Scenario(script: "make-verify-multi.sh", arguments: ["clone"])
+        try Tools.run("/bin/cp", ["--sparse=always", scenario2.image("clone-2010.img"), scenario2.image("vol-2010.img")])
+        try Tools.run("/bin/cp", ["--sparse=always", scenario2.image("clone-2011.img"), scenario2.image("vol-2011.img")])
+        let run = try verify(scenario2, vm: "clone", disks: disks, targets: [(2010, "vol-2010.img"), (2011, "vol-2011.img")],
+                             sources: [(2010, "clone-2010.img"), (2011, "clone-2011.img")], name: "clone-src")
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertFalse(run.allCodes.contains("duplicate-identity"))
+    }
+
+    // MARK: a target that is its own source (issue 21, item 5)
+
+    func testTargetThatIsItsOwnSourceIsAMappingErrorAndNothingIsRead() throws {
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["md"])
+        let server = try scenario.serve("x", image: "md10-2012.img", logRequests: true)
+        try scenario.serve("y", image: "md10-2013.img")
+        let inventory = try scenario.inventory(vm: "md1", disks: [(2012, "Hard disk 1", Self.G), (2013, "Hard disk 2", Self.G)])
+        let own = try Repository.runTool(["verify", "--inventory", inventory,
+                                          "--nbd-targets", "2012:\(scenario.uri("x")),2013:\(scenario.uri("y"))",
+                                          "--nbd-sources", "2012:\(scenario.uri("x"))",
+                                          "--report-dir", scenario.reportDirectory("self")])
+        XCTAssertEqual(own.status, 2, own.stdout + own.stderr)
+        XCTAssertTrue(own.stderr.contains("target-is-source"), own.stderr)
+        XCTAssertTrue(own.stderr.contains("is also its source"), own.stderr)
+        XCTAssertEqual(try server.requestCounts()["Read", default: 0], 0)
+
+        // The same socket spelled differently, and another disk's source.
+        let socket = scenario.uri("y").replacingOccurrences(of: "socket=/", with: "socket=//")
+        let other = try Repository.runTool(["verify", "--inventory", inventory,
+                                            "--nbd-targets", "2012:\(scenario.uri("x")),2013:\(scenario.uri("y"))",
+                                            "--nbd-sources", "2012:\(socket)",
+                                            "--report-dir", scenario.reportDirectory("other")])
+        XCTAssertEqual(other.status, 2, other.stdout + other.stderr)
+        XCTAssertTrue(other.stderr.contains("the target of disk 2013"), other.stderr)
+        XCTAssertTrue(other.stderr.contains("is the source of disk 2012"), other.stderr)
+        XCTAssertEqual(try server.requestCounts()["Read", default: 0], 0)
+    }
+}
