@@ -3,7 +3,7 @@
 # btrfs RAID1, an LVM volume group spanning two whole-disk PVs, and a DOS disk written
 # over a GPT disk — each faithful set next to its broken twin.
 #
-# usage: Fixtures/make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|all]
+# usage: Fixtures/make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|all]
 #   md:    md12-2002.img (1 GiB, role 0) + md12-2003.img (1.5 GiB, role 1), md 1.2, array "pg:md0";
 #          md12-2003-dup.img: 2003's volume carrying 2002's member (its first 1 GiB).
 #          md10-2012.img + md10-2013.img (1 GiB each, md 1.0, array "pg:md1");
@@ -17,12 +17,15 @@
 #          gpt-2008-dup.img: 2008's volume carrying 2009's first 1 GiB (its GPT backup stays at its end).
 #   clone: clone-2010.img + clone-2011.img (1 GiB each): one template disk cloned twice into
 #          the VM — same disk GUID, partition GUID and filesystem UUID on both sources.
+#   gpt256: gpt-entries-256.img (64 MiB): a GPT with 256-byte partition entries (legal per
+#          UEFI, rejected by Linux), rewritten from sfdisk's by gpt-entry-size.py;
+#          gpt-entries-128.img, the same label as sfdisk wrote it.
 #
 # md superblocks are written by mdsb.py (no md kernel module in containers) and checked with
 # `mdadm --examine`; PVs are made by pvcreate/vgcreate on loop devices.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-out=${1:?usage: make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|all]}
+out=${1:?usage: make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|all]}
 what=${2:-all}
 mkdir -p "$out"
 G=1073741824
@@ -101,4 +104,14 @@ if [ "$what" = clone ] || [ "$what" = all ]; then
   sgdisk -U 21000000-0000-4000-8000-000000002010 -n 1:2048:-1M -u 1:21000000-0000-4000-8000-00000000f010 \
     "$out/clone-2010.img" >/dev/null
   sparse_copy "$out/clone-2010.img" "$out/clone-2011.img"
+fi
+
+if [ "$what" = gpt256 ] || [ "$what" = all ]; then
+  need sfdisk python3 truncate
+  rm -f "$out"/gpt-entries-*.img
+  truncate -s 64M "$out/gpt-entries-128.img"
+  printf 'label: gpt\nfirst-lba: 2048\nstart=2048, size=32768, uuid=21000000-0000-4000-8000-000000001256\n' \
+    | sfdisk -q "$out/gpt-entries-128.img" >/dev/null 2>&1
+  sparse_copy "$out/gpt-entries-128.img" "$out/gpt-entries-256.img"
+  python3 "$here/gpt-entry-size.py" "$out/gpt-entries-256.img" 256
 fi

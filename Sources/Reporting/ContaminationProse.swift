@@ -8,7 +8,8 @@ public enum ContaminationProse {
     /// 10 GiB disk (alternate LBA 20971519), …".
     public static func sentence(_ entry: Contamination, in report: VerificationReport) -> String {
         let carried = report.disk(entry.carries)
-        let what = entry.evidence == [ContaminationEvidence.contentSamples] ? "the data" : "the partition table"
+        let what = AttributionProse.what(entry)
+            ?? (entry.evidence == [ContaminationEvidence.contentSamples] ? "the data" : "the partition table")
         var reasons: [String] = []
         let owner = "disk \(entry.carries)'s"
         for kind in entry.evidence {
@@ -37,7 +38,7 @@ public enum ContaminationProse {
             case ContaminationEvidence.contentSamples:
                 reasons.append("sampled blocks hold \(owner) data")
             default:
-                reasons.append(kind)
+                reasons.append(AttributionProse.reason(kind, details: entry.details, carries: entry.carries) ?? kind)
             }
         }
         if let lba = entry.details["endHeaderLBA"]?.uint64Value, let guid = entry.details["endHeaderDiskGUID"]?.stringValue {

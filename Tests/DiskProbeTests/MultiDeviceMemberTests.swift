@@ -140,4 +140,15 @@ final class MultiDeviceMemberTests: XCTestCase {
         XCTAssertEqual(faithful.filesystem?.uuidSub, nil)
         XCTAssertEqual(try probe(try image("md12-2002")).filesystem?.uuidSub, "21000000-0000-4000-8000-000000002002")
     }
+
+    /// Issue 21, item 6: 256-byte GPT entries are legal (UEFI) but Linux rejects them: info.
+    func testGPTEntriesOf256BytesAreReadAndFlaggedAsRejectedByLinux() throws {
+        let wide = try probe(try image("gpt-entries-256"))
+        XCTAssertEqual(wide.partitionTable?.gpt?.entrySize, 256)
+        XCTAssertEqual(wide.partitions.first?.uuid?.lowercased(), "21000000-0000-4000-8000-000000001256")
+        let finding = try XCTUnwrap(wide.findings.first { $0.code == "gpt-entry-size-nonstandard" })
+        XCTAssertEqual(finding.severity, .info)
+        XCTAssertTrue(finding.message.contains("the Linux kernel only accepts 128-byte entries"), finding.message)
+        XCTAssertFalse(codes(try probe(try image("gpt-entries-128"))).contains("gpt-entry-size-nonstandard"))
+    }
 }

@@ -47,7 +47,8 @@ enum MemberAttribution {
         }
         // The volume's own label, left over at its end, while its front carries what the
         // candidate's volume carries: this volume was written over, not the candidate's.
-        if sharesIdentity, let end = volume.probe.witnesses.endGPT, end.signatureValid, end.headerCRCValid,
+        // (A GPT label already cites a different header at the end in the analysis' details.)
+        if sharesIdentity, found.impliedDiskBytes == nil, let end = volume.probe.witnesses.endGPT, end.signatureValid, end.headerCRCValid,
            end.lba + 1 == volume.probe.sizeBytes / UInt64(max(volume.probe.sectorSize, 1)),
            !found.values.contains(where: { $0.value == DiskIdentity.normalize(end.diskGUID) }),
            end.alternateLBA == 1 {
@@ -68,5 +69,38 @@ enum MemberAttribution {
             }
         }
         return (evidence, details)
+    }
+}
+
+/// The added evidence kinds in plain words, for the reports' contamination sentences.
+public enum AttributionProse {
+    /// What the volume carries when the entry rests on member evidence and no partition
+    /// table: "the md array member" and the like; nil to keep the default wording.
+    public static func what(_ entry: Contamination) -> String? {
+        guard entry.details["partitionTable"] == nil,
+              entry.evidence.contains(where: { [MemberAttribution.sizeField, MemberAttribution.memberIDs].contains($0) })
+        else { return nil }
+        return "the multi-device member"
+    }
+
+    /// The reason for one evidence kind, or nil when it is not one of the added kinds.
+    public static func reason(_ kind: String, details: [String: JSONValue], carries: String) -> String? {
+        switch kind {
+        case MemberAttribution.sizeField:
+            let bytes = details["claimedDeviceBytes"]?.uint64Value.map { "\($0) bytes" } ?? "a size"
+            return "its member header records a device of \(bytes) (\(details["sizeField"]?.stringValue ?? "size field")), "
+                + "the capacity of disk \(carries)"
+        case MemberAttribution.partitionExtent:
+            let end = details["lastPartitionEndBytes"]?.uint64Value.map { "\($0)" } ?? "?"
+            return "its DOS label's last partition ends at byte \(end), the capacity of disk \(carries)"
+        case MemberAttribution.staleOwnLabel:
+            let guid = details["ownLabelDiskGUID"]?.stringValue ?? "?"
+            let lba = details["ownLabelLBA"]?.uint64Value.map { "\($0)" } ?? "?"
+            return "the volume's own GPT (disk GUID \(guid)) is still at its last LBA \(lba): the front of the volume was written over"
+        case MemberAttribution.memberIDs:
+            return "its multi-device member identities are disk \(carries)'s source's"
+        default:
+            return nil
+        }
     }
 }

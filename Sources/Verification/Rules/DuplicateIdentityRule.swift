@@ -23,7 +23,8 @@ public enum DuplicateIdentityRule: DiskRule {
         if !attributed {
             text += " One of these two volumes is a copy of the other; sources or a baseline can tell which."
         }
-        if blind {
+        // When the evidence names the carrier, a clone cannot explain it.
+        if blind && !attributed {
             text += " If the two source disks are clones (a template disk copied into this VM), they share these "
                 + "identities too and the copies are faithful: verify with --nbd-sources or a --baseline to tell."
         }
