@@ -3,7 +3,7 @@
 # btrfs RAID1, an LVM volume group spanning two whole-disk PVs, and a DOS disk written
 # over a GPT disk — each faithful set next to its broken twin.
 #
-# usage: Fixtures/make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|all]
+# usage: Fixtures/make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|extra|sizes|all]
 #   md:    md12-2002.img (1 GiB, role 0) + md12-2003.img (1.5 GiB, role 1), md 1.2, array "pg:md0";
 #          md12-2003-dup.img: 2003's volume carrying 2002's member (its first 1 GiB).
 #          md10-2012.img + md10-2013.img (1 GiB each, md 1.0, array "pg:md1");
@@ -20,12 +20,16 @@
 #   gpt256: gpt-entries-256.img (64 MiB): a GPT with 256-byte partition entries (legal per
 #          UEFI, rejected by Linux), rewritten from sfdisk's by gpt-entry-size.py;
 #          gpt-entries-128.img, the same label as sfdisk wrote it.
+#   extra: extra-src-2014.img (1 GiB GPT: ext4 in partition 1, partition 2 unformatted) and
+#          extra-vol-2014.img, its copy with a leftover XFS in partition 2.
+#   sizes: short-2015.img (1 GiB volume, GPT written for 1 GiB − 512 bytes);
+#          kb-2016.img (1 GiB + 512 bytes, GPT for its whole size: a disk that is no whole KiB).
 #
 # md superblocks are written by mdsb.py (no md kernel module in containers) and checked with
 # `mdadm --examine`; PVs are made by pvcreate/vgcreate on loop devices.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-out=${1:?usage: make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|all]}
+out=${1:?usage: make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|extra|sizes|all]}
 what=${2:-all}
 mkdir -p "$out"
 G=1073741824
@@ -114,4 +118,30 @@ if [ "$what" = gpt256 ] || [ "$what" = all ]; then
     | sfdisk -q "$out/gpt-entries-128.img" >/dev/null 2>&1
   sparse_copy "$out/gpt-entries-128.img" "$out/gpt-entries-256.img"
   python3 "$here/gpt-entry-size.py" "$out/gpt-entries-256.img" 256
+fi
+
+if [ "$what" = extra ] || [ "$what" = all ]; then
+  need sgdisk mkfs.ext4 mkfs.xfs truncate dd
+  rm -f "$out"/extra-*.img
+  truncate -s $G "$out/extra-src-2014.img"
+  mkext4 "$out/extra-src-2014.img" 2048 1048576 21000000-0000-4000-8000-00000000e014 data14
+  sgdisk -U 21000000-0000-4000-8000-000000002014 -n 1:2048:+512M -u 1:21000000-0000-4000-8000-00000000f014 \
+    -n 2:0:-1M -u 2:21000000-0000-4000-8000-00000000f114 "$out/extra-src-2014.img" >/dev/null
+  sparse_copy "$out/extra-src-2014.img" "$out/extra-vol-2014.img"
+  # A leftover XFS in partition 2 (mkfs.xfs has no offset: made apart, its head copied in).
+  truncate -s 320M "$out/xfs-scratch.img"
+  mkfs.xfs -q -f -m uuid=21000000-0000-4000-8000-00000000e114 "$out/xfs-scratch.img" >/dev/null
+  start=$(sgdisk -i 2 "$out/extra-vol-2014.img" | sed -n 's/^First sector: \([0-9]*\).*/\1/p')
+  dd if="$out/xfs-scratch.img" of="$out/extra-vol-2014.img" bs=512 count=128 seek="$start" conv=notrunc,sparse status=none
+  rm -f "$out/xfs-scratch.img"
+fi
+
+if [ "$what" = sizes ] || [ "$what" = all ]; then
+  need sgdisk truncate
+  rm -f "$out"/short-2015.img "$out"/kb-2016.img
+  truncate -s $((G - 512)) "$out/short-2015.img"
+  sgdisk -U 21000000-0000-4000-8000-000000002015 -n 1:2048:-1M "$out/short-2015.img" >/dev/null
+  truncate -s $G "$out/short-2015.img"
+  truncate -s $((G + 512)) "$out/kb-2016.img"
+  sgdisk -U 21000000-0000-4000-8000-000000002016 -n 1:2048:-1M "$out/kb-2016.img" >/dev/null
 fi

@@ -7,7 +7,7 @@ what=${1:-test}
 pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev nbdkit libnbd-bin gdisk fdisk util-linux
       e2fsprogs dosfstools xxd python3)
 case "$what" in
-  test) pkgs+=(qemu-utils time chromium gnutls-bin mdadm btrfs-progs lvm2) ;;
+  test) pkgs+=(qemu-utils time chromium gnutls-bin mdadm btrfs-progs lvm2 xfsprogs) ;;
   demo) ;;
   bench) pkgs+=(qemu-utils time hyperfine) ;;
   build) pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev) ;;

@@ -55,6 +55,9 @@ public struct SourceDisk: Codable, Sendable, Equatable {
     public var thin: Bool?
     /// An expected layout, when the manifest gives one.
     public var expectedLayout: ExpectedLayout?
+    /// True when govc gave `capacityInBytes` as 0 or not at all (govc before vSphere 5.5
+    /// fields), so the capacity is `capacityInKB × 1024`, rounded down to whole KiB (issue 21).
+    public var capacityFromKB: Bool?
 
     /// A disk; only the key and the capacity are required.
     public init(key: String, label: String? = nil, capacityBytes: UInt64, backingFile: String? = nil,

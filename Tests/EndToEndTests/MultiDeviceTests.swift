@@ -218,4 +218,47 @@ final class MultiDeviceTests: XCTestCase {
         XCTAssertTrue(other.stderr.contains("is the source of disk 2012"), other.stderr)
         XCTAssertEqual(try server.requestCounts()["Read", default: 0], 0)
     }
+
+    // MARK: smaller items (issue 21, item 6)
+
+    func testALeftoverFilesystemTheSourceLacksIsAnIdentityDifferenceWithoutContent() throws {
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["extra"])
+        let disks: [(key: Int, label: String, bytes: UInt64)] = [(2014, "Hard disk 1", Self.G)]
+        let faithful = try verify(scenario, vm: "x", disks: disks, targets: [(2014, "extra-src-2014.img")],
+                                  sources: [(2014, "extra-src-2014.img")], extra: ["--content", "none"], name: "extra-ok")
+        XCTAssertEqual(faithful.status, 0, faithful.stdout + faithful.stderr)
+        let scenario2 = try Scenario(script: "make-verify-multi.sh", arguments: ["extra"])
+        let run = try verify(scenario2, vm: "x", disks: disks, targets: [(2014, "extra-vol-2014.img")],
+                             sources: [(2014, "extra-src-2014.img")], extra: ["--content", "none"], name: "extra")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        let text = message(run, "identity-mismatch", of: "2014")
+        XCTAssertTrue(text.contains("partition 2 has a xfs signature (UUID 21000000-0000-4000-8000-00000000e114) "
+                                    + "that the source does not have"), text)
+    }
+
+    func testALabel512BytesShortSaysTheExactDifference() throws {
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["sizes"])
+        let run = try verify(scenario, vm: "s", disks: [(2015, "Hard disk 1", Self.G)], targets: [(2015, "short-2015.img")],
+                             name: "short")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        let text = message(run, "label-sized-for-other-disk", of: "2015")
+        XCTAssertTrue(text.contains("has 1073741824 bytes: the label is 512 bytes smaller than the disk."), text)
+    }
+
+    func testCapacityRoundedToWholeKiBIsWarnedAboutByInventoryAndVerify() throws {
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["sizes"])
+        try scenario.serve("kb", image: "kb-2016.img")
+        // Old govc: capacityInBytes 0, capacityInKB rounded down (the disk is 1 GiB + 512 bytes).
+        let document = #"{"virtualMachines": [{"name": "kb", "config": {"name": "kb", "hardware": {"device": [{"key": 2016, "#
+            + #""deviceInfo": {"label": "Hard disk 1"}, "capacityInKB": 1048576, "capacityInBytes": 0}]}}}]}"#
+        let inventory = scenario.directory.appendingPathComponent("kb.json")
+        try Data(document.utf8).write(to: inventory)
+        let shown = try Repository.runTool(["inventory", inventory.path])
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        XCTAssertTrue(shown.stdout.contains("warning: disk 2016 has no capacityInBytes"), shown.stdout)
+        let run = try VerifyResult(["--inventory", inventory.path, "--nbd-targets", "2016:\(scenario.uri("kb"))"],
+                                   reportDirectory: scenario.reportDirectory("kb"))
+        let text = message(run, "label-sized-for-other-disk", of: "2016")
+        XCTAssertTrue(text.contains("the label is 512 bytes larger than the disk (the inventory's capacity is capacityInKB × 1024"), text)
+    }
 }

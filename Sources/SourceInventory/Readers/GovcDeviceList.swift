@@ -38,7 +38,7 @@ enum GovcDeviceList {
             }
             controllerLabel = controllerLabel ?? String(controllerKey)
         }
-        return SourceDisk(
+        var disk = SourceDisk(
             key: String(key),
             label: try device.optional("deviceInfo")?.optional("label")?.nonEmptyString(),
             capacityBytes: capacity,
@@ -48,5 +48,7 @@ enum GovcDeviceList {
             bus: bus,
             unit: try device.optional("unitNumber")?.int(),
             thin: try backing?.optional("thinProvisioned")?.bool())
+        if !((try inBytes?.unsigned() ?? 0) > 0) { disk.capacityFromKB = true }
+        return disk
     }
 }

@@ -19,7 +19,8 @@ public enum LabelGeometryRule: DiskRule {
     static func message(_ context: DiskContext, implied: UInt64, alternateLBA: UInt64?, owners: [SourceDisk]) -> String {
         let lba = alternateLBA.map { "alternate LBA \($0), " } ?? ""
         var text = "The GPT on this volume was written for a \(ByteSize.human(implied)) disk (\(lba)\(implied) bytes), "
-            + "but \(DiskContext.describe(context.disk)) has \(context.disk.capacityBytes) bytes."
+            + "but \(DiskContext.describe(context.disk)) has \(context.disk.capacityBytes) bytes"
+            + LabelSizeDifference.text(implied: implied, disk: context.disk) + "."
         if owners.count == 1, let owner = owners.first {
             text += " \(implied) bytes is the capacity of \(DiskContext.describe(owner)): "
                 + "this volume carries disk \(owner.key)'s partition table."
