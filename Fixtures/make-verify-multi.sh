@@ -3,7 +3,7 @@
 # btrfs RAID1, an LVM volume group spanning two whole-disk PVs, and a DOS disk written
 # over a GPT disk — each faithful set next to its broken twin.
 #
-# usage: Fixtures/make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|extra|sizes|all]
+# usage: Fixtures/make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|extra|sizes|zfs|all]
 #   md:    md12-2002.img (1 GiB, role 0) + md12-2003.img (1.5 GiB, role 1), md 1.2, array "pg:md0";
 #          md12-2003-dup.img: 2003's volume carrying 2002's member (its first 1 GiB).
 #          md10-2012.img + md10-2013.img (1 GiB each, md 1.0, array "pg:md1");
@@ -24,12 +24,17 @@
 #          extra-vol-2014.img, its copy with a leftover XFS in partition 2.
 #   sizes: short-2015.img (1 GiB volume, GPT written for 1 GiB − 512 bytes);
 #          kb-2016.img (1 GiB + 512 bytes, GPT for its whole size: a disk that is no whole KiB).
+#   zfs:   zfs-2017.img + zfs-2018.img (512 MiB each): the two sides of a mirror of pool "tank";
+#          zfs-2018-dup.img: 2018's volume a copy of 2017's. zfs-2019.img (768 MiB, pool
+#          "scratch" on one device) and zfs-2020.img (1 GiB, pool "backup");
+#          zfs-2020-dup.img: 2020's volume carrying 2019's device. Labels by zfslabel.py,
+#          checked with libblkid (blkid -p).
 #
 # md superblocks are written by mdsb.py (no md kernel module in containers) and checked with
 # `mdadm --examine`; PVs are made by pvcreate/vgcreate on loop devices.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-out=${1:?usage: make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|extra|sizes|all]}
+out=${1:?usage: make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|extra|sizes|zfs|all]}
 what=${2:-all}
 mkdir -p "$out"
 G=1073741824
@@ -144,4 +149,22 @@ if [ "$what" = sizes ] || [ "$what" = all ]; then
   truncate -s $G "$out/short-2015.img"
   truncate -s $((G + 512)) "$out/kb-2016.img"
   sgdisk -U 21000000-0000-4000-8000-000000002016 -n 1:2048:-1M "$out/kb-2016.img" >/dev/null
+fi
+
+if [ "$what" = zfs ] || [ "$what" = all ]; then
+  need python3 blkid truncate
+  rm -f "$out"/zfs-*.img
+  zfs() { # IMG POOL POOL_GUID GUID TYPE CHILDREN — then libblkid must see that member
+    python3 "$here/zfslabel.py" "$@"
+    blkid -p -o export "$1" | grep -qx "UUID_SUB=$4" || { echo "fixtures: libblkid does not see the ZFS label of $1" >&2; exit 2; }
+  }
+  truncate -s 512M "$out/zfs-2017.img" "$out/zfs-2018.img"
+  zfs "$out/zfs-2017.img" tank 2100000000000000017 2100000000000002017 mirror 2100000000000002017,2100000000000002018
+  zfs "$out/zfs-2018.img" tank 2100000000000000017 2100000000000002018 mirror 2100000000000002017,2100000000000002018
+  sparse_copy "$out/zfs-2017.img" "$out/zfs-2018-dup.img"
+  truncate -s 768M "$out/zfs-2019.img"; truncate -s $G "$out/zfs-2020.img"
+  zfs "$out/zfs-2019.img" scratch 2100000000000000019 2100000000000002019 disk -
+  zfs "$out/zfs-2020.img" backup 2100000000000000020 2100000000000002020 disk -
+  sparse_copy "$out/zfs-2020.img" "$out/zfs-2020-dup.img"
+  overlay "$out/zfs-2019.img" "$out/zfs-2020-dup.img" $((768 << 20))
 fi

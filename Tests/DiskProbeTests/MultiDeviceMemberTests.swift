@@ -93,6 +93,24 @@ final class MultiDeviceMemberTests: XCTestCase {
         }
     }
 
+    func testZFSLabelAgreesWithBlkid() throws {
+        let path = try image("zfs-2018")
+        let m = try XCTUnwrap(members(path).first { $0.format == "zfs" })
+        let blk = try blkid(path)
+        XCTAssertEqual(m.memberID, blk["UUID_SUB"])
+        XCTAssertEqual(m.setID, blk["UUID"])
+        XCTAssertEqual(m.setName, "tank")
+        XCTAssertEqual(m.role, 1)
+        XCTAssertEqual(m.deviceCount, 2)
+        XCTAssertNil(m.claimedDeviceBytes, "a mirror's asize is not one device's size")
+        let single = try XCTUnwrap(members(try image("zfs-2019")).first { $0.format == "zfs" })
+        XCTAssertTrue(single.claimMatches(768 << 20))
+        XCTAssertFalse(single.claimMatches(1 << 30))
+        var label = try head(image("zfs-2019"), 256 << 10)
+        for i in 0..<4 { label[(128 << 10) + i * 1024] ^= 0xff }
+        XCTAssertNil(MultiDeviceMembers.zfs(label, containerBytes: 768 << 20), "no uberblock, no member")
+    }
+
     func testLVMPhysicalVolumeAndItsVolumeGroup() throws {
         let path = try image("lvm-2007")
         let m = try XCTUnwrap(members(path).first { $0.format == "lvm2" })

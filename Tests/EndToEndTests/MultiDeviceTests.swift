@@ -113,6 +113,36 @@ final class MultiDeviceTests: XCTestCase {
         XCTAssertEqual(run.disk("2004")?["verdict"] as? String, "pass", "\(run.codes(of: "2004"))")
     }
 
+    // MARK: ZFS
+
+    func testZFSMirrorHealthyAndDuplicated() throws {
+        let disks: [(key: Int, label: String, bytes: UInt64)] = [(2017, "Hard disk 1", 512 << 20), (2018, "Hard disk 2", 512 << 20)]
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["zfs"])
+        let ok = try verify(scenario, vm: "z", disks: disks, targets: [(2017, "zfs-2017.img"), (2018, "zfs-2018.img")], name: "zfs-ok")
+        // Before: duplicate-identity (critical) on both for the pool GUID.
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        XCTAssertTrue(message(ok, "multi-device-set", of: "2017").contains("ZFS pool 2100000000000000017 \"tank\""))
+
+        let scenario2 = try Scenario(script: "make-verify-multi.sh", arguments: ["zfs"])
+        let run = try verify(scenario2, vm: "z", disks: disks, targets: [(2017, "zfs-2017.img"), (2018, "zfs-2018-dup.img")],
+                             name: "zfs-dup")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        let text = message(run, "duplicate-member", of: "2018")
+        XCTAssertTrue(text.contains("ZFS vdev GUID 2100000000000002017 (role 0)"), text)
+        XCTAssertTrue(text.contains("role 1 is on no volume"), text)
+    }
+
+    func testZFSDeviceOfAnotherDiskIsNamedFromItsAsize() throws {
+        let disks: [(key: Int, label: String, bytes: UInt64)] = [(2019, "Hard disk 1", 768 << 20), (2020, "Hard disk 2", Self.G)]
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["zfs"])
+        let run = try verify(scenario, vm: "z", disks: disks, targets: [(2019, "zfs-2019.img"), (2020, "zfs-2020-dup.img")],
+                             name: "zfs-size")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertEqual(run.contaminationPairs, [["2020", "2019"]])
+        XCTAssertTrue(message(run, "header-sized-for-other-disk", of: "2020").contains("ZFS label vdev_tree.asize"))
+        XCTAssertEqual(run.disk("2019")?["verdict"] as? String, "pass", "\(run.codes(of: "2019"))")
+    }
+
     // MARK: LVM
 
     func testLVMVolumeGroupOverTwoPVs() throws {

@@ -113,6 +113,12 @@ public enum MultiDeviceMembers {
             m.headerOffset = start + 0x10000
             found.append(m)
         }
+        // ZFS: label 0 at the start (nvlist at 16 KiB, uberblocks at 128 KiB).
+        if length >= 4 << 20, let label = read(start, 256 << 10), var m = zfs(label, containerBytes: length) {
+            m.place = place
+            m.headerOffset = start
+            found.append(m)
+        }
         // md 1.1 at 0, 1.2 at 4 KiB, 1.0 at (sectors − 16) rounded down to 8 sectors.
         var mdOffsets: [UInt64] = [0, 4096]
         if length >= 12 * 1024 { mdOffsets.append((((length / 512) - 16) & ~7) * 512) }
@@ -294,6 +300,52 @@ public enum MultiDeviceMembers {
         return out.lowercased()
     }
 
+    // MARK: ZFS
+
+    /// A ZFS vdev label (256 KiB: the XDR nvlist at 16 KiB, uberblocks at 128 KiB); nil unless
+    /// an uberblock carries the magic and the nvlist names the pool and the vdev. GUIDs are
+    /// decimal, as libblkid prints them. The role is the leaf's place among its mirror's
+    /// children; the device size is `vdev_tree.asize` plus the 4.5 MiB of labels and boot
+    /// area, recorded only for a single-device top-level vdev (a mirror's asize is its smallest child's).
+    public static func zfs(_ label: [UInt8], containerBytes: UInt64) -> MultiDeviceMember? {
+        guard label.count >= 256 << 10 else { return nil }
+        let hasUberblock = (0..<128).contains { i in
+            let magic = LittleEndian.u64(label, (128 << 10) + i * 1024)
+            return magic == 0x00ba_b10c || magic == 0x0cb1_ba00_0000_0000
+        }
+        guard hasUberblock else { return nil }
+        var reader = XDRNVList(bytes: Array(label[(16 << 10)..<(128 << 10)]))
+        guard let top = reader.topLevel(), case .u64(let pool)? = top["pool_guid"], case .u64(let guid)? = top["guid"] else {
+            return nil
+        }
+        var role: Int?
+        var count: Int?
+        var claim: UInt64?
+        var level: String?
+        if case .list(let tree)? = top["vdev_tree"] {
+            if case .string(let type)? = tree["type"] { level = type }
+            if case .lists(let children)? = tree["children"] {
+                count = children.count
+                role = children.firstIndex { child in
+                    if case .u64(let g)? = child["guid"] { return g == guid }
+                    return false
+                }
+            }
+            if case .string(let type)? = tree["type"], type == "disk" || type == "file", case .u64(let asize)? = tree["asize"] {
+                let (sum, overflow) = asize.addingReportingOverflow((4 << 20) + (512 << 10))
+                claim = overflow ? nil : sum
+                count = count ?? 1
+            }
+        }
+        var name: String?
+        if case .string(let n)? = top["name"] { name = n }
+        return MultiDeviceMember(
+            place: "", format: "zfs", memberID: String(guid), memberKind: "ZFS vdev GUID", setID: String(pool),
+            setKind: "ZFS pool GUID", setName: name, role: role, deviceCount: count, level: level, headerOffset: 0,
+            containerBytes: containerBytes, claimedDeviceBytes: claim, claimSlackBytes: (256 << 10) + 4096,
+            claimField: claim == nil ? nil : "ZFS label vdev_tree.asize + 4.5 MiB")
+    }
+
     // MARK: helpers
 
     /// 16 bytes as a UUID in byte order (md, btrfs), lower-case and dashed as libblkid prints them.
@@ -326,5 +378,80 @@ enum CRC32C {
         var crc: UInt32 = 0xFFFF_FFFF
         for b in bytes { crc = table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
         return crc ^ 0xFFFF_FFFF
+    }
+}
+
+/// A reader of the XDR-encoded nvlists ZFS keeps in its labels (nvpair.c's XDR encoding:
+/// a 4-byte header, then version and flags, then pairs of {encoded size, decoded size, name,
+/// type, count, value}, ended by two zero words). Bounded: hostile sizes end the list.
+struct XDRNVList {
+    enum Value {
+        case u64(UInt64)
+        case string(String)
+        case list([String: Value])
+        case lists([[String: Value]])
+    }
+
+    let bytes: [UInt8]
+    var pos = 0
+    private var depth = 0
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    private mutating func u32() -> UInt32? {
+        guard pos >= 0, pos + 4 <= bytes.count else { return nil }
+        defer { pos += 4 }
+        return UInt32(bytes[pos]) << 24 | UInt32(bytes[pos + 1]) << 16 | UInt32(bytes[pos + 2]) << 8 | UInt32(bytes[pos + 3])
+    }
+
+    private mutating func string() -> String? {
+        guard let n = u32(), n <= 4096, pos + Int(n) <= bytes.count else { return nil }
+        let s = String(decoding: bytes[pos..<pos + Int(n)], as: UTF8.self)
+        pos += (Int(n) + 3) & ~3
+        return s
+    }
+
+    /// The top-level list: XDR encoding (header byte 1), then the embedded form.
+    mutating func topLevel() -> [String: Value]? {
+        guard bytes.count >= 4, bytes[0] == 1 else { return nil }
+        pos = 4
+        return embedded()
+    }
+
+    private mutating func embedded() -> [String: Value]? {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= 8, u32() != nil, u32() != nil else { return nil }
+        var result: [String: Value] = [:]
+        for _ in 0..<4096 {
+            let start = pos
+            guard let size = u32(), u32() != nil else { return nil }
+            if size == 0 { return result }
+            guard size >= 16, start + Int(size) <= bytes.count, let name = string(), let type = u32(), let count = u32() else {
+                return nil
+            }
+            switch type {
+            case 8 where count == 1:
+                guard let hi = u32(), let lo = u32() else { return nil }
+                result[name] = .u64(UInt64(hi) << 32 | UInt64(lo))
+            case 9 where count == 1:
+                guard let s = string() else { return nil }
+                result[name] = .string(s)
+            case 19 where count == 1:
+                guard let list = embedded() else { return nil }
+                result[name] = .list(list)
+            case 20 where count <= 1024:
+                var lists: [[String: Value]] = []
+                for _ in 0..<count {
+                    guard let list = embedded() else { return nil }
+                    lists.append(list)
+                }
+                result[name] = .lists(lists)
+            default:
+                break
+            }
+            pos = start + Int(size)
+        }
+        return nil
     }
 }

@@ -88,7 +88,7 @@ public enum DuplicateIdentityRule: DiskRule {
         if !status.missingRoles.isEmpty {
             let noun = status.missingRoles.count == 1 ? member.format == "btrfs" ? "devid" : "role"
                 : member.format == "btrfs" ? "devids" : "roles"
-            let broken = member.level == "raid1" ? "the mirror is broken" : "the \(member.setNoun) is incomplete"
+            let broken = member.level == "raid1" || member.level == "mirror" ? "the mirror is broken" : "the \(member.setNoun) is incomplete"
             text += " \(noun) \(status.missingRoles.map(String.init).joined(separator: ", ")) "
                 + "\(status.missingRoles.count == 1 ? "is" : "are") on no volume: \(broken)."
         }

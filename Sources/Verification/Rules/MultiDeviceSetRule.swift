@@ -34,7 +34,7 @@ public enum MultiDeviceSetRule {
         var missingCount = 0
         if let count = member.deviceCount, count > 0, count <= 1024 {
             let roles = Set(holders.compactMap(\.member.role))
-            if member.format == "md" {
+            if member.format == "md" || member.format == "zfs" {
                 missingRoles = (0..<count).filter { !roles.contains($0) }
             } else if member.format == "btrfs" {
                 // devids start at 1 and are not reused after a device is removed: only a
