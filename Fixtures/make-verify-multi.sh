@@ -8,6 +8,8 @@
 #          md12-2003-dup.img: 2003's volume carrying 2002's member (its first 1 GiB).
 #          md10-2012.img + md10-2013.img (1 GiB each, md 1.0, array "pg:md1");
 #          md10-2013-dup.img: 2013's volume a copy of 2012's member.
+#          mdp-2021.img + mdp-2022.img (2 GiB each, GPT, partition 1 a Linux RAID member of
+#          md 1.2 array "pg:md2" with roles 0 and 1): the usual partitioned mirror.
 #   btrfs: btrfs-2004.img (256 MiB) + btrfs-2005.img (320 MiB), one btrfs RAID1;
 #          btrfs-2005-dup.img: 2005's volume carrying 2004's device.
 #   lvm:   lvm-2006.img (1 GiB) + lvm-2007.img (2 GiB), whole-disk PVs of VG "vgdata";
@@ -45,7 +47,7 @@ examine() { # IMG ROLE — mdadm must agree with what mdsb.py wrote
 }
 
 if [ "$what" = md ] || [ "$what" = all ]; then
-  need mdadm python3 truncate
+  need mdadm python3 truncate sgdisk
   rm -f "$out"/md*.img
   truncate -s $G "$out/md12-2002.img"; truncate -s $((G + G / 2)) "$out/md12-2003.img"
   python3 "$here/mdsb.py" "$out/md12-2002.img" 1.2 21000000-0000-4000-8000-0000000000a0 21000000-0000-4000-8000-000000002002 0 2 pg:md0
@@ -59,6 +61,18 @@ if [ "$what" = md ] || [ "$what" = all ]; then
   python3 "$here/mdsb.py" "$out/md10-2013.img" 1.0 21000000-0000-4000-8000-0000000000a1 21000000-0000-4000-8000-000000002013 1 2 pg:md1
   examine "$out/md10-2012.img" 0; examine "$out/md10-2013.img" 1
   sparse_copy "$out/md10-2012.img" "$out/md10-2013-dup.img"
+
+  for n in 1 2; do
+    img="$out/mdp-202$n.img"
+    truncate -s $((2 * G)) "$img"
+    sgdisk -U 21000000-0000-4000-8000-00000000202$n -n 1:2048:-1M -t 1:fd00 \
+      -u 1:21000000-0000-4000-8000-00000000f02$n "$img" >/dev/null
+    sectors=$(sgdisk -i 1 "$img" | sed -n 's/^Partition size: \([0-9]*\) sectors.*/\1/p')
+    python3 "$here/mdsb.py" "$img" 1.2 21000000-0000-4000-8000-0000000000a2 21000000-0000-4000-8000-00000000d02$n \
+      $((n - 1)) 2 pg:md2 $((sectors * 512)) $((2048 * 512))
+    dd if="$img" of="$img.part" bs=1M skip=1 count=1 status=none
+    examine "$img.part" $((n - 1)); rm -f "$img.part"
+  done
 fi
 
 if [ "$what" = btrfs ] || [ "$what" = all ]; then

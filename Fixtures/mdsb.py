@@ -4,9 +4,10 @@ image, as `mdadm --create --metadata=1.0|1.1|1.2` would, for machines where md a
 be assembled (no md kernel module in a container). The fixture scripts check every result
 with `mdadm --examine`.
 
-usage: mdsb.py IMG VERSION ARRAY_UUID DEVICE_UUID ROLE RAID_DISKS NAME [DEVICE_BYTES]
+usage: mdsb.py IMG VERSION ARRAY_UUID DEVICE_UUID ROLE RAID_DISKS NAME [DEVICE_BYTES [OFFSET]]
   VERSION       1.0 (at the end), 1.1 (at 0) or 1.2 (at 4 KiB)
   DEVICE_BYTES  the member's device size (default: the image's size)
+  OFFSET        where the member device starts in IMG, in bytes (a partition; default 0)
 """
 import os
 import struct
@@ -29,6 +30,7 @@ def checksum(sb: bytes, max_dev: int) -> int:
 def main() -> None:
     img, version, array_uuid, device_uuid, role, raid_disks, name = sys.argv[1:8]
     device_bytes = int(sys.argv[8]) if len(sys.argv) > 8 else os.path.getsize(img)
+    offset = int(sys.argv[9]) if len(sys.argv) > 9 else 0
     role, raid_disks = int(role), int(raid_disks)
     sectors = device_bytes // 512
     max_dev = 128
@@ -54,7 +56,7 @@ def main() -> None:
         struct.pack_into("<H", sb, 256 + 2 * i, i if i < raid_disks else 0xFFFF)
     struct.pack_into("<I", sb, 216, checksum(bytes(sb), max_dev))
     with open(img, "r+b") as f:
-        f.seek(super_offset * 512)
+        f.seek(offset + super_offset * 512)
         f.write(sb)
 
 

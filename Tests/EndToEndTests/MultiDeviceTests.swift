@@ -60,6 +60,15 @@ final class MultiDeviceTests: XCTestCase {
         XCTAssertEqual(run.disk("2002")?["verdict"] as? String, "pass", "\(run.codes(of: "2002"))")
     }
 
+    func testPartitionedMirrorPassesAndItsMembersAreShown() throws {
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["md"])
+        let run = try verify(scenario, vm: "mdp", disks: [(2021, "Hard disk 1", 2 * Self.G), (2022, "Hard disk 2", 2 * Self.G)],
+                             targets: [(2021, "mdp-2021.img"), (2022, "mdp-2022.img")], name: "mdp")
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        let set = message(run, "multi-device-set", of: "2022")
+        XCTAssertTrue(set.contains("(role 0, partition 1); disk 2022 (Hard disk 2, 2 GiB) (role 1, partition 1)"), set)
+    }
+
     func testEqualSizeMD10DuplicateCannotBeDirectedWithoutReferences() throws {
         let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["md"])
         let disks: [(key: Int, label: String, bytes: UInt64)] = [(2012, "Hard disk 1", Self.G), (2013, "Hard disk 2", Self.G)]
