@@ -8,6 +8,8 @@
 #          md12-2003-dup.img: 2003's volume carrying 2002's member (its first 1 GiB).
 #          md10-2012.img + md10-2013.img (1 GiB each, md 1.0, array "pg:md1");
 #          md10-2013-dup.img: 2013's volume a copy of 2012's member.
+#          md09-2023.img + md09-2024.img (256 MiB each, md 0.90, roles 0 and 1);
+#          md09-2024-dup.img: 2024's volume a copy of 2023's.
 #          mdp-2021.img + mdp-2022.img (2 GiB each, GPT, partition 1 a Linux RAID member of
 #          md 1.2 array "pg:md2" with roles 0 and 1): the usual partitioned mirror.
 #   btrfs: btrfs-2004.img (256 MiB) + btrfs-2005.img (320 MiB), one btrfs RAID1;
@@ -61,6 +63,15 @@ if [ "$what" = md ] || [ "$what" = all ]; then
   python3 "$here/mdsb.py" "$out/md10-2013.img" 1.0 21000000-0000-4000-8000-0000000000a1 21000000-0000-4000-8000-000000002013 1 2 pg:md1
   examine "$out/md10-2012.img" 0; examine "$out/md10-2013.img" 1
   sparse_copy "$out/md10-2012.img" "$out/md10-2013-dup.img"
+
+  truncate -s 256M "$out/md09-2023.img" "$out/md09-2024.img"
+  python3 "$here/mdsb.py" "$out/md09-2023.img" 0.90 21000000-0000-4000-8000-0000000000a9 - 0 2 -
+  python3 "$here/mdsb.py" "$out/md09-2024.img" 0.90 21000000-0000-4000-8000-0000000000a9 - 1 2 -
+  for n in 3 4; do
+    mdadm --examine "$out/md09-202$n.img" | grep -Eq "^this +$((n - 3)) " || {
+      echo "fixtures: mdadm --examine does not accept md09-202$n.img" >&2; exit 2; }
+  done
+  sparse_copy "$out/md09-2023.img" "$out/md09-2024-dup.img"
 
   for n in 1 2; do
     img="$out/mdp-202$n.img"

@@ -122,12 +122,23 @@ public enum MultiDeviceMembers {
         // md 1.1 at 0, 1.2 at 4 KiB, 1.0 at (sectors − 16) rounded down to 8 sectors.
         var mdOffsets: [UInt64] = [0, 4096]
         if length >= 12 * 1024 { mdOffsets.append((((length / 512) - 16) & ~7) * 512) }
+        var mdFound = false
         for offset in mdOffsets {
             if let sb = read(start + offset, 4096), var m = md(sb, at: offset, containerBytes: length) {
                 m.place = place
                 m.headerOffset = start + offset
                 found.append(m)
+                mdFound = true
                 break
+            }
+        }
+        // md 0.90: 4 KiB in the last 64 KiB-aligned 64 KiB.
+        if !mdFound, length >= 128 << 10 {
+            let offset = (length & ~0xffff) - 0x10000
+            if let sb = read(start + offset, 4096), var m = md090(sb, at: offset, containerBytes: length) {
+                m.place = place
+                m.headerOffset = start + offset
+                found.append(m)
             }
         }
         return found
@@ -177,6 +188,27 @@ public enum MultiDeviceMembers {
             deviceCount: Int(LittleEndian.u32(sb, 92)), level: level >= 0 ? "raid\(level)" : "level \(level)",
             headerOffset: offset, containerBytes: containerBytes, claimedDeviceBytes: claim, claimSlackBytes: 4096,
             claimField: field)
+    }
+
+    /// An md 0.90 superblock (`mdp_super_t` of md_p.h, 1024 little-endian words); nil unless
+    /// the magic, version and checksum hold. 0.90 has no device UUID: a member is its array
+    /// UUID and its disk number (`this_disk.number`), so that is the member identity.
+    public static func md090(_ sb: [UInt8], at offset: UInt64, containerBytes: UInt64) -> MultiDeviceMember? {
+        guard sb.count >= 4096, LittleEndian.u32(sb, 0) == mdMagic, LittleEndian.u32(sb, 4) == 0 else { return nil }
+        var sum: UInt64 = 0
+        for word in 0..<1024 where word != 38 { sum &+= UInt64(LittleEndian.u32(sb, word * 4)) }
+        guard LittleEndian.u32(sb, 152) == UInt32(truncatingIfNeeded: (sum & 0xffff_ffff) &+ (sum >> 32)) else { return nil }
+        let uuid = Array(sb[20..<24]) + Array(sb[52..<64])
+        let setID = plainUUID(uuid, 0)
+        let number = LittleEndian.u32(sb, 992 * 4)
+        let raidDisk = LittleEndian.u32(sb, 995 * 4)
+        let level = Int32(bitPattern: LittleEndian.u32(sb, 7 * 4))
+        return MultiDeviceMember(
+            place: "", format: "md", version: "0.90", memberID: "\(setID)/\(number)",
+            memberKind: "md 0.90 array UUID/disk number", setID: setID, setKind: "md array UUID", role: Int(raidDisk),
+            deviceCount: Int(LittleEndian.u32(sb, 10 * 4)), level: level >= 0 ? "raid\(level)" : "level \(level)",
+            headerOffset: offset, containerBytes: containerBytes, claimedDeviceBytes: offset + 0x10000,
+            claimSlackBytes: 0xffff, claimField: "md 0.90 superblock position")
     }
 
     /// `calc_sb_1_csum` of mdadm's super1.c: the 32-bit little-endian words of the first
