@@ -1,3 +1,4 @@
+import AuditCore
 import BlockAccess
 import DiskProbe
 import Foundation
@@ -168,5 +169,30 @@ final class MultiDeviceMemberTests: XCTestCase {
         XCTAssertEqual(finding.severity, .info)
         XCTAssertTrue(finding.message.contains("the Linux kernel only accepts 128-byte entries"), finding.message)
         XCTAssertFalse(codes(try probe(try image("gpt-entries-128"))).contains("gpt-entry-size-nonstandard"))
+    }
+
+    /// Hostile headers: every parser stays a total function, and nested nvlists that point
+    /// back into themselves end quickly.
+    func testHostileHeadersNeverCrashOrRunLong() throws {
+        var label = [UInt8](repeating: 0, count: 256 << 10)
+        label[128 << 10] = 0x0c; label[(128 << 10) + 1] = 0xb1; label[(128 << 10) + 2] = 0xba
+        // An nvlist array of 1024 lists, each pair claiming a 16-byte size that its value overruns.
+        var nv: [UInt8] = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]
+        func be(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xff), UInt8(v >> 8 & 0xff), UInt8(v & 0xff)] }
+        for _ in 0..<2000 { nv += be(16) + be(16) + be(1) + Array("c".utf8) + [0, 0, 0] + be(20) + be(1024) }
+        label.replaceSubrange((16 << 10)..<(16 << 10) + nv.count, with: nv)
+        let start = Date()
+        XCTAssertNil(MultiDeviceMembers.zfs(label, containerBytes: 1 << 30))
+        var generator = SeededGenerator(seed: 21)
+        for _ in 0..<200 {
+            var bytes = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            bytes.replaceSubrange(0..<4, with: [0xfc, 0x4e, 0x2b, 0xa9])
+            _ = MultiDeviceMembers.md(bytes, at: 4096, containerBytes: 1 << 30)
+            _ = MultiDeviceMembers.md090(bytes, at: 0, containerBytes: 1 << 30)
+            _ = MultiDeviceMembers.btrfs(bytes, containerBytes: 1 << 30)
+            _ = MultiDeviceMembers.lvm(Array(bytes.prefix(2048)), containerBytes: 1 << 30) { _, _ in bytes }
+            _ = MultiDeviceMembers.md(Array(bytes.prefix(100)), at: 0, containerBytes: 0)
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
     }
 }

@@ -427,6 +427,8 @@ struct XDRNVList {
     let bytes: [UInt8]
     var pos = 0
     private var depth = 0
+    /// Pairs left to read: hostile nesting ends here instead of running long.
+    private var budget = 20_000
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -457,7 +459,8 @@ struct XDRNVList {
         var result: [String: Value] = [:]
         for _ in 0..<4096 {
             let start = pos
-            guard let size = u32(), u32() != nil else { return nil }
+            budget -= 1
+            guard budget > 0, let size = u32(), u32() != nil else { return nil }
             if size == 0 { return result }
             guard size >= 16, start + Int(size) <= bytes.count, let name = string(), let type = u32(), let count = u32() else {
                 return nil
@@ -482,6 +485,8 @@ struct XDRNVList {
             default:
                 break
             }
+            // A value that ran past its pair's size is malformed (and re-reading it could loop).
+            guard pos <= start + Int(size) else { return nil }
             pos = start + Int(size)
         }
         return nil
