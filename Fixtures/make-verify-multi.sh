@@ -16,7 +16,8 @@
 #          btrfs-2005-dup.img: 2005's volume carrying 2004's device.
 #   lvm:   lvm-2006.img (1 GiB) + lvm-2007.img (2 GiB), whole-disk PVs of VG "vgdata";
 #          lvm-2007-dup.img: 2007's volume carrying 2006's PV; lvm-2006-dup.img: 2006's
-#          volume carrying the first 1 GiB of 2007's PV (a 2 GiB PV on a 1 GiB volume).
+#          volume carrying the first 1 GiB of 2007's PV (a 2 GiB PV on a 1 GiB volume);
+#          gpt-2025.img (2 GiB, GPT) and gpt-2025-pv.img: its volume carrying 2006's whole-disk PV.
 #   mbr:   gpt-2008.img (2 GiB, GPT) + dos-2009.img (1 GiB, DOS 0x09090909, one partition to the end);
 #          gpt-2008-dup.img: 2008's volume carrying 2009's first 1 GiB (its GPT backup stays at its end).
 #   clone: clone-2010.img + clone-2011.img (1 GiB each): one template disk cloned twice into
@@ -97,7 +98,7 @@ if [ "$what" = btrfs ] || [ "$what" = all ]; then
 fi
 
 if [ "$what" = lvm ] || [ "$what" = all ]; then
-  need pvcreate vgcreate losetup truncate
+  need pvcreate vgcreate losetup truncate sgdisk
   rm -f "$out"/lvm*.img
   truncate -s $G "$out/lvm-2006.img"; truncate -s $((2 * G)) "$out/lvm-2007.img"
   l1=$(losetup -f --show "$out/lvm-2006.img")
@@ -114,6 +115,11 @@ if [ "$what" = lvm ] || [ "$what" = all ]; then
   overlay "$out/lvm-2006.img" "$out/lvm-2007-dup.img" $G
   sparse_copy "$out/lvm-2006.img" "$out/lvm-2006-dup.img"
   overlay "$out/lvm-2007.img" "$out/lvm-2006-dup.img" $G
+  rm -f "$out"/gpt-2025*.img
+  truncate -s $((2 * G)) "$out/gpt-2025.img"
+  sgdisk -U 21000000-0000-4000-8000-000000002025 -n 1:2048:-1M "$out/gpt-2025.img" >/dev/null
+  sparse_copy "$out/gpt-2025.img" "$out/gpt-2025-pv.img"
+  overlay "$out/lvm-2006.img" "$out/gpt-2025-pv.img" $G
 fi
 
 if [ "$what" = mbr ] || [ "$what" = all ]; then

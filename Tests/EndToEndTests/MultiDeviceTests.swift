@@ -188,6 +188,21 @@ final class MultiDeviceTests: XCTestCase {
         XCTAssertEqual(run.disk("2006")?["verdict"] as? String, "pass", "\(run.codes(of: "2006"))")
     }
 
+    /// Issue 10, item 4: a whole-disk PV of disk 2006 written over the GPT disk 2025.
+    func testWholeDiskPVOverAGPTDiskIsAttributedFromThePVSize() throws {
+        let disks: [(key: Int, label: String, bytes: UInt64)] = [(2025, "Hard disk 1", 2 * Self.G), (2006, "Hard disk 2", Self.G)]
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["lvm"])
+        let ok = try verify(scenario, vm: "pv", disks: disks, targets: [(2025, "gpt-2025.img"), (2006, "lvm-2006.img")], name: "pv-ok")
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        let run = try verify(scenario, vm: "pv", disks: disks, targets: [(2025, "gpt-2025-pv.img"), (2006, "lvm-2006.img")],
+                             name: "pv-over-gpt")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertEqual(run.contaminationPairs, [["2025", "2006"]])
+        XCTAssertTrue(run.stdout.contains("carries the multi-device member of disk 2006 (Hard disk 2, 1 GiB): its member header "
+                                          + "records a device of 1073741824 bytes"), run.stdout)
+        XCTAssertEqual(run.disk("2006")?["verdict"] as? String, "pass", "\(run.codes(of: "2006"))")
+    }
+
     func testPVLargerThanItsVolumeIsCriticalAndAttributed() throws {
         let disks: [(key: Int, label: String, bytes: UInt64)] = [(2006, "Hard disk 1", Self.G), (2007, "Hard disk 2", 2 * Self.G)]
         let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["lvm"])

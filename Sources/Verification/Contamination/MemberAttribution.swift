@@ -74,12 +74,13 @@ enum MemberAttribution {
 
 /// The added evidence kinds in plain words, for the reports' contamination sentences.
 public enum AttributionProse {
-    /// What the volume carries when the entry rests on member evidence and no partition
-    /// table: "the md array member" and the like; nil to keep the default wording.
+    /// What the volume carries when the entry rests on member evidence only: "the
+    /// multi-device member"; nil to keep the default wording.
     public static func what(_ entry: Contamination) -> String? {
-        guard entry.details["partitionTable"] == nil,
-              entry.evidence.contains(where: { [MemberAttribution.sizeField, MemberAttribution.memberIDs].contains($0) })
-        else { return nil }
+        let memberKinds = [MemberAttribution.sizeField, MemberAttribution.memberIDs]
+        let quiet = [MemberAttribution.staleOwnLabel, ContaminationEvidence.contentSamples]
+        guard entry.evidence.contains(where: memberKinds.contains),
+              entry.evidence.allSatisfy({ memberKinds.contains($0) || quiet.contains($0) }) else { return nil }
         return "the multi-device member"
     }
 
