@@ -112,6 +112,22 @@ final class MultiDeviceTests: XCTestCase {
         XCTAssertTrue(mismatch.contains("whole disk md device UUID 21000000-0000-4000-8000-000000002013 (role 1) expected, "
                                         + "21000000-0000-4000-8000-000000002012 (role 0) found"), mismatch)
         XCTAssertEqual(run.disk("2012")?["verdict"] as? String, "pass", "\(run.codes(of: "2012"))")
+
+        // The same from a baseline captured while the sources were there.
+        let baseline = scenario.directory.appendingPathComponent("md-baseline.json").path
+        let capture = try Repository.runTool(["capture", "--inventory", scenario.directory.appendingPathComponent("md1-inventory.json").path,
+                                              "--nbd-sources", "2012:\(scenario.uri("s2012")),2013:\(scenario.uri("s2013"))",
+                                              "--output", baseline])
+        XCTAssertEqual(capture.status, 0, capture.stdout + capture.stderr)
+        scenario.stop("s2012")
+        scenario.stop("s2013")
+        let fromBaseline = try VerifyResult(
+            ["--inventory", scenario.directory.appendingPathComponent("md1-inventory.json").path,
+             "--nbd-targets", "2012:\(scenario.uri("t2012")),2013:\(scenario.uri("t2013"))", "--baseline", baseline,
+             "--content", "none"], reportDirectory: scenario.reportDirectory("md10-baseline"))
+        XCTAssertEqual(fromBaseline.contaminationPairs, [["2013", "2012"]])
+        XCTAssertEqual(fromBaseline.disk("2012")?["verdict"] as? String, "pass")
+        XCTAssertTrue(message(fromBaseline, "identity-mismatch", of: "2013").contains("md device UUID"))
     }
 
     // MARK: btrfs RAID1
