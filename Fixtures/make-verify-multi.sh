@@ -17,6 +17,7 @@
 #   lvm:   lvm-2006.img (1 GiB) + lvm-2007.img (2 GiB), whole-disk PVs of VG "vgdata";
 #          lvm-2007-dup.img: 2007's volume carrying 2006's PV; lvm-2006-dup.img: 2006's
 #          volume carrying the first 1 GiB of 2007's PV (a 2 GiB PV on a 1 GiB volume);
+#          lvm-2026.img: a 1 GiB whole-disk PV of its own, the disk since grown to 2 GiB (no pvresize);
 #          gpt-2025.img (2 GiB, GPT) and gpt-2025-pv.img: its volume carrying 2006's whole-disk PV.
 #   mbr:   gpt-2008.img (2 GiB, GPT) + dos-2009.img (1 GiB, DOS 0x09090909, one partition to the end);
 #          gpt-2008-dup.img: 2008's volume carrying 2009's first 1 GiB (its GPT backup stays at its end).
@@ -101,15 +102,20 @@ if [ "$what" = lvm ] || [ "$what" = all ]; then
   need pvcreate vgcreate losetup truncate sgdisk
   rm -f "$out"/lvm*.img
   truncate -s $G "$out/lvm-2006.img"; truncate -s $((2 * G)) "$out/lvm-2007.img"
+  truncate -s $G "$out/lvm-2026.img"
   l1=$(losetup -f --show "$out/lvm-2006.img")
   l2=$(losetup -f --show "$out/lvm-2007.img") || { losetup -d "$l1"; exit 2; }
-  trap 'losetup -d "$l1" "$l2" 2>/dev/null || true' EXIT
+  l3=$(losetup -f --show "$out/lvm-2026.img") || { losetup -d "$l1" "$l2"; exit 2; }
+  trap 'losetup -d "$l1" "$l2" "$l3" 2>/dev/null || true' EXIT
   # Only these two devices, no udev, no backup files in /etc/lvm, nothing activated.
   conf='devices { use_devicesfile=0 obtain_device_list_from_udev=0 } activation { udev_sync=0 udev_rules=0 } backup { backup=0 archive=0 }'
   pvcreate -q --devices "$l1,$l2" --config "$conf" -u 2100Aa-0000-0000-0000-0000-0000-002006 --norestorefile "$l1" >/dev/null 2>&1
   pvcreate -q --devices "$l1,$l2" --config "$conf" -u 2100Aa-0000-0000-0000-0000-0000-002007 --norestorefile "$l2" >/dev/null 2>&1
   vgcreate -q --devices "$l1,$l2" --config "$conf" --setautoactivation n vgdata "$l1" "$l2" >/dev/null 2>&1
-  losetup -d "$l1" "$l2"
+  pvcreate -q --devices "$l3" --config "$conf" -u 2100Aa-0000-0000-0000-0000-0000-002026 --norestorefile "$l3" >/dev/null 2>&1
+  losetup -d "$l1" "$l2" "$l3"
+  # 2026 grown in vSphere to 2 GiB after pvcreate, never pvresize'd: its PV still says 1 GiB.
+  truncate -s $((2 * G)) "$out/lvm-2026.img"
   trap - EXIT
   sparse_copy "$out/lvm-2007.img" "$out/lvm-2007-dup.img"
   overlay "$out/lvm-2006.img" "$out/lvm-2007-dup.img" $G

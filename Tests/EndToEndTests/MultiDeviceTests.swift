@@ -219,6 +219,17 @@ final class MultiDeviceTests: XCTestCase {
         XCTAssertEqual(run.disk("2006")?["verdict"] as? String, "pass", "\(run.codes(of: "2006"))")
     }
 
+    /// A disk grown in vSphere whose PV was never resized: its header records the old size,
+    /// which is another disk's capacity — but that disk's volume holds its own PV.
+    func testAGrownPVOfTheOtherDisksOldSizeIsNotContamination() throws {
+        let disks: [(key: Int, label: String, bytes: UInt64)] = [(2026, "Hard disk 1", 2 * Self.G), (2006, "Hard disk 2", Self.G)]
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["lvm"])
+        let run = try verify(scenario, vm: "grown", disks: disks, targets: [(2026, "lvm-2026.img"), (2006, "lvm-2006.img")],
+                             name: "grown")
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertTrue(run.contamination.isEmpty)
+    }
+
     func testPVLargerThanItsVolumeIsCriticalAndAttributed() throws {
         let disks: [(key: Int, label: String, bytes: UInt64)] = [(2006, "Hard disk 1", Self.G), (2007, "Hard disk 2", 2 * Self.G)]
         let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["lvm"])

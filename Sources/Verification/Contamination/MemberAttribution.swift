@@ -22,10 +22,13 @@ enum MemberAttribution {
         var details: [String: JSONValue] = [:]
         let found = DiskIdentity(volume.probe)
         let own = volume.disk.capacityBytes
-        // A whole-disk member header recording the candidate's capacity, not this disk's.
+        // A whole-disk member header recording the candidate's capacity, not this disk's —
+        // unless identities say otherwise (a grown disk whose header kept its old size).
         if let member = found.members.first(where: {
             $0.place == "whole disk" && $0.claimMatches(candidate.capacityBytes) && !$0.claimMatches(own)
                 && !$0.claimMatches(volume.probe.sizeBytes)
+                && !sizeCoincidence($0, disk: volume.disk, candidate: candidate, references: references,
+                                    candidateProbe: peers.first { $0.disk.key == candidate.key }?.probe)
         }) {
             evidence.append(sizeField)
             details["sizeField"] = .optional(member.claimField)
@@ -69,6 +72,26 @@ enum MemberAttribution {
             }
         }
         return (evidence, details)
+    }
+}
+
+extension MemberAttribution {
+    /// Whether a member header's size equal to `candidate`'s capacity is a coincidence that
+    /// identities explain: this disk's own source (or baseline) has the same member with the
+    /// same recorded size (the disk was grown and the header never resized), or the
+    /// candidate's own volume holds its own, different member of that size.
+    static func sizeCoincidence(_ member: MultiDeviceMember, disk: SourceDisk, candidate: SourceDisk,
+                                references: [String: ProbeResult], candidateProbe: ProbeResult?) -> Bool {
+        if let own = references[disk.key].map(MultiDeviceIdentity.members),
+           own.contains(where: { $0.memberID == member.memberID && $0.claimedDeviceBytes == member.claimedDeviceBytes }) {
+            return true
+        }
+        if let theirs = candidateProbe.map(MultiDeviceIdentity.members),
+           theirs.contains(where: { $0.place == "whole disk" && $0.format == member.format && $0.memberID != member.memberID
+                                    && $0.claimMatches(candidate.capacityBytes) }) {
+            return true
+        }
+        return false
     }
 }
 

@@ -14,12 +14,22 @@ public enum MemberSizeRule {
                   !member.claimMatches(context.disk.capacityBytes), !member.claimMatches(context.probe.sizeBytes) else { continue }
             let others = context.inventory.disks.filter { $0.key != context.disk.key && member.claimMatches($0.capacityBytes) }
             guard others.count == 1, let other = others.first else { continue }
+            var references: [String: ProbeResult] = [:]
+            if let reference = context.reference { references[context.disk.key] = reference }
+            guard !MemberAttribution.sizeCoincidence(member, disk: context.disk, candidate: other, references: references,
+                                                     candidateProbe: context.peers.first { $0.disk.key == other.key }?.probe)
+            else { continue }
+            let grown = context.reference == nil
+                ? " If disk \(context.disk.key) was grown in vSphere and this header was never resized, its source says the "
+                    + "same: verify with --nbd-sources or a --baseline to tell."
+                : ""
             result.append(Finding(
                 code: FindingCode.headerSizedForOtherDisk, severity: .critical,
                 message: "The \(member.setNoun) member header on this volume (\(member.memberKind) \(member.memberID)) "
                     + "was written for a device of \(claim) bytes (\(field)), but \(DiskContext.describe(context.disk)) "
                     + "has \(context.disk.capacityBytes) bytes. \(claim) bytes is the capacity of \(DiskContext.describe(other)): "
-                    + "this volume carries disk \(other.key)'s member. Replicate disk \(context.disk.key) again from its source.",
+                    + "this volume carries disk \(other.key)'s member. Replicate disk \(context.disk.key) again from its source."
+                    + grown,
                 evidence: ["otherDisk": .string(other.key), "claimedDeviceBytes": .number(claim), "field": .string(field),
                            "memberID": .string(member.memberID), "headerOffset": .number(member.headerOffset)]))
         }
