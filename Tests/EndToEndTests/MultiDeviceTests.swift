@@ -52,7 +52,7 @@ final class MultiDeviceTests: XCTestCase {
         XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
         let dup = message(run, "duplicate-member", of: "2003")
         XCTAssertTrue(dup.contains("md device UUID 21000000-0000-4000-8000-000000002002 (role 0)"), dup)
-        XCTAssertTrue(dup.contains("role 1 is on no volume: the mirror is broken"), dup)
+        XCTAssertTrue(dup.contains("Role 1 is on no volume: the mirror is broken"), dup)
         XCTAssertTrue(run.codes(of: "2003").contains("header-sized-for-other-disk"), "\(run.codes(of: "2003"))")
         XCTAssertEqual(run.contaminationPairs, [["2003", "2002"]])
         XCTAssertTrue((run.contamination.first?["evidence"] as? [String] ?? []).contains("size-field"))
@@ -69,7 +69,7 @@ final class MultiDeviceTests: XCTestCase {
                              name: "m9-dup")
         XCTAssertEqual(dup.status, 1, dup.stdout + dup.stderr)
         let text = message(dup, "duplicate-member", of: "2024")
-        XCTAssertTrue(text.contains("(role 0)") && text.contains("role 1 is on no volume: the mirror is broken"), text)
+        XCTAssertTrue(text.contains("(role 0)") && text.contains("Role 1 is on no volume: the mirror is broken"), text)
     }
 
     func testPartitionedMirrorPassesAndItsMembersAreShown() throws {
@@ -95,7 +95,7 @@ final class MultiDeviceTests: XCTestCase {
         for key in ["2012", "2013"] {
             let text = message(run, "duplicate-member", of: key)
             XCTAssertTrue(text.contains("One of these two volumes is a copy of the other; sources or a baseline can tell which"), text)
-            XCTAssertTrue(text.contains("role 1 is on no volume: the mirror is broken"), text)
+            XCTAssertTrue(text.contains("Role 1 is on no volume: the mirror is broken"), text)
         }
     }
 
@@ -166,7 +166,7 @@ final class MultiDeviceTests: XCTestCase {
         XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
         let text = message(run, "duplicate-member", of: "2018")
         XCTAssertTrue(text.contains("ZFS vdev GUID 2100000000000002017 (role 0)"), text)
-        XCTAssertTrue(text.contains("role 1 is on no volume"), text)
+        XCTAssertTrue(text.contains("Role 1 is on no volume"), text)
     }
 
     func testZFSDeviceOfAnotherDiskIsNamedFromItsAsize() throws {

@@ -52,7 +52,7 @@ final class MultiDeviceIdentityTests: XCTestCase {
         let dup = try XCTUnwrap(findings.first { $0.code == "duplicate-member" })
         XCTAssertEqual(dup.severity, .critical)
         XCTAssertTrue(dup.message.contains("md device UUID d1 (role 0) of md array aaaa0000-0000-4000-8000-000000000001 \"pg:md0\""), dup.message)
-        XCTAssertTrue(dup.message.contains("role 1 is on no volume: the mirror is broken"), dup.message)
+        XCTAssertTrue(dup.message.contains("Role 1 is on no volume: the mirror is broken"), dup.message)
         XCTAssertEqual(dup.evidence["missingRoles"], .array([.number(UInt64(1))]))
         XCTAssertFalse(findings.contains { $0.code == "multi-device-member-missing" }, "the duplicate already says it")
     }

@@ -81,13 +81,13 @@ public enum DuplicateIdentityRule: DiskRule {
                                 blind: Bool, attributed: Bool) -> Finding {
         let role = member.roleText.isEmpty ? "" : " (\(member.roleText))"
         let set = member.setID.map { " of \(member.setNoun) \($0)\(member.setName.map { " \"\($0)\"" } ?? "")" } ?? ""
+        let pair = [context.disk, peer.disk].sorted { $0.key < $1.key }.map(DiskContext.describe)
         var text = "\(member.memberKind) \(member.memberID)\(role)\(set) is on the volumes of "
-            + "\(DiskContext.describe(context.disk)) and \(DiskContext.describe(peer.disk)): one member's bytes were "
-            + "written to two volumes."
+            + "\(pair[0]) and \(pair[1]): one member's bytes were written to two volumes."
         let status = MultiDeviceSetRule.status(of: member, peers: context.peers)
         if !status.missingRoles.isEmpty {
-            let noun = status.missingRoles.count == 1 ? member.format == "btrfs" ? "devid" : "role"
-                : member.format == "btrfs" ? "devids" : "roles"
+            let noun = status.missingRoles.count == 1 ? member.format == "btrfs" ? "Devid" : "Role"
+                : member.format == "btrfs" ? "Devids" : "Roles"
             let broken = member.level == "raid1" || member.level == "mirror" ? "the mirror is broken" : "the \(member.setNoun) is incomplete"
             text += " \(noun) \(status.missingRoles.map(String.init).joined(separator: ", ")) "
                 + "\(status.missingRoles.count == 1 ? "is" : "are") on no volume: \(broken)."
