@@ -305,6 +305,9 @@ final class MultiDeviceTests: XCTestCase {
                                             "--nbd-sources", "2012:\(socket)",
                                             "--report-dir", scenario.reportDirectory("other")])
         XCTAssertEqual(other.status, 2, other.stdout + other.stderr)
+        let compare = try Repository.runTool(["compare", scenario.uri("x"), scenario.uri("x").replacingOccurrences(of: "socket=/", with: "socket=//")])
+        XCTAssertEqual(compare.status, 2, compare.stdout + compare.stderr)
+        XCTAssertTrue(compare.stderr.contains("are the same volume"), compare.stderr)
         XCTAssertTrue(other.stderr.contains("the target of disk 2013"), other.stderr)
         XCTAssertTrue(other.stderr.contains("is the source of disk 2012"), other.stderr)
         XCTAssertEqual(try server.requestCounts()["Read", default: 0], 0)
