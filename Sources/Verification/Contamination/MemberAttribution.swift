@@ -36,15 +36,24 @@ enum MemberAttribution {
         }
         // Does the candidate's own volume share an identity with this one?
         let candidateVolume = peers.first { $0.disk.key == candidate.key }
+        // (Identities both sources carry — cloned disks — do not count.)
+        let ownSource = references[volume.disk.key].map { Set(DiskIdentity($0).values.map(\.value)) }
+        let candidateSource = references[candidate.key].map { Set(DiskIdentity($0).values.map(\.value)) }
         let sharesIdentity = candidateVolume.map { other in
             let theirs = Set(DiskIdentity(other.probe).values.map(\.value))
-            return found.values.contains { theirs.contains($0.value) }
+            return found.values.contains { value in
+                theirs.contains(value.value)
+                    && !(ownSource?.contains(value.value) == true && candidateSource?.contains(value.value) == true)
+            }
         } ?? false
+        let ownLabel = references[volume.disk.key].map(DiskIdentity.init)
         // A DOS label whose last partition ends exactly at the candidate's capacity: DOS
         // labels record no disk size, but partitioning tools fill the disk to its end.
         if found.tableType == "dos", found.impliedDiskBytes == nil,
            let end = volume.probe.partitionTable?.impliedMinimumDiskBytes, end == candidate.capacityBytes, end != own,
-           sharesIdentity || end > volume.probe.sizeBytes {
+           sharesIdentity || end > volume.probe.sizeBytes,
+           // The disk's own source has this very label (a disk grown after partitioning).
+           !(ownLabel?.mbrSignature == found.mbrSignature && ownLabel?.layout == found.layout) {
             evidence.append(partitionExtent)
             details["lastPartitionEndBytes"] = .number(end)
         }
