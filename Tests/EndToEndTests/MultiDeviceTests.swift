@@ -202,6 +202,17 @@ final class MultiDeviceTests: XCTestCase {
         XCTAssertTrue(message(run, "duplicate-member", of: "2007").contains("LVM PV UUID 2100aa-0000-0000-0000-0000-0000-002006"))
         XCTAssertFalse(run.stdout.contains("filesystem UUID 2100aa"), run.stdout)
         XCTAssertEqual(run.disk("2006")?["verdict"] as? String, "pass", "\(run.codes(of: "2006"))")
+
+        // With the sources, the PV UUID is compared as what it is (not as a filesystem UUID).
+        let withSources = try verify(scenario2, vm: "lv", disks: disks,
+                                     targets: [(2006, "lvm-2006.img"), (2007, "lvm-2007-dup.img")],
+                                     sources: [(2006, "lvm-2006.img"), (2007, "lvm-2007.img")], extra: ["--content", "none"],
+                                     name: "lvm-src")
+        XCTAssertEqual(withSources.contaminationPairs, [["2007", "2006"]])
+        let mismatch = message(withSources, "identity-mismatch", of: "2007")
+        XCTAssertTrue(mismatch.contains("whole disk LVM PV UUID 2100aa-0000-0000-0000-0000-0000-002007 expected, "
+                                        + "2100aa-0000-0000-0000-0000-0000-002006 found"), mismatch)
+        XCTAssertEqual(withSources.disk("2006")?["verdict"] as? String, "pass", "\(withSources.codes(of: "2006"))")
     }
 
     /// Issue 10, item 4: a whole-disk PV of disk 2006 written over the GPT disk 2025.
