@@ -8,8 +8,8 @@ pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev nbdkit libnbd-bin gdisk fd
       e2fsprogs dosfstools xxd python3)
 case "$what" in
   test) pkgs+=(qemu-utils time chromium gnutls-bin cloud-guest-utils)
-        # the filesystems whose size fields are parsed, made at test time
-        pkgs+=(xfsprogs btrfs-progs ntfs-3g exfatprogs cryptsetup-bin) ;;
+        # the filesystems and volume managers whose headers and size fields are parsed, made at test time
+        pkgs+=(xfsprogs btrfs-progs ntfs-3g exfatprogs cryptsetup-bin mdadm lvm2) ;;
   demo) ;;
   bench) pkgs+=(qemu-utils time hyperfine) ;;
   build) pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev) ;;

@@ -61,6 +61,20 @@ public enum FindingCode {
     /// Issue 9: codes that mean "the label was not understood" (the partition readers
     /// disagree): a disk with one never passes; at best it is inconclusive.
     public static let notUnderstood: Set<String> = [partitionReadersDisagree]
+    // Issue 21 / issue 10 (multi-device guest storage, cloned disks, attribution from size
+    // fields, a target that is its own source).
+    /// A member identity (md device UUID, btrfs device UUID, PV UUID, ZFS vdev GUID) on two volumes (critical).
+    public static let duplicateMember = "duplicate-member"
+    /// The volumes that hold the members of one md array / btrfs / VG / pool (info).
+    public static let multiDeviceSet = "multi-device-set"
+    /// A member of a set is on none of the VM's volumes (warning).
+    public static let multiDeviceMemberMissing = "multi-device-member-missing"
+    /// A whole-disk PV / md / btrfs header records another disk's capacity (critical).
+    public static let headerSizedForOtherDisk = "header-sized-for-other-disk"
+    /// A target is the same volume as a source (critical, mapping: nothing is read).
+    public static let targetIsSource = "target-is-source"
+    /// GPT entries of a size other than 128 bytes: legal, but Linux rejects them (info).
+    public static let gptEntrySizeNonstandard = "gpt-entry-size-nonstandard"
 
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.

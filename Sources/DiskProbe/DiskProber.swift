@@ -58,7 +58,13 @@ public enum DiskProber {
             fdisk = try FdiskLabelReader(fd: shadow.fd, sectorSize: sectorSize)
             label = try fdisk?.label()
         }
-        if let (header, _) = witnesses.labelHeader, label?.type != "gpt" {
+        // A DOS label libfdisk read from an MBR without a 0xEE entry is what a guest sees
+        // (Linux takes a GPT only behind a protective MBR): a GPT left at the disk's end
+        // beside it is the disk's old label, not its label (issue 10, item 4).
+        let dosWithoutProtective = label?.type == "dos" && !(witnesses.value.mbr?.entries.isEmpty ?? true)
+            && !(witnesses.value.mbr?.entries.contains { $0.type == "0xee" } ?? false)
+            && !(witnesses.value.primaryGPT.map { $0.signatureValid && $0.headerCRCValid } ?? false)
+        if let (header, _) = witnesses.labelHeader, label?.type != "gpt", !dosWithoutProtective {
             label = try rawGPTLabel(header, reader: reader, fdisk: fdisk, libfdiskLabel: label,
                                     refusedFor: hostileHeaders)
         }
@@ -137,6 +143,7 @@ public enum DiskProber {
                                                                        copier: copier)
         }
 
+        result.multiDeviceMembers = try multiDeviceMembers(result, copier: copier)
         result.regionsRead = try copier.ledger()
         result.unreadableRegions = copier.unreadable
         result.findings = ProbeRules.evaluate(result)
@@ -360,6 +367,6 @@ public enum DiskProber {
     private static func signature(_ values: [String: String]) -> FilesystemSignature? {
         guard let type = values["TYPE"] else { return nil }
         return FilesystemSignature(type: type, uuid: values["UUID"], label: values["LABEL"],
-                                   usage: values["USAGE"], version: values["VERSION"])
+                                   usage: values["USAGE"], version: values["VERSION"], uuidSub: values["UUID_SUB"])
     }
 }

@@ -29,6 +29,9 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     public var deviceSectorSize: Int?
     /// How `sectorSize` was chosen: from the GPT found, `--sector-size`, the device or the default.
     public var sectorSizeDetection: SectorSizeDetection?
+    /// Members of multi-device guest volumes (md, btrfs, LVM PV) found on the volume, from
+    /// their own headers (issue 21); nil in results recorded before they were looked for.
+    public var multiDeviceMembers: [MultiDeviceMember]?
 
     /// Creates the value from its fields.
     public init(target: String, sizeBytes: UInt64, sectorSize: Int, partitionTable: PartitionTable? = nil,
@@ -55,6 +58,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case target, sizeBytes, sectorSize, partitionTable, partitions, filesystem, witnesses, regionsRead
         case unreadableRegions, findings, partitionTableSignature, deviceSectorSize, sectorSizeDetection
+        case multiDeviceMembers
     }
 
     /// Encodes every key, absent values as `null` (the contract has `"partitionTable": null`).
@@ -73,6 +77,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         try c.encode(partitionTableSignature, forKey: .partitionTableSignature)
         try c.encode(deviceSectorSize, forKey: .deviceSectorSize)
         try c.encode(sectorSizeDetection, forKey: .sectorSizeDetection)
+        try c.encodeIfPresent(multiDeviceMembers, forKey: .multiDeviceMembers)
     }
 }
 
@@ -353,11 +358,15 @@ public struct FilesystemSignature: Codable, Sendable, Equatable {
     /// The size the filesystem's (or LUKS header's) own superblock field claims, with the
     /// field it comes from; nil for types without a parser or an unreadable superblock.
     public var sizeClaim: FilesystemSizeClaim?
+    /// blkid UUID_SUB: the member's own identity in a multi-device set (md device UUID,
+    /// btrfs device UUID, ZFS vdev GUID), where `uuid` is the identity the members share.
+    public var uuidSub: String?
 
     /// Creates the value from its fields.
     public init(type: String, uuid: String? = nil, label: String? = nil, usage: String? = nil, version: String? = nil,
-                sizeClaim: FilesystemSizeClaim? = nil) {
+                sizeClaim: FilesystemSizeClaim? = nil, uuidSub: String? = nil) {
         self.sizeClaim = sizeClaim
+        self.uuidSub = uuidSub
         self.type = type
         self.uuid = uuid
         self.label = label

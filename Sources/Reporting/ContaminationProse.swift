@@ -9,7 +9,8 @@ public enum ContaminationProse {
     public static func sentence(_ entry: Contamination, in report: VerificationReport) -> String {
         let carried = report.disk(entry.carries)
         let dataOnly: Set<String> = [ContaminationEvidence.contentSamples, ContaminationEvidence.contentRegions]
-        let what = Set(entry.evidence).isSubset(of: dataOnly) ? "the data" : "the partition table"
+        let what = AttributionProse.what(entry)
+            ?? (Set(entry.evidence).isSubset(of: dataOnly) ? "the data" : "the partition table")
         var reasons: [String] = []
         let owner = "disk \(entry.carries)'s"
         for kind in entry.evidence {
@@ -58,7 +59,7 @@ public enum ContaminationProse {
                     reasons.append("regions are byte-identical to \(owner) source")
                 }
             default:
-                reasons.append(kind)
+                reasons.append(AttributionProse.reason(kind, details: entry.details, carries: entry.carries) ?? kind)
             }
         }
         if let lba = entry.details["endHeaderLBA"]?.uint64Value, let guid = entry.details["endHeaderDiskGUID"]?.stringValue {

@@ -92,6 +92,9 @@ public struct SourceDisk: Codable, Sendable, Equatable {
     /// vSphere's disk mode when the file says: "persistent", "independent_persistent",
     /// "independent_nonpersistent", "nonpersistent", "undoable" or "append".
     public var diskMode: String?
+    /// True when govc gave `capacityInBytes` as 0 or not at all (govc before vSphere 5.5
+    /// fields), so the capacity is `capacityInKB × 1024`, rounded down to whole KiB (issue 21).
+    public var capacityFromKB: Bool?
 
     /// A disk; only the key and the capacity are required.
     public init(key: String, label: String? = nil, capacityBytes: UInt64, backingFile: String? = nil,
@@ -229,7 +232,7 @@ extension VMIdentity {
 extension SourceDisk {
     private enum CodingKeys: String, CodingKey {
         case key, label, capacityBytes, backingFile, uuid, controller, bus, unit, thin, expectedLayout
-        case keyDerived, elementName, backingKind, diskMode
+        case keyDerived, elementName, backingKind, diskMode, capacityFromKB
     }
 
     /// Decodes the `inventory --format json` shape; `keyDerived` is false when absent.
@@ -250,6 +253,7 @@ extension SourceDisk {
             elementName: try container.decodeIfPresent(String.self, forKey: .elementName),
             backingKind: try container.decodeIfPresent(DiskBackingKind.self, forKey: .backingKind),
             diskMode: try container.decodeIfPresent(String.self, forKey: .diskMode))
+        capacityFromKB = try container.decodeIfPresent(Bool.self, forKey: .capacityFromKB)
     }
 
     /// Encodes every member, absent ones as `null`.
@@ -269,6 +273,7 @@ extension SourceDisk {
         try container.encode(elementName, forKey: .elementName)
         try container.encode(backingKind, forKey: .backingKind)
         try container.encode(diskMode, forKey: .diskMode)
+        try container.encodeIfPresent(capacityFromKB, forKey: .capacityFromKB)
     }
 }
 

@@ -25,7 +25,8 @@ public enum Verifier {
             inventory: inventory, volumes: analysed,
             references: input.references, contentMatches: input.contentMatches, extensions: extensions,
             contentRegions: input.contentRegions)
-        let peers = read.map { DiskContext.Peer(disk: $0.0, probe: $0.1, targetIdentity: input.volumes[$0.0.key]?.targetIdentity) }
+        let peers = read.map { DiskContext.Peer(disk: $0.0, probe: $0.1, targetIdentity: input.volumes[$0.0.key]?.targetIdentity,
+                                                reference: input.references[$0.0.key]) }
 
         var disks = inventory.disks.map { disk in
             report(for: disk, input: input, peers: peers, contamination: contamination, labelExtension: extensions[disk.key])

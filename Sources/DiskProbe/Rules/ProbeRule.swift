@@ -13,8 +13,8 @@ enum ProbeRules {
         UnreadableRegionRule.self, GPTChecksumRule.self, GPTEntriesArrayRule.self, GPTHeaderAgreementRule.self,
         GPTBackupPlacementRule.self, StaleLabelAtEndRule.self, LabelSizeRule.self, PartitionBoundsRule.self,
         PartitionOverlapRule.self, PartitionReadersAgreementRule.self, ProtectiveMBRRule.self, ExtendedChainRule.self,
-        // Issue 9 (probe).
         LabelSectorSizeRule.self, ProtectiveMBRWithoutGPTRule.self, FilesystemSizeRule.self,
+        MemberSizeClaimRule.self, GPTEntrySizeRule.self,
     ] }
 
     /// Every rule's findings for `probe`.

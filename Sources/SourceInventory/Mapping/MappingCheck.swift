@@ -1,5 +1,8 @@
 import AuditCore
 import BlockAccess
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The mapping findings (docs/CONTRACT.md): `duplicate-target` (critical) when two disk keys map to
 /// one volume — including two spellings of one export, compared by `Target.identity`;
@@ -72,6 +75,41 @@ public enum MappingCheck {
                     "inventoryKeys": .array(known.map(JSONValue.string)),
                 ])
         }
+    }
+
+    /// `target-is-source` (critical, issue 21): a target that is the same volume as a source —
+    /// the same identity as `duplicate-target` compares (URI, socket, host:port/export, file
+    /// path after symlinks), or the same file (device and inode) or block device (st_rdev).
+    /// Verifying would compare the source with itself and never read the disk's real volume,
+    /// so the run must stop before reading anything.
+    public static func targetsThatAreSources(targets: [TargetAssignment], sources: [TargetAssignment]) -> [Finding] {
+        var result: [Finding] = []
+        for t in targets {
+            for s in sources where sameVolume(t.target, s.target) {
+                let own = s.key == t.key
+                let message = own
+                    ? "the target of disk \(t.key), \(t.target.redacted), is also its source\(s.target.redacted == t.target.redacted ? "" : " \(s.target.redacted)"): verifying would compare the source with itself and never read disk \(t.key)'s replicated volume. Give disk \(t.key)'s destination volume as its target"
+                    : "the target of disk \(t.key), \(t.target.redacted), is the source of disk \(s.key)\(s.target.redacted == t.target.redacted ? "" : " (\(s.target.redacted))"): a destination volume cannot be a source disk. Correct the mapping; if the replication wrote disk \(t.key) to the source of disk \(s.key), that source is damaged"
+                result.append(Finding(
+                    code: FindingCode.targetIsSource, severity: .critical, message: message,
+                    evidence: ["targetKey": .string(t.key), "sourceKey": .string(s.key),
+                               "target": .string(t.target.redacted), "source": .string(s.target.redacted),
+                               "identity": .string(t.target.identity)]))
+            }
+        }
+        return result
+    }
+
+    /// Whether two targets name one volume: equal identities, or for local paths the same
+    /// block device (st_rdev) or the same file (st_dev and st_ino, e.g. a hard link).
+    public static func sameVolume(_ a: Target, _ b: Target) -> Bool {
+        if a.identity == b.identity { return true }
+        guard case .file(let pa) = a, case .file(let pb) = b else { return false }
+        var sa = stat(), sb = stat()
+        guard stat(pa, &sa) == 0, stat(pb, &sb) == 0 else { return false }
+        let blockA = (sa.st_mode & S_IFMT) == S_IFBLK, blockB = (sb.st_mode & S_IFMT) == S_IFBLK
+        if blockA && blockB { return sa.st_rdev == sb.st_rdev }
+        return !blockA && !blockB && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 
     private static func list(_ keys: [String]) -> String {

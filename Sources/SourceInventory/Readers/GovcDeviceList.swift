@@ -39,7 +39,7 @@ enum GovcDeviceList {
             }
             controllerLabel = controllerLabel ?? String(controllerKey)
         }
-        return SourceDisk(
+        var disk = SourceDisk(
             key: String(key),
             label: try device.optional("deviceInfo")?.optional("label")?.nonEmptyString(),
             capacityBytes: capacity,
@@ -51,6 +51,8 @@ enum GovcDeviceList {
             thin: try backing?.optional("thinProvisioned")?.bool(),
             backingKind: try backingKind(backing),
             diskMode: DiskModes.normalized(try backing?.optional("diskMode")?.nonEmptyString()))
+        if !((try inBytes?.unsigned() ?? 0) > 0) { disk.capacityFromKB = true }
+        return disk
     }
 
     /// The backing's kind: an RDM when it has `compatibilityMode` ("physicalMode" /

@@ -40,7 +40,8 @@ public enum ContaminationAnalysis {
             var scored: [(disk: SourceDisk, evidence: [String], details: [String: JSONValue])] = []
             for candidate in inventory.disks where candidate.key != volume.disk.key {
                 var (evidence, details) = score(volume, against: candidate, references: references,
-                                                contentMatch: contentMatches[volume.disk.key]?.contains(candidate.key) ?? false)
+                                                contentMatch: contentMatches[volume.disk.key]?.contains(candidate.key) ?? false,
+                                                peers: volumes)
                 if evidence.contains(ContaminationEvidence.impliedSize),
                    !impliedSizeCounts(volume, references: references, labelExtension: extensions[volume.disk.key],
                                       candidateVolume: volumes.first { $0.disk.key == candidate.key }) {
@@ -64,7 +65,7 @@ public enum ContaminationAnalysis {
 
     /// The evidence that `volume` carries `candidate`'s disk, and the values behind it.
     static func score(_ volume: Volume, against candidate: SourceDisk, references: [String: ProbeResult],
-                      contentMatch: Bool) -> ([String], [String: JSONValue]) {
+                      contentMatch: Bool, peers: [Volume] = []) -> ([String], [String: JSONValue]) {
         var evidence: [String] = []
         var details: [String: JSONValue] = [:]
         let found = DiskIdentity(volume.probe)
@@ -112,6 +113,10 @@ public enum ContaminationAnalysis {
             }
         }
         if contentMatch { evidence.append(ContaminationEvidence.contentSamples) }
+        // Size fields, partition extents, the own stale label, member identities (issue 21).
+        let (more, moreDetails) = MemberAttribution.evidence(volume, against: candidate, references: references, peers: peers)
+        evidence += more
+        details.merge(moreDetails) { a, _ in a }
         if let table = found.tableType { details["partitionTable"] = .string(table) }
         let witnesses = volume.probe.witnesses
         if !evidence.isEmpty, let end = witnesses.endGPT, end.signatureValid, let primary = witnesses.primaryGPT,

@@ -19,6 +19,14 @@ public struct DiskIdentity: Sendable, Equatable {
     public var layout: [PartitionPlacement]
     /// The GPT's implied disk size, when the label gives one.
     public var impliedDiskBytes: UInt64?
+    /// Members of multi-device sets (md, btrfs, LVM PV, ZFS) on the volume (issue 21).
+    public var members: [MultiDeviceMember]
+    /// What each filesystem UUID is, by place: "filesystem UUID", or for multi-device
+    /// signatures "md array UUID", "btrfs fsid", "LVM PV UUID", "ZFS pool GUID", …
+    public var uuidKinds: [String: String]
+    /// Places whose blkid UUID is shared by design by every member of a set (md array UUID,
+    /// fsid of a multi-device btrfs, ZFS pool GUID, DDF/IMSM container): never a duplicate.
+    public var sharedSetPlaces: Set<String>
 
     /// Extracts the identities of `probe`.
     public init(_ probe: ProbeResult) {
@@ -49,6 +57,17 @@ public struct DiskIdentity: Sendable, Equatable {
         filesystemUUIDs = uuids
         layout = probe.partitions.map(PartitionPlacement.init)
         impliedDiskBytes = table?.impliedDiskBytes
+        let found = MultiDeviceIdentity.members(probe)
+        members = found
+        var kinds: [String: String] = [:]
+        var shared = Set<String>()
+        for (place, signature) in MultiDeviceIdentity.signatures(probe) {
+            let kind = MultiDeviceIdentity.uuidKind(signature, members: found.filter { $0.place == place })
+            kinds[place] = kind.name
+            if kind.shared { shared.insert(place) }
+        }
+        uuidKinds = kinds
+        sharedSetPlaces = shared
     }
 
     /// Every identity value with its kind, for cross-volume comparison.
@@ -57,8 +76,12 @@ public struct DiskIdentity: Sendable, Equatable {
         if let diskGUID { result.append(("disk GUID", diskGUID)) }
         if let mbrSignature { result.append(("MBR signature", mbrSignature)) }
         for (_, guid) in partitionGUIDs.sorted(by: { $0.key < $1.key }) { result.append(("partition GUID", guid)) }
-        for (place, uuid) in filesystemUUIDs.sorted(by: { $0.key < $1.key }) {
-            result.append((DiskIdentity.uuidKind(filesystemTypes[place]), uuid))
+        for (place, uuid) in filesystemUUIDs.sorted(by: { $0.key < $1.key }) where !sharedSetPlaces.contains(place) {
+            result.append((uuidKinds[place] ?? DiskIdentity.uuidKind(filesystemTypes[place]), uuid))
+        }
+        // The member's own identity; LVM's PV UUID is already the blkid UUID above.
+        for m in members where !(m.format == "lvm2" && filesystemUUIDs[m.place] == m.memberID) {
+            result.append((m.memberKind, m.memberID))
         }
         return result
     }

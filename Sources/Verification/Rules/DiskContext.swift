@@ -38,9 +38,13 @@ public struct DiskContext: Sendable {
         public var probe: ProbeResult
         /// The normalized target identity; equal identities are one export.
         public var targetIdentity: String?
+        /// That disk's source probe (live or baseline), when there is one: identities the
+        /// sources share themselves (cloned disks) are not duplicates of the copy.
+        public var reference: ProbeResult?
 
         /// Another disk's read volume.
-        public init(disk: SourceDisk, probe: ProbeResult, targetIdentity: String?) {
+        public init(disk: SourceDisk, probe: ProbeResult, targetIdentity: String?, reference: ProbeResult? = nil) {
+            self.reference = reference
             self.disk = disk
             self.probe = probe
             self.targetIdentity = targetIdentity

@@ -20,7 +20,8 @@ public enum LabelGeometryRule: DiskRule {
     static func message(_ context: DiskContext, implied: UInt64, alternateLBA: UInt64?, owners: [SourceDisk]) -> String {
         let lba = alternateLBA.map { "alternate LBA \($0), " } ?? ""
         var text = "The GPT on this volume was written for a \(ByteSize.human(implied)) disk (\(lba)\(implied) bytes), "
-            + "but \(DiskContext.describe(context.disk)) has \(context.disk.capacityBytes) bytes."
+            + "but \(DiskContext.describe(context.disk)) has \(context.disk.capacityBytes) bytes"
+            + LabelSizeDifference.text(implied: implied, disk: context.disk) + "."
         let ownGUID = context.reference.flatMap { DiskIdentity($0).diskGUID }
         if let ownGUID, ownGUID == DiskIdentity(context.probe).diskGUID, !owners.isEmpty {
             // Issue 10: identity outranks the size coincidence — the disk GUID is this disk's source's.

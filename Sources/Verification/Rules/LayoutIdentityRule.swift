@@ -63,8 +63,9 @@ public enum LayoutIdentityRule: DiskRule {
             check("partition \(number) GUID", guid, have.partitionGUIDs[number])
         }
         for (place, uuid) in want.filesystemUUIDs.sorted(by: { $0.key < $1.key }) {
-            check("\(place) \(DiskIdentity.uuidKind(want.filesystemTypes[place]))", uuid, have.filesystemUUIDs[place])
+            check("\(place) \(want.uuidKinds[place] ?? DiskIdentity.uuidKind(want.filesystemTypes[place]))", uuid, have.filesystemUUIDs[place])
         }
+        idDiffs += memberAndExtraDifferences(want: want, have: have, reference: reference, probe: context.probe)
         if !idDiffs.isEmpty {
             var evidence: [String: JSONValue] = [
                 "differences": .array(idDiffs.map(JSONValue.string)),
@@ -84,6 +85,31 @@ public enum LayoutIdentityRule: DiskRule {
                 evidence: evidence))
         }
         return result
+    }
+
+    /// Multi-device member identities of the source missing or different on the volume, and
+    /// signatures on the volume where the source has none (a leftover filesystem in a
+    /// partition the source left unformatted) — issue 21.
+    static func memberAndExtraDifferences(want: DiskIdentity, have: DiskIdentity, reference: ProbeResult,
+                                          probe: ProbeResult) -> [String] {
+        var diffs: [String] = []
+        for m in want.members {
+            let found = have.members.filter { $0.place == m.place && $0.format == m.format }
+            guard !found.contains(where: { $0.memberID == m.memberID }) else { continue }
+            let role = m.roleText.isEmpty ? "" : " (\(m.roleText))"
+            let seen = found.first.map { "\($0.memberID)\($0.roleText.isEmpty ? "" : " (\($0.roleText))") found" } ?? "none found"
+            diffs.append("\(m.place) \(m.memberKind) \(m.memberID)\(role) expected, \(seen)")
+        }
+        let sourceSignatures = Dictionary(MultiDeviceIdentity.signatures(reference), uniquingKeysWith: { a, _ in a })
+        let sourcePlaces = Set(["whole disk"] + reference.partitions.map { "partition \($0.number)" })
+        for (place, signature) in MultiDeviceIdentity.signatures(probe) where sourceSignatures[place] == nil {
+            // A partition the source does not have is a layout difference, said there.
+            guard sourcePlaces.contains(place) else { continue }
+            if place == "whole disk", reference.partitionTable != nil { continue }
+            let uuid = signature.uuid.map { " (UUID \($0))" } ?? ""
+            diffs.append("\(place) has a \(signature.type) signature\(uuid) that the source does not have")
+        }
+        return diffs
     }
 
     static func compare(_ context: DiskContext, with expected: ExpectedLayout) -> [Finding] {

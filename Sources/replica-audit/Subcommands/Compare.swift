@@ -3,6 +3,7 @@ import AuditCore
 import BlockAccess
 import ContentCheck
 import Foundation
+import SourceInventory
 
 /// `compare SOURCE TARGET`: full content comparison (or `--sample`), exit codes as
 /// `qemu-img compare`: 0 identical, 1 different, 2 error, incomplete or interrupted.
@@ -67,6 +68,12 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
+        // The same volume on both sides would compare identical and prove nothing (issue 21).
+        if let a = try? Target(parsing: source), let b = try? Target(parsing: target), MappingCheck.sameVolume(a, b) {
+            printError("replica-audit: \(FindingCode.targetIsSource): \(source) and \(target) are the same volume "
+                       + "(\(a.identity)); comparing it with itself proves nothing. Give the source disk and its replica.")
+            throw ExitCode(2)
+        }
         let cancellation = Cancellation.onInterrupt()
         if sample { return try runSample(cancellation: cancellation) }
         let options = CompareOptions(maxDifferences: maxDifferences, requestsInFlight: requestsInFlight,

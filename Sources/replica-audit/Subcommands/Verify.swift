@@ -104,6 +104,12 @@ struct Verify: ParsableCommand {
             }
         }
         let sourceAssignments = sources.given ? try sources.assignments(inventory: inventory) : []
+        // A target that is a source is a mapping error: stop before reading anything.
+        let selfSourced = MappingCheck.targetsThatAreSources(targets: assignments, sources: sourceAssignments)
+        if !selfSourced.isEmpty {
+            for finding in selfSourced { printError("replica-audit: \(finding.code): \(finding.message)") }
+            throw ExitCode(2)
+        }
         let loadedBaseline: Baseline?
         if let baseline {
             do { loadedBaseline = try Baseline.load(path: baseline) } catch {

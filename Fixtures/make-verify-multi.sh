@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Multi-device guest storage (issue 21): md RAID1 members (superblocks 1.2 and 1.0), a
+# btrfs RAID1, an LVM volume group spanning two whole-disk PVs, and a DOS disk written
+# over a GPT disk — each faithful set next to its broken twin.
+#
+# usage: Fixtures/make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|extra|sizes|zfs|all]
+#   md:    md12-2002.img (1 GiB, role 0) + md12-2003.img (1.5 GiB, role 1), md 1.2, array "pg:md0";
+#          md12-2003-dup.img: 2003's volume carrying 2002's member (its first 1 GiB).
+#          md10-2012.img + md10-2013.img (1 GiB each, md 1.0, array "pg:md1");
+#          md10-2013-dup.img: 2013's volume a copy of 2012's member.
+#          md09-2023.img + md09-2024.img (256 MiB each, md 0.90, roles 0 and 1);
+#          md09-2024-dup.img: 2024's volume a copy of 2023's.
+#          mdp-2021.img + mdp-2022.img (2 GiB each, GPT, partition 1 a Linux RAID member of
+#          md 1.2 array "pg:md2" with roles 0 and 1): the usual partitioned mirror.
+#   btrfs: btrfs-2004.img (256 MiB) + btrfs-2005.img (320 MiB), one btrfs RAID1;
+#          btrfs-2005-dup.img: 2005's volume carrying 2004's device.
+#   lvm:   lvm-2006.img (1 GiB) + lvm-2007.img (2 GiB), whole-disk PVs of VG "vgdata";
+#          lvm-2007-dup.img: 2007's volume carrying 2006's PV; lvm-2006-dup.img: 2006's
+#          volume carrying the first 1 GiB of 2007's PV (a 2 GiB PV on a 1 GiB volume);
+#          lvm-2026.img: a 1 GiB whole-disk PV of its own, the disk since grown to 2 GiB (no pvresize);
+#          gpt-2025.img (2 GiB, GPT) and gpt-2025-pv.img: its volume carrying 2006's whole-disk PV.
+#   mbr:   gpt-2008.img (2 GiB, GPT) + dos-2009.img (1 GiB, DOS 0x09090909, one partition to the end);
+#          gpt-2008-dup.img: 2008's volume carrying 2009's first 1 GiB (its GPT backup stays at its end).
+#   clone: clone-2010.img + clone-2011.img (1 GiB each): one template disk cloned twice into
+#          the VM — same disk GUID, partition GUID and filesystem UUID on both sources.
+#   gpt256: gpt-entries-256.img (64 MiB): a GPT with 256-byte partition entries (legal per
+#          UEFI, rejected by Linux), rewritten from sfdisk's by gpt-entry-size.py;
+#          gpt-entries-128.img, the same label as sfdisk wrote it.
+#   extra: extra-src-2014.img (1 GiB GPT: ext4 in partition 1, partition 2 unformatted) and
+#          extra-vol-2014.img, its copy with a leftover XFS in partition 2.
+#   sizes: short-2015.img (1 GiB volume, GPT written for 1 GiB − 512 bytes);
+#          kb-2016.img (1 GiB + 512 bytes, GPT for its whole size: a disk that is no whole KiB).
+#   zfs:   zfs-2017.img + zfs-2018.img (512 MiB each): the two sides of a mirror of pool "tank";
+#          zfs-2018-dup.img: 2018's volume a copy of 2017's. zfs-2019.img (768 MiB, pool
+#          "scratch" on one device) and zfs-2020.img (1 GiB, pool "backup");
+#          zfs-2020-dup.img: 2020's volume carrying 2019's device. Labels by zfslabel.py,
+#          checked with libblkid (blkid -p).
+#
+# md superblocks are written by mdsb.py (no md kernel module in containers) and checked with
+# `mdadm --examine`; PVs are made by pvcreate/vgcreate on loop devices.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+out=${1:?usage: make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|extra|sizes|zfs|all]}
+what=${2:-all}
+mkdir -p "$out"
+G=1073741824
+
+examine() { # IMG ROLE — mdadm must agree with what mdsb.py wrote
+  mdadm --examine "$1" | grep -q "Device Role : Active device $2" || {
+    echo "fixtures: mdadm --examine does not accept $1" >&2; mdadm --examine "$1" >&2; exit 2; }
+}
+
+if [ "$what" = md ] || [ "$what" = all ]; then
+  need mdadm python3 truncate sgdisk
+  rm -f "$out"/md*.img
+  truncate -s $G "$out/md12-2002.img"; truncate -s $((G + G / 2)) "$out/md12-2003.img"
+  python3 "$here/mdsb.py" "$out/md12-2002.img" 1.2 21000000-0000-4000-8000-0000000000a0 21000000-0000-4000-8000-000000002002 0 2 pg:md0
+  python3 "$here/mdsb.py" "$out/md12-2003.img" 1.2 21000000-0000-4000-8000-0000000000a0 21000000-0000-4000-8000-000000002003 1 2 pg:md0
+  examine "$out/md12-2002.img" 0; examine "$out/md12-2003.img" 1
+  sparse_copy "$out/md12-2003.img" "$out/md12-2003-dup.img"
+  overlay "$out/md12-2002.img" "$out/md12-2003-dup.img" $G
+
+  truncate -s $G "$out/md10-2012.img" "$out/md10-2013.img"
+  python3 "$here/mdsb.py" "$out/md10-2012.img" 1.0 21000000-0000-4000-8000-0000000000a1 21000000-0000-4000-8000-000000002012 0 2 pg:md1
+  python3 "$here/mdsb.py" "$out/md10-2013.img" 1.0 21000000-0000-4000-8000-0000000000a1 21000000-0000-4000-8000-000000002013 1 2 pg:md1
+  examine "$out/md10-2012.img" 0; examine "$out/md10-2013.img" 1
+  sparse_copy "$out/md10-2012.img" "$out/md10-2013-dup.img"
+
+  truncate -s 256M "$out/md09-2023.img" "$out/md09-2024.img"
+  python3 "$here/mdsb.py" "$out/md09-2023.img" 0.90 21000000-0000-4000-8000-0000000000a9 - 0 2 -
+  python3 "$here/mdsb.py" "$out/md09-2024.img" 0.90 21000000-0000-4000-8000-0000000000a9 - 1 2 -
+  for n in 3 4; do
+    mdadm --examine "$out/md09-202$n.img" | grep -Eq "^this +$((n - 3)) " || {
+      echo "fixtures: mdadm --examine does not accept md09-202$n.img" >&2; exit 2; }
+  done
+  sparse_copy "$out/md09-2023.img" "$out/md09-2024-dup.img"
+
+  for n in 1 2; do
+    img="$out/mdp-202$n.img"
+    truncate -s $((2 * G)) "$img"
+    sgdisk -U 21000000-0000-4000-8000-00000000202$n -n 1:2048:-1M -t 1:fd00 \
+      -u 1:21000000-0000-4000-8000-00000000f02$n "$img" >/dev/null
+    sectors=$(sgdisk -i 1 "$img" | sed -n 's/^Partition size: \([0-9]*\) sectors.*/\1/p')
+    python3 "$here/mdsb.py" "$img" 1.2 21000000-0000-4000-8000-0000000000a2 21000000-0000-4000-8000-00000000d02$n \
+      $((n - 1)) 2 pg:md2 $((sectors * 512)) $((2048 * 512))
+    dd if="$img" of="$img.part" bs=1M skip=1 count=1 status=none
+    examine "$img.part" $((n - 1)); rm -f "$img.part"
+  done
+fi
+
+if [ "$what" = btrfs ] || [ "$what" = all ]; then
+  need mkfs.btrfs truncate
+  rm -f "$out"/btrfs*.img
+  truncate -s 256M "$out/btrfs-2004.img"; truncate -s 320M "$out/btrfs-2005.img"
+  mkfs.btrfs -q -f -L pgdata -U 21000000-0000-4000-8000-0000000000b0 -d raid1 -m raid1 \
+    "$out/btrfs-2004.img" "$out/btrfs-2005.img" >/dev/null
+  sparse_copy "$out/btrfs-2005.img" "$out/btrfs-2005-dup.img"
+  overlay "$out/btrfs-2004.img" "$out/btrfs-2005-dup.img" $((256 << 20))
+fi
+
+if [ "$what" = lvm ] || [ "$what" = all ]; then
+  need pvcreate vgcreate losetup truncate sgdisk
+  rm -f "$out"/lvm*.img
+  truncate -s $G "$out/lvm-2006.img"; truncate -s $((2 * G)) "$out/lvm-2007.img"
+  truncate -s $G "$out/lvm-2026.img"
+  l1=$(losetup -f --show "$out/lvm-2006.img")
+  l2=$(losetup -f --show "$out/lvm-2007.img") || { losetup -d "$l1"; exit 2; }
+  l3=$(losetup -f --show "$out/lvm-2026.img") || { losetup -d "$l1" "$l2"; exit 2; }
+  trap 'losetup -d "$l1" "$l2" "$l3" 2>/dev/null || true' EXIT
+  # Only these two devices, no udev, no backup files in /etc/lvm, nothing activated.
+  conf='devices { use_devicesfile=0 obtain_device_list_from_udev=0 } activation { udev_sync=0 udev_rules=0 } backup { backup=0 archive=0 }'
+  pvcreate -q --devices "$l1,$l2" --config "$conf" -u 2100Aa-0000-0000-0000-0000-0000-002006 --norestorefile "$l1" >/dev/null 2>&1
+  pvcreate -q --devices "$l1,$l2" --config "$conf" -u 2100Aa-0000-0000-0000-0000-0000-002007 --norestorefile "$l2" >/dev/null 2>&1
+  vgcreate -q --devices "$l1,$l2" --config "$conf" --setautoactivation n vgdata "$l1" "$l2" >/dev/null 2>&1
+  pvcreate -q --devices "$l3" --config "$conf" -u 2100Aa-0000-0000-0000-0000-0000-002026 --norestorefile "$l3" >/dev/null 2>&1
+  losetup -d "$l1" "$l2" "$l3"
+  # 2026 grown in vSphere to 2 GiB after pvcreate, never pvresize'd: its PV still says 1 GiB.
+  truncate -s $((2 * G)) "$out/lvm-2026.img"
+  trap - EXIT
+  sparse_copy "$out/lvm-2007.img" "$out/lvm-2007-dup.img"
+  overlay "$out/lvm-2006.img" "$out/lvm-2007-dup.img" $G
+  sparse_copy "$out/lvm-2006.img" "$out/lvm-2006-dup.img"
+  overlay "$out/lvm-2007.img" "$out/lvm-2006-dup.img" $G
+  rm -f "$out"/gpt-2025*.img
+  truncate -s $((2 * G)) "$out/gpt-2025.img"
+  sgdisk -U 21000000-0000-4000-8000-000000002025 -n 1:2048:-1M "$out/gpt-2025.img" >/dev/null
+  sparse_copy "$out/gpt-2025.img" "$out/gpt-2025-pv.img"
+  overlay "$out/lvm-2006.img" "$out/gpt-2025-pv.img" $G
+fi
+
+if [ "$what" = mbr ] || [ "$what" = all ]; then
+  need sgdisk sfdisk mkfs.ext4 truncate
+  rm -f "$out"/gpt-2008*.img "$out"/dos-2009.img
+  truncate -s $((2 * G)) "$out/gpt-2008.img"
+  mkext4 "$out/gpt-2008.img" 2048 $((4194304 - 2048 - 2048)) 21000000-0000-4000-8000-00000000e008 data8
+  sgdisk -U 21000000-0000-4000-8000-000000002008 -n 1:2048:-1M -u 1:21000000-0000-4000-8000-00000000f008 \
+    "$out/gpt-2008.img" >/dev/null
+  truncate -s $G "$out/dos-2009.img"
+  mkext4 "$out/dos-2009.img" 2048 $((2097152 - 2048)) 21000000-0000-4000-8000-00000000e009 data9
+  printf 'label: dos\nlabel-id: 0x09090909\nstart=2048, type=83\n' | sfdisk -q "$out/dos-2009.img" >/dev/null 2>&1
+  sparse_copy "$out/gpt-2008.img" "$out/gpt-2008-dup.img"
+  overlay "$out/dos-2009.img" "$out/gpt-2008-dup.img" $G
+fi
+
+if [ "$what" = clone ] || [ "$what" = all ]; then
+  need sgdisk mkfs.ext4 truncate
+  rm -f "$out"/clone-*.img
+  truncate -s $G "$out/clone-2010.img"
+  mkext4 "$out/clone-2010.img" 2048 $((2097152 - 2048 - 2048)) 21000000-0000-4000-8000-00000000e010 template
+  sgdisk -U 21000000-0000-4000-8000-000000002010 -n 1:2048:-1M -u 1:21000000-0000-4000-8000-00000000f010 \
+    "$out/clone-2010.img" >/dev/null
+  sparse_copy "$out/clone-2010.img" "$out/clone-2011.img"
+fi
+
+if [ "$what" = gpt256 ] || [ "$what" = all ]; then
+  need sfdisk python3 truncate
+  rm -f "$out"/gpt-entries-*.img
+  truncate -s 64M "$out/gpt-entries-128.img"
+  printf 'label: gpt\nfirst-lba: 2048\nstart=2048, size=32768, uuid=21000000-0000-4000-8000-000000001256\n' \
+    | sfdisk -q "$out/gpt-entries-128.img" >/dev/null 2>&1
+  sparse_copy "$out/gpt-entries-128.img" "$out/gpt-entries-256.img"
+  python3 "$here/gpt-entry-size.py" "$out/gpt-entries-256.img" 256
+fi
+
+if [ "$what" = extra ] || [ "$what" = all ]; then
+  need sgdisk mkfs.ext4 mkfs.xfs truncate dd
+  rm -f "$out"/extra-*.img
+  truncate -s $G "$out/extra-src-2014.img"
+  mkext4 "$out/extra-src-2014.img" 2048 1048576 21000000-0000-4000-8000-00000000e014 data14
+  sgdisk -U 21000000-0000-4000-8000-000000002014 -n 1:2048:+512M -u 1:21000000-0000-4000-8000-00000000f014 \
+    -n 2:0:-1M -u 2:21000000-0000-4000-8000-00000000f114 "$out/extra-src-2014.img" >/dev/null
+  sparse_copy "$out/extra-src-2014.img" "$out/extra-vol-2014.img"
+  # A leftover XFS in partition 2 (mkfs.xfs has no offset: made apart, its head copied in).
+  truncate -s 320M "$out/xfs-scratch.img"
+  mkfs.xfs -q -f -m uuid=21000000-0000-4000-8000-00000000e114 "$out/xfs-scratch.img" >/dev/null
+  start=$(sgdisk -i 2 "$out/extra-vol-2014.img" | sed -n 's/^First sector: \([0-9]*\).*/\1/p')
+  dd if="$out/xfs-scratch.img" of="$out/extra-vol-2014.img" bs=512 count=128 seek="$start" conv=notrunc,sparse status=none
+  rm -f "$out/xfs-scratch.img"
+fi
+
+if [ "$what" = sizes ] || [ "$what" = all ]; then
+  need sgdisk truncate
+  rm -f "$out"/short-2015.img "$out"/kb-2016.img
+  truncate -s $((G - 512)) "$out/short-2015.img"
+  sgdisk -U 21000000-0000-4000-8000-000000002015 -n 1:2048:-1M "$out/short-2015.img" >/dev/null
+  truncate -s $G "$out/short-2015.img"
+  truncate -s $((G + 512)) "$out/kb-2016.img"
+  sgdisk -U 21000000-0000-4000-8000-000000002016 -n 1:2048:-1M "$out/kb-2016.img" >/dev/null
+fi
+
+if [ "$what" = zfs ] || [ "$what" = all ]; then
+  need python3 blkid truncate
+  rm -f "$out"/zfs-*.img
+  zfs() { # IMG POOL POOL_GUID GUID TYPE CHILDREN — then libblkid must see that member
+    python3 "$here/zfslabel.py" "$@"
+    blkid -p -o export "$1" | grep -qx "UUID_SUB=$4" || { echo "fixtures: libblkid does not see the ZFS label of $1" >&2; exit 2; }
+  }
+  truncate -s 512M "$out/zfs-2017.img" "$out/zfs-2018.img"
+  zfs "$out/zfs-2017.img" tank 2100000000000000017 2100000000000002017 mirror 2100000000000002017,2100000000000002018
+  zfs "$out/zfs-2018.img" tank 2100000000000000017 2100000000000002018 mirror 2100000000000002017,2100000000000002018
+  sparse_copy "$out/zfs-2017.img" "$out/zfs-2018-dup.img"
+  truncate -s 768M "$out/zfs-2019.img"; truncate -s $G "$out/zfs-2020.img"
+  zfs "$out/zfs-2019.img" scratch 2100000000000000019 2100000000000002019 disk -
+  zfs "$out/zfs-2020.img" backup 2100000000000000020 2100000000000002020 disk -
+  sparse_copy "$out/zfs-2020.img" "$out/zfs-2020-dup.img"
+  overlay "$out/zfs-2019.img" "$out/zfs-2020-dup.img" $((768 << 20))
+fi
