@@ -36,6 +36,9 @@ public enum FindingCode {
     public static let dosEBRChainBroken = "dos-ebr-chain-broken"
     public static let ambiguousSignature = "ambiguous-signature"
 
+    // Issue 20: a prober's magic was read but the data it follows was not (info).
+    public static let probeIncomplete = "probe-incomplete"
+
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.
     public static let unread: Set<String> = [targetUnreachable, unreadableRegion, notRead, sourceUnreadable]

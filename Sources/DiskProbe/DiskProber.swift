@@ -25,6 +25,7 @@ public enum DiskProber {
         try copier.copy(offset: 0, length: UInt64(options.diskHeadBytes), purpose: "disk head")
         let tail = min(UInt64(options.diskTailBytes), size)
         try copier.copy(offset: size - tail, length: tail, purpose: "disk tail")
+        try ProberRegions.copy(copier, start: 0, length: size, place: "whole disk")
 
         let reader = WitnessReader(copier: copier, sectorSize: sectorSize, options: options)
         let witnesses = try readWitnesses(reader)
@@ -60,6 +61,7 @@ public enum DiskProber {
         case .ambiguous: ambiguous.append("whole disk")
         case .nothing, .failed: break
         }
+        var gaps = try ProberRegions.gaps(copier, start: 0, length: size, foundType: result.filesystem?.type, place: "whole disk")
         // Which reader's table counts (Libraries/PartitionTableArbiter.swift).
         let decision = PartitionTableArbiter.decide(fdisk: label, blkid: blkidTable, lba0: try copier.bytes(offset: 0, count: sectorSize),
                                                     wholeDiskType: result.filesystem?.type, sectorSize: sectorSize)
@@ -81,9 +83,12 @@ public enum DiskProber {
                 case .ambiguous: ambiguous.append("partition \(p.number)")
                 case .nothing, .failed: break
                 }
+                gaps += try ProberRegions.gaps(copier, start: p.startBytes, length: min(p.sizeBytes, size - p.startBytes),
+                                               foundType: result.partitions[i].filesystem?.type, place: "partition \(p.number)")
             }
         }
 
+        result.incompleteProbes = gaps.isEmpty ? nil : gaps
         result.regionsRead = try copier.ledger()
         result.unreadableRegions = copier.unreadable
         result.findings = ProbeRules.evaluate(result)
@@ -245,6 +250,7 @@ public enum DiskProber {
             try copier.copy(offset: start, length: min(length, UInt64(options.partitionHeadBytes)), purpose: "partition \(p.partno + 1) head")
             let tailLength = min(length, UInt64(options.partitionTailBytes))
             try copier.copy(offset: start + length - tailLength, length: tailLength, purpose: "partition \(p.partno + 1) tail")
+            try ProberRegions.copy(copier, start: start, length: length, place: "partition \(p.partno + 1)")
         }
     }
 }

@@ -27,6 +27,9 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     /// Both partition-table readers' answers (libfdisk and libblkid's own parser), and which
     /// one the partition list above was taken from; nil when neither found a table.
     public var partitionReaders: PartitionReaders?
+    /// Places where a prober's magic was read but its answer is missing because the data it
+    /// follows lay outside what was read (`probe-incomplete`); nil for ordinary disks.
+    public var incompleteProbes: [IncompleteProbe]?
 
     /// Creates the value from its fields.
     public init(target: String, sizeBytes: UInt64, sectorSize: Int, partitionTable: PartitionTable? = nil,
@@ -52,7 +55,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case target, sizeBytes, sectorSize, partitionTable, partitions, filesystem, witnesses, regionsRead
-        case unreadableRegions, findings, partitionTableSignature, partitionReaders
+        case unreadableRegions, findings, partitionTableSignature, partitionReaders, incompleteProbes
     }
 
     /// Encodes every key, absent values as `null` (the contract has `"partitionTable": null`).
@@ -70,6 +73,23 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         try c.encode(findings, forKey: .findings)
         try c.encode(partitionTableSignature, forKey: .partitionTableSignature)
         try c.encodeIfPresent(partitionReaders, forKey: .partitionReaders)
+        try c.encodeIfPresent(incompleteProbes, forKey: .incompleteProbes)
+    }
+}
+
+/// A place where libblkid may have missed a signature because what its prober needs was not read.
+public struct IncompleteProbe: Codable, Sendable, Equatable {
+    /// "whole disk" or "partition N".
+    public var place: String
+    /// libblkid's prober name ("udf", "befs", "ntfs", "ddf_raid_member").
+    public var prober: String
+    public var reason: String
+
+    /// Creates the value from its fields.
+    public init(place: String, prober: String, reason: String) {
+        self.place = place
+        self.prober = prober
+        self.reason = reason
     }
 }
 
@@ -100,6 +120,18 @@ public struct PartitionReaders: Codable, Sendable, Equatable {
         self.used = used
         self.rejected = rejected
         self.disagree = disagree
+    }
+
+    private enum CodingKeys: String, CodingKey { case libfdisk, libblkid, used, rejected, disagree }
+
+    /// Encodes every key, absent readings as `null`.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(libfdisk, forKey: .libfdisk)
+        try c.encode(libblkid, forKey: .libblkid)
+        try c.encode(used, forKey: .used)
+        try c.encode(rejected, forKey: .rejected)
+        try c.encode(disagree, forKey: .disagree)
     }
 }
 

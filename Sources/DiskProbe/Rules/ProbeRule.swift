@@ -13,6 +13,7 @@ enum ProbeRules {
         UnreadableRegionRule.self, GPTChecksumRule.self, GPTEntriesArrayRule.self, GPTHeaderAgreementRule.self,
         GPTBackupPlacementRule.self, StaleLabelAtEndRule.self, LabelSizeRule.self, PartitionBoundsRule.self,
         PartitionOverlapRule.self, PartitionReadersAgreementRule.self, ProtectiveMBRRule.self, ExtendedChainRule.self,
+        ProbeIncompleteRule.self,
     ] }
 
     /// Every rule's findings for `probe`.
