@@ -25,7 +25,7 @@ public enum DiskProber {
         try copier.copy(offset: 0, length: UInt64(options.diskHeadBytes), purpose: "disk head")
         let tail = min(UInt64(options.diskTailBytes), size)
         try copier.copy(offset: size - tail, length: tail, purpose: "disk tail")
-        try ProberRegions.copy(copier, start: 0, length: size, place: "whole disk")
+        try ProberRegions.copy(copier, start: 0, length: size, sectorSize: sectorSize, place: "whole disk")
 
         let reader = WitnessReader(copier: copier, sectorSize: sectorSize, options: options)
         let witnesses = try readWitnesses(reader)
@@ -250,7 +250,7 @@ public enum DiskProber {
             try copier.copy(offset: start, length: min(length, UInt64(options.partitionHeadBytes)), purpose: "partition \(p.partno + 1) head")
             let tailLength = min(length, UInt64(options.partitionTailBytes))
             try copier.copy(offset: start + length - tailLength, length: tailLength, purpose: "partition \(p.partno + 1) tail")
-            try ProberRegions.copy(copier, start: start, length: length, place: "partition \(p.partno + 1)")
+            try ProberRegions.copy(copier, start: start, length: length, sectorSize: sectorSize, place: "partition \(p.partno + 1)")
         }
     }
 }

@@ -12,12 +12,20 @@ enum ProberRegions {
     static let udfBlockSizes: [UInt64] = [512, 1024, 2048, 4096]
 
     /// Copies the fixed regions and follows the pointers of `[start, start+length)`, which
-    /// must already have its head and tail copied.
-    static func copy(_ copier: RegionCopier, start: UInt64, length: UInt64, place: String) throws(ProbeError) {
+    /// must already have its head and tail copied. Every read is widened to whole logical
+    /// sectors (servers may refuse unaligned requests); regions already copied are not
+    /// recorded again.
+    static func copy(_ copier: RegionCopier, start: UInt64, length: UInt64, sectorSize: Int, place: String) throws(ProbeError) {
         guard length > 0 else { return }
+        let ss = UInt64(sectorSize)
         func read(_ offset: UInt64, _ count: UInt64, _ why: String) throws(ProbeError) {
             guard offset < length, count > 0 else { return }
-            try copier.copy(offset: start + offset, length: min(count, length - offset), purpose: "\(place) \(why)")
+            let (end, overflow) = offset.addingReportingOverflow(min(count, length - offset))
+            guard !overflow else { return }
+            let from = (start + offset) / ss * ss
+            let to = min(copier.volume.sizeBytes, (start + end + ss - 1) / ss * ss)
+            guard from < to, !copier.isCopied(offset: from, length: to - from) else { return }
+            try copier.copy(offset: from, length: to - from, purpose: "\(place) \(why)")
         }
         func bytes(_ offset: UInt64, _ count: Int) throws(ProbeError) -> [UInt8]? {
             guard offset < length, UInt64(count) <= length - offset else { return nil }

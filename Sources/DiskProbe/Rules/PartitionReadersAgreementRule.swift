@@ -37,9 +37,20 @@ enum PartitionReadersAgreementRule: ProbeRule {
         } else {
             message += "The partition list used is \(readers.used)'s; compare both with 'fdisk -l' and 'blkid -p' — tools and the guest may see different layouts."
         }
+        // The ranges only one reader lists (after the conventions the arbiter applies).
+        let fdiskRanges = (readers.libfdisk?.partitions ?? []).filter { p in
+            !PartitionTableArbiter.isWholeDiskConvention(p, table: readers.libfdisk?.type ?? "")
+        }
+        let blkidRanges = (readers.libblkid?.partitions ?? []).filter { $0.nestedTable == nil }
+        func only(_ a: [PartitionEntrySignature], _ b: [PartitionEntrySignature]) -> JSONValue {
+            .array(a.filter { p in !b.contains { $0.startBytes == p.startBytes && $0.sizeBytes == p.sizeBytes } }.map {
+                ["number": .number($0.number), "startBytes": .number($0.startBytes), "sizeBytes": .number($0.sizeBytes)]
+            })
+        }
         return [Finding(
             code: code, severity: bootSector || noDriver ? .info : .warning, message: message,
             evidence: ["libfdisk": evidence(readers.libfdisk), "libblkid": evidence(readers.libblkid),
-                       "used": .string(readers.used), "rejected": .optional(readers.rejected)])]
+                       "used": .string(readers.used), "rejected": .optional(readers.rejected),
+                       "onlyLibfdisk": only(fdiskRanges, blkidRanges), "onlyLibblkid": only(blkidRanges, fdiskRanges)])]
     }
 }
