@@ -7,7 +7,7 @@ what=${1:-test}
 pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev nbdkit libnbd-bin gdisk fdisk util-linux
       e2fsprogs dosfstools xxd python3 xz-utils)
 case "$what" in
-  test) pkgs+=(qemu-utils time chromium gnutls-bin) ;;
+  test) pkgs+=(qemu-utils time chromium gnutls-bin ntfs-3g) ;;
   demo) ;;
   bench) pkgs+=(qemu-utils time hyperfine) ;;
   build) pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev) ;;

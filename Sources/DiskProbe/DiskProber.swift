@@ -66,7 +66,8 @@ public enum DiskProber {
         let decision = PartitionTableArbiter.decide(fdisk: label, blkid: blkidTable, lba0: try copier.bytes(offset: 0, count: sectorSize),
                                                     wholeDiskType: result.filesystem?.type, sectorSize: sectorSize)
         label = decision.label
-        result.partitionReaders = decision.readers
+        // Both readings are kept when they matter: the readers differ, or the list is not libfdisk's alone.
+        if let readers = decision.readers, readers.disagree || readers.used != "libfdisk" { result.partitionReaders = readers }
         result.partitions = (label?.partitions ?? []).map { partition($0, label: label, sectorSize: sectorSize) }
         result.partitionTable = label.map { table($0, witnesses: witnesses, partitions: result.partitions, sectorSize: sectorSize) }
         try copyPartitionRegions(label?.partitions ?? [], copier: copier, sectorSize: sectorSize, size: size, options: options)

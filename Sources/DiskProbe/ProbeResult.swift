@@ -25,7 +25,8 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     /// second opinion next to libfdisk's.
     public var partitionTableSignature: PartitionTableSignature?
     /// Both partition-table readers' answers (libfdisk and libblkid's own parser), and which
-    /// one the partition list above was taken from; nil when neither found a table.
+    /// one the partition list above was taken from; nil when neither found a table, or when
+    /// both agree and the list is libfdisk's.
     public var partitionReaders: PartitionReaders?
     /// Places where a prober's magic was read but its answer is missing because the data it
     /// follows lay outside what was read (`probe-incomplete`); nil for ordinary disks.

@@ -57,6 +57,36 @@ enum ProberRegions {
             }
         }
 
+        // FAT: the root directory, whose volume-label entry libblkid prefers to the boot
+        // sector's label (they differ after a relabel). FAT12/16 keep it after the FATs;
+        // FAT32 in the cluster the boot sector names.
+        if let boot = try bytes(0, 512), boot[510] == 0x55, boot[511] == 0xAA,
+           Array(boot[82..<87]) == Array("FAT32".utf8) || Array(boot[54..<58]) == Array("FAT1".utf8) {
+            let bps = UInt64(LittleEndian.u16(boot, 11)), spc = UInt64(boot[13])
+            let reserved = UInt64(LittleEndian.u16(boot, 14)), fats = UInt64(boot[16])
+            let fat16 = UInt64(LittleEndian.u16(boot, 22)), fat32 = UInt64(LittleEndian.u32(boot, 36))
+            if [512, 1024, 2048, 4096].contains(bps), spc > 0, spc & (spc - 1) == 0 {
+                if fat16 != 0 {
+                    let entries = UInt64(LittleEndian.u16(boot, 17))
+                    try read((reserved + fats * fat16) * bps, min(entries * 32, 64 << 10), "fat root directory")
+                } else {
+                    let root = UInt64(LittleEndian.u32(boot, 44))
+                    if root >= 2, root < 0x0FFF_FFF8 {
+                        try read((reserved + fats * fat32 + (root - 2) * spc) * bps, min(spc * bps, 64 << 10), "fat root directory")
+                    }
+                }
+            }
+        }
+
+        // exFAT: the root directory (its volume-label entry) in the cluster heap.
+        if let boot = try bytes(0, 512), Array(boot[3..<11]) == Array("EXFAT   ".utf8) {
+            let heap = UInt64(LittleEndian.u32(boot, 88)), root = UInt64(LittleEndian.u32(boot, 96))
+            let bpsShift = UInt64(boot[108]), spcShift = UInt64(boot[109])
+            if (9...12).contains(bpsShift), spcShift <= 25 - bpsShift, root >= 2 {
+                try read((heap + ((root - 2) << spcShift)) << bpsShift, min(1 << (bpsShift + spcShift), 64 << 10), "exfat root directory")
+            }
+        }
+
         // UDF: anchor → main and reserve volume descriptor sequences → the logical volume
         // descriptor's integrity sequence.
         for bs in udfBlockSizes {
