@@ -98,7 +98,7 @@ public struct IncompleteProbe: Codable, Sendable, Equatable {
 /// libfdisk accepts any sector ending in 0x55AA as a DOS label — FAT, exFAT, NTFS, HPFS and
 /// BitLocker boot sectors included — while libblkid (like the kernel) does not; libfdisk has
 /// no Atari driver and does not list BSD slices nested in a DOS partition; each numbers BSD
-/// slices its own way (README.md, "Partition tables: two readers").
+/// slices its own way (docs/PROBE.md, "Partition tables: two readers").
 public struct PartitionReaders: Codable, Sendable, Equatable {
     /// libfdisk's reading; nil when it recognised no label.
     public var libfdisk: PartitionReading?

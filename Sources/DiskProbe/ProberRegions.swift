@@ -1,5 +1,5 @@
 /// What libblkid's probers read beyond a range's head and tail, for the signature types that
-/// occur on VM disks (the list is in README.md, "What the probe reads"). Some sit at fixed
+/// occur on VM disks (the list is in docs/PROBE.md, "What the probe reads"). Some sit at fixed
 /// offsets (UDF anchors, VMFS); others are found by following a pointer in a structure
 /// already read (NTFS's MFT, UDF's volume descriptor sequence and integrity descriptor, the
 /// DDF primary and secondary headers). `copy` reads them into the shadow; `gaps` names the
@@ -42,6 +42,23 @@ enum ProberRegions {
         }
         try read(1 << 20, 4096, "vmfs volume header")
         try read(2 << 20, 4096, "vmfs superblock")
+        // DDF's second anchor position, 257 sectors before the end.
+        if length >= 0x30000 { try read((length / 512 - 257) * 512, 512, "ddf anchor") }
+
+        // ZFS: labels 2 and 3 fill the last 512 KiB; read them when label 0 or 1 (in the
+        // head) holds an uberblock (magic 0x00bab10c at 128 KiB into the label).
+        if length >= 1 << 20 {
+            for label: UInt64 in [0, 256 << 10] {
+                guard let ub = try bytes(label + (128 << 10), 8) else { continue }
+                let magic = LittleEndian.u64(ub, 0)
+                if magic == 0x00ba_b10c || magic.byteSwapped == 0x00ba_b10c {
+                    try read(length - (512 << 10), 512 << 10, "zfs labels 2 and 3")
+                    break
+                }
+            }
+        }
+
+        try followBeFS(start: start, length: length, read: read, bytes: bytes)
 
         // NTFS: the MFT's first four records ($MFT … $Volume, which holds the label).
         if let boot = try bytes(0, 512), Array(boot[3..<11]) == Array("NTFS    ".utf8) {
@@ -72,7 +89,9 @@ enum ProberRegions {
                 } else {
                     let root = UInt64(LittleEndian.u32(boot, 44))
                     if root >= 2, root < 0x0FFF_FFF8 {
-                        try read((reserved + fats * fat32 + (root - 2) * spc) * bps, min(spc * bps, 64 << 10), "fat root directory")
+                        try followChain(first: root, fatOffset: reserved * bps, fatBytes: fat32 * bps, clusterBytes: spc * bps,
+                                        clusterOffset: { (reserved + fats * fat32 + ($0 - 2) * spc) * bps },
+                                        what: "fat root directory", read: read, bytes: bytes)
                     }
                 }
             }
@@ -83,7 +102,10 @@ enum ProberRegions {
             let heap = UInt64(LittleEndian.u32(boot, 88)), root = UInt64(LittleEndian.u32(boot, 96))
             let bpsShift = UInt64(boot[108]), spcShift = UInt64(boot[109])
             if (9...12).contains(bpsShift), spcShift <= 25 - bpsShift, root >= 2 {
-                try read((heap + ((root - 2) << spcShift)) << bpsShift, min(1 << (bpsShift + spcShift), 64 << 10), "exfat root directory")
+                let fat = UInt64(LittleEndian.u32(boot, 80)) << bpsShift, fatBytes = UInt64(LittleEndian.u32(boot, 84)) << bpsShift
+                try followChain(first: root, fatOffset: fat, fatBytes: fatBytes, clusterBytes: 1 << (bpsShift + spcShift),
+                                clusterOffset: { (heap << bpsShift) + (($0 - 2) << (bpsShift + spcShift)) },
+                                what: "exfat root directory", read: read, bytes: bytes)
             }
         }
 
@@ -121,6 +143,112 @@ enum ProberRegions {
                 if lba != 0, lba != .max, !overflow { try read(offset, 512, "ddf header") }
             }
             break
+        }
+    }
+
+    /// Reads the clusters of a FAT32 or exFAT directory by its FAT chain (libblkid searches the
+    /// whole root directory for the volume-label entry), up to `followCap` bytes: the FAT's
+    /// part that the chain needs, then each cluster.
+    private static func followChain(first: UInt64, fatOffset: UInt64, fatBytes: UInt64, clusterBytes: UInt64,
+                                    clusterOffset: (UInt64) -> UInt64, what: String,
+                                    read: (UInt64, UInt64, String) throws(ProbeError) -> Void,
+                                    bytes: (UInt64, Int) throws(ProbeError) -> [UInt8]?) throws(ProbeError) {
+        guard clusterBytes > 0, first >= 2 else { return }
+        try read(fatOffset, min(fatBytes, followCap), "\(what) chain")
+        var cluster = first, total: UInt64 = 0
+        var seen: Set<UInt64> = []
+        while cluster >= 2, cluster < 0x0FFF_FFF7, total < followCap, seen.count < 64, seen.insert(cluster).inserted {
+            try read(clusterOffset(cluster), min(clusterBytes, followCap), what)
+            total += clusterBytes
+            guard cluster * 4 + 4 <= min(fatBytes, followCap), let entry = try bytes(fatOffset + cluster * 4, 4) else { break }
+            cluster = UInt64(LittleEndian.u32(entry, 0) & 0x0FFF_FFFF)
+        }
+    }
+
+    /// BeFS: the root directory's inode; when its small data lacks the "be:volume_id"
+    /// attribute, the attribute directory's inode, its B+tree (direct block runs), and the
+    /// attribute's inode and data — the path libblkid's BeFS prober takes for the UUID.
+    private static func followBeFS(start: UInt64, length: UInt64,
+                                   read: (UInt64, UInt64, String) throws(ProbeError) -> Void,
+                                   bytes: (UInt64, Int) throws(ProbeError) -> [UInt8]?) throws(ProbeError) {
+        for base: UInt64 in [0, 512] {
+            guard let sb = try bytes(base, 132) else { continue }
+            let le = Array(sb[32..<36]) == Array("1SFB".utf8)
+            guard le || Array(sb[32..<36]) == Array("BFS1".utf8) else { continue }
+            func u16(_ b: [UInt8], _ o: Int) -> UInt64 { let v = LittleEndian.u16(b, o); return UInt64(le ? v : v.byteSwapped) }
+            func u32(_ b: [UInt8], _ o: Int) -> UInt64 { let v = LittleEndian.u32(b, o); return UInt64(le ? v : v.byteSwapped) }
+            func i64(_ b: [UInt8], _ o: Int) -> Int64 { let v = LittleEndian.u64(b, o); return Int64(bitPattern: le ? v : v.byteSwapped) }
+            let blockShift = u32(sb, 44), agShift = u32(sb, 76)
+            guard (10...13).contains(blockShift), agShift < 32 else { return }
+            /// A block run's offset and length, or nil when absurd.
+            func run(_ b: [UInt8], _ o: Int) -> (offset: UInt64, length: UInt64)? {
+                let ag = u32(b, o), startBlock = u16(b, o + 4), len = u16(b, o + 6)
+                let offset = ((ag << agShift) << blockShift) + (startBlock << blockShift)
+                let bytes = len << blockShift
+                guard ag < 1 << 20, bytes > 0, offset < length else { return nil }
+                return (offset, min(bytes, followCap))
+            }
+            func inode(_ r: (offset: UInt64, length: UInt64)?, _ why: String) throws(ProbeError) -> [UInt8]? {
+                guard let r else { return nil }
+                try read(r.offset, r.length, why)
+                guard let b = try bytes(r.offset, Int(min(r.length, 4096))), u32(b, 0) == 0x3BBE_0AD9 else { return nil }
+                return b
+            }
+            guard let root = try inode(run(sb, 116), "befs root directory"),
+                  let attributes = try inode(run(root, 52), "befs attribute directory") else { return }
+            // The attribute directory's B+tree lives in its data stream's direct runs.
+            var runs: [(offset: UInt64, length: UInt64)] = []
+            for i in 0..<12 {
+                guard let r = run(attributes, 72 + 8 * i) else { break }
+                try read(r.offset, r.length, "befs attribute tree")
+                runs.append(r)
+            }
+            /// The bytes at `position` of the data stream, through its direct runs.
+            func stream(_ position: Int64, _ count: Int) throws(ProbeError) -> [UInt8]? {
+                guard position >= 0 else { return nil }
+                var p = UInt64(position)
+                for r in runs {
+                    if p < r.length { return p + UInt64(count) <= r.length ? try bytes(r.offset + p, count) : nil }
+                    p -= r.length
+                }
+                return nil
+            }
+            guard let header = try stream(0, 32), u32(header, 0) == 0x69F6_C2E8 else { return }
+            let nodeSize = Int(u32(header, 4))
+            guard (28...65536).contains(nodeSize) else { return }
+            var pointer = i64(header, 16)
+            let key = Array("be:volume_id".utf8)
+            for _ in 0..<100 {
+                guard let node = try stream(pointer, nodeSize) else { return }
+                let overflow = i64(node, 16), count = Int(u16(node, 24)), keyLength = Int(u16(node, 26))
+                let lengthsAt = (28 + keyLength + 7) & ~7, valuesAt = lengthsAt + 2 * count
+                guard count > 0, valuesAt + 8 * count <= nodeSize else { return }
+                var found: Int64?
+                var next: Int64?
+                var previousEnd = 0
+                for k in 0..<count {
+                    let end = Int(u16(node, lengthsAt + 2 * k))
+                    guard end >= previousEnd, 28 + end <= nodeSize else { return }
+                    let name = Array(node[(28 + previousEnd)..<(28 + end)])
+                    previousEnd = end
+                    let value = i64(node, valuesAt + 8 * k)
+                    if name == key { found = value; break }
+                    if name.lexicographicallyPrecedes(key) { continue }
+                    next = value
+                    break
+                }
+                if overflow == -1 {
+                    // A leaf: the value is the attribute's inode block.
+                    guard let block = found, block > 0 else { return }
+                    let at = UInt64(block) << blockShift
+                    guard at < length, let attr = try inode((at, 1 << blockShift), "befs volume id attribute"),
+                          let data = run(attr, 72) else { return }
+                    try read(data.offset, data.length, "befs volume id")
+                    return
+                }
+                pointer = found ?? next ?? overflow
+            }
+            return
         }
     }
 

@@ -1,4 +1,6 @@
+import BlockAccess
 import Dispatch
+import DiskProbe
 import Foundation
 import TestSupport
 import XCTest
@@ -183,6 +185,26 @@ final class CorpusTests: XCTestCase {
         for image in Self.images {
             let codes = (Self.results[image.name]?.json?["findings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
             XCTAssertFalse(codes.contains("probe-incomplete"), image.name)
+        }
+    }
+
+    /// The structures libblkid's probers follow are found by following them, not because a
+    /// large head or tail happened to cover them: with only 64 KiB read at each end, every
+    /// such image still gives the same signature as with the defaults.
+    func testFollowedStructuresDoNotDependOnTheHeadAndTailSizes() throws {
+        try requireSetUp()
+        let small = ProbeOptions(diskHeadBytes: 64 << 10, diskTailBytes: 64 << 10)
+        let names = ["befs", "udf-hdd-macosx-2.60-4096", "udf-hdd-mkudffs-1.3-7", "udf-hdd-win7", "ddf-raid", "vmfs_volume",
+                     "vmfs", "ntfs", "exfat", "fat32_xp_label1", "fat32_mkdosfs_label1_dosfslabel_label2", "fat16_noheads"]
+        for name in names {
+            let path = try XCTUnwrap(Self.images.first { $0.name == name }, name).path
+            let volume = try VolumeOpener.open(path, options: VolumeOptions())
+            defer { volume.close() }
+            let reference = try DiskProber.probe(volume)
+            let narrow = try DiskProber.probe(volume, options: small)
+            XCTAssertNotNil(reference.filesystem, name)
+            XCTAssertEqual(narrow.filesystem, reference.filesystem, name)
+            XCTAssertNil(narrow.incompleteProbes, name)
         }
     }
 

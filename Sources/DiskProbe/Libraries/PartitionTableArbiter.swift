@@ -1,5 +1,5 @@
 /// Decides which partition table a disk has when libfdisk and libblkid's own parser read it
-/// differently (README.md, "Partition tables: two readers").
+/// differently (docs/PROBE.md, "Partition tables: two readers").
 ///
 /// - A DOS label counts only when libblkid's DOS prober accepts it too. libfdisk takes any
 ///   sector ending in 0x55AA for a DOS label; libblkid (and the kernel) reject boot sectors of

@@ -3,7 +3,7 @@ import AuditCore
 /// `partition-readers-disagree`: libfdisk and libblkid's own parser read the partition table
 /// differently — a different table type, a table only one of them accepts, or other partition
 /// ranges. The evidence carries both readings and which one the probe used
-/// (README.md, "Partition tables: two readers"). A DOS label that libfdisk reads in a
+/// (docs/PROBE.md, "Partition tables: two readers"). A DOS label that libfdisk reads in a
 /// filesystem's boot sector (a FAT or NTFS volume without a partition table) is rejected and
 /// reported as `info`: that disagreement is explained. Any other disagreement is a `warning`:
 /// tools and the guest may see different layouts.

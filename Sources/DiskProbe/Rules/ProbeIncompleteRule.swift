@@ -2,7 +2,7 @@ import AuditCore
 
 /// `probe-incomplete` (info): the bytes read hold the magic of a libblkid prober that follows
 /// pointers to data elsewhere (UDF, BeFS, NTFS, DDF), but libblkid did not report that type
-/// there — what it needed lay outside the regions read (README.md, "What the probe reads").
+/// there — what it needed lay outside the regions read (docs/PROBE.md, "What the probe reads").
 /// The signature list of that place may be incomplete. It never fires where no such magic was
 /// read, so ordinary ext4, XFS, LVM, swap and readable NTFS volumes never carry it.
 enum ProbeIncompleteRule: ProbeRule {
