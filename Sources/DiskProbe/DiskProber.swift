@@ -172,7 +172,7 @@ public enum DiskProber {
         let ss = UInt64(sectorSize)
         let isDOS = label?.type == "dos"
         var uuid = p.uuid
-        if isDOS, uuid == nil, let id = label?.diskId, id.hasPrefix("0x") {
+        if isDOS, uuid == nil, p.nestedIn == nil, let id = label?.diskId, id.hasPrefix("0x") {
             let n = String(p.partno + 1, radix: 16)
             uuid = "\(id.dropFirst(2))-\(n.count < 2 ? "0" + n : n)"
         }

@@ -23,9 +23,11 @@ public enum ProbeTextView {
                 out.append("Label needs at least: \(ByteSize.human(minimum)), \(minimum) bytes")
             }
             for w in t.warnings { out.append("libfdisk: \(w)") }
+            if t.decodedBy != "libfdisk" { out.append("Partitions read by: \(t.decodedBy)") }
         } else {
             out.append("No partition table.")
         }
+        if let rejected = probe.partitionReaders?.rejected { out.append(rejected) }
         if !probe.partitions.isEmpty {
             out.append("")
             var rows = [["Part", "Boot", "Start", "End", "Sectors", "Size", "Type", "UUID", "Name"]]
@@ -87,7 +89,9 @@ public enum ProbeTextView {
     private static func describe(_ fs: FilesystemSignature) -> String {
         var parts: [String] = []
         if let l = fs.label { parts.append("LABEL=\"\(l)\"") }
+        if let h = fs.labelHex { parts.append("LABEL_HEX=\"\(h)\"") }
         if let u = fs.uuid { parts.append("UUID=\"\(u)\"") }
+        if let h = fs.uuidHex { parts.append("UUID_HEX=\"\(h)\"") }
         parts.append("TYPE=\"\(fs.type)\"")
         if let v = fs.version { parts.append("VERSION=\"\(v)\"") }
         if let u = fs.usage { parts.append("USAGE=\"\(u)\"") }

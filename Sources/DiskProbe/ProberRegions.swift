@@ -123,6 +123,7 @@ enum ProberRegions {
                         if let d = try bytes(vds + pos, 512), LittleEndian.u16(d, 0) == 6 {
                             let lvidLength = UInt64(LittleEndian.u32(d, 432)), lvidLocation = UInt64(LittleEndian.u32(d, 436))
                             try read(lvidLocation * bs, min(lvidLength, 64 << 10), "udf integrity descriptor")
+                            break  // one logical volume descriptor per sequence
                         }
                         pos += bs
                     }

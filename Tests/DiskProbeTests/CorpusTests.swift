@@ -438,8 +438,8 @@ final class CorpusTests: XCTestCase {
             } else if Int(type.dropFirst(2), radix: 16) != e.code {
                 problems.append("partition \(e.number) type expected 0x\(String(e.code, radix: 16)), got \(type)")
             }
-            if let u = e.attributes["uuid"], (p["uuid"] as? String)?.lowercased() != u.lowercased() {
-                problems.append("partition \(e.number) uuid expected \(u), got \(p["uuid"] ?? "none")")
+            if (p["uuid"] as? String)?.lowercased() != e.attributes["uuid"]?.lowercased() {
+                problems.append("partition \(e.number) uuid expected \(e.attributes["uuid"] ?? "none"), got \(p["uuid"] ?? "none")")
             }
             if let n = e.attributes["name"], p["name"] as? String != n { problems.append("partition \(e.number) name expected \(n)") }
             if (e.nested != nil) != (p["kind"] as? String == "nested") { problems.append("partition \(e.number) nesting differs") }
