@@ -7,12 +7,14 @@
 #   ntfs-far-mft      2 GiB whole-disk NTFS (label WinData) whose first MFT records sit at 1.5 GiB
 #   gpt-ntfs-far-mft  3 GiB GPT disk (sgdisk) with that NTFS volume in partition 1 (from 1 MiB)
 #   ntfs-lost-mft     2 GiB whole-disk NTFS whose MFT pointer names a cluster past the volume's end
+#   gpt-zero-length   64 MiB GPT: partition 2 (LBA 4096–69631) holds ext4; partition 1's entry was
+#                     patched to start at LBA 4096 and end at 4095 (0 bytes), CRCs recomputed
 #   fat32-superfloppy 2 GiB FAT32 on the whole disk (mkfs.fat), no partition table; the root
 #                     directory (at 4 MiB) says SUPERFLOPPY, the boot sector's label was changed
 #                     to BOOTLABEL (what Windows' relabel leaves), so the label needs the root dir
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-need mkntfs mkfs.fat sgdisk truncate python3
+need mkntfs mkfs.fat mkfs.ext4 sgdisk truncate python3
 out=${1:?usage: make-corpus-cases.sh OUTDIR}
 mkdir -p "$out"
 
@@ -72,3 +74,24 @@ EOF
 truncate -s 2G "$out/fat32-superfloppy.img"
 mkfs.fat -F 32 -i 20262020 -n SUPERFLOPPY "$out/fat32-superfloppy.img" >/dev/null
 printf 'BOOTLABEL  ' | dd of="$out/fat32-superfloppy.img" bs=1 seek=71 conv=notrunc status=none
+
+rm -f "$out/gpt-zero-length.img"
+truncate -s 64M "$out/gpt-zero-length.img"
+mkext4 "$out/gpt-zero-length.img" 4096 65536 20202020-0000-4000-8000-000000000002 second
+sgdisk -U 20202020-0000-4000-8000-000000000000 -n 1:2048:4095 -u 1:20202020-0000-4000-8000-000000000001 \
+  -n 2:4096:69631 -u 2:20202020-0000-4000-8000-000000000002 "$out/gpt-zero-length.img" >/dev/null
+python3 - "$out/gpt-zero-length.img" <<'EOF'
+import struct, sys, zlib
+with open(sys.argv[1], "r+b") as f:
+    size = f.seek(0, 2)
+    for header_lba in (1, size // 512 - 1):
+        f.seek(header_lba * 512); h = bytearray(f.read(92))
+        entries_lba, count, entry_size = struct.unpack_from("<QII", h, 72)
+        f.seek(entries_lba * 512); entries = bytearray(f.read(count * entry_size))
+        struct.pack_into("<QQ", entries, 32, 4096, 4095)  # entry 1: first LBA 4096, last LBA 4095
+        f.seek(entries_lba * 512); f.write(entries)
+        struct.pack_into("<I", h, 88, zlib.crc32(entries))
+        struct.pack_into("<I", h, 16, 0)
+        struct.pack_into("<I", h, 16, zlib.crc32(bytes(h[:struct.unpack_from("<I", h, 12)[0]])))
+        f.seek(header_lba * 512); f.write(h)
+EOF

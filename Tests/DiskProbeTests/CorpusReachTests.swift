@@ -104,4 +104,16 @@ final class CorpusReachTests: XCTestCase {
         XCTAssertEqual((incomplete["evidence"] as? [String: Any])?["place"] as? String, "whole disk")
         XCTAssertFalse(findings.contains { ["error", "critical"].contains($0["severity"] as? String) }, "\(findings)")
     }
+
+    /// A 0-byte partition is not probed as if it ran to the end of the device: before, the
+    /// GPT entry that starts where partition 2's ext4 starts "held" that filesystem too.
+    func testZeroBytePartitionHoldsNoSignatureAndOverlapsNothing() throws {
+        let doc = try inspect(try image("gpt-zero-length"))
+        let partitions = try XCTUnwrap(doc["partitions"] as? [[String: Any]])
+        XCTAssertEqual(partitions.map { $0["number"] as? Int }, [1, 2])
+        XCTAssertEqual((partitions[0]["sizeBytes"] as? NSNumber)?.uint64Value, 0)
+        XCTAssertTrue(partitions[0]["filesystem"] is NSNull, "\(partitions[0])")
+        XCTAssertEqual((partitions[1]["filesystem"] as? [String: Any])?["uuid"] as? String, "20202020-0000-4000-8000-000000000002")
+        XCTAssertFalse(codes(doc).contains("partitions-overlap"), "\(codes(doc))")
+    }
 }

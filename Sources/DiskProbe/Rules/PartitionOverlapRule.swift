@@ -1,6 +1,6 @@
 import AuditCore
 
-/// `partitions-overlap`: two partitions share sectors. Containers by design are excepted: a
+/// `partitions-overlap`: two partitions share sectors (0-byte partitions share none). Containers by design are excepted: a
 /// DOS extended partition and its logical partitions, a partition and the slices of the table
 /// nested in it, and SGI's volume header (type 0x00) and whole-volume (type 0x06) entries.
 enum PartitionOverlapRule: ProbeRule {
@@ -8,7 +8,8 @@ enum PartitionOverlapRule: ProbeRule {
 
     static func findings(in probe: ProbeResult) -> [Finding] {
         let sgi = probe.partitionTable?.type == "sgi"
-        let parts = probe.partitions.filter { $0.kind != "extended" && !(sgi && ($0.type == "0x00" || $0.type == "0x06")) }
+        // A 0-byte partition holds no sector, so it overlaps nothing.
+        let parts = probe.partitions.filter { $0.kind != "extended" && $0.sizeBytes > 0 && !(sgi && ($0.type == "0x00" || $0.type == "0x06")) }
         var result: [Finding] = []
         for i in parts.indices {
             for j in parts.indices where j > i {
