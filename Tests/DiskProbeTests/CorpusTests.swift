@@ -208,6 +208,49 @@ final class CorpusTests: XCTestCase {
         }
     }
 
+    /// `probe-incomplete` fires where a prober's pointer leads outside the volume: copies of
+    /// corpus images whose BeFS root directory, DDF primary header or UDF descriptor
+    /// sequences were moved past the end. The system's `blkid -p` finds nothing there either.
+    func testProbeIncompleteWhereAPointerLeadsOutside() throws {
+        try requireSetUp()
+        let dir = try XCTUnwrap(Self.workDir)
+        func patched(_ name: String, _ edits: [(offset: Int64, bytes: [UInt8])]) throws -> String {
+            let source = try XCTUnwrap(Self.images.first { $0.name == name }).path
+            let copy = dir.appendingPathComponent("\(name)-lost.img").path
+            try? FileManager.default.removeItem(atPath: copy)
+            try FileManager.default.copyItem(atPath: source, toPath: copy)
+            let handle = try XCTUnwrap(FileHandle(forUpdatingAtPath: copy))
+            defer { try? handle.close() }
+            let size = Int64(try handle.seekToEnd())
+            for e in edits {
+                try handle.seek(toOffset: UInt64(e.offset >= 0 ? e.offset : size + e.offset))
+                handle.write(Data(e.bytes))
+            }
+            return copy
+        }
+        func le32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        let udfSize = Int64(try XCTUnwrap((try FileManager.default.attributesOfItem(
+            atPath: try XCTUnwrap(Self.images.first { $0.name == "udf-hdd-macosx-2.60-4096" }).path)[.size] as? NSNumber)?.int64Value))
+        let vdsBeyond = le32(32768) + le32(0x7F_FFFF) + le32(32768) + le32(0x7F_FFFF)
+        let cases: [(prober: String, path: String)] = [
+            ("befs", try patched("befs", [(512 + 116, le32(0x7FFF) + [0, 0, 1, 0])])),
+            ("ddf_raid_member", try patched("ddf-raid", [(-512 + 96, [0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF])])),
+            ("udf", try patched("udf-hdd-macosx-2.60-4096", [256 * 4096, udfSize - 4096, udfSize - 257 * 4096].map { ($0 + 16, vdsBeyond) })),
+        ]
+        for c in cases {
+            let reference = try Tools.run("blkid", ["-p", "-o", "udev", c.path], check: false).stdout
+            XCTAssertNil(Self.parseUdev(reference)["ID_FS_TYPE"], "\(c.prober): the system's blkid still identifies it")
+            let run = try Repository.runTool(["inspect", c.path, "--format", "json"])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let doc = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let findings = doc["findings"] as? [[String: Any]] ?? []
+            let incomplete = findings.first { $0["code"] as? String == "probe-incomplete" }
+            XCTAssertEqual(incomplete?["severity"] as? String, "info", "\(c.prober): \(findings)")
+            XCTAssertEqual((incomplete?["evidence"] as? [String: Any])?["prober"] as? String, c.prober)
+            XCTAssertFalse(findings.contains { ["error", "critical"].contains($0["severity"] as? String) }, "\(c.prober): \(findings)")
+        }
+    }
+
     /// Each old-library exemption must still be needed: the system's `blkid -p` really
     /// differs from util-linux's expected result there. A newer system libblkid makes this
     /// fail, and the entry must go.

@@ -23,8 +23,11 @@ enum PartitionReadersAgreementRule: ProbeRule {
                  "type": .string(p.type), "nestedTable": .optional(p.nestedTable)]
             })]
         }
+        // The whole disk's type: what libblkid found, or the prober whose boot sector was read
+        // but could not be followed (probe-incomplete).
+        let wholeDiskType = probe.filesystem?.type ?? probe.incompleteProbes?.first { $0.place == "whole disk" }?.prober
         let bootSector = readers.rejected != nil && probe.partitionTable == nil
-            && probe.filesystem.map { PartitionTableArbiter.bootSectorTypes.contains($0.type) } == true
+            && wholeDiskType.map { PartitionTableArbiter.bootSectorTypes.contains($0) } == true
         // libfdisk has drivers for these label types only; a table of another type (Atari, …)
         // can only come from libblkid, which is expected, not a conflict.
         let noDriver = readers.libfdisk == nil && readers.libblkid.map { !["dos", "gpt", "sun", "sgi", "bsd"].contains($0.type) } == true
