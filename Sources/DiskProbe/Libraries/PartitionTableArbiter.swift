@@ -15,9 +15,6 @@ enum PartitionTableArbiter {
         /// The label to use (nil: no partition table).
         var label: FdiskLabel?
         var readers: PartitionReaders?
-        /// Whether the rejected label was a filesystem's boot sector (an explained, expected
-        /// disagreement) rather than a table libblkid refused for another reason.
-        var rejectedBootSector = false
     }
 
     /// Signature types whose boot sector sits in LBA 0 and ends in 0x55AA.
@@ -40,12 +37,11 @@ enum PartitionTableArbiter {
         var rejected: String?
         if let f = fdisk, f.type == "dos", f.decodedBy == "libfdisk", blkid?.type != "dos" {
             rejected = dosRejection(lba0: lba0, wholeDiskType: wholeDiskType, blkidType: blkid?.type)
-            decision.rejectedBootSector = wholeDiskType.map { bootSectorTypes.contains($0) } ?? false
             decision.label = nil
         }
         if decision.label == nil, let b = blkid, b.type != "PMBR" {
             decision.label = FdiskLabel(type: b.type, diskId: b.id, gptItems: [:],
-                                        partitions: b.partitions.map { partition($0, sectorSize: ss) },
+                                        partitions: b.partitions.map { partition($0, sectorSize: ss, table: b.type) },
                                         warnings: [], decodedBy: "libblkid")
         } else if var label = decision.label, label.decodedBy == "libfdisk", let b = blkid, b.type == label.type {
             if label.type == "dos" || label.type == "gpt" {
@@ -53,14 +49,14 @@ enum PartitionTableArbiter {
                     e.nestedTable != nil && !label.partitions.contains { $0.startLBA &* ss == e.startBytes && $0.sectors &* ss == e.sizeBytes }
                 }
                 if !extra.isEmpty {
-                    label.partitions += extra.map { partition($0, sectorSize: ss) }
+                    label.partitions += extra.map { partition($0, sectorSize: ss, table: b.type) }
                     label.decodedBy = "libfdisk+libblkid"
                 }
             } else {
                 // libblkid's list and numbering; libfdisk's details where the ranges match.
                 label.partitions = b.partitions.map { e in
                     guard var p = label.partitions.first(where: { $0.startLBA &* ss == e.startBytes && $0.sectors &* ss == e.sizeBytes })
-                    else { return partition(e, sectorSize: ss) }
+                    else { return partition(e, sectorSize: ss, table: b.type) }
                     p.partno = e.number - 1
                     return p
                 }
@@ -121,9 +117,14 @@ enum PartitionTableArbiter {
         }
     }
 
-    private static func partition(_ e: PartitionEntrySignature, sectorSize ss: UInt64) -> FdiskPartition {
-        FdiskPartition(partno: e.number - 1, startLBA: e.startBytes / ss, sectors: e.sizeBytes / ss, type: e.type,
-                       typeName: nil, uuid: e.uuid, name: e.name, bootable: false, isContainer: false, isNested: false,
-                       nestedIn: e.nestedTable == nil ? nil : (e.parent ?? 0))
+    /// A libblkid entry as a partition. In a DOS table, an extended-type entry is a container
+    /// and entries numbered 5 and up are logical partitions (as libfdisk marks them).
+    private static func partition(_ e: PartitionEntrySignature, sectorSize ss: UInt64, table: String) -> FdiskPartition {
+        let dos = table == "dos" && e.nestedTable == nil
+        let extended = dos && MBRParser.extendedTypes.contains { MBRParser.hexByte($0) == e.type }
+        return FdiskPartition(partno: e.number - 1, startLBA: e.startBytes / ss, sectors: e.sizeBytes / ss, type: e.type,
+                              typeName: nil, uuid: e.uuid, name: e.name, bootable: false, isContainer: extended,
+                              isNested: dos && !extended && e.number >= 5,
+                              nestedIn: e.nestedTable == nil ? nil : (e.parent ?? 0))
     }
 }
