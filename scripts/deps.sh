@@ -5,7 +5,7 @@
 set -euo pipefail
 what=${1:-test}
 pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev nbdkit libnbd-bin gdisk fdisk util-linux
-      e2fsprogs dosfstools xxd python3)
+      e2fsprogs dosfstools xxd python3 xz-utils)
 case "$what" in
   test) pkgs+=(qemu-utils time chromium gnutls-bin cloud-guest-utils)
         # the filesystems and volume managers whose headers and size fields are parsed, made at test time

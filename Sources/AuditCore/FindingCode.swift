@@ -75,6 +75,8 @@ public enum FindingCode {
     public static let targetIsSource = "target-is-source"
     /// GPT entries of a size other than 128 bytes: legal, but Linux rejects them (info).
     public static let gptEntrySizeNonstandard = "gpt-entry-size-nonstandard"
+    // Issue 20: a prober's magic was read but the data it follows was not (info).
+    public static let probeIncomplete = "probe-incomplete"
 
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.

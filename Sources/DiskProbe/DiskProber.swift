@@ -44,6 +44,8 @@ public enum DiskProber {
             return result
         }
 
+        try ProberRegions.copy(copier, start: 0, length: size, sectorSize: sectorSize, place: "whole disk")
+
         let reader = WitnessReader(copier: copier, sectorSize: sectorSize, options: options)
         let witnesses = try readWitnesses(reader)
         result.witnesses = witnesses.value
@@ -91,43 +93,50 @@ public enum DiskProber {
                 label = rawGPTLabel(header, entries: entries, fdisk: fdisk, warnings: l.warnings + [note])
             }
         }
-        result.partitions = (label?.partitions ?? []).map { partition($0, label: label, sectorSize: sectorSize) }
-        result.partitionTable = label.map { table($0, witnesses: witnesses, partitions: result.partitions, sectorSize: sectorSize) }
-        result.partitionTable?.libfdiskReading = libfdiskReading
-
-        for p in result.partitions where p.kind != "extended" && p.startBytes < size {
-            let length = min(p.sizeBytes, size - p.startBytes)
-            try copier.copy(offset: p.startBytes, length: min(length, UInt64(options.partitionHeadBytes)),
-                            purpose: "partition \(p.number) head")
-            let tailLength = min(length, UInt64(options.partitionTailBytes))
-            try copier.copy(offset: p.startBytes + length - tailLength, length: tailLength, purpose: "partition \(p.number) tail")
-        }
+        try copyPartitionRegions(label?.partitions ?? [], copier: copier, sectorSize: sectorSize, size: size, options: options)
 
         var ambiguous: [String] = []
         let wholeDisk = try BlkidSignatureProbe(fd: shadow.fd, offset: 0, size: size, sectorSize: sectorSize, partitionTables: true)
-        switch wholeDisk.safeProbe() {
-        case .found(let values):
-            result.filesystem = signature(values)
+        let outcome = wholeDisk.safeProbe()
+        let blkidTable = wholeDisk.table()
+        switch outcome {
+        case .found(let values, let raw):
+            result.filesystem = signature(values, raw: raw)
             if let pt = values["PTTYPE"] {
                 result.partitionTableSignature = PartitionTableSignature(type: pt, uuid: values["PTUUID"],
-                                                                         partitions: wholeDisk.partitions() ?? [])
+                                                                         partitions: blkidTable?.partitions ?? [])
                 result.partitionTableSignature?.headerSource = pt == "dos" ? HeaderSource.mbr
                     : pt == "gpt" ? headerHolding(guid: values["PTUUID"], witnesses: witnesses.value, except: "") : nil
             }
         case .ambiguous: ambiguous.append("whole disk")
         case .nothing, .failed: break
         }
+        var gaps = try ProberRegions.gaps(copier, start: 0, length: size, foundType: result.filesystem?.type, place: "whole disk")
+        // Which reader's table counts (Libraries/PartitionTableArbiter.swift).
+        let decision = PartitionTableArbiter.decide(fdisk: label, blkid: blkidTable, lba0: try copier.bytes(offset: 0, count: sectorSize),
+                                                    wholeDiskType: result.filesystem?.type, sectorSize: sectorSize)
+        label = decision.label
+        // Both readings are kept when they matter: the readers differ, or the list is not libfdisk's alone.
+        if let readers = decision.readers, readers.disagree || readers.used != "libfdisk" { result.partitionReaders = readers }
+        result.partitions = (label?.partitions ?? []).map { partition($0, label: label, sectorSize: sectorSize) }
+        result.partitionTable = label.map { table($0, witnesses: witnesses, partitions: result.partitions, sectorSize: sectorSize) }
+        result.partitionTable?.libfdiskReading = libfdiskReading
+        try copyPartitionRegions(label?.partitions ?? [], copier: copier, sectorSize: sectorSize, size: size, options: options)
+
         if options.probePartitionSignatures {
             for i in result.partitions.indices where result.partitions[i].kind != "extended" {
                 let p = result.partitions[i]
-                guard p.startBytes < size else { continue }
+                // A 0-byte partition holds nothing; libblkid would take size 0 as "to the end of the device".
+                guard p.startBytes < size, p.sizeBytes > 0 else { continue }
                 let probe = try BlkidSignatureProbe(fd: shadow.fd, offset: p.startBytes, size: min(p.sizeBytes, size - p.startBytes),
                                                     sectorSize: sectorSize, partitionTables: false)
                 switch probe.safeProbe() {
-                case .found(let values): result.partitions[i].filesystem = signature(values)
+                case .found(let values, let raw): result.partitions[i].filesystem = signature(values, raw: raw)
                 case .ambiguous: ambiguous.append("partition \(p.number)")
                 case .nothing, .failed: break
                 }
+                gaps += try ProberRegions.gaps(copier, start: p.startBytes, length: min(p.sizeBytes, size - p.startBytes),
+                                               foundType: result.partitions[i].filesystem?.type, place: "partition \(p.number)")
             }
         }
 
@@ -138,12 +147,13 @@ public enum DiskProber {
         }
         for i in result.partitions.indices {
             let p = result.partitions[i]
-            guard let fs = p.filesystem, p.startBytes < size else { continue }
+            guard let fs = p.filesystem, p.startBytes < size, p.sizeBytes > 0 else { continue }
             result.partitions[i].filesystem?.sizeClaim = try sizeClaim(fs, at: p.startBytes, within: min(p.sizeBytes, size - p.startBytes),
                                                                        copier: copier)
         }
 
         result.multiDeviceMembers = try multiDeviceMembers(result, copier: copier)
+        result.incompleteProbes = gaps.isEmpty ? nil : gaps
         result.regionsRead = try copier.ledger()
         result.unreadableRegions = copier.unreadable
         result.findings = ProbeRules.evaluate(result)
@@ -282,7 +292,7 @@ public enum DiskProber {
         let ss = UInt64(sectorSize)
         let isDOS = label?.type == "dos"
         var uuid = p.uuid
-        if isDOS, uuid == nil, let id = label?.diskId, id.hasPrefix("0x") {
+        if isDOS, uuid == nil, p.nestedIn == nil, let id = label?.diskId, id.hasPrefix("0x") {
             let n = String(p.partno + 1, radix: 16)
             uuid = "\(id.dropFirst(2))-\(n.count < 2 ? "0" + n : n)"
         }
@@ -292,8 +302,8 @@ public enum DiskProber {
             number: p.partno + 1, startBytes: o1 ? .max : start, sizeBytes: o2 ? .max : bytes,
             startLBA: p.startLBA, endLBA: p.sectors == 0 ? p.startLBA : p.startLBA &+ p.sectors &- 1,
             type: p.type, typeName: p.typeName, uuid: uuid, name: p.name,
-            kind: isDOS ? (p.isContainer ? "extended" : p.isNested ? "logical" : "primary") : nil,
-            bootable: p.bootable)
+            kind: p.nestedIn != nil ? "nested" : isDOS ? (p.isContainer ? "extended" : p.isNested ? "logical" : "primary") : nil,
+            bootable: p.bootable, parent: p.nestedIn.flatMap { $0 > 0 ? $0 : nil })
     }
 
     private static func table(_ label: FdiskLabel, witnesses: WitnessSet, partitions: [Partition], sectorSize: Int) -> PartitionTable {
@@ -364,9 +374,27 @@ public enum DiskProber {
         return head.flatMap { FilesystemSizeParser.claim(type: fs.type, head: $0) }
     }
 
-    private static func signature(_ values: [String: String]) -> FilesystemSignature? {
+    private static func signature(_ values: [String: String], raw: [String: [UInt8]]) -> FilesystemSignature? {
         guard let type = values["TYPE"] else { return nil }
         return FilesystemSignature(type: type, uuid: values["UUID"], label: values["LABEL"],
-                                   usage: values["USAGE"], version: values["VERSION"], uuidSub: values["UUID_SUB"])
+                                   usage: values["USAGE"], version: values["VERSION"], uuidSub: values["UUID_SUB"],
+                                   labelHex: raw["LABEL"].map(hexString), uuidHex: raw["UUID"].map(hexString))
+    }
+
+    /// Copies the head and tail of every partition (extended containers excepted) that
+    /// starts inside the volume; a 0-byte partition has nothing to copy.
+    private static func copyPartitionRegions(_ partitions: [FdiskPartition], copier: RegionCopier, sectorSize: Int,
+                                             size: UInt64, options: ProbeOptions) throws(ProbeError) {
+        let ss = UInt64(sectorSize)
+        for p in partitions where !p.isContainer {
+            let (start, o1) = p.startLBA.multipliedReportingOverflow(by: ss)
+            let (bytes, o2) = p.sectors.multipliedReportingOverflow(by: ss)
+            guard !o1, !o2, start < size, bytes > 0 else { continue }
+            let length = min(bytes, size - start)
+            try copier.copy(offset: start, length: min(length, UInt64(options.partitionHeadBytes)), purpose: "partition \(p.partno + 1) head")
+            let tailLength = min(length, UInt64(options.partitionTailBytes))
+            try copier.copy(offset: start + length - tailLength, length: tailLength, purpose: "partition \(p.partno + 1) tail")
+            try ProberRegions.copy(copier, start: start, length: length, sectorSize: sectorSize, place: "partition \(p.partno + 1)")
+        }
     }
 }

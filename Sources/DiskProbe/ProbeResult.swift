@@ -32,6 +32,13 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     /// Members of multi-device guest volumes (md, btrfs, LVM PV) found on the volume, from
     /// their own headers (issue 21); nil in results recorded before they were looked for.
     public var multiDeviceMembers: [MultiDeviceMember]?
+    /// Both partition-table readers' answers (libfdisk and libblkid's own parser), and which
+    /// one the partition list above was taken from; nil when neither found a table, or when
+    /// both agree and the list is libfdisk's.
+    public var partitionReaders: PartitionReaders?
+    /// Places where a prober's magic was read but its answer is missing because the data it
+    /// follows lay outside what was read (`probe-incomplete`); nil for ordinary disks.
+    public var incompleteProbes: [IncompleteProbe]?
 
     /// Creates the value from its fields.
     public init(target: String, sizeBytes: UInt64, sectorSize: Int, partitionTable: PartitionTable? = nil,
@@ -58,7 +65,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case target, sizeBytes, sectorSize, partitionTable, partitions, filesystem, witnesses, regionsRead
         case unreadableRegions, findings, partitionTableSignature, deviceSectorSize, sectorSizeDetection
-        case multiDeviceMembers
+        case multiDeviceMembers, partitionReaders, incompleteProbes
     }
 
     /// Encodes every key, absent values as `null` (the contract has `"partitionTable": null`).
@@ -78,6 +85,81 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         try c.encode(deviceSectorSize, forKey: .deviceSectorSize)
         try c.encode(sectorSizeDetection, forKey: .sectorSizeDetection)
         try c.encodeIfPresent(multiDeviceMembers, forKey: .multiDeviceMembers)
+        try c.encodeIfPresent(partitionReaders, forKey: .partitionReaders)
+        try c.encodeIfPresent(incompleteProbes, forKey: .incompleteProbes)
+    }
+}
+
+/// A place where libblkid may have missed a signature because what its prober needs was not read.
+public struct IncompleteProbe: Codable, Sendable, Equatable {
+    /// "whole disk" or "partition N".
+    public var place: String
+    /// libblkid's prober name ("udf", "befs", "ntfs", "ddf_raid_member").
+    public var prober: String
+    public var reason: String
+
+    /// Creates the value from its fields.
+    public init(place: String, prober: String, reason: String) {
+        self.place = place
+        self.prober = prober
+        self.reason = reason
+    }
+}
+
+/// What each partition-table reader said about the whole disk, and which answer was used.
+/// libfdisk accepts any sector ending in 0x55AA as a DOS label — FAT, exFAT, NTFS, HPFS and
+/// BitLocker boot sectors included — while libblkid (like the kernel) does not; libfdisk has
+/// no Atari driver and does not list BSD slices nested in a DOS partition; each numbers BSD
+/// slices its own way (docs/PROBE.md, "Partition tables: two readers").
+public struct PartitionReaders: Codable, Sendable, Equatable {
+    /// libfdisk's reading; nil when it recognised no label.
+    public var libfdisk: PartitionReading?
+    /// libblkid's reading (`blkid_probe_get_partitions`); nil when it recognised no table.
+    public var libblkid: PartitionReading?
+    /// Where `partitions` came from: "libfdisk", "libblkid", "libfdisk+libblkid" (libfdisk's
+    /// list plus the nested tables only libblkid reads), "raw-gpt-entries", or "none".
+    public var used: String
+    /// Why a reader's table was not used (e.g. "LBA 0 is a vfat boot sector, not a partition
+    /// table"); nil when nothing was rejected.
+    public var rejected: String?
+    /// Whether the two readings differ in table type or in partition ranges (after each
+    /// reader's conventions: whole-disk entries of Sun and BSD labels are not partitions).
+    public var disagree: Bool
+
+    /// Creates the value from its fields.
+    public init(libfdisk: PartitionReading?, libblkid: PartitionReading?, used: String, rejected: String? = nil, disagree: Bool) {
+        self.libfdisk = libfdisk
+        self.libblkid = libblkid
+        self.used = used
+        self.rejected = rejected
+        self.disagree = disagree
+    }
+
+    private enum CodingKeys: String, CodingKey { case libfdisk, libblkid, used, rejected, disagree }
+
+    /// Encodes every key, absent readings as `null`.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(libfdisk, forKey: .libfdisk)
+        try c.encode(libblkid, forKey: .libblkid)
+        try c.encode(used, forKey: .used)
+        try c.encode(rejected, forKey: .rejected)
+        try c.encode(disagree, forKey: .disagree)
+    }
+}
+
+/// One reader's partition table: its type, identifier and partitions.
+public struct PartitionReading: Codable, Sendable, Equatable {
+    /// "dos", "gpt", "sun", "bsd", "atari", …
+    public var type: String
+    public var id: String?
+    public var partitions: [PartitionEntrySignature]
+
+    /// Creates the value from its fields.
+    public init(type: String, id: String? = nil, partitions: [PartitionEntrySignature]) {
+        self.type = type
+        self.id = id
+        self.partitions = partitions
     }
 }
 
@@ -110,9 +192,17 @@ public struct PartitionEntrySignature: Codable, Sendable, Equatable {
     public var type: String
     public var uuid: String?
     public var name: String?
+    /// The table the entry belongs to when it is nested in another table's partition
+    /// ("freebsd", "solaris", …: libblkid's name), else nil.
+    public var nestedTable: String?
+    /// The number of the partition a nested table lies in.
+    public var parent: Int?
 
     /// Creates the value from its fields.
-    public init(number: Int, startBytes: UInt64, sizeBytes: UInt64, type: String, uuid: String? = nil, name: String? = nil) {
+    public init(number: Int, startBytes: UInt64, sizeBytes: UInt64, type: String, uuid: String? = nil, name: String? = nil,
+                nestedTable: String? = nil, parent: Int? = nil) {
+        self.nestedTable = nestedTable
+        self.parent = parent
         self.number = number
         self.startBytes = startBytes
         self.sizeBytes = sizeBytes
@@ -140,9 +230,11 @@ public struct PartitionTable: Codable, Sendable, Equatable {
     /// Warnings libfdisk gave while reading the label, e.g. "The backup GPT table is not
     /// on the end of the device."
     public var warnings: [String]
-    /// Who decoded the partitions: "libfdisk", or "raw-gpt-entries" when libfdisk refused a
-    /// GPT whose primary header is intact (it does when the label outsizes the device), or
-    /// read its partitions from another header than the one the label rests on.
+    /// Who decoded the partitions: "libfdisk"; "libblkid" for tables libfdisk has no driver
+    /// for (Atari) or reads by other conventions (Sun, SGI, BSD: libblkid's list is used);
+    /// "libfdisk+libblkid" when libblkid added slices nested in a DOS partition; or
+    /// "raw-gpt-entries" when libfdisk refused a GPT whose primary header is intact (it does
+    /// when the label outsizes the device). `ProbeResult.partitionReaders` has both readings.
     public var decodedBy: String
     /// The on-disk structure the label was taken from (`HeaderSource`): "primary",
     /// "backup-at-claimed-location", "header-at-device-end" for GPT, "mbr" for DOS.
@@ -300,16 +392,20 @@ public struct Partition: Codable, Sendable, Equatable {
     public var uuid: String?
     /// GPT partition name.
     public var name: String?
-    /// DOS: "primary", "extended" or "logical"; nil for GPT.
+    /// DOS: "primary", "extended" or "logical"; "nested" for a slice of a table nested in
+    /// another partition (a BSD label inside a DOS partition); nil for GPT.
     public var kind: String?
     public var bootable: Bool
     /// The signature libblkid found inside the partition.
     public var filesystem: FilesystemSignature?
+    /// For a nested slice: the number of the partition holding its table.
+    public var parent: Int?
 
     /// Creates the value from its fields.
     public init(number: Int, startBytes: UInt64, sizeBytes: UInt64, startLBA: UInt64, endLBA: UInt64,
                 type: String, typeName: String? = nil, uuid: String? = nil, name: String? = nil,
-                kind: String? = nil, bootable: Bool = false, filesystem: FilesystemSignature? = nil) {
+                kind: String? = nil, bootable: Bool = false, filesystem: FilesystemSignature? = nil, parent: Int? = nil) {
+        self.parent = parent
         self.number = number
         self.startBytes = startBytes
         self.sizeBytes = sizeBytes
@@ -325,7 +421,7 @@ public struct Partition: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case number, startBytes, sizeBytes, startLBA, endLBA, type, typeName, uuid, name, kind, bootable, filesystem
+        case number, startBytes, sizeBytes, startLBA, endLBA, type, typeName, uuid, name, kind, bootable, filesystem, parent
     }
 
     /// Encodes every key, absent values as `null` (`"filesystem": null`).
@@ -343,6 +439,7 @@ public struct Partition: Codable, Sendable, Equatable {
         try c.encode(kind, forKey: .kind)
         try c.encode(bootable, forKey: .bootable)
         try c.encode(filesystem, forKey: .filesystem)
+        try c.encodeIfPresent(parent, forKey: .parent)
     }
 }
 
@@ -361,12 +458,20 @@ public struct FilesystemSignature: Codable, Sendable, Equatable {
     /// blkid UUID_SUB: the member's own identity in a multi-device set (md device UUID,
     /// btrfs device UUID, ZFS vdev GUID), where `uuid` is the identity the members share.
     public var uuidSub: String?
+    /// The label's raw bytes, hex-encoded, when they are not valid UTF-8 (a FAT label in a
+    /// DOS code page): `label` then holds a lossy display string with U+FFFD for bad bytes.
+    public var labelHex: String?
+    /// The UUID's raw bytes, hex-encoded, when they are not valid UTF-8 (DDF's GUID is
+    /// 24 raw bytes); `uuid` then holds a lossy display string.
+    public var uuidHex: String?
 
     /// Creates the value from its fields.
     public init(type: String, uuid: String? = nil, label: String? = nil, usage: String? = nil, version: String? = nil,
-                sizeClaim: FilesystemSizeClaim? = nil, uuidSub: String? = nil) {
+                sizeClaim: FilesystemSizeClaim? = nil, uuidSub: String? = nil, labelHex: String? = nil, uuidHex: String? = nil) {
         self.sizeClaim = sizeClaim
         self.uuidSub = uuidSub
+        self.labelHex = labelHex
+        self.uuidHex = uuidHex
         self.type = type
         self.uuid = uuid
         self.label = label

@@ -24,9 +24,11 @@ public enum ProbeTextView {
                 out.append("Label needs at least: \(ByteSize.human(minimum)), \(minimum) bytes")
             }
             for w in t.warnings { out.append("libfdisk: \(TerminalText.field(w))") }
+            if t.decodedBy != "libfdisk" { out.append("Partitions read by: \(t.decodedBy)") }
         } else {
             out.append("No partition table.")
         }
+        if let rejected = probe.partitionReaders?.rejected { out.append(rejected) }
         if !probe.partitions.isEmpty {
             out.append("")
             var rows = [["Part", "Boot", "Start", "End", "Sectors", "Size", "Type", "UUID", "Name"]]
@@ -112,7 +114,9 @@ public enum ProbeTextView {
     private static func describe(_ fs: FilesystemSignature) -> String {
         var parts: [String] = []
         if let l = fs.label { parts.append("LABEL=\"\(TerminalText.field(l))\"") }
+        if let h = fs.labelHex { parts.append("LABEL_HEX=\"\(h)\"") }
         if let u = fs.uuid { parts.append("UUID=\"\(TerminalText.field(u))\"") }
+        if let h = fs.uuidHex { parts.append("UUID_HEX=\"\(h)\"") }
         parts.append("TYPE=\"\(TerminalText.field(fs.type))\"")
         if let v = fs.version { parts.append("VERSION=\"\(TerminalText.field(v))\"") }
         if let u = fs.usage { parts.append("USAGE=\"\(TerminalText.field(u))\"") }

@@ -88,6 +88,12 @@ final class RegionCopier {
         return try bytes(offset: offset, count: min(length, Int(volume.sizeBytes - offset)))
     }
 
+    /// Whether all of `[offset, offset+length)` was copied already.
+    func isCopied(offset: UInt64, length: UInt64) -> Bool {
+        let (end, overflow) = offset.addingReportingOverflow(length)
+        return !overflow && covered.gaps(offset, end).isEmpty
+    }
+
     /// Bytes already copied, from the shadow; nil when any part was not copied.
     func bytes(offset: UInt64, count: Int) throws(ProbeError) -> [UInt8]? {
         let (end, overflow) = offset.addingReportingOverflow(UInt64(count))

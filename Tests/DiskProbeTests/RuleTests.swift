@@ -10,9 +10,16 @@ final class RuleTests: XCTestCase {
         r.partitions = fdisk.map { n, start, size in
             Partition(number: n, startBytes: start, sizeBytes: size, startLBA: start / 512, endLBA: (start + size) / 512 - 1, type: "0x83")
         }
-        r.partitionTableSignature = PartitionTableSignature(type: "dos", uuid: "00000001", partitions: blkid.map { n, start, size in
+        let blkidReading = PartitionReading(type: "dos", id: "00000001", partitions: blkid.map { n, start, size in
             PartitionEntrySignature(number: n, startBytes: start, sizeBytes: size, type: "0x83")
         })
+        r.partitionTableSignature = PartitionTableSignature(type: "dos", uuid: "00000001", partitions: blkidReading.partitions)
+        let label = FdiskLabel(type: "dos", diskId: "0x00000001", gptItems: [:], partitions: fdisk.map { n, start, size in
+            FdiskPartition(partno: n - 1, startLBA: start / 512, sectors: size / 512, type: "0x83", bootable: false,
+                           isContainer: false, isNested: false)
+        }, warnings: [], decodedBy: decodedBy)
+        r.partitionReaders = PartitionTableArbiter.decide(fdisk: label, blkid: blkidReading, lba0: nil, wholeDiskType: nil,
+                                                          sectorSize: 512).readers
         return r
     }
 
@@ -60,6 +67,7 @@ final class RuleTests: XCTestCase {
     func testPartitionPastTheEndAndOverlapOnHandMadeLayouts() {
         var r = result(fdisk: [(1, 1 << 20, 40 << 20), (2, 30 << 20, 40 << 20)], blkid: [])
         r.partitionTableSignature = nil
+        r.partitionReaders = nil
         XCTAssertEqual(ProbeRules.evaluate(r).map(\.code), ["partition-past-device-end", "partitions-overlap"])
     }
 }

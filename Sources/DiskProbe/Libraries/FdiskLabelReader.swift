@@ -29,7 +29,11 @@ struct FdiskPartition: Sendable, Equatable {
     var name: String?
     var bootable: Bool
     var isContainer: Bool
+    /// libfdisk's "nested": a DOS logical partition.
     var isNested: Bool
+    /// For a slice of a table nested in another partition (read by libblkid): that
+    /// partition's number.
+    var nestedIn: Int? = nil
 }
 
 /// A read-only libfdisk context on a descriptor. Owns the context; `deinit` releases it.

@@ -1,17 +1,20 @@
 import AuditCore
 
-/// `partitions-overlap`: two partitions share sectors (a DOS extended partition and its
-/// logical partitions excepted).
+/// `partitions-overlap`: two partitions share sectors (0-byte partitions share none). Containers by design are excepted: a
+/// DOS extended partition and its logical partitions, a partition and the slices of the table
+/// nested in it, and SGI's volume header (type 0x00) and whole-volume (type 0x06) entries.
 enum PartitionOverlapRule: ProbeRule {
     static let code = FindingCode.partitionsOverlap
 
     static func findings(in probe: ProbeResult) -> [Finding] {
-        let parts = probe.partitions.filter { $0.kind != "extended" }
+        let sgi = probe.partitionTable?.type == "sgi"
+        // A 0-byte partition holds no sector, so it overlaps nothing.
+        let parts = probe.partitions.filter { $0.kind != "extended" && $0.sizeBytes > 0 && !(sgi && ($0.type == "0x00" || $0.type == "0x06")) }
         var result: [Finding] = []
         for i in parts.indices {
             for j in parts.indices where j > i {
                 let a = parts[i], b = parts[j]
-                guard a.startLBA <= b.endLBA, b.startLBA <= a.endLBA else { continue }
+                guard a.startLBA <= b.endLBA, b.startLBA <= a.endLBA, a.parent != b.number, b.parent != a.number else { continue }
                 result.append(Finding(
                     code: code, severity: .error,
                     message: "Partitions \(a.number) (LBA \(a.startLBA)–\(a.endLBA)) and \(b.number) "
