@@ -58,9 +58,13 @@ public enum FindingCode {
     public static let labelSectorSizeMismatch = "label-sector-size-mismatch"
     public static let protectiveMBRWithoutGPT = "protective-mbr-without-gpt"
     public static let filesystemLargerThanContainer = "filesystem-larger-than-container"
-    /// Issue 9: codes that mean "the label was not understood" (the partition readers
-    /// disagree): a disk with one never passes; at best it is inconclusive.
-    public static let notUnderstood: Set<String> = [partitionReadersDisagree]
+    /// Issue 9: whether `finding` means "the label was not understood" — the partition
+    /// readers disagree about a real table (warning or above): a disk with one never passes;
+    /// at best it is inconclusive. The info form (libfdisk took a FAT/NTFS/exFAT boot sector
+    /// or an Atari table for a label, and libblkid's answer was used) is understood.
+    public static func notUnderstood(_ finding: Finding) -> Bool {
+        finding.code == partitionReadersDisagree && finding.severity >= .warning
+    }
     // Issue 21 / issue 10 (multi-device guest storage, cloned disks, attribution from size
     // fields, a target that is its own source).
     /// A member identity (md device UUID, btrfs device UUID, PV UUID, ZFS vdev GUID) on two volumes (critical).

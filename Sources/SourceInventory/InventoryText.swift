@@ -33,6 +33,7 @@ public enum InventoryText {
         }
         for disk in inventory.disks {
             if let caveat = disk.replicationCaveat { lines.append("Disk \(disk.key) is \(caveat).") }
+        }
         for disk in inventory.disks where disk.capacityFromKB == true {
             lines.append("warning: disk \(disk.key) has no capacityInBytes (0 or absent, as older govc prints it): its capacity "
                          + "is capacityInKB × 1024 = \(disk.capacityBytes) bytes, which rounds a size that is not a whole KiB down. "

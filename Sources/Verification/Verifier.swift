@@ -37,7 +37,7 @@ public enum Verifier {
             inventory: inventory, disks: disks, referenceKind: input.referenceKind)
         let everything = vmFindings + disks.flatMap(\.findings)
         let unread = disks.contains { $0.verdict == .inconclusive }
-            || everything.contains { FindingCode.unread.contains($0.code) || FindingCode.notUnderstood.contains($0.code) }
+            || everything.contains { FindingCode.unread.contains($0.code) || FindingCode.notUnderstood($0) }
         return VerificationReport(
             tool: tool, startedAt: startedAt, finishedAt: finishedAt,
             verdict: Verdict.of(findings: everything, somethingUnread: unread), vm: inventory.vm,
@@ -97,7 +97,7 @@ public enum Verifier {
 
         let vmFindingsNamingDisk = input.vmFindings.filter { names($0.evidence, key: disk.key) }
         let unread = observation.outcome.probe == nil
-            || findings.contains { FindingCode.unread.contains($0.code) || FindingCode.notUnderstood.contains($0.code) }
+            || findings.contains { FindingCode.unread.contains($0.code) || FindingCode.notUnderstood($0) }
         let verdict = Verdict.of(findings: findings + vmFindingsNamingDisk, somethingUnread: unread)
         return DiskReport(key: disk.key, label: disk.label, target: observation.target, expectedBytes: disk.capacityBytes,
                           actualBytes: observation.outcome.probe?.sizeBytes, verdict: verdict, findings: findings,
@@ -105,7 +105,7 @@ public enum Verifier {
     }
 
     static func check(_ family: RuleFamily, _ findings: [Finding]) -> RuleCheck {
-        let unread = findings.contains { FindingCode.unread.contains($0.code) || FindingCode.notUnderstood.contains($0.code) }
+        let unread = findings.contains { FindingCode.unread.contains($0.code) || FindingCode.notUnderstood($0) }
         return RuleCheck(family: family, verdict: Verdict.of(findings: findings, somethingUnread: unread),
                          findingCodes: findings.map(\.code))
     }
