@@ -51,24 +51,48 @@ public enum ContentVerification {
     /// its own does not match, against the others' (contamination evidence).
     /// `cancellation` (e.g. Ctrl-C) stops a full comparison early; what was not compared is
     /// then an inconclusive `unreadable-region`, never a pass.
+    /// Volumes held open in `open` (the probe's connections) are read through; only the
+    /// others are opened anew.
     public static func run(_ pairs: [Pair], mode: Mode, seed: UInt64, jobs: Int, options: VolumeOptions,
-                           cancellation: Cancellation? = nil) -> Outcome {
+                           cancellation: Cancellation? = nil, open: OpenVolumes? = nil) -> Outcome {
+        let opener = Opener(open: open, options: options)
         switch mode {
-        case .full: return full(pairs, jobs: jobs, options: options, cancellation: cancellation)
-        case .sample: return sample(pairs, seed: seed, jobs: jobs, options: options)
+        case .full: return full(pairs, jobs: jobs, opener: opener, cancellation: cancellation)
+        case .sample: return sample(pairs, seed: seed, jobs: jobs, opener: opener)
         }
     }
 
-    static func full(_ pairs: [Pair], jobs: Int, options: VolumeOptions, cancellation: Cancellation?) -> Outcome {
+    /// Gives the volume held open for a target, or opens it (and then closes it after use).
+    struct Opener: Sendable {
+        var open: OpenVolumes?
+        var options: VolumeOptions
+
+        /// The volume for `target`, and whether the caller opened it (and must close it).
+        func acquire(_ target: Target) throws(VolumeError) -> (volume: any Volume, owned: Bool) {
+            if let held = open?.volume(for: target) { return (held, false) }
+            return (try VolumeOpener.open(target, options: options), true)
+        }
+
+        func with<T>(_ target: Target, _ body: (any Volume) -> T) throws(VolumeError) -> T {
+            let (volume, owned) = try acquire(target)
+            defer { if owned { volume.close() } }
+            return body(volume)
+        }
+    }
+
+    static func full(_ pairs: [Pair], jobs: Int, opener: Opener, cancellation: Cancellation?) -> Outcome {
         // One progress bar at a time: only when a single disk is compared and stderr is a terminal.
         let progress = pairs.count == 1 && isatty(STDERR_FILENO) != 0
         let results = BoundedThreads.map(count: pairs.count, jobs: jobs) { index -> [Finding] in
             let pair = pairs[index]
             guard let source = pair.source else { return [noSource(pair.key)] }
             do {
-                let result = try ContentComparator.compare(
-                    source: source, target: pair.target, volumeOptions: options,
-                    options: CompareOptions(progress: progress, cancellation: cancellation))
+                let compareOptions = CompareOptions(progress: progress, cancellation: cancellation)
+                let s = try opener.acquire(source)
+                defer { if s.owned { s.volume.close() } }
+                let t = try opener.acquire(pair.target)
+                defer { if t.owned { t.volume.close() } }
+                let result = try ContentComparator.compare(source: s.volume, target: t.volume, options: compareOptions)
                 var findings = result.findings.filter { !coveredElsewhere.contains($0.code) }
                 if result.status == .incomplete, !findings.contains(where: { FindingCode.unread.contains($0.code) }) {
                     findings.append(unreadable(pair.key, result.interrupted
@@ -85,14 +109,13 @@ public enum ContentVerification {
         return Outcome(findings: findings, matches: [:])
     }
 
-    static func sample(_ pairs: [Pair], seed: UInt64, jobs: Int, options: VolumeOptions) -> Outcome {
+    static func sample(_ pairs: [Pair], seed: UInt64, jobs: Int, opener: Opener) -> Outcome {
         // 1. Each source's sample: from the baseline, or read from the live source.
         let samples: [ContentSample?] = BoundedThreads.map(count: pairs.count, jobs: jobs) { index in
             let pair = pairs[index]
             if let expected = pair.expected { return expected }
-            guard let source = pair.source, let volume = try? VolumeOpener.open(source, options: options) else { return nil }
-            defer { volume.close() }
-            return ContentSampler.sample(volume: volume, probe: pair.sourceProbe, seed: seed)
+            guard let source = pair.source else { return nil }
+            return try? opener.with(source) { ContentSampler.sample(volume: $0, probe: pair.sourceProbe, seed: seed) }
         }
         // 2. Each destination against its own sample, then against the others' when its own differs.
         let checks = BoundedThreads.map(count: pairs.count, jobs: jobs) { index -> ([Finding], Set<String>) in
@@ -100,23 +123,24 @@ public enum ContentVerification {
             guard let expected = samples[index] else {
                 return ([pair.source == nil ? noSource(pair.key) : unreadable(pair.key, "the source could not be sampled")], [])
             }
-            let volume: any Volume
-            do { volume = try VolumeOpener.open(pair.target, options: options) } catch {
+            do {
+                return try opener.with(pair.target) { volume -> ([Finding], Set<String>) in
+                    let own = ContentSampler.check(target: volume, expected: expected)
+                    let findings = own.findings.filter { !coveredElsewhere.contains($0.code) }
+                    guard !own.mismatches.isEmpty else { return (findings, []) }
+                    let ownMatched = matchedFraction(own, sizeBytes: volume.sizeBytes, sample: expected)
+                    var carried: Set<String> = []
+                    for (other, sample) in zip(pairs, samples) where other.key != pair.key {
+                        guard let sample else { continue }
+                        let check = ContentSampler.check(target: volume, expected: sample)
+                        let fraction = matchedFraction(check, sizeBytes: volume.sizeBytes, sample: sample)
+                        if fraction >= 0.9, fraction > ownMatched { carried.insert(other.key) }
+                    }
+                    return (findings, carried)
+                }
+            } catch {
                 return ([unreadable(pair.key, "\(error)")], [])
             }
-            defer { volume.close() }
-            let own = ContentSampler.check(target: volume, expected: expected)
-            let findings = own.findings.filter { !coveredElsewhere.contains($0.code) }
-            guard !own.mismatches.isEmpty else { return (findings, []) }
-            let ownMatched = matchedFraction(own, sizeBytes: volume.sizeBytes, sample: expected)
-            var carried: Set<String> = []
-            for (other, sample) in zip(pairs, samples) where other.key != pair.key {
-                guard let sample else { continue }
-                let check = ContentSampler.check(target: volume, expected: sample)
-                let fraction = matchedFraction(check, sizeBytes: volume.sizeBytes, sample: sample)
-                if fraction >= 0.9, fraction > ownMatched { carried.insert(other.key) }
-            }
-            return (findings, carried)
         }
         var findings: [String: [Finding]] = [:]
         var matches: [String: Set<String>] = [:]

@@ -81,6 +81,10 @@ struct Verify: ParsableCommand {
             loadedBaseline = nil
         }
 
+        if let refusal = (assignments + sourceAssignments).lazy.compactMap({ ImageContainer.unservable($0.target) }).first {
+            printError("replica-audit: \(refusal)")
+            throw ExitCode(2)
+        }
         let run = VerificationRun(inventory: inventory, targets: assignments, sources: sourceAssignments,
                                   baseline: loadedBaseline, content: content, seed: seed, jobs: jobs,
                                   options: volume.volumeOptions)
