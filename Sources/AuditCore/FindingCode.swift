@@ -36,6 +36,12 @@ public enum FindingCode {
     public static let dosEBRChainBroken = "dos-ebr-chain-broken"
     public static let ambiguousSignature = "ambiguous-signature"
 
+    // Issue 9.3: blank and half-written volumes.
+    /// The volume holds no data at all (all holes or zeros).
+    public static let volumeBlank = "volume-blank"
+    /// The copy stopped part-way: the label promises data (partitions, a backup GPT header) past where the data ends.
+    public static let copyIncomplete = "copy-incomplete"
+
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.
     public static let unread: Set<String> = [targetUnreachable, unreadableRegion, notRead, sourceUnreadable]

@@ -36,6 +36,9 @@ public enum ImageContainerFormat: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// The short name reports use: "vhd" for qemu's `vpc`, the format name otherwise.
+    public var reportName: String { self == .vpc ? "vhd" : rawValue }
+
     /// `qemu-nbd -r -f FORMAT PATH`: read-only, format given (never probed by qemu), with
     /// the executable `qemuNBD` first.
     public func qemuNBDArguments(_ qemuNBD: String, path: String) -> [String] {
@@ -46,7 +49,7 @@ public enum ImageContainerFormat: String, Sendable, Codable, CaseIterable {
     /// nothing shared, persistent, and the URI to give replica-audit.
     public func serveCommand(path: String) -> String {
         let socket = "/tmp/" + ((path as NSString).lastPathComponent.isEmpty ? "image" : (path as NSString).lastPathComponent) + ".sock"
-        return "qemu-nbd --read-only --persistent --shared=4 --format=\(rawValue) --socket=\(socket) '\(path)' &  "
+        return "'qemu-nbd --read-only --persistent --shared=4 --format=\(rawValue) --socket=\(socket) \(path)' "
             + "and give nbd+unix:///?socket=\(socket) as the target"
     }
 }

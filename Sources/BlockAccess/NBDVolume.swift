@@ -53,7 +53,7 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         self.target = target
         self.timeout = timeout
         self.containerFormat = container
-        self.displayName = container.map { "\(target.redacted) (\($0.rawValue) via qemu-nbd)" } ?? target.redacted
+        self.displayName = container.map { "\(target.redacted) (\($0.reportName) via qemu-nbd)" } ?? target.redacted
         guard let h = nbd_create() else {
             throw VolumeError(kind: .unreachable, operation: "nbd_create", target: target.redacted,
                               message: LibNBD.copyError(), errno: nbd_get_errno())

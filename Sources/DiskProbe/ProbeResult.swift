@@ -24,6 +24,9 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     /// The partition table libblkid recognised on the whole disk (PTTYPE, PTUUID), as a
     /// second opinion next to libfdisk's.
     public var partitionTableSignature: PartitionTableSignature?
+    /// Where the volume holds data (block status and sampled reads), for blank and
+    /// half-written volumes; nil when it was not measured.
+    public var dataExtent: DataExtent?
 
     /// Creates the value from its fields.
     public init(target: String, sizeBytes: UInt64, sectorSize: Int, partitionTable: PartitionTable? = nil,
@@ -50,6 +53,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case target, sizeBytes, sectorSize, partitionTable, partitions, filesystem, witnesses, regionsRead
         case unreadableRegions, findings, partitionTableSignature
+        case dataExtent
     }
 
     /// Encodes every key, absent values as `null` (the contract has `"partitionTable": null`).
@@ -66,6 +70,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         try c.encode(unreadableRegions, forKey: .unreadableRegions)
         try c.encode(findings, forKey: .findings)
         try c.encode(partitionTableSignature, forKey: .partitionTableSignature)
+        try c.encode(dataExtent, forKey: .dataExtent)
     }
 }
 
