@@ -46,8 +46,14 @@ public enum GuestFilesystemRule: DiskRule {
     /// about its size: critical when another disk's volume has one (swapped), else error.
     public static func findings(in context: DiskContext) -> [Finding] {
         let sizes = containerSizes(context.probe)
-        return guestFilesystems(of: context).compactMap { fs in
-            guard !sizes.contains(where: { fits(fs.capacityBytes, in: $0) }) else { return nil }
+        // Each container holds one filesystem: the largest filesystems take the smallest
+        // containers that fit them first, so two guest filesystems never count one partition.
+        var unused = sizes.sorted()
+        var missing: [GuestFilesystem] = []
+        for fs in guestFilesystems(of: context).sorted(by: { $0.capacityBytes > $1.capacityBytes }) {
+            if let i = unused.firstIndex(where: { fits(fs.capacityBytes, in: $0) }) { unused.remove(at: i) } else { missing.append(fs) }
+        }
+        return guestFilesystems(of: context).filter { fs in missing.contains { $0.path == fs.path } }.compactMap { fs in
             let elsewhere = context.peers.filter { peer in
                 peer.disk.key != context.disk.key && containerSizes(peer.probe).contains { fits(fs.capacityBytes, in: $0) }
             }
