@@ -24,6 +24,10 @@ public struct DataExtent: Codable, Sendable, Equatable {
     public var nonZeroBlocks: Int
     /// Per partition: whether data was found in it.
     public var partitions: [PartitionData]
+    /// The LBA of a GPT header ("EFI PART") found in the last data before `dataEndBytes`:
+    /// the data ends with a GPT backup header (moved, or a label written for a smaller
+    /// disk), not part-way through a copy.
+    public var gptHeaderAtDataEndLBA: UInt64?
 
     /// Data found in one partition.
     public struct PartitionData: Codable, Sendable, Equatable {
@@ -42,7 +46,8 @@ public struct DataExtent: Codable, Sendable, Equatable {
 
     /// Creates the value from its fields.
     public init(method: String, holdsData: Bool, blankProven: Bool, dataEndBytes: UInt64, allocatedBytes: UInt64?,
-                blocksRead: Int, nonZeroBlocks: Int, partitions: [PartitionData] = []) {
+                blocksRead: Int, nonZeroBlocks: Int, partitions: [PartitionData] = [], gptHeaderAtDataEndLBA: UInt64? = nil) {
+        self.gptHeaderAtDataEndLBA = gptHeaderAtDataEndLBA
         self.method = method
         self.holdsData = holdsData
         self.blankProven = blankProven
@@ -67,7 +72,7 @@ public enum DataExtentSurvey {
     /// Data runs whose first and last block are read.
     static let maxRunsRead = 256
     /// Block-status requests before the rest of the volume is taken as data.
-    static let maxStatusRequests = 4096
+    static let maxStatusRequests = 1024
 
     /// Measures `volume`, whose probe gave `partitions`. Nil when the volume could not be
     /// read for it (a read error is the probe's business, not a reason to guess).
@@ -174,6 +179,20 @@ public enum DataExtentSurvey {
                 }
             }
 
+            // A GPT header in the last data (the backup of some label)?
+            var headerAtEnd: UInt64?
+            if dataEnd >= 512 {
+                let ss = UInt64(volume.logicalSectorSize)
+                let from = dataEnd > blockBytes ? (dataEnd - blockBytes) / ss * ss : 0
+                let tail = try volume.read(at: from, count: Int(dataEnd - from))
+                let magic = Array("EFI PART".utf8)
+                var at = tail.count - Int(ss)
+                while at >= 0 {
+                    if Array(tail[at..<at + 8]) == magic { headerAtEnd = (from + UInt64(at)) / ss; break }
+                    at -= Int(ss)
+                }
+            }
+
             let perPartition = partitions.map { p -> DataExtent.PartitionData in
                 let end = min(size, p.startBytes &+ p.sizeBytes)
                 let inside = nonZero.filter { $0.lowerBound < end && $0.upperBound > p.startBytes }
@@ -184,7 +203,7 @@ public enum DataExtentSurvey {
             return DataExtent(method: volume.supportsBlockStatus ? "block-status" : "sampled-reads",
                               holdsData: !nonZero.isEmpty, blankProven: false, dataEndBytes: dataEnd,
                               allocatedBytes: allocated, blocksRead: reader.reads, nonZeroBlocks: nonZero.count,
-                              partitions: perPartition)
+                              partitions: perPartition, gptHeaderAtDataEndLBA: headerAtEnd)
         } catch {
             return nil
         }

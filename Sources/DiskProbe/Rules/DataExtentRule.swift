@@ -61,7 +61,12 @@ public enum DataExtentRule {
     public static func gap(_ probe: ProbeResult) -> Gap? {
         guard let extent = probe.dataExtent, extent.holdsData, let table = probe.partitionTable else { return nil }
         let end = extent.dataEndBytes
-        let empty = probe.partitions.filter { p in
+        // A half copy wrote some partitions and not the later ones: with no partition
+        // holding anything, empty partitions are no evidence (a label never formatted).
+        let somePartitionHoldsData = probe.partitions.contains { p in
+            p.filesystem != nil || (extent.partition(p.number)?.holdsData ?? false)
+        }
+        let empty = !somePartitionHoldsData ? [] : probe.partitions.filter { p in
             p.kind != "extended" && !emptyByDesign.contains(p.type.lowercased()) && p.filesystem == nil
                 && p.startBytes >= end && p.startBytes < probe.sizeBytes && p.sizeBytes > 0
                 && !(extent.partition(p.number)?.holdsData ?? false)
@@ -71,7 +76,11 @@ public enum DataExtentRule {
         if table.type == "gpt", let gpt = table.gpt, gpt.source == "primary", gpt.alternateLBA > 1 {
             let (offset, overflow) = gpt.alternateLBA.multipliedReportingOverflow(by: ss)
             let backupValid = probe.witnesses.backupGPT?.signatureValid ?? false
-            if !overflow, offset + ss <= probe.sizeBytes, !backupValid, offset >= end { missingBackup = offset }
+            // Data that ends with a GPT header ends with a backup (moved elsewhere, or
+            // another label's): gpt-backup-misplaced and the label rules say what it is.
+            if !overflow, offset + ss <= probe.sizeBytes, !backupValid, offset >= end, extent.gptHeaderAtDataEndLBA == nil {
+                missingBackup = offset
+            }
         }
         guard !empty.isEmpty || missingBackup != nil else { return nil }
         return Gap(dataEndBytes: end, emptyPartitions: empty, missingBackupGPTOffset: missingBackup)
