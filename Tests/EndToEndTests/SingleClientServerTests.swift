@@ -46,4 +46,21 @@ final class SingleClientServerTests: XCTestCase {
             XCTAssertLessThan(Date().timeIntervalSince(started), 15)
         }
     }
+
+    func testCaptureAndVerifyAgainstTheBaselineOverOneClientServers() throws {
+        let s = try scenario()
+        let inventory = try s.inventory(vm: "single2", disks: [(2001, "Hard disk 2", 256 << 20)])
+        let baseline = s.directory.appendingPathComponent("single2-baseline.json").path
+        let source = try QEMUNBDServer(image: s.image("src2001.img"))
+        let started = Date()
+        let capture = try Repository.runTool(["capture", "--inventory", inventory, "--source", "2001=\(source.uri)",
+                                              "--content", "sample", "--output", baseline, "--timeout", "20"])
+        XCTAssertEqual(capture.status, 0, capture.stdout + capture.stderr)
+        let target = try QEMUNBDServer(image: s.image("vol2001.img"))
+        let run = try VerifyResult(["--inventory", inventory, "--target", "2001=\(target.uri)", "--baseline", baseline,
+                                    "--timeout", "20"], reportDirectory: s.reportDirectory("single-baseline"))
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertEqual((run.report["content"] as? [String: Any])?["compared"] as? Bool, true)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20)
+    }
 }

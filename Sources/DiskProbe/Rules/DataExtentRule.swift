@@ -116,7 +116,8 @@ public enum DataExtentRule {
 
     /// The findings for `probe` on its own.
     public static func findings(_ probe: ProbeResult) -> [Finding] {
-        guard let extent = probe.dataExtent else { return [] }
+        // Unreadable regions read as zeros in the shadow: nothing about data is proven then.
+        guard let extent = probe.dataExtent, probe.isComplete else { return [] }
         if isBlank(probe) {
             return [Finding(code: FindingCode.volumeBlank, severity: .warning,
                             message: "The volume holds no data: \(howBlank(extent)), and it has no partition table or "

@@ -15,7 +15,8 @@ public enum DataPresenceRule: DiskRule {
 
     /// Skipped when the volume's data extent was not measured.
     public static func skipReason(in context: DiskContext) -> String? {
-        context.probe.dataExtent == nil ? "where the volume holds data was not measured" : nil
+        if !context.probe.isComplete { return "parts of the volume could not be read" }
+        return context.probe.dataExtent == nil ? "where the volume holds data was not measured" : nil
     }
 
     public static func findings(in context: DiskContext) -> [Finding] {

@@ -65,7 +65,10 @@ public enum GuestFilesystemRule: DiskRule {
                 message += " The copy of this filesystem is missing: check that the replication completed and wrote this "
                     + "disk to this volume, and rerun it."
             }
-            return Finding(code: FindingCode.guestFilesystemMissing, severity: elsewhere.isEmpty ? .error : .critical,
+            // Regions of the volume that could not be read prove nothing missing: a warning then.
+            let severity: Severity = !context.probe.isComplete ? .warning : elsewhere.isEmpty ? .error : .critical
+            if !context.probe.isComplete { message += " (Parts of the volume could not be read, so this is not proven.)" }
+            return Finding(code: FindingCode.guestFilesystemMissing, severity: severity,
                            message: message,
                            evidence: ["path": .string(fs.path), "capacityBytes": .number(fs.capacityBytes),
                                       "type": .optional(fs.type),
