@@ -89,11 +89,12 @@ public enum ImageContainer {
     }
 
     /// The container format of an opened local volume: reads its first 1 KiB and last 512
-    /// bytes. Nil for a raw disk or when the volume is too small to hold a container.
+    /// bytes. Nil for a raw disk or an empty file.
     public static func format(of volume: any Volume) throws(VolumeError) -> ImageContainerFormat? {
-        guard volume.sizeBytes >= 512 else { return nil }
+        // A VMDK descriptor is a few hundred bytes: look at any non-empty file.
+        guard volume.sizeBytes > 0 else { return nil }
         let head = try volume.read(at: 0, count: Int(min(1024, volume.sizeBytes)))
-        let tail = try volume.read(at: volume.sizeBytes - 512, count: 512)
+        let tail = volume.sizeBytes >= 512 ? try volume.read(at: volume.sizeBytes - 512, count: 512) : []
         return format(head: head, tail: tail)
     }
 

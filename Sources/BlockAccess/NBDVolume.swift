@@ -60,7 +60,18 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         }
         // Stored at once: deinit closes it on every throw below.
         self.handle = h
-        let export = try LibNBD.connect(h, how: how, target: target, timeout: timeout, initializeReadBuffers: true)
+        let export: LibNBD.Export
+        do throws(VolumeError) {
+            export = try LibNBD.connect(h, how: how, target: target, timeout: timeout, initializeReadBuffers: true)
+        } catch {
+            var e = error
+            if let container {
+                // qemu-nbd prints its own reason (a missing extent file, a damaged header) on stderr.
+                e.message = "qemu-nbd could not serve this \(container.commonName) image (its own message, if any, is above): "
+                    + e.message
+            }
+            throw e
+        }
         self.sizeBytes = export.sizeBytes
         self.supportsBlockStatus = export.supportsBlockStatus
         self.canMultiConn = export.canMultiConn

@@ -59,4 +59,25 @@ final class ImageContainerTests: XCTestCase {
         XCTAssertEqual(verify.status, 2, verify.stderr)
         XCTAssertTrue(verify.stderr.contains("--format=qcow2"), verify.stderr)
     }
+
+    func testAVMDKDescriptorWithItsFlatExtentAndOneWhoseExtentIsMissing() throws {
+        let s = try scenario()
+        let dir = try TemporaryDirectory.make(prefix: "vmdk-desc")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let descriptor = dir.appendingPathComponent("disk.vmdk").path
+        try Tools.run("qemu-img", ["convert", "-q", "-f", "raw", "-O", "vmdk", "-o", "subformat=monolithicFlat",
+                                   s.image("src2001.img"), descriptor])
+        let size = (try FileManager.default.attributesOfItem(atPath: descriptor)[.size] as? Int) ?? 0
+        XCTAssertLessThan(size, 1024, "a descriptor is a small text file")
+        let run = try Repository.runTool(["inspect", descriptor, "--format", "json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(doc["target"] as? String, "\(descriptor) (vmdk via qemu-nbd)")
+        XCTAssertEqual((doc["partitions"] as? [[String: Any]])?.count, 1)
+        // Without its extent the image cannot be served: an error naming qemu-nbd, never a raw parse.
+        try FileManager.default.removeItem(atPath: dir.appendingPathComponent("disk-flat.vmdk").path)
+        let broken = try Repository.runTool(["inspect", descriptor])
+        XCTAssertEqual(broken.status, 3, broken.stdout)
+        XCTAssertTrue(broken.stderr.contains("qemu-nbd could not serve this VMDK image"), broken.stderr)
+    }
 }
