@@ -142,4 +142,29 @@ final class DataPresenceTests: XCTestCase {
         let ok = try Repository.runTool(["inspect", faithful.uri(), "--format", "json"])
         XCTAssertFalse(ok.stdout.contains("\"copy-incomplete\""))
     }
+
+    func testABaselineOfABlankSourceKeepsABlankVolumeFromFailing() throws {
+        let s = try scenario()
+        let inventory = try inventory(s, keys: ["2001"])
+        try Tools.sh("truncate -s 256M '\(s.image("blank-capture2001.img"))'")
+        let source = try s.serve("blank-capture-src", image: "blank-capture2001.img")
+        let baseline = s.directory.appendingPathComponent("blank-baseline.json").path
+        let capture = try Repository.runTool(["capture", "--inventory", inventory, "--source", "2001=\(source.uri())",
+                                              "--output", baseline])
+        XCTAssertEqual(capture.status, 0, capture.stderr)
+        try s.serve("blank-capture-t", image: "blank2001.img")
+        let twin = try VerifyResult(["--inventory", inventory, "--target", "2001=\(s.uri("blank-capture-t"))", "--baseline", baseline],
+                                    reportDirectory: s.reportDirectory("blank-baseline"))
+        XCTAssertEqual(twin.status, 0, twin.stdout + twin.stderr)
+        XCTAssertEqual(twin.finding("volume-blank", of: "2001")?["severity"] as? String, "info")
+        // The same blank volume against the baseline of a source with data fails.
+        let dataSource = try s.serve("data-capture-src", image: "src2001.img")
+        let dataBaseline = s.directory.appendingPathComponent("data-baseline.json").path
+        XCTAssertEqual(try Repository.runTool(["capture", "--inventory", inventory, "--source", "2001=\(dataSource.uri())",
+                                               "--output", dataBaseline]).status, 0)
+        let failing = try VerifyResult(["--inventory", inventory, "--target", "2001=\(s.uri("blank-capture-t"))",
+                                        "--baseline", dataBaseline], reportDirectory: s.reportDirectory("blank-baseline-data"))
+        XCTAssertEqual(failing.status, 1, failing.stdout + failing.stderr)
+        XCTAssertEqual(failing.finding("volume-blank", of: "2001")?["severity"] as? String, "critical")
+    }
 }
