@@ -63,4 +63,19 @@ final class SingleClientServerTests: XCTestCase {
         XCTAssertEqual((run.report["content"] as? [String: Any])?["compared"] as? Bool, true)
         XCTAssertLessThan(Date().timeIntervalSince(started), 20)
     }
+
+    func testServersThatAdvertiseMultiConnButAcceptOneClient() throws {
+        // nbdkit's file plugin advertises multi-conn; the limit filter still refuses a second client.
+        let s = try scenario()
+        let inventory = try s.inventory(vm: "single3", disks: [(2001, "Hard disk 2", 256 << 20)])
+        try s.serve("limit-src", image: "src2001.img", filters: ["limit"], args: ["limit=1"])
+        try s.serve("limit-vol", image: "vol2001.img", filters: ["limit"], args: ["limit=1"])
+        for content in ["sample", "full"] {
+            let run = try VerifyResult(["--inventory", inventory, "--target", "2001=\(s.uri("limit-vol"))",
+                                        "--source", "2001=\(s.uri("limit-src"))", "--content", content, "--timeout", "20"],
+                                       reportDirectory: s.reportDirectory("limit-\(content)"))
+            XCTAssertEqual(run.status, 0, "\(content): \(run.stdout) \(run.stderr)")
+            XCTAssertFalse(run.allCodes.contains("unreadable-region"), "\(content): \(run.allCodes)")
+        }
+    }
 }

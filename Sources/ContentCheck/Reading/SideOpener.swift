@@ -24,7 +24,13 @@ struct Side: @unchecked Sendable {
     /// Local files and qemu-nbd-served containers are read through the volume too.
     func makeChannel(index: Int = 0) throws(VolumeError) -> any ReadChannel {
         if case .nbd(let uri) = volume.target, canMultiConn {
-            return try NBDAsyncConnection(uri: uri, timeout: timeout)
+            do throws(VolumeError) {
+                return try NBDAsyncConnection(uri: uri, timeout: timeout)
+            } catch {
+                // A server may advertise multi-conn and still cap its clients (nbdkit's
+                // limit filter): the first worker falls back to the volume's own connection.
+                if index > 0 { throw error }
+            }
         }
         guard index == 0 || !isNBD else {
             throw VolumeError(kind: .unreachable, operation: "connect", target: volume.displayName,
