@@ -81,6 +81,11 @@ public enum FindingCode {
     public static let gptEntrySizeNonstandard = "gpt-entry-size-nonstandard"
     // Issue 20: a prober's magic was read but the data it follows was not (info).
     public static let probeIncomplete = "probe-incomplete"
+    // Issue 9.3: blank and half-written volumes.
+    /// The volume holds no data at all (all holes or zeros).
+    public static let volumeBlank = "volume-blank"
+    /// The copy stopped part-way: the label promises data (partitions, a backup GPT header) past where the data ends.
+    public static let copyIncomplete = "copy-incomplete"
 
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.

@@ -37,13 +37,41 @@ enum LibNBD {
     /// The corresponding C functions are `nbd_add_meta_context` and `nbd_aio_connect_uri`.
     static func connect(_ h: OpaquePointer, uri: String, target: Target, timeout: Duration,
                         initializeReadBuffers: Bool) throws(VolumeError) -> Export {
+        try connect(h, how: .uri(uri), target: target, timeout: timeout, initializeReadBuffers: initializeReadBuffers)
+    }
+
+    /// How a handle reaches its server.
+    enum Connection {
+        /// An NBD URI (`nbd_aio_connect_uri`).
+        case uri(String)
+        /// A server libnbd starts itself and hands a listening socket, as systemd socket
+        /// activation does (`nbd_aio_connect_systemd_socket_activation`); e.g.
+        /// `qemu-nbd -r -f qcow2 FILE`. libnbd kills the server when the handle closes.
+        case socketActivation(argv: [String])
+    }
+
+    /// Connects `h` by `how` and waits for the handshake, at most `timeout`.
+    static func connect(_ h: OpaquePointer, how: Connection, target: Target, timeout: Duration,
+                        initializeReadBuffers: Bool) throws(VolumeError) -> Export {
         func check(_ operation: String, _ status: Int32) throws(VolumeError) {
             if status == -1 { throw error(operation, kind: .unreachable, target: target) }
         }
         try check("nbd_add_meta_context", nbd_add_meta_context(h, "base:allocation"))
-        try check("nbd_set_uri_allow_local_file", nbd_set_uri_allow_local_file(h, true))
         if !initializeReadBuffers { try check("nbd_set_pread_initialize", nbd_set_pread_initialize(h, false)) }
-        try check("nbd_aio_connect_uri", nbd_aio_connect_uri(h, uri))
+        switch how {
+        case .uri(let uri):
+            try check("nbd_set_uri_allow_local_file", nbd_set_uri_allow_local_file(h, true))
+            try check("nbd_aio_connect_uri", nbd_aio_connect_uri(h, uri))
+        case .socketActivation(let argv):
+            // A NULL-terminated argv of C strings, alive for the call (libnbd copies it).
+            var cStrings: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
+            cStrings.append(nil)
+            defer { cStrings.forEach { free($0) } }
+            let status = cStrings.withUnsafeMutableBufferPointer { buffer in
+                nbd_aio_connect_systemd_socket_activation(h, buffer.baseAddress)
+            }
+            try check("nbd_aio_connect_systemd_socket_activation", status)
+        }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while nbd_aio_is_ready(h) != 1 {
@@ -51,7 +79,7 @@ enum LibNBD {
             let remaining = clock.now.duration(to: deadline)
             if remaining <= .zero {
                 throw VolumeError(kind: .timeout, operation: "connect", target: target.redacted,
-                                  message: "no answer from the server within \(timeout) (--timeout)")
+                                  message: handshakeTimeoutMessage(timeout))
             }
             try check("connect", nbd_poll(h, pollMilliseconds(remaining)))
         }
@@ -63,6 +91,17 @@ enum LibNBD {
                       canMultiConn: nbd_can_multi_conn(h) == 1,
                       maxRequestBytes: maxBlock > 0 ? min(32 << 20, Int(maxBlock)) : 32 << 20,
                       minimumBlockSize: nbd_get_block_size(h, Int32(LIBNBD_SIZE_MINIMUM)))
+    }
+
+    /// What a connection that never finished its handshake most likely means. A server that
+    /// serves one client at a time (qemu-nbd's default, `--shared=1`) leaves later clients
+    /// waiting in its listen queue without a word, so say how to give it more client slots
+    /// (README.md, "Targets").
+    static func handshakeTimeoutMessage(_ timeout: Duration) -> String {
+        "no answer from the server within \(timeout) (--timeout). If the server accepted the connection but never "
+            + "answered the handshake, it is probably already serving its only client: qemu-nbd serves one client "
+            + "unless started with --shared=N (-e N) and exits after it unless started with --persistent (-t). "
+            + "Disconnect the other client, or serve the export with e.g. 'qemu-nbd -r -t -e 4 …' or nbdkit"
     }
 
     /// A poll timeout for `nbd_poll`: what is left of a deadline, at most 1 s, at least 1 ms.

@@ -20,7 +20,12 @@ public final class NBDVolume: Volume, @unchecked Sendable {
     public private(set) var maxRequestBytes = 32 * 1024 * 1024
     /// Whether the server exports it read-only (`NBD_FLAG_READ_ONLY`, `nbd_is_read_only`).
     public private(set) var isReadOnlyExport = false
-    public var displayName: String { target.redacted }
+    /// The target, redacted; for an image container also its format and how it is read,
+    /// e.g. "disk.qcow2 (qcow2 via qemu-nbd)".
+    public let displayName: String
+    /// The image container format when the volume is a local image served by qemu-nbd
+    /// (socket activation), nil for an NBD URI.
+    public let containerFormat: ImageContainerFormat?
 
     /// Per-request timeout.
     public let timeout: Duration
@@ -31,16 +36,45 @@ public final class NBDVolume: Volume, @unchecked Sendable {
 
     /// Connects to `uri`. The corresponding C functions are `nbd_create`,
     /// `nbd_add_meta_context` and `nbd_aio_connect_uri`.
-    public init(uri: String, sectorSize: Int? = nil, timeout: Duration = .seconds(30)) throws(VolumeError) {
-        self.target = .nbd(uri: uri)
+    public convenience init(uri: String, sectorSize: Int? = nil, timeout: Duration = .seconds(30)) throws(VolumeError) {
+        try self.init(target: .nbd(uri: uri), how: .uri(uri), container: nil, sectorSize: sectorSize, timeout: timeout)
+    }
+
+    /// Reads the local image container `path` (qcow2, VMDK, VHD, VHDX, VDI) as the guest
+    /// sees it: libnbd starts `qemu-nbd -r -f FORMAT PATH` with socket activation, as
+    /// `nbdinfo -- [ qemu-nbd -r -f qcow2 PATH ]` does, and stops it when the volume closes.
+    /// `qemuNBD` is the qemu-nbd executable to run. The corresponding C function is
+    /// `nbd_aio_connect_systemd_socket_activation`.
+    public convenience init(container path: String, format: ImageContainerFormat, qemuNBD: String,
+                            sectorSize: Int? = nil, timeout: Duration = .seconds(30)) throws(VolumeError) {
+        try self.init(target: .file(path: path), how: .socketActivation(argv: format.qemuNBDArguments(qemuNBD, path: path)),
+                      container: format, sectorSize: sectorSize, timeout: timeout)
+    }
+
+    init(target: Target, how: LibNBD.Connection, container: ImageContainerFormat?, sectorSize: Int?,
+         timeout: Duration) throws(VolumeError) {
+        self.target = target
         self.timeout = timeout
+        self.containerFormat = container
+        self.displayName = container.map { "\(target.redacted) (\($0.reportName) via qemu-nbd)" } ?? target.redacted
         guard let h = nbd_create() else {
-            throw VolumeError(kind: .unreachable, operation: "nbd_create", target: Target.redact(uri),
+            throw VolumeError(kind: .unreachable, operation: "nbd_create", target: target.redacted,
                               message: LibNBD.copyError(), errno: nbd_get_errno())
         }
         // Stored at once: deinit closes it on every throw below.
         self.handle = h
-        let export = try LibNBD.connect(h, uri: uri, target: target, timeout: timeout, initializeReadBuffers: true)
+        let export: LibNBD.Export
+        do throws(VolumeError) {
+            export = try LibNBD.connect(h, how: how, target: target, timeout: timeout, initializeReadBuffers: true)
+        } catch {
+            var e = error
+            if let container {
+                // qemu-nbd prints its own reason (a missing extent file, a damaged header) on stderr.
+                e.message = "qemu-nbd could not serve this \(container.commonName) image (its own message, if any, is above): "
+                    + e.message
+            }
+            throw e
+        }
         self.sizeBytes = export.sizeBytes
         self.supportsBlockStatus = export.supportsBlockStatus
         self.canMultiConn = export.canMultiConn

@@ -38,7 +38,18 @@ public enum VolumeOpener {
                 throw VolumeError(kind: .tlsRequired, operation: "open", target: target.redacted,
                                   message: "--require-tls refuses local paths; only nbds:// targets are allowed")
             }
-            return try FileVolume(path: path, sectorSize: options.sectorSize)
+            let file = try FileVolume(path: path, sectorSize: options.sectorSize)
+            // An image container (qcow2, VMDK, VHD, VHDX, …) is read as the guest disk it
+            // holds, through qemu-nbd started read-only by libnbd (README.md, "Targets").
+            let format: ImageContainerFormat?
+            do throws(VolumeError) { format = try ImageContainer.format(of: file) } catch { file.close(); throw error }
+            guard let format else { return file }
+            file.close()
+            guard let qemuNBD = ImageContainer.qemuNBDPath() else {
+                throw ImageContainer.missingQEMUNBD(path: path, format: format)
+            }
+            return try NBDVolume(container: path, format: format, qemuNBD: qemuNBD,
+                                 sectorSize: options.sectorSize, timeout: options.timeout)
         case .nbd(let uri):
             if options.requireTLS, !target.usesTLS {
                 throw VolumeError(kind: .tlsRequired, operation: "open", target: target.redacted,

@@ -158,6 +158,9 @@ public enum DiskProber {
         result.unreadableRegions = copier.unreadable
         result.findings = ProbeRules.evaluate(result)
         if !ambiguous.isEmpty { result.findings.append(AmbiguousSignatureRule.finding(places: ambiguous)) }
+        // Blank and half-written volumes (issue 9): where the data ends, against the label.
+        if options.measureDataExtent { result.dataExtent = DataExtentSurvey.measure(volume, partitions: result.partitions) }
+        result.findings += DataExtentRule.findings(result)
         return result
     }
 

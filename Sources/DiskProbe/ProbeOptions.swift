@@ -17,6 +17,9 @@ public struct ProbeOptions: Sendable, Equatable {
     public var maxLogicalPartitions: Int
     /// Whether libblkid probes inside each partition.
     public var probePartitionSignatures: Bool
+    /// Whether to measure where the volume holds data (`DataExtent`: block status and
+    /// about a thousand small reads at most).
+    public var measureDataExtent: Bool = true
 
     /// Creates the value from its fields.
     public init(diskHeadBytes: Int = 1 << 20, diskTailBytes: Int = 512 << 10, partitionHeadBytes: Int = 512 << 10,

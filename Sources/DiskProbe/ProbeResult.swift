@@ -39,6 +39,9 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     /// Places where a prober's magic was read but its answer is missing because the data it
     /// follows lay outside what was read (`probe-incomplete`); nil for ordinary disks.
     public var incompleteProbes: [IncompleteProbe]?
+    /// Where the volume holds data (block status and sampled reads), for blank and
+    /// half-written volumes; nil when it was not measured.
+    public var dataExtent: DataExtent?
 
     /// Creates the value from its fields.
     public init(target: String, sizeBytes: UInt64, sectorSize: Int, partitionTable: PartitionTable? = nil,
@@ -66,6 +69,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         case target, sizeBytes, sectorSize, partitionTable, partitions, filesystem, witnesses, regionsRead
         case unreadableRegions, findings, partitionTableSignature, deviceSectorSize, sectorSizeDetection
         case multiDeviceMembers, partitionReaders, incompleteProbes
+        case dataExtent
     }
 
     /// Encodes every key, absent values as `null` (the contract has `"partitionTable": null`).
@@ -87,6 +91,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         try c.encodeIfPresent(multiDeviceMembers, forKey: .multiDeviceMembers)
         try c.encodeIfPresent(partitionReaders, forKey: .partitionReaders)
         try c.encodeIfPresent(incompleteProbes, forKey: .incompleteProbes)
+        try c.encode(dataExtent, forKey: .dataExtent)
     }
 }
 

@@ -9,6 +9,7 @@ public enum Verifier {
     static var rules: [any DiskRule.Type] { [
         SizeRule.self, LabelGeometryRule.self, StaleLabelRule.self, PartitionBoundsRule.self,
         DuplicateIdentityRule.self, LayoutIdentityRule.self, GuestFilesystemRule.self,
+        DataPresenceRule.self,
     ] }
 
     /// Verifies `input` and returns the report (timestamps and tool as given).

@@ -118,7 +118,10 @@ final class LabelTypeTests: XCTestCase {
         XCTAssertNil(r.partitionTableSignature)
         XCTAssertEqual(r.partitions, [])
         XCTAssertEqual(r.witnesses, Witnesses())
-        XCTAssertEqual(r.findings, [])
+        // Issue 9.3: an all-zero volume is no longer passed without a word.
+        XCTAssertEqual(r.findings.map(\.code), ["volume-blank"])
+        XCTAssertEqual(r.findings.first?.severity, .warning)
+        XCTAssertEqual(r.dataExtent?.holdsData, false)
         XCTAssertFalse(r.regionsRead.isEmpty)
         let json = try canonicalJSON(r)
         XCTAssertTrue(json.contains("\"partitionTable\" : null"), json)

@@ -1,4 +1,5 @@
 import AuditCore
+import DiskProbe
 import SourceInventory
 import Verification
 import XCTest
@@ -16,14 +17,45 @@ final class GuestFilesystemRuleTests: XCTestCase {
         XCTAssertEqual(GuestFilesystemRule.findings(in: context), [])
     }
 
-    func testAMissingGuestFilesystemIsAWarning() throws {
+    // Issue 9.3: a guest filesystem the inventory places on the disk and that is absent fails
+    // the disk (it was a warning before).
+    func testAMissingGuestFilesystemFailsTheDisk() throws {
         // The guest's 113 GiB root on disk 2000, whose volume carries disk 2001's layout.
         let fs = GuestFilesystem(path: "/", capacityBytes: 110 * gib, type: "ext4", diskKeys: ["2000"])
         let context = ProbeValues.context(ProbeValues.disk2000, ProbeValues.contaminated2000, inventory: inventory([fs]))
         let finding = try XCTUnwrap(GuestFilesystemRule.findings(in: context).first)
         XCTAssertEqual(finding.code, "guest-filesystem-missing")
-        XCTAssertEqual(finding.severity, .warning)
+        XCTAssertEqual(finding.severity, .error)
+        XCTAssertTrue(finding.severity.fails)
         XCTAssertEqual(finding.evidence["path"], "/")
+        XCTAssertEqual(finding.evidence["foundOnDisks"], .array([]))
+    }
+
+    func testAGuestFilesystemFoundOnAnotherDisksVolumeIsASwapAndCritical() throws {
+        // The volumes of 2000 and 2001 swapped: 2000's 113 GiB root is on the volume mapped to 2001.
+        let fs = GuestFilesystem(path: "/", capacityBytes: 110 * gib, type: "ext4", diskKeys: ["2000"])
+        var context = ProbeValues.context(ProbeValues.disk2000, ProbeValues.source2001(), inventory: inventory([fs]))
+        context.peers = [DiskContext.Peer(disk: ProbeValues.disk2001, probe: ProbeValues.source2000(), targetIdentity: "b"),
+                         DiskContext.Peer(disk: ProbeValues.disk2000, probe: ProbeValues.source2001(), targetIdentity: "a")]
+        let finding = try XCTUnwrap(GuestFilesystemRule.findings(in: context).first)
+        XCTAssertEqual(finding.severity, .critical)
+        XCTAssertEqual(finding.evidence["foundOnDisks"], .array(["2001"]))
+        XCTAssertTrue(finding.message.contains("swapped"), finding.message)
+    }
+
+    func testAPartitionOfTheRightSizeThatHoldsNothingDoesNotCountAsTheFilesystem() throws {
+        // Disk 2001's 8 GiB data partition is there, but the copy never reached it.
+        let fs = GuestFilesystem(path: "/var/lib/postgresql", capacityBytes: 8_383_733_760, type: "ext4", diskKeys: ["2001"])
+        var probe = ProbeValues.source2001()
+        probe.partitions[0].filesystem = nil
+        probe.dataExtent = DataExtent(method: "block-status", holdsData: true, blankProven: false, dataEndBytes: 1 << 20,
+                                      allocatedBytes: 1 << 20, blocksRead: 3, nonZeroBlocks: 1,
+                                      partitions: [.init(number: 1, holdsData: false, dataEndBytes: 0),
+                                                   .init(number: 2, holdsData: false, dataEndBytes: 0)])
+        let context = ProbeValues.context(ProbeValues.disk2001, probe, inventory: inventory([fs]))
+        let finding = try XCTUnwrap(GuestFilesystemRule.findings(in: context).first)
+        XCTAssertEqual(finding.severity, .error)
+        XCTAssertEqual(finding.evidence["path"], "/var/lib/postgresql")
     }
 
     func testFilesystemsSpanningSeveralDisksAreNotChecked() {

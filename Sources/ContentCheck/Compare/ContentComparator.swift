@@ -24,9 +24,10 @@ public enum ContentComparator {
         return try compare(source: s, target: t, options: options)
     }
 
-    /// Compares two open volumes. NBD volumes get fresh asynchronous connections to the
-    /// same URI (the volumes themselves are left untouched); local volumes are read through
-    /// `Volume.read`. Throws only when not even one connection per side can be opened.
+    /// Compares two open volumes. NBD volumes whose server allows multi-conn get fresh
+    /// asynchronous connections to the same URI; the others (a server may serve one client
+    /// only) and local volumes are read through their own connection with `Volume.read`.
+    /// Throws only when not even one connection per side can be opened.
     public static func compare(source: any Volume, target: any Volume,
                                options: CompareOptions = CompareOptions()) throws(VolumeError) -> CompareResult {
         let started = ContinuousClock.now
@@ -76,9 +77,9 @@ public enum ContentComparator {
         var requestBytes = max(ByteScan.granule, options.requestBytes / ByteScan.granule * ByteScan.granule)
         for i in 0..<wanted {
             do throws(VolumeError) {
-                let s = try source.makeChannel()
+                let s = try source.makeChannel(index: i)
                 let t: any ReadChannel
-                do throws(VolumeError) { t = try target.makeChannel() } catch { s.close(); throw error }
+                do throws(VolumeError) { t = try target.makeChannel(index: i) } catch { s.close(); throw error }
                 requestBytes = min(requestBytes, s.maxRequestBytes, t.maxRequestBytes)
                 list.append(CompareWorker(run: run, source: s, target: t, depth: depth, requestBytes: requestBytes))
             } catch {

@@ -52,11 +52,14 @@ enum BlockReader {
     }
 
     private static func makeChannel(for volume: any Volume) -> any ReadChannel {
-        if let nbd = volume as? NBDVolume, case .nbd(let uri) = nbd.target,
+        // A second connection only where the server says it allows several (multi-conn):
+        // a one-client server (qemu-nbd's default) would leave it waiting for the whole
+        // --timeout. Otherwise, and when the extra connection fails, read through the
+        // volume's own connection.
+        if let nbd = volume as? NBDVolume, nbd.canMultiConn, case .nbd(let uri) = nbd.target,
            let connection = try? NBDAsyncConnection(uri: uri, timeout: nbd.timeout) {
             return connection
         }
-        // A server that refuses a second connection is read through the volume itself.
         return VolumeChannel(volume: volume)
     }
 }

@@ -58,19 +58,41 @@ public enum ContentVerification {
     /// its own does not match, against the others' (contamination evidence).
     /// `cancellation` (e.g. Ctrl-C) stops a full comparison early; what was not compared is
     /// then an inconclusive `unreadable-region`, never a pass.
-    /// `progress` draws one line for the whole VM during a full comparison.
+    /// `progress` draws one line for the whole VM during a full comparison. Volumes held
+    /// open in `open` (the probe's connections) are read through; only the others are
+    /// opened anew.
     public static func run(_ pairs: [Pair], mode: Mode, seed: UInt64, jobs: Int, options: VolumeOptions,
-                           cancellation: Cancellation? = nil, progress: ProgressBoard? = nil) -> Outcome {
+                           cancellation: Cancellation? = nil, progress: ProgressBoard? = nil,
+                           open: OpenVolumes? = nil) -> Outcome {
+        let opener = Opener(open: open, options: options)
         switch mode {
         case .full:
-            var outcome = full(pairs, jobs: jobs, options: options, cancellation: cancellation, board: progress)
-            attributeFull(&outcome, pairs: pairs, seed: seed, jobs: jobs, options: options)
+            var outcome = full(pairs, jobs: jobs, opener: opener, cancellation: cancellation, board: progress)
+            attributeFull(&outcome, pairs: pairs, seed: seed, jobs: jobs, opener: opener)
             return outcome
-        case .sample: return sample(pairs, seed: seed, jobs: jobs, options: options)
+        case .sample: return sample(pairs, seed: seed, jobs: jobs, opener: opener)
         }
     }
 
-    static func full(_ pairs: [Pair], jobs: Int, options: VolumeOptions, cancellation: Cancellation?,
+    /// Gives the volume held open for a target, or opens it (and then closes it after use).
+    struct Opener: Sendable {
+        var open: OpenVolumes?
+        var options: VolumeOptions
+
+        /// The volume for `target`, and whether the caller opened it (and must close it).
+        func acquire(_ target: Target) throws(VolumeError) -> (volume: any Volume, owned: Bool) {
+            if let held = open?.volume(for: target) { return (held, false) }
+            return (try VolumeOpener.open(target, options: options), true)
+        }
+
+        func with<T>(_ target: Target, _ body: (any Volume) -> T) throws(VolumeError) -> T {
+            let (volume, owned) = try acquire(target)
+            defer { if owned { volume.close() } }
+            return body(volume)
+        }
+    }
+
+    static func full(_ pairs: [Pair], jobs: Int, opener: Opener, cancellation: Cancellation?,
                      board: ProgressBoard? = nil) -> Outcome {
         // With a board, one line for the VM; without, a bar only when a single disk is
         // compared and stderr is a terminal.
@@ -90,8 +112,11 @@ public enum ContentVerification {
                     let key = pair.key
                     compareOptions.onProgress = { settled, total in board.update(key: key, settled: settled, total: total) }
                 }
-                let result = try ContentComparator.compare(
-                    source: source, target: pair.target, volumeOptions: options, options: compareOptions)
+                let s = try opener.acquire(source)
+                defer { if s.owned { s.volume.close() } }
+                let t = try opener.acquire(pair.target)
+                defer { if t.owned { t.volume.close() } }
+                let result = try ContentComparator.compare(source: s.volume, target: t.volume, options: compareOptions)
                 board?.finish(key: pair.key, state: result.interrupted ? .interrupted
                               : result.status == .incomplete ? .incomplete : result.status == .different ? .differs : .done)
                 var findings = result.findings.filter { !coveredElsewhere.contains($0.code) }
@@ -119,20 +144,21 @@ public enum ContentVerification {
     /// Issue 10: the full comparison names where foreign bytes came from at least as well as
     /// the sampled one — the differing extents are compared with every other live source,
     /// and the volumes that differ are also checked against every source's sample.
-    static func attributeFull(_ outcome: inout Outcome, pairs: [Pair], seed: UInt64, jobs: Int, options: VolumeOptions) {
+    static func attributeFull(_ outcome: inout Outcome, pairs: [Pair], seed: UInt64, jobs: Int, opener: Opener) {
         let differing = pairs.filter { outcome.differences[$0.key] != nil }
         guard !differing.isEmpty else { return }
-        let sampled = sample(pairs, seed: seed, jobs: jobs, options: options, only: Set(differing.map(\.key)))
+        let sampled = sample(pairs, seed: seed, jobs: jobs, opener: opener, only: Set(differing.map(\.key)))
         for pair in differing {
             var regions = sampled.regions[pair.key] ?? []
             if let carried = sampled.matches[pair.key] { outcome.matches[pair.key, default: []].formUnion(carried) }
             let others = pairs.filter { $0.key != pair.key }.map {
                 ContentAttribution.Other(key: $0.key, sample: nil, source: $0.source, probe: $0.sourceProbe)
             }
-            if let volume = try? VolumeOpener.open(pair.target, options: options) {
-                regions += ContentAttribution.fromFull(target: volume, differences: outcome.differences[pair.key]?.extents ?? [],
-                                                       others: others, options: options)
-                volume.close()
+            if let found = try? opener.with(pair.target, { volume in
+                ContentAttribution.fromFull(target: volume, differences: outcome.differences[pair.key]?.extents ?? [],
+                                            others: others, options: opener.options)
+            }) {
+                regions += found
             }
             if !regions.isEmpty {
                 outcome.regions[pair.key] = ContentAttribution.withoutCovered(regions).sorted { $0.targetOffset < $1.targetOffset }
@@ -140,15 +166,14 @@ public enum ContentVerification {
         }
     }
 
-    static func sample(_ pairs: [Pair], seed: UInt64, jobs: Int, options: VolumeOptions,
+    static func sample(_ pairs: [Pair], seed: UInt64, jobs: Int, opener: Opener,
                        only: Set<String>? = nil) -> Outcome {
         // 1. Each source's sample: from the baseline, or read from the live source.
         let samples: [ContentSample?] = BoundedThreads.map(count: pairs.count, jobs: jobs) { index in
             let pair = pairs[index]
             if let expected = pair.expected { return expected }
-            guard let source = pair.source, let volume = try? VolumeOpener.open(source, options: options) else { return nil }
-            defer { volume.close() }
-            return ContentSampler.sample(volume: volume, probe: pair.sourceProbe, seed: seed)
+            guard let source = pair.source else { return nil }
+            return try? opener.with(source) { ContentSampler.sample(volume: $0, probe: pair.sourceProbe, seed: seed) }
         }
         // 2. Each destination against its own sample, then against the others' when its own differs.
         typealias Checked = ([Finding], Set<String>, SampleCheck?, [ContentRegionMatch])
@@ -158,29 +183,30 @@ public enum ContentVerification {
             guard let expected = samples[index] else {
                 return ([pair.source == nil ? noSource(pair.key) : unreadable(pair.key, "the source could not be sampled")], [], nil, [])
             }
-            let volume: any Volume
-            do { volume = try VolumeOpener.open(pair.target, options: options) } catch {
+            do {
+                return try opener.with(pair.target) { volume -> Checked in
+                    let own = ContentSampler.check(target: volume, expected: expected)
+                    let findings = own.findings.filter { !coveredElsewhere.contains($0.code) }
+                    guard !own.mismatches.isEmpty else { return (findings, [], nil, []) }
+                    let others = pairs.indices.filter { $0 != index }.map {
+                        ContentAttribution.Other(key: pairs[$0].key, sample: samples[$0], source: pairs[$0].source,
+                                                 probe: pairs[$0].sourceProbe)
+                    }
+                    let regions = ContentAttribution.fromSample(target: volume, mismatches: own.mismatches, own: expected,
+                                                                ownProbe: pair.sourceProbe, others: others, options: opener.options)
+                    let ownMatched = matchedFraction(own, sizeBytes: volume.sizeBytes, sample: expected)
+                    var carried: Set<String> = []
+                    for (other, sample) in zip(pairs, samples) where other.key != pair.key {
+                        guard let sample else { continue }
+                        let check = ContentSampler.check(target: volume, expected: sample)
+                        let fraction = matchedFraction(check, sizeBytes: volume.sizeBytes, sample: sample)
+                        if fraction >= 0.9, fraction > ownMatched { carried.insert(other.key) }
+                    }
+                    return (findings, carried, own, regions)
+                }
+            } catch {
                 return ([unreadable(pair.key, "\(error)")], [], nil, [])
             }
-            defer { volume.close() }
-            let own = ContentSampler.check(target: volume, expected: expected)
-            let findings = own.findings.filter { !coveredElsewhere.contains($0.code) }
-            guard !own.mismatches.isEmpty else { return (findings, [], nil, []) }
-            let others = pairs.indices.filter { $0 != index }.map {
-                ContentAttribution.Other(key: pairs[$0].key, sample: samples[$0], source: pairs[$0].source,
-                                         probe: pairs[$0].sourceProbe)
-            }
-            let regions = ContentAttribution.fromSample(target: volume, mismatches: own.mismatches, own: expected,
-                                                        ownProbe: pair.sourceProbe, others: others, options: options)
-            let ownMatched = matchedFraction(own, sizeBytes: volume.sizeBytes, sample: expected)
-            var carried: Set<String> = []
-            for (other, sample) in zip(pairs, samples) where other.key != pair.key {
-                guard let sample else { continue }
-                let check = ContentSampler.check(target: volume, expected: sample)
-                let fraction = matchedFraction(check, sizeBytes: volume.sizeBytes, sample: sample)
-                if fraction >= 0.9, fraction > ownMatched { carried.insert(other.key) }
-            }
-            return (findings, carried, own, regions)
         }
         var outcome = Outcome(findings: [:], matches: [:])
         for (index, pair) in pairs.enumerated() {

@@ -9,6 +9,8 @@ public enum RuleFamily: String, Codable, Sendable, CaseIterable {
     case layoutIdentity = "layout-identity"
     case guestFilesystems = "guest-filesystems"
     case content
+    /// Blank and half-written volumes (issue 9.3).
+    case dataPresence = "data-presence"
     /// Findings the probe made on its own (CRC errors, overlapping partitions, …).
     case probe
 }

@@ -25,29 +25,44 @@ public enum VolumeSurvey {
     /// an outcome that keeps the verdict from passing.
     /// Once `cancellation` is set (Ctrl-C), volumes not yet opened are not read (`.notRead`);
     /// the probes under way finish and close politely.
+    ///
+    /// Items naming one export (equal `Target.identity`) are probed once, over one
+    /// connection. With `keepOpen`, every volume that was probed stays open there, so later
+    /// reads reuse the probe's connection instead of asking the server for another one.
     public static func probe(_ items: [Item], jobs: Int, options: VolumeOptions,
-                             probeOptions: ProbeOptions = ProbeOptions(), cancellation: Cancellation? = nil) -> [String: ReadOutcome] {
-        let outcomes = BoundedThreads.map(count: items.count, jobs: jobs) { index -> ReadOutcome in
+                             probeOptions: ProbeOptions = ProbeOptions(), cancellation: Cancellation? = nil,
+                             keepOpen: OpenVolumes? = nil) -> [String: ReadOutcome] {
+        var unique: [Target] = []
+        var seen: [String: Int] = [:]
+        for item in items where seen[item.target.identity] == nil {
+            seen[item.target.identity] = unique.count
+            unique.append(item.target)
+        }
+        let targets = unique
+        let outcomes = BoundedThreads.map(count: targets.count, jobs: jobs) { index -> ReadOutcome in
             if cancellation?.isCancelled == true { return .notRead(reason: "the run was interrupted (Ctrl-C) before it was read") }
-            return outcome(for: items[index].target, options: options, probeOptions: probeOptions)
+            return outcome(for: targets[index], options: options, probeOptions: probeOptions, keepOpen: keepOpen)
         }
         var byKey: [String: ReadOutcome] = [:]
-        for (index, item) in items.enumerated() { byKey[item.key] = outcomes[index] }
+        for item in items { byKey[item.key] = seen[item.target.identity].map { outcomes[$0] } }
         return byKey
     }
 
-    /// Opens and probes one target.
-    public static func outcome(for target: Target, options: VolumeOptions, probeOptions: ProbeOptions) -> ReadOutcome {
+    /// Opens and probes one target; with `keepOpen` a probed volume is left open there.
+    public static func outcome(for target: Target, options: VolumeOptions, probeOptions: ProbeOptions,
+                               keepOpen: OpenVolumes? = nil) -> ReadOutcome {
         let volume: any Volume
         do {
             volume = try VolumeOpener.open(target, options: options)
         } catch {
             return .unreachable(message: error.description)
         }
-        defer { volume.close() }
         do {
-            return .probed(try DiskProber.probe(volume, options: probeOptions))
+            let probe = try DiskProber.probe(volume, options: probeOptions)
+            if let keepOpen { keepOpen.keep(volume, for: target) } else { volume.close() }
+            return .probed(probe)
         } catch {
+            volume.close()
             return .probeFailed(message: error.description)
         }
     }

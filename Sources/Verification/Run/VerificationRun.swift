@@ -68,14 +68,21 @@ public struct VerificationRun: Sendable {
         for assignment in sources where known.contains(assignment.key) && !sharedSources.contains(assignment.key) {
             items.append(VolumeSurvey.Item(key: "source:" + assignment.key, target: assignment.target))
         }
-        let outcomes = VolumeSurvey.probe(items, jobs: jobs, options: options, cancellation: cancellation)
+        // With a content comparison ahead, the probe's connections stay open for it: a
+        // one-client server (qemu-nbd's default) would not answer a second one.
+        let held = OpenVolumes()
+        defer { held.closeAll() }
+        let mayCompare = content != ContentMode.none && (!sources.isEmpty || baseline != nil)
+        let outcomes = VolumeSurvey.probe(items, jobs: jobs, options: options, cancellation: cancellation,
+                                          keepOpen: mayCompare ? held : nil)
 
         var volumes: [String: VolumeObservation] = [:]
         for assignment in targets where known.contains(assignment.key) {
             let outcome: ReadOutcome = shared.contains(assignment.key)
                 ? .notRead(reason: MappingRule.notReadReason(assignment.key, targets))
                 : outcomes["target:" + assignment.key] ?? .probeFailed(message: "the probe did not run")
-            volumes[assignment.key] = VolumeObservation(target: assignment.target.redacted,
+            // The probe's name for the target says how it was read, e.g. "disk.qcow2 (qcow2 via qemu-nbd)".
+            volumes[assignment.key] = VolumeObservation(target: outcome.probe?.target ?? assignment.target.redacted,
                                                         targetIdentity: assignment.target.identity, outcome: outcome)
         }
 
@@ -129,7 +136,7 @@ public struct VerificationRun: Sendable {
             let cancellation = self.cancellation ?? (mode == .full ? Cancellation.onInterrupt() : nil)
             let outcome = ContentVerification.run(pairs, mode: mode == .full ? .full : .sample, seed: usedSeed,
                                                   jobs: jobs, options: options, cancellation: cancellation,
-                                                  progress: mode == .full ? progress : nil)
+                                                  progress: mode == .full ? progress : nil, open: held)
             if cancellation?.isCancelled == true {
                 let done = progress.map { board -> String in
                     let (settled, total) = board.totals

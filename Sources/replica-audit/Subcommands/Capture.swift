@@ -78,7 +78,15 @@ struct Capture: ParsableCommand {
             if !resolved.notFound.isEmpty { throw ExitCode(3) }
         }
         let items = assignments.map { VolumeSurvey.Item(key: $0.key, target: $0.target) }
-        let outcomes = VolumeSurvey.probe(items, jobs: jobs, options: volume.volumeOptions)
+        if let refusal = items.lazy.compactMap({ ImageContainer.unservable($0.target) }).first {
+            printError("replica-audit: \(refusal)")
+            throw ExitCode(2)
+        }
+        // The probe's connections stay open for the samples (a one-client server would not answer another).
+        let held = OpenVolumes()
+        defer { held.closeAll() }
+        let outcomes = VolumeSurvey.probe(items, jobs: jobs, options: volume.volumeOptions,
+                                          keepOpen: content == .sample ? held : nil)
         var disks: [BaselineDisk] = []
         var problems: [String] = []
         for disk in inventory.disks {
@@ -113,7 +121,8 @@ struct Capture: ParsableCommand {
             let targets = disks.map { disk in assignments.first { $0.key == disk.key }!.target }
             let options = volume.volumeOptions
             let probes = disks.map(\.probe)
-            let samples = BaselineSampling.sample(targets: targets, probes: probes, seed: seed, jobs: jobs, options: options)
+            let samples = BaselineSampling.sample(targets: targets, probes: probes, seed: seed, jobs: jobs, options: options,
+                                                  open: held)
             for index in disks.indices {
                 guard let sample = samples[index], sample.unreadable.isEmpty else {
                     problems.append("disk \(disks[index].key): its content could not be sampled completely")

@@ -28,7 +28,11 @@ struct Inspect: ParsableCommand {
             label-size-differs-from-device (informational: a volume may be larger than its \
             source), partition-past-device-end, partitions-overlap, partition-readers-disagree, \
             mbr-hybrid, mbr-protective-malformed, dos-ebr-chain-broken, ambiguous-signature, \
-            unreadable-region.
+            unreadable-region, volume-blank (no data and no label: was it ever written?), \
+            copy-incomplete (data stops before what the label promises: partitions, the backup GPT).
+
+            A qcow2, VMDK, VHD, VHDX or VDI file is read as the guest disk it holds, through \
+            qemu-nbd started read-only (exit 2 with the command to serve it when qemu-nbd is missing).
 
             Exit codes: 0 the volume was probed (findings do not change it), 2 usage error, \
             3 the target could not be opened, whatever the cause (unreachable, refused, not an \

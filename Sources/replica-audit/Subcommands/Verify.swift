@@ -120,6 +120,10 @@ struct Verify: ParsableCommand {
             loadedBaseline = nil
         }
 
+        if let refusal = (assignments + sourceAssignments).lazy.compactMap({ ImageContainer.unservable($0.target) }).first {
+            printError("replica-audit: \(refusal)")
+            throw ExitCode(2)
+        }
         // Where the reports go is checked (and the directory made) before anything is
         // read: a typo must not cost hours of reading (README, "Reports").
         let directory = reportDir.map { URL(fileURLWithPath: $0) }

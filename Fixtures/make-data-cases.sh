@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Blank and half-written volumes, and image containers (issue 9.3, 9.5).
+#
+# usage: Fixtures/make-data-cases.sh OUTDIR
+#   src2000.img    1 GiB source, GPT: ext4 "root" 512 MiB + ext4 "data" to the end
+#   src2001.img    256 MiB source, GPT: one ext4 partition
+#   vol2000.img    a complete sparse copy of src2000 (mostly empty ext4s, backup GPT): must pass
+#   half2000.img   the same volume with only the first 400 MiB copied: partition 2 and the backup GPT are missing
+#   tail2000.img   the same volume with all but the last 8 MiB copied: only the backup GPT is missing
+#   vol2001.img    a complete copy of src2001
+#   blank2001.img  256 MiB of holes: nothing was written
+#   dense2001.img  64 MiB of written zeros (block status says data, every byte is zero)
+#   dos2000.img    1 GiB, DOS label: ext4 + ext4; dos-half2000.img its first 400 MiB only
+#   src2001.{qcow2,vmdk,vhdx,vhd}  src2001 in image containers made by qemu-img convert
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+need sgdisk sfdisk mkfs.ext4 truncate qemu-img
+out=${1:?usage: make-data-cases.sh OUTDIR}
+mkdir -p "$out"
+
+# 1 GiB = 2097152 sectors.
+s0="$out/src2000.img"
+rm -f "$s0"; truncate -s 1G "$s0"
+mkext4 "$s0" 2048 1048576 90000001-0d0d-4e00-8000-000000009000 root
+mkext4 "$s0" 1050624 $((2097152 - 34 - 1050624)) 90000002-0d0d-4e00-8000-000000009000 data
+sgdisk -U 9000AAAA-0000-4000-8000-000000009000 \
+  -n 1:2048:+512M -t 1:8300 -c 1:root -u 1:9000AAAA-0001-4000-8000-000000009000 \
+  -n 2:0:0        -t 2:8300 -c 2:data -u 2:9000AAAA-0002-4000-8000-000000009000 "$s0" >/dev/null
+
+# 256 MiB = 524288 sectors.
+s1="$out/src2001.img"
+rm -f "$s1"; truncate -s 256M "$s1"
+mkext4 "$s1" 2048 $((524288 - 34 - 2048)) 90010001-0d0d-4e00-8000-000000009001 spool
+sgdisk -U 9001BBBB-0000-4000-8000-000000009001 \
+  -n 1:2048:0 -t 1:8300 -c 1:spool -u 1:9001BBBB-0001-4000-8000-000000009001 "$s1" >/dev/null
+
+sparse_copy "$s0" "$out/vol2000.img"
+sparse_copy "$s1" "$out/vol2001.img"
+# A copy that stopped after 400 MiB, and one that stopped 8 MiB before the end.
+rm -f "$out/half2000.img" "$out/tail2000.img"
+truncate -s 1G "$out/half2000.img" "$out/tail2000.img"
+dd if="$s0" of="$out/half2000.img" bs=1M count=400 conv=notrunc,sparse status=none
+dd if="$s0" of="$out/tail2000.img" bs=1M count=1016 conv=notrunc,sparse status=none
+rm -f "$out/blank2001.img"; truncate -s 256M "$out/blank2001.img"
+dd if=/dev/zero of="$out/dense2001.img" bs=1M count=64 status=none
+
+# DOS: two ext4 partitions; a copy of its first 400 MiB only.
+d="$out/dos2000.img"
+rm -f "$d"; truncate -s 1G "$d"
+mkext4 "$d" 2048 1048576 90020001-0d0d-4e00-8000-000000009002 dosroot
+mkext4 "$d" 1050624 1046528 90020002-0d0d-4e00-8000-000000009002 dosdata
+printf 'label: dos\nlabel-id: 0x90029002\n2048,1048576,83\n1050624,1046528,83\n' | sfdisk -q "$d" >/dev/null 2>&1
+rm -f "$out/dos-half2000.img"; truncate -s 1G "$out/dos-half2000.img"
+dd if="$d" of="$out/dos-half2000.img" bs=1M count=400 conv=notrunc,sparse status=none
+
+qemu-img convert -q -f raw -O qcow2 "$s1" "$out/src2001.qcow2"
+qemu-img convert -q -f raw -O vmdk "$s1" "$out/src2001.vmdk"
+qemu-img convert -q -f raw -O vhdx "$s1" "$out/src2001.vhdx"
+qemu-img convert -q -f raw -O vpc -o force_size=on "$s1" "$out/src2001.vhd"
+qemu-img convert -q -f raw -O vpc -o subformat=fixed,force_size=on "$s1" "$out/src2001-fixed.vhd"
+echo "data-presence and container images in $out"

@@ -1,0 +1,135 @@
+import AuditCore
+
+/// Blank and half-written volumes, from the volume alone: a volume with no data at all
+/// (`volume-blank`, a warning here: without an inventory nobody says it should hold any),
+/// and a label that promises data where the volume has none (`copy-incomplete`, critical):
+/// partitions past the point where the data stops that hold nothing, or a GPT whose backup
+/// header is missing from a region that holds nothing. README.md, "Blank and half-written volumes".
+public enum DataExtentRule {
+    /// GPT partition types that hold nothing by design (Microsoft reserved) and DOS
+    /// extended containers: their emptiness says nothing about the copy.
+    static let emptyByDesign: Set<String> = [
+        "e3c9e316-0b5c-4db8-817d-f92df00215ae", "0x5", "0x05", "0xf", "0x0f", "0x85",
+    ]
+
+    /// Whether the volume has no label and no signature of any kind.
+    public static func hasNoStructure(_ probe: ProbeResult) -> Bool {
+        probe.partitionTable == nil && probe.filesystem == nil && probe.partitionTableSignature == nil
+            && probe.partitions.isEmpty && !(probe.witnesses.mbr?.bootSignatureValid ?? false)
+            && !(probe.witnesses.primaryGPT?.signatureValid ?? false) && !(probe.witnesses.endGPT?.signatureValid ?? false)
+    }
+
+    /// Whether the probe shows a volume with no data: nothing found by block status or reads,
+    /// and no label or signature.
+    public static func isBlank(_ probe: ProbeResult) -> Bool {
+        guard let extent = probe.dataExtent else { return false }
+        return !extent.holdsData && hasNoStructure(probe)
+    }
+
+    /// How the blankness was established, for messages.
+    public static func howBlank(_ extent: DataExtent) -> String {
+        extent.blankProven
+            ? "block status reports every byte of it a hole or zeros"
+            : "none of the \(extent.blocksRead) blocks read from it (its start, its end, and spread across the data block status reports) holds a non-zero byte"
+    }
+
+    /// Evidence for a blank volume.
+    public static func blankEvidence(_ probe: ProbeResult, _ extent: DataExtent) -> [String: JSONValue] {
+        ["sizeBytes": .number(probe.sizeBytes), "method": .string(extent.method), "blankProven": .bool(extent.blankProven),
+         "blocksRead": .number(UInt64(extent.blocksRead)), "allocatedBytes": extent.allocatedBytes.map { .number($0) } ?? .null]
+    }
+
+    /// What the label promises past the data: partitions with nothing in them beyond the
+    /// data end, and a missing backup GPT header in a region with no data.
+    public struct Gap: Sendable, Equatable {
+        public var dataEndBytes: UInt64
+        /// Partitions (by number) that start at or after the data end and hold nothing.
+        public var emptyPartitions: [Partition]
+        /// The byte offset of the backup GPT header the primary names, when it is missing.
+        public var missingBackupGPTOffset: UInt64?
+
+        /// Creates the value from its fields.
+        public init(dataEndBytes: UInt64, emptyPartitions: [Partition], missingBackupGPTOffset: UInt64?) {
+            self.dataEndBytes = dataEndBytes
+            self.emptyPartitions = emptyPartitions
+            self.missingBackupGPTOffset = missingBackupGPTOffset
+        }
+    }
+
+    /// The gap between the label and the data, or nil when the label's promises are kept
+    /// (or cannot be judged: no label, no measurement).
+    public static func gap(_ probe: ProbeResult) -> Gap? {
+        guard let extent = probe.dataExtent, extent.holdsData, let table = probe.partitionTable else { return nil }
+        let end = extent.dataEndBytes
+        // A half copy wrote some partitions and not the later ones: with no partition
+        // holding anything, empty partitions are no evidence (a label never formatted).
+        let somePartitionHoldsData = probe.partitions.contains { p in
+            p.filesystem != nil || (extent.partition(p.number)?.holdsData ?? false)
+        }
+        let empty = !somePartitionHoldsData ? [] : probe.partitions.filter { p in
+            p.kind != "extended" && !emptyByDesign.contains(p.type.lowercased()) && p.filesystem == nil
+                && p.startBytes >= end && p.startBytes < probe.sizeBytes && p.sizeBytes > 0
+                && !(extent.partition(p.number)?.holdsData ?? false)
+        }
+        var missingBackup: UInt64?
+        let ss = UInt64(probe.sectorSize)
+        if table.type == "gpt", let gpt = table.gpt, gpt.source == "primary", gpt.alternateLBA > 1 {
+            let (offset, overflow) = gpt.alternateLBA.multipliedReportingOverflow(by: ss)
+            let backupValid = probe.witnesses.backupGPT?.signatureValid ?? false
+            // Data that ends with a GPT header ends with a backup (moved elsewhere, or
+            // another label's): gpt-backup-misplaced and the label rules say what it is.
+            if !overflow, offset + ss <= probe.sizeBytes, !backupValid, offset >= end, extent.gptHeaderAtDataEndLBA == nil {
+                missingBackup = offset
+            }
+        }
+        guard !empty.isEmpty || missingBackup != nil else { return nil }
+        return Gap(dataEndBytes: end, emptyPartitions: empty, missingBackupGPTOffset: missingBackup)
+    }
+
+    /// "partition 2 (ext4 expected, 1.5 GiB at 512 MiB)".
+    static func describe(_ p: Partition) -> String {
+        let name = p.name.map { " \"\($0)\"" } ?? ""
+        return "partition \(p.number)\(name) (\(ByteSize.human(p.sizeBytes)) at offset \(p.startBytes))"
+    }
+
+    /// The message of a `copy-incomplete` finding for `gap`.
+    public static func message(_ gap: Gap, extent: DataExtent, subject: String) -> String {
+        var what: [String] = []
+        if !gap.emptyPartitions.isEmpty {
+            what.append("\(gap.emptyPartitions.map(describe).joined(separator: ", ")) hold\(gap.emptyPartitions.count == 1 ? "s" : "") no data and no filesystem signature")
+        }
+        if let offset = gap.missingBackupGPTOffset {
+            what.append("the backup GPT header its label names at offset \(offset) is missing")
+        }
+        return "\(subject) looks like a copy that stopped part-way: data stops at offset \(gap.dataEndBytes) "
+            + "(\(ByteSize.human(gap.dataEndBytes))), yet its own label promises more — \(what.joined(separator: "; ")). "
+            + "Rerun the replication of this disk (or compare it with its source: --nbd-sources, --content full) before using it."
+    }
+
+    /// Evidence of a `copy-incomplete` finding.
+    public static func evidence(_ gap: Gap, extent: DataExtent) -> [String: JSONValue] {
+        ["dataEndBytes": .number(gap.dataEndBytes), "method": .string(extent.method),
+         "emptyPartitions": .array(gap.emptyPartitions.map { .number(UInt64($0.number)) }),
+         "missingBackupGPTOffset": gap.missingBackupGPTOffset.map { .number($0) } ?? .null,
+         "blocksRead": .number(UInt64(extent.blocksRead))]
+    }
+
+    /// The findings for `probe` on its own.
+    public static func findings(_ probe: ProbeResult) -> [Finding] {
+        // Unreadable regions read as zeros in the shadow: nothing about data is proven then.
+        guard let extent = probe.dataExtent, probe.isComplete else { return [] }
+        if isBlank(probe) {
+            return [Finding(code: FindingCode.volumeBlank, severity: .warning,
+                            message: "The volume holds no data: \(howBlank(extent)), and it has no partition table or "
+                                + "signature. If it should hold a copy of a disk, nothing was written to it: check which "
+                                + "volume the replication wrote to, and rerun it.",
+                            evidence: blankEvidence(probe, extent))]
+        }
+        if let gap = gap(probe) {
+            return [Finding(code: FindingCode.copyIncomplete, severity: .critical,
+                            message: message(gap, extent: extent, subject: "The volume"),
+                            evidence: evidence(gap, extent: extent))]
+        }
+        return []
+    }
+}

@@ -1,0 +1,76 @@
+import AuditCore
+import DiskProbe
+import SourceInventory
+
+/// Blank and half-written volumes, against the inventory and the source (README.md,
+/// "Blank and half-written volumes"):
+/// - `volume-blank`, critical: the inventory says the disk exists, so its volume should
+///   hold its copy; info only when the source (live or baseline) is shown blank too.
+/// - `copy-incomplete`, critical: the volume's own label promises data past where its data
+///   stops (DataExtentRule), or partitions that hold data (or a backup GPT header) on the
+///   source hold nothing on the volume.
+public enum DataPresenceRule: DiskRule {
+    /// The data-presence family.
+    public static let family = RuleFamily.dataPresence
+
+    /// Skipped when the volume's data extent was not measured.
+    public static func skipReason(in context: DiskContext) -> String? {
+        if !context.probe.isComplete { return "parts of the volume could not be read" }
+        return context.probe.dataExtent == nil ? "where the volume holds data was not measured" : nil
+    }
+
+    public static func findings(in context: DiskContext) -> [Finding] {
+        let probe = context.probe
+        guard let extent = probe.dataExtent else { return [] }
+        let subject = "The volume of \(DiskContext.describe(context.disk))"
+        if DataExtentRule.isBlank(probe) {
+            var evidence = DataExtentRule.blankEvidence(probe, extent)
+            if let reference = context.reference, DataExtentRule.isBlank(reference) {
+                evidence["sourceBlank"] = true
+                return [Finding(code: FindingCode.volumeBlank, severity: .info,
+                                message: "\(subject) holds no data, and neither does its source: \(DataExtentRule.howBlank(extent)). "
+                                    + "Nothing to do, unless the source was expected to hold data.",
+                                evidence: evidence)]
+            }
+            let why = context.reference != nil
+                ? "its source holds data (or a label)"
+                : "the inventory lists the disk, so its copy should be here"
+            return [Finding(code: FindingCode.volumeBlank, severity: .critical,
+                            message: "\(subject) holds no data: \(DataExtentRule.howBlank(extent)), and it has no partition "
+                                + "table or signature, while \(why). Nothing was written to it: check which volume the "
+                                + "replication wrote this disk to (another disk's volume may hold it) and rerun it.",
+                            evidence: evidence)]
+        }
+        var gap = DataExtentRule.gap(probe)
+        // Against the source: partitions that hold data there and nothing here.
+        var emptyHere: [Partition] = []
+        var sourceBackupLost = false
+        if let reference = context.reference {
+            for p in probe.partitions where p.kind != "extended" && p.filesystem == nil
+                && !(extent.partition(p.number)?.holdsData ?? false) {
+                guard let s = reference.partitions.first(where: { $0.number == p.number && $0.startBytes == p.startBytes }),
+                      s.filesystem != nil || (reference.dataExtent?.partition(s.number)?.holdsData ?? false) else { continue }
+                emptyHere.append(p)
+            }
+            if probe.partitionTable?.type == "gpt", reference.witnesses.backupGPT?.signatureValid == true,
+               probe.witnesses.backupGPT?.signatureValid != true, probe.witnesses.endGPT?.signatureValid != true {
+                sourceBackupLost = true
+            }
+        }
+        if !emptyHere.isEmpty || sourceBackupLost {
+            var g = gap ?? DataExtentRule.Gap(dataEndBytes: extent.dataEndBytes, emptyPartitions: [], missingBackupGPTOffset: nil)
+            for p in emptyHere where !g.emptyPartitions.contains(where: { $0.number == p.number }) { g.emptyPartitions.append(p) }
+            g.emptyPartitions.sort { $0.number < $1.number }
+            if sourceBackupLost, g.missingBackupGPTOffset == nil, let alt = probe.partitionTable?.gpt?.alternateLBA {
+                g.missingBackupGPTOffset = alt &* UInt64(probe.sectorSize)
+            }
+            gap = g
+        }
+        guard let gap else { return [] }
+        var evidence = DataExtentRule.evidence(gap, extent: extent)
+        if !emptyHere.isEmpty { evidence["emptyHereButNotOnSource"] = .array(emptyHere.map { .number(UInt64($0.number)) }) }
+        return [Finding(code: FindingCode.copyIncomplete, severity: .critical,
+                        message: DataExtentRule.message(gap, extent: extent, subject: subject),
+                        evidence: evidence)]
+    }
+}

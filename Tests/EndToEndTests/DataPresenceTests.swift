@@ -1,0 +1,170 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Blank and half-written volumes (issue 9.3), served by nbdkit from images that
+/// Fixtures/make-data-cases.sh builds with sgdisk, sfdisk and mkfs.ext4: each failing case
+/// next to the faithful copy that must keep passing.
+final class DataPresenceTests: XCTestCase {
+    nonisolated(unsafe) static var shared: Scenario?
+
+    /// The images, built once for the class (about ten seconds).
+    func scenario() throws -> Scenario {
+        if let s = Self.shared { return s }
+        let s = try Scenario(script: "make-data-cases.sh")
+        Self.shared = s
+        return s
+    }
+
+    /// An inventory of the disks mapped (so that no disk is left unmapped).
+    func inventory(_ s: Scenario, keys: [String], guest: [(path: String, bytes: UInt64, type: String, key: Int)] = []) throws -> String {
+        let disks: [(key: Int, label: String, bytes: UInt64)] = [(2000, "Hard disk 1", 1 << 30), (2001, "Hard disk 2", 256 << 20)]
+        return try s.inventory(vm: "data-" + keys.joined(separator: "-"), disks: disks.filter { keys.contains(String($0.key)) },
+                               guest: guest)
+    }
+
+    func verify(_ s: Scenario, _ name: String, targets: [String: String], sources: [String: String] = [:],
+                extra: [String] = ["--content", "none"], guest: [(path: String, bytes: UInt64, type: String, key: Int)] = [])
+        throws -> VerifyResult {
+        var arguments = ["--inventory", try inventory(s, keys: targets.keys.sorted(), guest: guest)]
+        for (key, image) in targets.sorted(by: { $0.key < $1.key }) {
+            try s.serve("t-\(name)-\(key)", image: image)
+            arguments += ["--target", "\(key)=\(s.uri("t-\(name)-\(key)"))"]
+        }
+        for (key, image) in sources.sorted(by: { $0.key < $1.key }) {
+            try s.serve("s-\(name)-\(key)", image: image)
+            arguments += ["--source", "\(key)=\(s.uri("s-\(name)-\(key)"))"]
+        }
+        return try VerifyResult(arguments + extra, reportDirectory: s.reportDirectory(name))
+    }
+
+    func testAFaithfulSparseCopyPasses() throws {
+        let s = try scenario()
+        let run = try verify(s, "faithful", targets: ["2000": "vol2000.img", "2001": "vol2001.img"],
+                             guest: [("/", 530_000_000, "ext4", 2000), ("/srv", 530_000_000, "ext4", 2000)])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertEqual(run.verdict, "pass")
+        XCTAssertFalse(run.allCodes.contains("volume-blank"))
+        XCTAssertFalse(run.allCodes.contains("copy-incomplete"))
+        XCTAssertFalse(run.allCodes.contains("guest-filesystem-missing"))
+    }
+
+    func testACopyThatStoppedAfter400MiBFailsNamingThePartitionAndWhereDataStops() throws {
+        let s = try scenario()
+        let run = try verify(s, "half", targets: ["2000": "half2000.img", "2001": "vol2001.img"],
+                             guest: [("/", 530_000_000, "ext4", 2000), ("/srv", 530_000_000, "ext4", 2000)])
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertEqual(run.disk("2000")?["verdict"] as? String, "fail")
+        XCTAssertEqual(run.disk("2001")?["verdict"] as? String, "pass")
+        let finding = try XCTUnwrap(run.finding("copy-incomplete", of: "2000"), "\(run.codes(of: "2000"))")
+        XCTAssertEqual(finding["severity"] as? String, "critical")
+        let evidence = try XCTUnwrap(finding["evidence"] as? [String: Any])
+        XCTAssertEqual(evidence["emptyPartitions"] as? [Int], [2])
+        let end = try XCTUnwrap(evidence["dataEndBytes"] as? Int)
+        XCTAssertGreaterThan(end, 0)
+        XCTAssertLessThanOrEqual(end, 400 << 20)
+        XCTAssertEqual(evidence["missingBackupGPTOffset"] as? Int, (1 << 30) - 512)
+        XCTAssertTrue((finding["message"] as? String ?? "").contains("partition 2"))
+        // The guest's /srv has a partition of its size, but nothing in it: a failure.
+        let guest = try XCTUnwrap(run.finding("guest-filesystem-missing", of: "2000"))
+        XCTAssertEqual(guest["severity"] as? String, "error")
+    }
+
+    func testACopyThatStoppedBeforeTheBackupGPTFails() throws {
+        let s = try scenario()
+        let run = try verify(s, "tail", targets: ["2000": "tail2000.img", "2001": "vol2001.img"])
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        let finding = try XCTUnwrap(run.finding("copy-incomplete", of: "2000"), "\(run.codes(of: "2000"))")
+        let evidence = try XCTUnwrap(finding["evidence"] as? [String: Any])
+        XCTAssertEqual(evidence["emptyPartitions"] as? [Int], [])
+        XCTAssertEqual(evidence["missingBackupGPTOffset"] as? Int, (1 << 30) - 512)
+    }
+
+    func testAHalfCopyAgainstItsSourceNamesWhatTheSourceHas() throws {
+        let s = try scenario()
+        let run = try verify(s, "half-src", targets: ["2000": "half2000.img"], sources: ["2000": "src2000.img"])
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        let evidence = try XCTUnwrap(run.finding("copy-incomplete", of: "2000")?["evidence"] as? [String: Any])
+        XCTAssertEqual(evidence["emptyHereButNotOnSource"] as? [Int], [2])
+    }
+
+    func testABlankVolumeFailsAndOneWhoseSourceIsBlankTooDoesNot() throws {
+        let s = try scenario()
+        let blank = try verify(s, "blank", targets: ["2000": "vol2000.img", "2001": "blank2001.img"])
+        XCTAssertEqual(blank.status, 1, blank.stdout + blank.stderr)
+        XCTAssertEqual(blank.disk("2001")?["verdict"] as? String, "fail")
+        XCTAssertEqual(blank.disk("2000")?["verdict"] as? String, "pass")
+        let finding = try XCTUnwrap(blank.finding("volume-blank", of: "2001"))
+        XCTAssertEqual(finding["severity"] as? String, "critical")
+        XCTAssertEqual((finding["evidence"] as? [String: Any])?["blankProven"] as? Bool, true)
+
+        // The source of 2001 is blank as well (a disk never written in vSphere either).
+        try Tools.sh("truncate -s 256M '\(s.image("blank-source2001.img"))'")
+        let twin = try verify(s, "blank-twin", targets: ["2001": "blank2001.img"], sources: ["2001": "blank-source2001.img"],
+                              extra: ["--content", "sample"])
+        XCTAssertEqual(twin.disk("2001")?["verdict"] as? String, "pass", "\(twin.codes(of: "2001"))")
+        XCTAssertEqual(twin.finding("volume-blank", of: "2001")?["severity"] as? String, "info")
+    }
+
+    func testInspectReportsBlankWrittenZerosAndADOSHalfCopy() throws {
+        let s = try scenario()
+        func inspect(_ image: String) throws -> [String: Any] {
+            let run = try Repository.runTool(["inspect", s.image(image), "--format", "json"])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        }
+        func codes(_ doc: [String: Any]) -> [String: String] {
+            Dictionary(((doc["findings"] as? [[String: Any]]) ?? []).map { ($0["code"] as! String, $0["severity"] as! String) },
+                       uniquingKeysWith: { a, _ in a })
+        }
+        // 64 MiB of written zeros: block status says data; the reads find none.
+        let dense = try inspect("dense2001.img")
+        XCTAssertEqual(codes(dense)["volume-blank"], "warning")
+        XCTAssertEqual((dense["dataExtent"] as? [String: Any])?["blankProven"] as? Bool, false)
+        let dosHalf = try inspect("dos-half2000.img")
+        XCTAssertEqual(codes(dosHalf)["copy-incomplete"], "critical")
+        for faithful in ["dos2000.img", "vol2000.img", "src2001.img"] {
+            let doc = try inspect(faithful)
+            XCTAssertNil(codes(doc)["copy-incomplete"], faithful)
+            XCTAssertNil(codes(doc)["volume-blank"], faithful)
+            XCTAssertEqual((doc["dataExtent"] as? [String: Any])?["holdsData"] as? Bool, true, faithful)
+        }
+    }
+
+    func testWithoutBlockStatusSampledReadsStillFindTheHalfCopy() throws {
+        let s = try scenario()
+        let server = try s.serve("noextents-half", image: "half2000.img", filters: ["noextents"])
+        let run = try Repository.runTool(["inspect", server.uri(), "--format", "json"])
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let codes = ((doc["findings"] as? [[String: Any]]) ?? []).compactMap { $0["code"] as? String }
+        XCTAssertTrue(codes.contains("copy-incomplete"), "\(codes)")
+        let faithful = try s.serve("noextents-vol", image: "vol2000.img", filters: ["noextents"])
+        let ok = try Repository.runTool(["inspect", faithful.uri(), "--format", "json"])
+        XCTAssertFalse(ok.stdout.contains("\"copy-incomplete\""))
+    }
+
+    func testABaselineOfABlankSourceKeepsABlankVolumeFromFailing() throws {
+        let s = try scenario()
+        let inventory = try inventory(s, keys: ["2001"])
+        try Tools.sh("truncate -s 256M '\(s.image("blank-capture2001.img"))'")
+        let source = try s.serve("blank-capture-src", image: "blank-capture2001.img")
+        let baseline = s.directory.appendingPathComponent("blank-baseline.json").path
+        let capture = try Repository.runTool(["capture", "--inventory", inventory, "--source", "2001=\(source.uri())",
+                                              "--output", baseline])
+        XCTAssertEqual(capture.status, 0, capture.stderr)
+        try s.serve("blank-capture-t", image: "blank2001.img")
+        let twin = try VerifyResult(["--inventory", inventory, "--target", "2001=\(s.uri("blank-capture-t"))", "--baseline", baseline],
+                                    reportDirectory: s.reportDirectory("blank-baseline"))
+        XCTAssertEqual(twin.status, 0, twin.stdout + twin.stderr)
+        XCTAssertEqual(twin.finding("volume-blank", of: "2001")?["severity"] as? String, "info")
+        // The same blank volume against the baseline of a source with data fails.
+        let dataSource = try s.serve("data-capture-src", image: "src2001.img")
+        let dataBaseline = s.directory.appendingPathComponent("data-baseline.json").path
+        XCTAssertEqual(try Repository.runTool(["capture", "--inventory", inventory, "--source", "2001=\(dataSource.uri())",
+                                               "--output", dataBaseline]).status, 0)
+        let failing = try VerifyResult(["--inventory", inventory, "--target", "2001=\(s.uri("blank-capture-t"))",
+                                        "--baseline", dataBaseline], reportDirectory: s.reportDirectory("blank-baseline-data"))
+        XCTAssertEqual(failing.status, 1, failing.stdout + failing.stderr)
+        XCTAssertEqual(failing.finding("volume-blank", of: "2001")?["severity"] as? String, "critical")
+    }
+}
