@@ -130,10 +130,12 @@ final class SectorSizeAndHeaderTests: XCTestCase {
         let scenario = try Scenario(script: "make-probe-sectors.sh", arguments: ["bigger-head"])
         let inventory = try scenario.inventory(vm: "vm1", disks: [(2000, "Hard disk 1", 40 << 30), (2001, "Hard disk 2", 12 << 30)])
         try scenario.serve("t2001", image: "bigger-head.img")
+        // Disk 2000's own copy, served apart from its source (a target may not be its source).
+        try scenario.serve("t2000", image: "bigger-root.img")
         try scenario.serve("s2000", image: "bigger-root.img")
         try scenario.serve("s2001", image: "bigger-data.img")
         let run = try VerifyResult(
-            ["--inventory", inventory, "--nbd-targets", "2000:\(scenario.uri("s2000")),2001:\(scenario.uri("t2001"))",
+            ["--inventory", inventory, "--nbd-targets", "2000:\(scenario.uri("t2000")),2001:\(scenario.uri("t2001"))",
              "--nbd-sources", "2000:\(scenario.uri("s2000")),2001:\(scenario.uri("s2001"))", "--content", "none"],
             reportDirectory: scenario.reportDirectory("head"))
         XCTAssertEqual(run.status, 1, run.stdout + run.stderr)

@@ -8,10 +8,16 @@ enum MemberSizeClaimRule: ProbeRule {
     static let code = FindingCode.filesystemLargerThanContainer
 
     static func findings(in probe: ProbeResult) -> [Finding] {
-        (probe.multiDeviceMembers ?? []).compactMap { m in
-            guard let claim = m.claimedDeviceBytes, claim > m.containerBytes, let field = m.claimField else { return nil }
+        // A btrfs device's size is also its filesystem's size claim: one finding per place.
+        let covered = Set(FilesystemSizeRule.findings(in: probe).compactMap { $0.evidence["place"]?.stringValue })
+        return (probe.multiDeviceMembers ?? []).compactMap { m in
+            guard let claim = m.claimedDeviceBytes, claim > m.containerBytes, let field = m.claimField,
+                  !covered.contains(m.place) else { return nil }
+            // On the whole volume, without an inventory, the volume may simply be a truncated
+            // image: a warning here; verify, which knows the disk, makes it critical
+            // (FilesystemContainerRule).
             return Finding(
-                code: code, severity: .critical,
+                code: code, severity: m.place == "whole disk" ? .warning : .critical,
                 message: "The \(m.setNoun) member header in the \(m.place) (\(m.memberKind) \(m.memberID)) records a device "
                     + "of \(claim) bytes (\(field)), \(claim - m.containerBytes) bytes more than the \(m.containerBytes) bytes "
                     + "it sits in: it was written for a larger device and the guest cannot use it. Find the disk of that size "

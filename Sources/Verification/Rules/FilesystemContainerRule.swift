@@ -11,6 +11,9 @@ public enum FilesystemContainerRule {
     public static func findings(in context: DiskContext) -> [Finding] {
         context.probe.findings.filter { $0.code == FindingCode.filesystemLargerThanContainer }.map { probeFinding in
             var f = probeFinding
+            // inspect reports a whole-disk one as a warning (it cannot tell a truncated image);
+            // against the disk it was meant to hold, any of them is critical.
+            f.severity = .critical
             guard let needed = f.evidence["diskBytesNeeded"]?.uint64Value else { return f }
             let fits = context.inventory.disks.filter { $0.capacityBytes >= needed }.sorted { $0.capacityBytes < $1.capacityBytes }
             f.evidence["wouldFitDisks"] = .array(fits.map { .string($0.key) })
