@@ -55,6 +55,12 @@ struct Inspect: ParsableCommand {
     @OptionGroup var volume: VolumeOptionsGroup
 
     func run() throws {
+        // An image container with no qemu-nbd to serve it is refused, not "cannot open":
+        // the message gives the command that serves it (README, "Targets").
+        if let parsed = try? Target(parsing: target), let refusal = ImageContainer.unservable(parsed) {
+            printError("replica-audit inspect: \(refusal)")
+            throw ExitCode(2)
+        }
         let opened: any Volume
         do {
             opened = try VolumeOpener.open(target, options: volume.volumeOptions)
