@@ -45,6 +45,8 @@ struct Capture: ParsableCommand {
 
     @OptionGroup var volume: VolumeOptionsGroup
 
+    @OptionGroup var provenanceOptions: ProvenanceOptions
+
     func validate() throws {
         guard sources.given || volumeIDs.given else { throw ValidationError("give the source disks with --nbd-sources, --source or --volume") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
@@ -52,6 +54,7 @@ struct Capture: ParsableCommand {
     }
 
     func run() throws {
+        let started = Date()
         let inventory = try selection.load()
         var assignments = try sources.given ? sources.assignments(inventory: inventory) : []
         let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
@@ -136,8 +139,9 @@ struct Capture: ParsableCommand {
                 throw ExitCode(3)
             }
         }
-        let baseline = Baseline(tool: ToolInfo(version: ReplicaAudit.configuration.version),
+        var baseline = Baseline(tool: ToolInfo(version: ReplicaAudit.configuration.version),
                                 capturedAt: ReportClock.iso8601(Date()), vm: inventory.vm, disks: disks)
+        baseline.provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", selection.inventory)])
         do {
             try OutputLocation.write(try baseline.encoded(), to: output)
         } catch let error as OutputLocationError {
