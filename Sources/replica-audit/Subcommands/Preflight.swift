@@ -50,6 +50,12 @@ struct Preflight: ParsableCommand {
 
     @OptionGroup var volume: VolumeOptionsGroup
 
+    @OptionGroup var provenanceOptions: ProvenanceOptions
+
+    @Option(name: .customLong("sign-key"),
+            help: "An Ed25519 private key (PEM PKCS#8, 'openssl genpkey -algorithm ed25519'): also write attestation.dsse.json, a signed in-toto statement over the reports.")
+    var signKey: String?
+
     func validate() throws {
         if nbdTargets == nil, targets.isEmpty, !volumeIDs.given {
             throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
@@ -60,6 +66,8 @@ struct Preflight: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        // A key that cannot sign stops the run before any volume is read.
+        let signingKey = try signKey.map(loadSigningKey)
         let inventory = try selection.load()
         var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(
             spec: nbdTargets, items: targets, inventory: inventory, option: nbdTargets != nil ? "--nbd-targets" : "--target",
@@ -69,14 +77,18 @@ struct Preflight: ParsableCommand {
 
         let run = PreflightRun(inventory: inventory, targets: assignments, volumes: resolved, jobs: jobs,
                                options: volume.volumeOptions)
-        let report = run.execute(tool: ToolInfo(version: ReplicaAudit.configuration.version),
+        var report = run.execute(tool: ToolInfo(version: ReplicaAudit.configuration.version),
                                  startedAt: ReportClock.iso8601(started), now: { ReportClock.iso8601(Date()) })
 
         let directory = reportDir.map { URL(fileURLWithPath: $0) }
             ?? PreflightReports.defaultDirectory(base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                                                  vm: inventory.vm.name, at: started)
+        report.provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", selection.inventory)])
         var writeFailure: Error?
-        do { try PreflightReports.write(report, to: directory) } catch { writeFailure = error }
+        do {
+            try PreflightReports.write(report, to: directory)
+            if let signingKey { try Attestation.sign(report, in: directory, key: signingKey) }
+        } catch { writeFailure = error }
         let summary = PreflightReports.text(report, reportDirectory: writeFailure == nil ? directory.path : nil)
         switch format {
         case .text:

@@ -73,6 +73,12 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var volume: VolumeOptionsGroup
 
+    @OptionGroup var provenanceOptions: ProvenanceOptions
+
+    @Option(name: .customLong("sign-key"),
+            help: "An Ed25519 private key (PEM PKCS#8, 'openssl genpkey -algorithm ed25519'): also write attestation.dsse.json, a signed in-toto statement over the reports.")
+    var signKey: String?
+
     func validate() throws {
         if nbdTargets == nil, targets.isEmpty, !volumeIDs.given {
             throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
@@ -91,6 +97,8 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        // A key that cannot sign stops the run before any volume is read.
+        let signingKey = try signKey.map(loadSigningKey)
         let inventory = try selection.load()
         var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(
             spec: nbdTargets, items: targets, inventory: inventory, option: nbdTargets != nil ? "--nbd-targets" : "--target")
@@ -165,9 +173,16 @@ struct Verify: ParsableCommand {
             report = annotated
             notes += preflightNotes
         }
+        report.provenance = provenanceOptions.provenance(
+            startedAt: started,
+            inputs: [("inventory", selection.inventory)] + (baseline.map { [("baseline", $0)] } ?? [])
+                + (preflight.map { [("preflight", $0)] } ?? []))
 
         var writeFailure: Error?
-        do { try ReportWriter.write(report, to: directory) } catch { writeFailure = error }
+        do {
+            try ReportWriter.write(report, to: directory)
+            if let signingKey { try Attestation.sign(report, in: directory, key: signingKey) }
+        } catch { writeFailure = error }
 
         // The directory as the user gave it (or the default, relative to the current one).
         let shownDirectory = reportDir ?? "Reports/" + directory.lastPathComponent
