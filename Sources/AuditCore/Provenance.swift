@@ -99,7 +99,7 @@ public struct Provenance: Codable, Sendable, Equatable {
     public var shellCommandLine: String {
         commandLine.map { word in
             let plain = !word.isEmpty && word.allSatisfy { $0.isLetter || $0.isNumber || "-_./:=,@+%".contains($0) }
-            return plain ? word : "'" + word.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+            return plain ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: #"'\''"#) + "'"
         }.joined(separator: " ")
     }
 }
