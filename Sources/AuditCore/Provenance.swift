@@ -33,14 +33,18 @@ public struct Provenance: Codable, Sendable, Equatable {
         public var path: String
         /// Lower-case hex; nil when the file could not be read again for hashing.
         public var sha256: String?
+        /// For a signed input (a baseline with `--baseline-public-key`): what its signature
+        /// check found, e.g. "verified: key 64b36fcd6dcb47db"; null when not checked.
+        public var signature: String?
 
-        public init(role: String, path: String, sha256: String?) {
+        public init(role: String, path: String, sha256: String?, signature: String? = nil) {
             self.role = role
             self.path = path
             self.sha256 = sha256
+            self.signature = signature
         }
 
-        private enum CodingKeys: String, CodingKey { case role, path, sha256 }
+        private enum CodingKeys: String, CodingKey { case role, path, sha256, signature }
 
         /// Every key, an absent digest as `null`.
         public func encode(to encoder: Encoder) throws {
@@ -48,6 +52,7 @@ public struct Provenance: Codable, Sendable, Equatable {
             try c.encode(role, forKey: .role)
             try c.encode(path, forKey: .path)
             try c.encode(sha256, forKey: .sha256)
+            try c.encode(signature, forKey: .signature)
         }
     }
 

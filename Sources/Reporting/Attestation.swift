@@ -88,7 +88,7 @@ public enum Attestation {
     /// Signs a statement about the report files `files` in `directory` (hashed as written),
     /// the volumes `volumes` (`disk:KEY` → digest) and writes `attestation.dsse.json` there.
     public static func write(directory: URL, files: [String], volumes: [Subject], predicate: Predicate,
-                             key: Curve25519.Signing.PrivateKey) throws {
+                             key: Curve25519.Signing.PrivateKey, to envelopeURL: URL? = nil) throws {
         var subjects: [Subject] = []
         for name in files {
             guard let digest = fileDigest(directory.appendingPathComponent(name)) else {
@@ -106,7 +106,24 @@ public enum Attestation {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(envelope)
         data.append(0x0A)
-        try OutputLocation.write(data, to: directory.appendingPathComponent(fileName).path)
+        try OutputLocation.write(data, to: (envelopeURL ?? directory.appendingPathComponent(fileName)).path)
+    }
+
+    /// Removes an attestation left in `directory` by an earlier signed run: reports written
+    /// unsigned into the same directory must not appear signed (or appear tampered with).
+    public static func removeStale(in directory: URL) {
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent(fileName))
+    }
+
+    /// Signs a baseline `capture` wrote at `file`: `FILE.dsse.json` beside it, subjects the
+    /// baseline file and each source disk (`disk:KEY`, the digest over its probe's regions);
+    /// PASSED, since capture writes a baseline only when every source was read completely.
+    public static func signBaseline(at file: URL, volumes: [Subject], configuration: [Subject],
+                                    key: Curve25519.Signing.PrivateKey) throws {
+        let predicate = Predicate(result: "PASSED", configuration: configuration,
+                                  passedTests: volumes.map(\.name), warnedTests: [], failedTests: [])
+        try write(directory: file.deletingLastPathComponent(), files: [file.lastPathComponent], volumes: volumes,
+                  predicate: predicate, key: key, to: envelopeURL(forFile: file))
     }
 
     /// What `attest verify` found good.
@@ -125,14 +142,24 @@ public enum Attestation {
     /// the statement's types, and that every report file named as a subject is there with
     /// the signed digest.
     public static func verify(directory: URL, key: Curve25519.Signing.PublicKey) -> Result<Verified, Failure> {
-        let path = directory.appendingPathComponent(fileName)
+        verify(envelope: directory.appendingPathComponent(fileName), directory: directory, key: key)
+    }
+
+    /// The envelope of a signed file (a `capture` baseline): `FILE.dsse.json` beside it.
+    public static func envelopeURL(forFile file: URL) -> URL {
+        file.deletingLastPathComponent().appendingPathComponent(file.lastPathComponent + ".dsse.json")
+    }
+
+    /// Checks the envelope at `path`; its file subjects are names in `directory`.
+    public static func verify(envelope path: URL, directory: URL, key: Curve25519.Signing.PublicKey) -> Result<Verified, Failure> {
+        let fileName = path.lastPathComponent
         let fail = { (text: String) in Result<Verified, Failure>.failure(Failure(description: text)) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             return fail("\(directory.path) is not a directory of reports")
         }
         guard let data = FileManager.default.contents(atPath: path.path) else {
-            return fail("\(path.path) is missing: the reports were not signed (verify --sign-key) or the file was removed")
+            return fail("\(path.path) is missing: nothing was signed (--sign-key) or the file was removed")
         }
         guard let envelope = try? JSONDecoder().decode(Envelope.self, from: data) else {
             return fail("\(fileName) is not a DSSE envelope (payload, payloadType, signatures)")

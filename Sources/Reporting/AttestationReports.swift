@@ -43,10 +43,15 @@ extension Attestation {
         }
     }
 
-    static func predicate(result: String, tests: [(String, String)], provenance: Provenance?) -> Predicate {
-        let configuration = (provenance?.inputs ?? []).compactMap { input in
+    /// The input files of a run as the predicate's configuration: `ROLE:PATH` with its digest.
+    public static func configuration(_ provenance: Provenance?) -> [Subject] {
+        (provenance?.inputs ?? []).compactMap { input in
             input.sha256.map { Subject(name: "\(input.role):\(input.path)", sha256: $0) }
         }
+    }
+
+    static func predicate(result: String, tests: [(String, String)], provenance: Provenance?) -> Predicate {
+        let configuration = configuration(provenance)
         return Predicate(result: result, configuration: configuration,
                          passedTests: tests.filter { $0.1 == "PASSED" }.map(\.0),
                          warnedTests: tests.filter { $0.1 == "WARNED" }.map(\.0),

@@ -17,7 +17,8 @@ public enum ProvenanceSection {
             ("Examiner", provenance.examiner ?? "—"),
         ]
         for input in provenance.inputs {
-            rows.append(("Input (\(input.role))", "\(input.path), sha256 \(input.sha256 ?? "not readable")"))
+            rows.append(("Input (\(input.role))", "\(input.path), sha256 \(input.sha256 ?? "not readable")"
+                         + (input.signature.map { ", signature \($0)" } ?? "")))
         }
         return rows
     }

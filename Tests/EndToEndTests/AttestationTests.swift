@@ -240,18 +240,47 @@ print(json.dumps({"type": statement["_type"], "predicateType": statement["predic
 
         // capture: the baseline carries provenance; verify --baseline records the baseline's digest.
         let baseline = scenario.directory.appendingPathComponent("baseline.json").path
-        let capture = try Repository.runTool(["capture", "--inventory", inventory, "--case-id", "CHG-9",
+        let capture = try Repository.runTool(["capture", "--inventory", inventory, "--case-id", "CHG-9", "--sign-key", keys.privateKey,
                                               "--nbd-sources", "2000:\(scenario.uri("src2000")),2001:\(scenario.uri("src2001"))",
                                               "--output", baseline])
         XCTAssertEqual(capture.status, 0, capture.stdout + capture.stderr)
         let captured = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: baseline))) as? [String: Any])
         XCTAssertEqual((captured["provenance"] as? [String: Any])?["caseId"] as? String, "CHG-9")
-        let run = try VerifyResult(["--inventory", inventory, "--baseline", baseline,
-                                    "--nbd-targets", "2000:\(scenario.uri("vol2000")),2001:\(scenario.uri("vol2001"))"],
-                                   reportDirectory: scenario.reportDirectory("baseline"))
-        let inputs = (run.report["provenance"] as? [String: Any])?["inputs"] as? [[String: Any]] ?? []
+        // The baseline's envelope verifies independently and with attest verify BASELINE.
+        let baselinePython = try Tools.run("python3", [keys.verifier, baseline + ".dsse.json", keys.publicKey], check: false)
+        XCTAssertEqual(baselinePython.status, 0, baselinePython.stdout + baselinePython.stderr)
+        XCTAssertTrue(baselinePython.stdout.contains("\"baseline.json\": \"\(try sha256(baseline))\""), baselinePython.stdout)
+        XCTAssertEqual(try Repository.runTool(["attest", "verify", baseline, "--public-key", keys.publicKey]).status, 0)
+
+        let targets = "2000:\(scenario.uri("vol2000")),2001:\(scenario.uri("vol2001"))"
+        let unchecked = try VerifyResult(["--inventory", inventory, "--baseline", baseline, "--nbd-targets", targets],
+                                         reportDirectory: scenario.reportDirectory("baseline"))
+        var inputs = (unchecked.report["provenance"] as? [String: Any])?["inputs"] as? [[String: Any]] ?? []
         XCTAssertEqual(inputs.compactMap { $0["role"] as? String }, ["inventory", "baseline"])
         XCTAssertEqual(inputs.last?["sha256"] as? String, try sha256(baseline))
+        XCTAssertTrue(inputs.last?["signature"] is NSNull, "\(inputs)")
+        let checked = try VerifyResult(["--inventory", inventory, "--baseline", baseline, "--baseline-public-key", keys.publicKey,
+                                        "--nbd-targets", targets], reportDirectory: scenario.reportDirectory("baseline-checked"))
+        inputs = (checked.report["provenance"] as? [String: Any])?["inputs"] as? [[String: Any]] ?? []
+        XCTAssertTrue((inputs.last?["signature"] as? String ?? "").hasPrefix("verified: key "), "\(inputs)")
+        // Another key, or a baseline edited after capture: exit 2 before any volume is read.
+        let wrong = try Repository.runTool(["verify", "--inventory", inventory, "--baseline", baseline, "--baseline-public-key", keys.otherPublicKey,
+                                            "--nbd-targets", targets, "--report-dir", scenario.reportDirectory("wrong")])
+        XCTAssertEqual(wrong.status, 2, wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("the baseline's signature does not hold: the signature does not verify"), wrong.stderr)
+        var text = try String(contentsOfFile: baseline, encoding: .utf8)
+        text = text.replacingOccurrences(of: "CHG-9", with: "CHG-8")
+        try text.write(toFile: baseline, atomically: true, encoding: .utf8)
+        let edited = try Repository.runTool(["verify", "--inventory", inventory, "--baseline", baseline, "--baseline-public-key", keys.publicKey,
+                                             "--nbd-targets", targets, "--report-dir", scenario.reportDirectory("edited")])
+        XCTAssertEqual(edited.status, 2, edited.stderr)
+        XCTAssertTrue(edited.stderr.contains("baseline.json was changed after it was signed"), edited.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scenario.reportDirectory("edited")))
+
+        // Reports written unsigned into a directory that held a signed run lose the old attestation.
+        let rerun = try Repository.runTool(["preflight", "--inventory", inventory, "--nbd-targets", targets, "--report-dir", reports])
+        XCTAssertNotEqual(rerun.status, 2, rerun.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: reports + "/attestation.dsse.json"))
     }
 
     func testSecretsInURIsNeverReachTheProvenance() throws {

@@ -38,7 +38,7 @@ struct AttestVerify: ParsableCommand {
             public key), with the reason on one line.
             """)
 
-    @Argument(help: "The report directory (report.json and attestation.dsse.json).")
+    @Argument(help: "The report directory (report.json and attestation.dsse.json), or a baseline file signed by 'capture --sign-key' (BASELINE.dsse.json beside it).")
     var directory: String
 
     @Option(name: .customLong("public-key"), help: "The Ed25519 public key, PEM as 'openssl pkey -pubout' writes it.")
@@ -50,7 +50,13 @@ struct AttestVerify: ParsableCommand {
             printError("replica-audit: attest verify: --public-key \(error)")
             throw ExitCode(1)
         }
-        switch Attestation.verify(directory: URL(fileURLWithPath: directory), key: key) {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
+        let url = URL(fileURLWithPath: directory)
+        let outcome = exists && !isDirectory.boolValue
+            ? Attestation.verify(envelope: Attestation.envelopeURL(forFile: url), directory: url.deletingLastPathComponent(), key: key)
+            : Attestation.verify(directory: url, key: key)
+        switch outcome {
         case .success(let verified):
             let disks = verified.statement.subject.count - verified.files.count
             print(TerminalText.output("attestation good: \(verified.files.joined(separator: ", ")) unchanged, "

@@ -47,6 +47,10 @@ struct Capture: ParsableCommand {
 
     @OptionGroup var provenanceOptions: ProvenanceOptions
 
+    @Option(name: .customLong("sign-key"),
+            help: "An Ed25519 private key (PEM PKCS#8): also write OUTPUT.dsse.json, a signed in-toto statement over the baseline ('verify --baseline-public-key' checks it).")
+    var signKey: String?
+
     func validate() throws {
         guard sources.given || volumeIDs.given else { throw ValidationError("give the source disks with --nbd-sources, --source or --volume") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
@@ -55,6 +59,8 @@ struct Capture: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        // A key that cannot sign stops the run before any source is read.
+        let signingKey = try signKey.map(loadSigningKey)
         let inventory = try selection.load()
         var assignments = try sources.given ? sources.assignments(inventory: inventory) : []
         let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
@@ -144,7 +150,17 @@ struct Capture: ParsableCommand {
         baseline.provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", selection.inventory)])
         do {
             try OutputLocation.write(try baseline.encoded(), to: output)
-        } catch let error as OutputLocationError {
+            let envelope = Attestation.envelopeURL(forFile: URL(fileURLWithPath: output))
+            if let signingKey {
+                try Attestation.signBaseline(
+                    at: URL(fileURLWithPath: output),
+                    volumes: disks.map { Attestation.Subject(name: "disk:\($0.key)", sha256: Attestation.volumeDigest($0.probe.regionsRead)) },
+                    configuration: Attestation.configuration(baseline.provenance), key: signingKey)
+            } else {
+                // An envelope of an earlier capture to the same path would no longer hold.
+                try? FileManager.default.removeItem(at: envelope)
+            }
+        } catch {
             printError("replica-audit: \(error)")
             throw ExitCode(2)
         }

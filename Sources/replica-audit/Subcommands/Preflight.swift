@@ -87,7 +87,7 @@ struct Preflight: ParsableCommand {
         var writeFailure: Error?
         do {
             try PreflightReports.write(report, to: directory)
-            if let signingKey { try Attestation.sign(report, in: directory, key: signingKey) }
+            if let signingKey { try Attestation.sign(report, in: directory, key: signingKey) } else { Attestation.removeStale(in: directory) }
         } catch { writeFailure = error }
         let summary = PreflightReports.text(report, reportDirectory: writeFailure == nil ? directory.path : nil)
         switch format {

@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditCore
 import BlockAccess
 import ContentCheck
+import Crypto
 import Foundation
 import Reporting
 import SourceInventory
@@ -49,6 +50,10 @@ struct Verify: ParsableCommand {
     @Option(help: "A baseline written by 'capture', used instead of live sources.")
     var baseline: String?
 
+    @Option(name: .customLong("baseline-public-key"),
+            help: "Check the baseline's signature (BASELINE.dsse.json, written by 'capture --sign-key') with this Ed25519 public key (PEM) before any volume is read.")
+    var baselinePublicKey: String?
+
     @Option(help: "Content comparison: none, sample or full (default: sample with sources or a baseline, else none).")
     var content: ContentMode?
 
@@ -84,6 +89,7 @@ struct Verify: ParsableCommand {
             throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
         }
         if nbdTargets != nil, !targets.isEmpty { throw ValidationError("give the destinations either as --nbd-targets or as --target, not both") }
+        if baselinePublicKey != nil, baseline == nil { throw ValidationError("--baseline-public-key checks the signature of a --baseline; give the baseline too") }
         if baseline != nil, sources.given { throw ValidationError("--baseline replaces the sources; give one or the other") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
         guard progressInterval >= 0.1, progressInterval <= 3600 else { throw ValidationError("--progress-interval must be between 0.1 and 3600 seconds") }
@@ -127,6 +133,7 @@ struct Verify: ParsableCommand {
         } else {
             loadedBaseline = nil
         }
+        let baselineSignature = try baselinePublicKey.map { try checkBaselineSignature(baseline: baseline ?? "", publicKey: $0) }
 
         if let refusal = (assignments + sourceAssignments).lazy.compactMap({ ImageContainer.unservable($0.target) }).first {
             printError("replica-audit: \(refusal)")
@@ -177,11 +184,14 @@ struct Verify: ParsableCommand {
             startedAt: started,
             inputs: [("inventory", selection.inventory)] + (baseline.map { [("baseline", $0)] } ?? [])
                 + (preflight.map { [("preflight", $0)] } ?? []))
+        if let index = report.provenance?.inputs.firstIndex(where: { $0.role == "baseline" }) {
+            report.provenance?.inputs[index].signature = baselineSignature
+        }
 
         var writeFailure: Error?
         do {
             try ReportWriter.write(report, to: directory)
-            if let signingKey { try Attestation.sign(report, in: directory, key: signingKey) }
+            if let signingKey { try Attestation.sign(report, in: directory, key: signingKey) } else { Attestation.removeStale(in: directory) }
         } catch { writeFailure = error }
 
         // The directory as the user gave it (or the default, relative to the current one).
@@ -199,6 +209,27 @@ struct Verify: ParsableCommand {
             throw ExitCode(report.verdict == .fail ? 1 : 2)
         }
         if report.verdict != .pass { throw ExitCode(report.verdict.exitCode) }
+    }
+
+    /// Checks BASELINE.dsse.json with the public key before any volume is read: the signature
+    /// must hold and cover this baseline's bytes; otherwise one line and exit 2.
+    private func checkBaselineSignature(baseline: String, publicKey: String) throws -> String {
+        let key: Curve25519.Signing.PublicKey
+        do { key = try AttestationKeys.publicKey(path: publicKey) } catch {
+            printError("replica-audit: --baseline-public-key \(error)")
+            throw ExitCode(2)
+        }
+        let file = URL(fileURLWithPath: baseline)
+        switch Attestation.verify(envelope: Attestation.envelopeURL(forFile: file), directory: file.deletingLastPathComponent(), key: key) {
+        case .success(let verified) where verified.files.contains(file.lastPathComponent):
+            return "verified: key \(verified.keyid.prefix(16))"
+        case .success:
+            printError("replica-audit: the baseline's signature does not cover \(file.lastPathComponent); capture it again with --sign-key")
+            throw ExitCode(2)
+        case .failure(let failure):
+            printError("replica-audit: the baseline's signature does not hold: \(failure.description)")
+            throw ExitCode(2)
+        }
     }
 
     /// Writes `text` and a newline to `fd` at once (print() would buffer it in a pipe).
