@@ -25,7 +25,7 @@ public struct Provenance: Codable, Sendable, Equatable {
         }
     }
 
-    /// One input file the run read, with the SHA-256 of its bytes as they were read.
+    /// One input file the run read, with the SHA-256 of its bytes, hashed right after it was read.
     public struct Input: Codable, Sendable, Equatable {
         /// "inventory", "baseline", "preflight", …
         public var role: String

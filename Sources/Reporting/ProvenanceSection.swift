@@ -28,7 +28,7 @@ public enum ProvenanceSection {
         guard let provenance else { return "" }
         var md = "## Provenance\n\n| | |\n|---|---|\n"
         for (label, value) in rows(provenance) {
-            md += "| \(label) | \(MarkdownText.code(value, inTable: true)) |\n"
+            md += "| \(label) | \(MarkdownText.text(value)) |\n"
         }
         return md + "\n"
     }

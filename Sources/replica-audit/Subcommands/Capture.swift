@@ -62,6 +62,8 @@ struct Capture: ParsableCommand {
         // A key that cannot sign stops the run before any source is read.
         let signingKey = try signKey.map(loadSigningKey)
         let inventory = try selection.load()
+        // The inventory is hashed now, as it was read.
+        var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", selection.inventory)])
         var assignments = try sources.given ? sources.assignments(inventory: inventory) : []
         let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
         assignments += resolved?.assignments ?? []
@@ -147,7 +149,8 @@ struct Capture: ParsableCommand {
         }
         var baseline = Baseline(tool: ToolInfo(version: ReplicaAudit.configuration.version),
                                 capturedAt: ReportClock.iso8601(Date()), vm: inventory.vm, disks: disks)
-        baseline.provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", selection.inventory)])
+        provenance.finishedAt = ReportClock.iso8601(Date())
+        baseline.provenance = provenance
         do {
             try OutputLocation.write(try baseline.encoded(), to: output)
             let envelope = Attestation.envelopeURL(forFile: URL(fileURLWithPath: output))

@@ -69,6 +69,8 @@ struct Preflight: ParsableCommand {
         // A key that cannot sign stops the run before any volume is read.
         let signingKey = try signKey.map(loadSigningKey)
         let inventory = try selection.load()
+        // The inventory is hashed now, as it was read.
+        var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", selection.inventory)])
         var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(
             spec: nbdTargets, items: targets, inventory: inventory, option: nbdTargets != nil ? "--nbd-targets" : "--target",
             keepUnknown: true)
@@ -83,7 +85,8 @@ struct Preflight: ParsableCommand {
         let directory = reportDir.map { URL(fileURLWithPath: $0) }
             ?? PreflightReports.defaultDirectory(base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                                                  vm: inventory.vm.name, at: started)
-        report.provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", selection.inventory)])
+        provenance.finishedAt = ReportClock.iso8601(Date())
+        report.provenance = provenance
         var writeFailure: Error?
         do {
             try PreflightReports.write(report, to: directory)

@@ -134,6 +134,14 @@ struct Verify: ParsableCommand {
             loadedBaseline = nil
         }
         let baselineSignature = try baselinePublicKey.map { try checkBaselineSignature(baseline: baseline ?? "", publicKey: $0) }
+        // The input files are hashed now, as they were read, before any volume is.
+        var provenance = provenanceOptions.provenance(
+            startedAt: started,
+            inputs: [("inventory", selection.inventory)] + (baseline.map { [("baseline", $0)] } ?? [])
+                + (preflight.map { [("preflight", $0)] } ?? []))
+        if let index = provenance.inputs.firstIndex(where: { $0.role == "baseline" }) {
+            provenance.inputs[index].signature = baselineSignature
+        }
 
         if let refusal = (assignments + sourceAssignments).lazy.compactMap({ ImageContainer.unservable($0.target) }).first {
             printError("replica-audit: \(refusal)")
@@ -180,13 +188,8 @@ struct Verify: ParsableCommand {
             report = annotated
             notes += preflightNotes
         }
-        report.provenance = provenanceOptions.provenance(
-            startedAt: started,
-            inputs: [("inventory", selection.inventory)] + (baseline.map { [("baseline", $0)] } ?? [])
-                + (preflight.map { [("preflight", $0)] } ?? []))
-        if let index = report.provenance?.inputs.firstIndex(where: { $0.role == "baseline" }) {
-            report.provenance?.inputs[index].signature = baselineSignature
-        }
+        provenance.finishedAt = ReportClock.iso8601(Date())
+        report.provenance = provenance
 
         var writeFailure: Error?
         do {
@@ -201,6 +204,10 @@ struct Verify: ParsableCommand {
         if format == .json { FileHandle.standardOutput.write(try JSONReport.render(report)) }
         emit(summary, fd: summaryFD)
         for note in notes { printError("note: \(note)") }
+        if let signingKey, writeFailure == nil {
+            printError("note: reports signed: \(shownDirectory)/\(Attestation.fileName) (key \(AttestationKeys.keyID(signingKey.publicKey).prefix(16)); "
+                       + "check with 'replica-audit attest verify \(shownDirectory) --public-key PUBLIC.pem')")
+        }
         if let hint = stallHint(report) { printError("note: \(hint)") }
         if let writeFailure {
             printError("replica-audit: the reports could not be written to \(shownDirectory): \(writeFailure); "
