@@ -207,6 +207,14 @@ print(json.dumps({"type": statement["_type"], "predicateType": statement["predic
             }
         }
         XCTAssertEqual(try server.requestCounts(), [:], "a volume was read")
+        // --case-id and --examiner are one line of text.
+        for (option, value) in [("--case-id", ""), ("--examiner", "a\nb")] {
+            let result = try Repository.runTool(["verify", "--inventory", inventory, "--nbd-targets", "2000:\(server.uri()),2001:\(server.uri())",
+                                                 option, value, "--report-dir", dir.appendingPathComponent("r").path])
+            XCTAssertEqual(result.status, 2, result.stderr)
+            XCTAssertTrue(result.stderr.contains("\(option) must be one line of text"), result.stderr)
+        }
+        XCTAssertEqual(try server.requestCounts(), [:], "a volume was read")
         // attest verify with an RSA public key: one line, exit 1.
         let rsaPub = dir.appendingPathComponent("rsa.pub").path
         try Tools.run("openssl", ["pkey", "-in", rsa, "-pubout", "-out", rsaPub])
