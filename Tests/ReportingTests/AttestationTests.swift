@@ -51,6 +51,7 @@ final class AttestationUnitTests: XCTestCase {
             ("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", "encrypted"),
             ("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n", "an RSA key"),
             ("just text\n", "not a PEM file"),
+            ("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", "holds -----BEGIN OPENSSH PRIVATE KEY-----"),
             ("-----BEGIN PRIVATE KEY-----\nAAAA\n", "expected -----BEGIN PRIVATE KEY-----"),
         ]
         for (text, reason) in cases {
