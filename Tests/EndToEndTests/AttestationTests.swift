@@ -253,6 +253,7 @@ print(json.dumps({"type": statement["_type"], "predicateType": statement["predic
         XCTAssertTrue(python.stdout.contains("\"result\": \"\(expected?.1 ?? "?")\""), python.stdout)
         let good = try Repository.runTool(["attest", "verify", reports, "--public-key", keys.publicKey])
         XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
+        XCTAssertTrue(preflight.stderr.contains("note: reports signed: \(reports)/attestation.dsse.json"), preflight.stderr)
 
         // capture: the baseline carries provenance; verify --baseline records the baseline's digest.
         let baseline = scenario.directory.appendingPathComponent("baseline.json").path
@@ -260,6 +261,7 @@ print(json.dumps({"type": statement["_type"], "predicateType": statement["predic
                                               "--nbd-sources", "2000:\(scenario.uri("src2000")),2001:\(scenario.uri("src2001"))",
                                               "--output", baseline])
         XCTAssertEqual(capture.status, 0, capture.stdout + capture.stderr)
+        XCTAssertTrue(capture.stdout.contains("signed in \(baseline).dsse.json (key "), capture.stdout)
         let captured = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: baseline))) as? [String: Any])
         XCTAssertEqual((captured["provenance"] as? [String: Any])?["caseId"] as? String, "CHG-9")
         // The baseline's envelope verifies independently and with attest verify BASELINE.

@@ -168,6 +168,7 @@ struct Capture: ParsableCommand {
             throw ExitCode(2)
         }
         print(TerminalText.output("baseline of \(disks.count) disk\(disks.count == 1 ? "" : "s") of VM "
-                                  + "\(TerminalText.field(inventory.vm.name)) written to \(TerminalText.field(output))"))
+                                  + "\(TerminalText.field(inventory.vm.name)) written to \(TerminalText.field(output))"
+                                  + (signingKey.map { ", signed in \(TerminalText.field(output)).dsse.json (key \(AttestationKeys.keyID($0.publicKey).prefix(16)))" } ?? "")))
     }
 }

@@ -100,6 +100,9 @@ struct Preflight: ParsableCommand {
             FileHandle.standardOutput.write(try PreflightReports.json(report))
             printError(summary)
         }
+        if let signingKey, writeFailure == nil {
+            printError("note: reports signed: \(directory.path)/\(Attestation.fileName) (key \(AttestationKeys.keyID(signingKey.publicKey).prefix(16)))")
+        }
         if let writeFailure {
             printError("replica-audit: the reports could not be written to \(directory.path): \(writeFailure.localizedDescription)")
             throw ExitCode(2)
