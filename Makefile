@@ -3,6 +3,11 @@
 #   make test   run the test suite against real nbdkit servers
 SWIFT ?= swift
 BUILD_FLAGS ?=
+# The build's commit and commit date, recorded in every report's provenance (README.md,
+# "Provenance and signed attestations"): scripts/build-info.sh writes the git-ignored
+# Sources/AuditCore/BuildStamp.generated.swift and prints the flag that compiles it in.
+# A plain `swift build` works too and records "unknown".
+STAMP = $(shell scripts/build-info.sh)
 
 .PHONY: all deps build test test-asan demo fuzz clean
 
@@ -13,12 +18,12 @@ deps:
 
 build:
 	@scripts/deps.sh build
-	$(SWIFT) build $(BUILD_FLAGS)
+	$(SWIFT) build $(BUILD_FLAGS) $(STAMP)
 
 # The build fails on any compiler warning in Sources/ or Tests/ (scripts/build-checked.sh).
 test: deps
-	scripts/build-checked.sh $(SWIFT) build --build-tests $(BUILD_FLAGS)
-	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	scripts/build-checked.sh $(SWIFT) build --build-tests $(BUILD_FLAGS) $(STAMP)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS) $(STAMP)
 
 # The same suite under AddressSanitizer. The replica-audit binary that the end-to-end
 # tests start is instrumented too and runs with LeakSanitizer on (toolchain leaks are
@@ -37,7 +42,7 @@ fuzz: deps
 
 demo:
 	@scripts/deps.sh demo
-	$(SWIFT) build $(BUILD_FLAGS)
+	$(SWIFT) build $(BUILD_FLAGS) $(STAMP)
 	Fixtures/demo.sh
 
 clean:

@@ -49,11 +49,13 @@ let package = Package(
         ]),
         .target(name: "Reporting", dependencies: [
             "AuditCore", "DiskProbe", "SourceInventory", "Verification",
+            .product(name: "Crypto", package: "swift-crypto"),  // issue 15: DSSE attestations, Ed25519
         ]),
         .executableTarget(name: "replica-audit", dependencies: [
             "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck",
             "Verification", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Crypto", package: "swift-crypto"),  // issue 15: input digests in provenance
         ]),
 
         // libFuzzer targets (scripts/fuzz.sh builds them with -sanitize=fuzzer -DFUZZING;

@@ -9,6 +9,9 @@
 #   2-incident           the volumes as the incident left them: disk 2000's 115 GiB volume
 #                        carries disk 2001's 10 GiB GPT. Fails and names the contamination.
 #   3-correct            a correct replication of both disks. Passes.
+# Every run signs its reports (--sign-key) with an Ed25519 key the demo generates into the work
+# directory (signing.pem, signing.pub); `attest verify` then checks each report directory, and
+# a copy of the incident's reports with one byte of report.json changed must fail it.
 # With --update-example, also copies the incident's reports to Reports/example/ and, when
 # chromium is installed, retakes Reports/example/report-screenshot.png (run it after a change
 # that alters the reports; EndToEndTests checks that the example is what the demo produces).
@@ -26,6 +29,7 @@ reports=${DEMO_REPORTS:-$root/Reports/demo}
 inventory="$here/inventories/demo-pgtest1.json"
 [ -x "$bin" ] || { echo "demo: $bin is not built; run 'swift build' (or 'make demo')" >&2; exit 2; }
 command -v nbdkit >/dev/null || { echo "demo: nbdkit is missing (run 'make deps')" >&2; exit 2; }
+command -v openssl >/dev/null || { echo "demo: openssl is missing (run 'make deps')" >&2; exit 2; }
 
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
@@ -33,6 +37,10 @@ rm -rf "$work/images" "$work/sockets" "$reports"
 mkdir -p "$work/sockets" "$reports"
 echo "== building the seed incident's sparse images in $work/images"
 "$here/make-seed.sh" "$work/images" >/dev/null
+echo "== signing key: $work/signing.pem (public key: signing.pub)" | sed "s|$work|.work/demo|g"
+rm -f "$work/signing.pem" "$work/signing.pub"
+openssl genpkey -algorithm ed25519 -out "$work/signing.pem" 2>/dev/null
+openssl pkey -in "$work/signing.pem" -pubout -out "$work/signing.pub"
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -62,7 +70,7 @@ preflight() {
   echo
   echo "== $name: replica-audit preflight $*" | sed "s|$work|.work/demo|g; s|socket=$sockets/|socket=.work/demo/sockets/|g"
   local status=0
-  "$bin" preflight --inventory "$inventory" --report-dir "$reports/$name" "$@" || status=$?
+  "$bin" preflight --inventory "$inventory" --report-dir "$reports/$name" --sign-key "$work/signing.pem" "$@" || status=$?
   if [ "$status" -ne "$expected" ]; then
     echo "demo: $name exited $status, expected $expected" >&2
     failures=$((failures + 1))
@@ -74,7 +82,7 @@ run() {
   echo
   echo "== $name: replica-audit verify $*" | sed "s|$work|.work/demo|g; s|socket=$sockets/|socket=.work/demo/sockets/|g"
   local status=0
-  "$bin" verify --inventory "$inventory" --report-dir "$reports/$name" "$@" || status=$?
+  "$bin" verify --inventory "$inventory" --report-dir "$reports/$name" --sign-key "$work/signing.pem" "$@" || status=$?
   if [ "$status" -ne "$expected" ]; then
     echo "demo: $name exited $status, expected $expected" >&2
     failures=$((failures + 1))
@@ -84,6 +92,21 @@ preflight 0-preflight 1 --nbd-targets "2000:$(uri vol-101328f1),2001:$(uri vol-1
 run 1-appliance-mapping 1 --nbd-targets "2000:$(uri vol-101328f1),2001:$(uri vol-101328f1)"
 run 2-incident 1 --nbd-targets "2000:$(uri vol-101328f1),2001:$(uri vol-ec4b3a8d)"
 run 3-correct 0 --nbd-targets "2000:$(uri vol-5e0f22c7),2001:$(uri vol-ec4b3a8d)"
+echo
+echo "== the signed reports: replica-audit attest verify DIR --public-key .work/demo/signing.pub"
+for name in 0-preflight 1-appliance-mapping 2-incident 3-correct; do
+  if ! "$bin" attest verify "$reports/$name" --public-key "$work/signing.pub" | sed "s|^|$name: |"; then
+    echo "demo: attest verify failed on $name" >&2
+    failures=$((failures + 1))
+  fi
+done
+# One byte of a copy of the incident's report.json changed: the attestation must not hold.
+rm -rf "$work/edited" && cp -r "$reports/2-incident" "$work/edited"
+sed -i '0,/"fail"/s//"pass"/' "$work/edited/report.json"
+if "$bin" attest verify "$work/edited" --public-key "$work/signing.pub" 2>&1 | sed "s|$work|.work/demo|g; s|^|edited copy: |"; then
+  echo "demo: attest verify accepted an edited report.json" >&2
+  failures=$((failures + 1))
+fi
 echo
 echo "reports in ${reports#$root/}/: 0-preflight (blocked), 1-appliance-mapping (fail), 2-incident (fail), 3-correct (pass)"
 if $update_example && [ "$failures" -eq 0 ]; then

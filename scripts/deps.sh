@@ -8,9 +8,11 @@ pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev nbdkit libnbd-bin gdisk fd
       e2fsprogs dosfstools xxd python3 xz-utils)
 case "$what" in
   test) pkgs+=(qemu-utils time chromium gnutls-bin cloud-guest-utils)
+        # issue 15: keys made with openssl, the attestation checked by an independent DSSE verifier
+        pkgs+=(openssl python3 python3-cryptography)
         # the filesystems and volume managers whose headers and size fields are parsed, made at test time
         pkgs+=(xfsprogs btrfs-progs ntfs-3g exfatprogs cryptsetup-bin mdadm lvm2) ;;
-  demo) ;;
+  demo) pkgs+=(openssl) ;;  # issue 15: the demo signs its reports
   bench) pkgs+=(qemu-utils time hyperfine) ;;
   build) pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev) ;;
 esac

@@ -67,6 +67,7 @@ public enum HTMLReport {
             for finding in disk.findings { html += findingBlock(finding) }
             html += "</section>\n"
         }
+        html += ProvenanceSection.html(report.provenance)
         html += "</body>\n</html>\n"
         return html
     }

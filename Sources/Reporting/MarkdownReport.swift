@@ -52,6 +52,7 @@ public enum MarkdownReport {
             for finding in disk.findings { md += item(finding) }
             md += "\n"
         }
+        md += ProvenanceSection.markdown(report.provenance)
         return md
     }
 

@@ -110,6 +110,7 @@ public enum PreflightReports {
             if let id = d.volumeId { md += "Volume \(id): link `\(d.link ?? "—")` → `\(d.resolvedPath ?? "—")`.\n\n" }
             for f in d.findings { md += "- **\(f.severity.rawValue)** `\(f.code)`: \(f.message)\n" }
         }
+        if report.provenance != nil { md += "\n" + ProvenanceSection.markdown(report.provenance) }
         return md
     }
 

@@ -20,6 +20,8 @@ public struct Baseline: Codable, Sendable, Equatable {
     public var capturedAt: String
     public var vm: VMIdentity
     public var disks: [BaselineDisk]
+    /// Which build captured it, how, where, by whom (README.md, "Provenance and signed attestations").
+    public var provenance: Provenance?
 
     /// A baseline of the current schema version, captured now by `tool`.
     public init(tool: ToolInfo, capturedAt: String, vm: VMIdentity, disks: [BaselineDisk]) {

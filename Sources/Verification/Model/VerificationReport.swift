@@ -19,6 +19,9 @@ public struct VerificationReport: Codable, Sendable, Equatable {
     /// Findings about the VM as a whole (mapping).
     public var findings: [Finding]
     public var contamination: [Contamination]
+    /// Which build ran how, where, by whom, on which inputs (README.md, "Provenance and signed
+    /// attestations"); nil only in reports built in memory by tests.
+    public var provenance: Provenance?
 
     /// A report; `schemaVersion` is 1 for this build.
     public init(schemaVersion: Int = 1, tool: ToolInfo, startedAt: String, finishedAt: String, verdict: Verdict,
@@ -35,6 +38,7 @@ public struct VerificationReport: Codable, Sendable, Equatable {
         self.disks = disks
         self.findings = findings
         self.contamination = contamination
+        self.provenance = nil
     }
 
     /// The disk with `key`, if any.

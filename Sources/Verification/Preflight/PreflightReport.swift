@@ -163,6 +163,8 @@ public struct PreflightReport: Codable, Sendable, Equatable {
     public var findings: [Finding]
     /// Whether any volume was opened (false when the mapping blocked first).
     public var volumesOpened: Bool
+    /// Which build ran how, where, by whom, on which inputs (README.md, "Provenance and signed attestations").
+    public var provenance: Provenance?
 
     public init(tool: ToolInfo, startedAt: String, finishedAt: String, verdict: PreflightVerdict, vm: VMIdentity,
                 disks: [PreflightDisk], findings: [Finding], volumesOpened: Bool) {

@@ -45,6 +45,12 @@ struct Capture: ParsableCommand {
 
     @OptionGroup var volume: VolumeOptionsGroup
 
+    @OptionGroup var provenanceOptions: ProvenanceOptions
+
+    @Option(name: .customLong("sign-key"),
+            help: "An Ed25519 private key (PEM PKCS#8): also write OUTPUT.dsse.json, a signed in-toto statement over the baseline ('verify --baseline-public-key' checks it).")
+    var signKey: String?
+
     func validate() throws {
         guard sources.given || volumeIDs.given else { throw ValidationError("give the source disks with --nbd-sources, --source or --volume") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
@@ -52,7 +58,12 @@ struct Capture: ParsableCommand {
     }
 
     func run() throws {
+        let started = Date()
+        // A key that cannot sign stops the run before any source is read.
+        let signingKey = try signKey.map(loadSigningKey)
         let inventory = try selection.load()
+        // The inventory is hashed now, as it was read.
+        var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", selection.inventory)])
         var assignments = try sources.given ? sources.assignments(inventory: inventory) : []
         let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
         assignments += resolved?.assignments ?? []
@@ -136,15 +147,28 @@ struct Capture: ParsableCommand {
                 throw ExitCode(3)
             }
         }
-        let baseline = Baseline(tool: ToolInfo(version: ReplicaAudit.configuration.version),
+        var baseline = Baseline(tool: ToolInfo(version: ReplicaAudit.configuration.version),
                                 capturedAt: ReportClock.iso8601(Date()), vm: inventory.vm, disks: disks)
+        provenance.finishedAt = ReportClock.iso8601(Date())
+        baseline.provenance = provenance
         do {
             try OutputLocation.write(try baseline.encoded(), to: output)
-        } catch let error as OutputLocationError {
+            let envelope = Attestation.envelopeURL(forFile: URL(fileURLWithPath: output))
+            if let signingKey {
+                try Attestation.signBaseline(
+                    at: URL(fileURLWithPath: output),
+                    volumes: disks.map { Attestation.Subject(name: "disk:\($0.key)", sha256: Attestation.volumeDigest($0.probe.regionsRead)) },
+                    configuration: Attestation.configuration(baseline.provenance), key: signingKey)
+            } else {
+                // An envelope of an earlier capture to the same path would no longer hold.
+                try? FileManager.default.removeItem(at: envelope)
+            }
+        } catch {
             printError("replica-audit: \(error)")
             throw ExitCode(2)
         }
         print(TerminalText.output("baseline of \(disks.count) disk\(disks.count == 1 ? "" : "s") of VM "
-                                  + "\(TerminalText.field(inventory.vm.name)) written to \(TerminalText.field(output))"))
+                                  + "\(TerminalText.field(inventory.vm.name)) written to \(TerminalText.field(output))"
+                                  + (signingKey.map { ", signed in \(TerminalText.field(output)).dsse.json (key \(AttestationKeys.keyID($0.publicKey).prefix(16)))" } ?? "")))
     }
 }

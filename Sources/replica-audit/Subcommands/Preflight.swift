@@ -50,6 +50,12 @@ struct Preflight: ParsableCommand {
 
     @OptionGroup var volume: VolumeOptionsGroup
 
+    @OptionGroup var provenanceOptions: ProvenanceOptions
+
+    @Option(name: .customLong("sign-key"),
+            help: "An Ed25519 private key (PEM PKCS#8, 'openssl genpkey -algorithm ed25519'): also write attestation.dsse.json, a signed in-toto statement over the reports.")
+    var signKey: String?
+
     func validate() throws {
         if nbdTargets == nil, targets.isEmpty, !volumeIDs.given {
             throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
@@ -60,7 +66,11 @@ struct Preflight: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        // A key that cannot sign stops the run before any volume is read.
+        let signingKey = try signKey.map(loadSigningKey)
         let inventory = try selection.load()
+        // The inventory is hashed now, as it was read.
+        var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", selection.inventory)])
         var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(
             spec: nbdTargets, items: targets, inventory: inventory, option: nbdTargets != nil ? "--nbd-targets" : "--target",
             keepUnknown: true)
@@ -69,14 +79,19 @@ struct Preflight: ParsableCommand {
 
         let run = PreflightRun(inventory: inventory, targets: assignments, volumes: resolved, jobs: jobs,
                                options: volume.volumeOptions)
-        let report = run.execute(tool: ToolInfo(version: ReplicaAudit.configuration.version),
+        var report = run.execute(tool: ToolInfo(version: ReplicaAudit.configuration.version),
                                  startedAt: ReportClock.iso8601(started), now: { ReportClock.iso8601(Date()) })
 
         let directory = reportDir.map { URL(fileURLWithPath: $0) }
             ?? PreflightReports.defaultDirectory(base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                                                  vm: inventory.vm.name, at: started)
+        provenance.finishedAt = ReportClock.iso8601(Date())
+        report.provenance = provenance
         var writeFailure: Error?
-        do { try PreflightReports.write(report, to: directory) } catch { writeFailure = error }
+        do {
+            try PreflightReports.write(report, to: directory)
+            if let signingKey { try Attestation.sign(report, in: directory, key: signingKey) } else { Attestation.removeStale(in: directory) }
+        } catch { writeFailure = error }
         let summary = PreflightReports.text(report, reportDirectory: writeFailure == nil ? directory.path : nil)
         switch format {
         case .text:
@@ -84,6 +99,9 @@ struct Preflight: ParsableCommand {
         case .json:
             FileHandle.standardOutput.write(try PreflightReports.json(report))
             printError(summary)
+        }
+        if let signingKey, writeFailure == nil {
+            printError("note: reports signed: \(directory.path)/\(Attestation.fileName) (key \(AttestationKeys.keyID(signingKey.publicKey).prefix(16)))")
         }
         if let writeFailure {
             printError("replica-audit: the reports could not be written to \(directory.path): \(writeFailure.localizedDescription)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditCore
 import BlockAccess
 import ContentCheck
+import Crypto
 import Foundation
 import Reporting
 import SourceInventory
@@ -49,6 +50,10 @@ struct Verify: ParsableCommand {
     @Option(help: "A baseline written by 'capture', used instead of live sources.")
     var baseline: String?
 
+    @Option(name: .customLong("baseline-public-key"),
+            help: "Check the baseline's signature (BASELINE.dsse.json, written by 'capture --sign-key') with this Ed25519 public key (PEM) before any volume is read.")
+    var baselinePublicKey: String?
+
     @Option(help: "Content comparison: none, sample or full (default: sample with sources or a baseline, else none).")
     var content: ContentMode?
 
@@ -73,11 +78,18 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var volume: VolumeOptionsGroup
 
+    @OptionGroup var provenanceOptions: ProvenanceOptions
+
+    @Option(name: .customLong("sign-key"),
+            help: "An Ed25519 private key (PEM PKCS#8, 'openssl genpkey -algorithm ed25519'): also write attestation.dsse.json, a signed in-toto statement over the reports.")
+    var signKey: String?
+
     func validate() throws {
         if nbdTargets == nil, targets.isEmpty, !volumeIDs.given {
             throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
         }
         if nbdTargets != nil, !targets.isEmpty { throw ValidationError("give the destinations either as --nbd-targets or as --target, not both") }
+        if baselinePublicKey != nil, baseline == nil { throw ValidationError("--baseline-public-key checks the signature of a --baseline; give the baseline too") }
         if baseline != nil, sources.given { throw ValidationError("--baseline replaces the sources; give one or the other") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
         guard progressInterval >= 0.1, progressInterval <= 3600 else { throw ValidationError("--progress-interval must be between 0.1 and 3600 seconds") }
@@ -91,6 +103,8 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        // A key that cannot sign stops the run before any volume is read.
+        let signingKey = try signKey.map(loadSigningKey)
         let inventory = try selection.load()
         var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(
             spec: nbdTargets, items: targets, inventory: inventory, option: nbdTargets != nil ? "--nbd-targets" : "--target")
@@ -118,6 +132,15 @@ struct Verify: ParsableCommand {
             }
         } else {
             loadedBaseline = nil
+        }
+        let baselineSignature = try baselinePublicKey.map { try checkBaselineSignature(baseline: baseline ?? "", publicKey: $0) }
+        // The input files are hashed now, as they were read, before any volume is.
+        var provenance = provenanceOptions.provenance(
+            startedAt: started,
+            inputs: [("inventory", selection.inventory)] + (baseline.map { [("baseline", $0)] } ?? [])
+                + (preflight.map { [("preflight", $0)] } ?? []))
+        if let index = provenance.inputs.firstIndex(where: { $0.role == "baseline" }) {
+            provenance.inputs[index].signature = baselineSignature
         }
 
         if let refusal = (assignments + sourceAssignments).lazy.compactMap({ ImageContainer.unservable($0.target) }).first {
@@ -165,9 +188,14 @@ struct Verify: ParsableCommand {
             report = annotated
             notes += preflightNotes
         }
+        provenance.finishedAt = ReportClock.iso8601(Date())
+        report.provenance = provenance
 
         var writeFailure: Error?
-        do { try ReportWriter.write(report, to: directory) } catch { writeFailure = error }
+        do {
+            try ReportWriter.write(report, to: directory)
+            if let signingKey { try Attestation.sign(report, in: directory, key: signingKey) } else { Attestation.removeStale(in: directory) }
+        } catch { writeFailure = error }
 
         // The directory as the user gave it (or the default, relative to the current one).
         let shownDirectory = reportDir ?? "Reports/" + directory.lastPathComponent
@@ -176,6 +204,10 @@ struct Verify: ParsableCommand {
         if format == .json { FileHandle.standardOutput.write(try JSONReport.render(report)) }
         emit(summary, fd: summaryFD)
         for note in notes { printError("note: \(note)") }
+        if let signingKey, writeFailure == nil {
+            printError("note: reports signed: \(shownDirectory)/\(Attestation.fileName) (key \(AttestationKeys.keyID(signingKey.publicKey).prefix(16)); "
+                       + "check with 'replica-audit attest verify \(shownDirectory) --public-key PUBLIC.pem')")
+        }
         if let hint = stallHint(report) { printError("note: \(hint)") }
         if let writeFailure {
             printError("replica-audit: the reports could not be written to \(shownDirectory): \(writeFailure); "
@@ -184,6 +216,27 @@ struct Verify: ParsableCommand {
             throw ExitCode(report.verdict == .fail ? 1 : 2)
         }
         if report.verdict != .pass { throw ExitCode(report.verdict.exitCode) }
+    }
+
+    /// Checks BASELINE.dsse.json with the public key before any volume is read: the signature
+    /// must hold and cover this baseline's bytes; otherwise one line and exit 2.
+    private func checkBaselineSignature(baseline: String, publicKey: String) throws -> String {
+        let key: Curve25519.Signing.PublicKey
+        do { key = try AttestationKeys.publicKey(path: publicKey) } catch {
+            printError("replica-audit: --baseline-public-key \(error)")
+            throw ExitCode(2)
+        }
+        let file = URL(fileURLWithPath: baseline)
+        switch Attestation.verify(envelope: Attestation.envelopeURL(forFile: file), directory: file.deletingLastPathComponent(), key: key) {
+        case .success(let verified) where verified.files.contains(file.lastPathComponent):
+            return "verified: key \(verified.keyid.prefix(16))"
+        case .success:
+            printError("replica-audit: the baseline's signature does not cover \(file.lastPathComponent); capture it again with --sign-key")
+            throw ExitCode(2)
+        case .failure(let failure):
+            printError("replica-audit: the baseline's signature does not hold: \(failure.description)")
+            throw ExitCode(2)
+        }
     }
 
     /// Writes `text` and a newline to `fd` at once (print() would buffer it in a pipe).
