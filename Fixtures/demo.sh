@@ -62,6 +62,12 @@ cd "$root"
 sockets=$work/sockets
 case "$sockets" in "$root"/*) sockets=${sockets#"$root"/} ;; esac
 uri() { echo "nbd+unix:///$1?socket=$sockets/$1.sock"; }
+# The same for the paths the reports' provenance records (the command line, the inputs, the key).
+inventory=${inventory#"$root"/}
+rel() { case "$1" in "$root"/*) echo "${1#"$root"/}" ;; *) echo "$1" ;; esac; }
+reports=$(rel "$reports")
+key=$(rel "$work/signing.pem")
+bin=$(rel "$bin")
 
 failures=0
 # preflight NAME EXPECTED_EXIT ARGS…: one preflight, which must exit as expected.
@@ -70,7 +76,7 @@ preflight() {
   echo
   echo "== $name: replica-audit preflight $*" | sed "s|$work|.work/demo|g; s|socket=$sockets/|socket=.work/demo/sockets/|g"
   local status=0
-  "$bin" preflight --inventory "$inventory" --report-dir "$reports/$name" --sign-key "$work/signing.pem" "$@" || status=$?
+  "$bin" preflight --inventory "$inventory" --report-dir "$reports/$name" --sign-key "$key" "$@" || status=$?
   if [ "$status" -ne "$expected" ]; then
     echo "demo: $name exited $status, expected $expected" >&2
     failures=$((failures + 1))
@@ -82,7 +88,7 @@ run() {
   echo
   echo "== $name: replica-audit verify $*" | sed "s|$work|.work/demo|g; s|socket=$sockets/|socket=.work/demo/sockets/|g"
   local status=0
-  "$bin" verify --inventory "$inventory" --report-dir "$reports/$name" --sign-key "$work/signing.pem" "$@" || status=$?
+  "$bin" verify --inventory "$inventory" --report-dir "$reports/$name" --sign-key "$key" "$@" || status=$?
   if [ "$status" -ne "$expected" ]; then
     echo "demo: $name exited $status, expected $expected" >&2
     failures=$((failures + 1))
