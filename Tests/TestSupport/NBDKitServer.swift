@@ -32,22 +32,7 @@ public final class NBDKitServer: @unchecked Sendable {
         arguments.append(plugin)
         arguments += args
         if let logPath { arguments.append("logfile=\(logPath)") }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: try Tools.require("nbdkit"))
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        let errPipe = Pipe()
-        process.standardError = errPipe
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: socketPath) {
-            if !process.isRunning {
-                let err = String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                throw ToolError("nbdkit exited before listening: \(arguments.joined(separator: " "))\n\(err)")
-            }
-            if Date() > deadline { process.terminate(); throw ToolError("nbdkit did not listen within 10 s") }
-            usleep(10_000)
-        }
+        process = try SocketServer.start("nbdkit", arguments, listeningAt: socketPath)
     }
 
     /// `nbd+unix:///EXPORT?socket=PATH`.

@@ -17,22 +17,7 @@ public final class QEMUNBDServer: @unchecked Sendable {
         if persistent { arguments.append("--persistent") }
         if let shared { arguments.append("--shared=\(shared)") }
         arguments.append(image)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: try Tools.require("qemu-nbd"))
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        let errPipe = Pipe()
-        process.standardError = errPipe
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: socketPath) {
-            if !process.isRunning {
-                let err = String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                throw ToolError("qemu-nbd exited before listening: \(arguments.joined(separator: " "))\n\(err)")
-            }
-            if Date() > deadline { process.terminate(); throw ToolError("qemu-nbd did not listen within 10 s") }
-            usleep(10_000)
-        }
+        process = try SocketServer.start("qemu-nbd", arguments, listeningAt: socketPath)
     }
 
     /// `nbd+unix:///?socket=PATH`.
