@@ -3,7 +3,7 @@
 # btrfs RAID1, an LVM volume group spanning two whole-disk PVs, and a DOS disk written
 # over a GPT disk — each faithful set next to its broken twin.
 #
-# usage: Fixtures/make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|extra|sizes|zfs|all]
+# usage: Fixtures/make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|extra|sizes|zfs|ldm|raid|all]
 #   md:    md12-2002.img (1 GiB, role 0) + md12-2003.img (1.5 GiB, role 1), md 1.2, array "pg:md0";
 #          md12-2003-dup.img: 2003's volume carrying 2002's member (its first 1 GiB).
 #          md10-2012.img + md10-2013.img (1 GiB each, md 1.0, array "pg:md1");
@@ -35,12 +35,24 @@
 #          "scratch" on one device) and zfs-2020.img (1 GiB, pool "backup");
 #          zfs-2020-dup.img: 2020's volume carrying 2019's device. Labels by zfslabel.py,
 #          checked with libblkid (blkid -p).
+#   ldm:   ldm-2030.img (1 GiB) + ldm-2031.img (1.5 GiB): the two MBR dynamic disks (partition
+#          type 0x42) of Windows disk group "WIN-DG0" with a mirrored volume; ldm-2031-dup.img:
+#          2031's volume carrying 2030's first 1 GiB; ldm-2030-dup.img: 2030's volume carrying
+#          the first 1 GiB of 2031's (a PRIVHEAD for 1.5 GiB on a 1 GiB volume).
+#          ldm-gpt-2032.img + ldm-gpt-2033.img (1 GiB each): GPT dynamic disks (LDM metadata,
+#          MSR and LDM data partitions) of disk group "WIN-DG1"; ldm-gpt-2033-dup.img: a copy
+#          of 2032's. Metadata by ldmdb.py, checked with ldmtool (libldm).
+#   raid:  ddf-2042.img + ddf-2043.img (256 MiB each): the two physical disks of DDF container
+#          "Linux-MD-2100-ddf-c00001" (ddfmeta.py); ddf-2043-dup.img: a copy of 2042's.
+#          imsm-2044.img (512 MiB) + imsm-2045.img (640 MiB): the two disks of IMSM family
+#          21002044 (imsmmpb.py); imsm-2045-dup.img: 2045's volume made 512 MiB and a copy of
+#          2044's. Both checked with `mdadm --examine` on loop devices.
 #
 # md superblocks are written by mdsb.py (no md kernel module in containers) and checked with
 # `mdadm --examine`; PVs are made by pvcreate/vgcreate on loop devices.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-out=${1:?usage: make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|extra|sizes|zfs|all]}
+out=${1:?usage: make-verify-multi.sh OUTDIR [md|btrfs|lvm|mbr|clone|gpt256|extra|sizes|zfs|ldm|raid|all]}
 what=${2:-all}
 mkdir -p "$out"
 G=1073741824
@@ -204,4 +216,78 @@ if [ "$what" = zfs ] || [ "$what" = all ]; then
   zfs "$out/zfs-2020.img" backup 2100000000000000020 2100000000000002020 disk -
   sparse_copy "$out/zfs-2020.img" "$out/zfs-2020-dup.img"
   overlay "$out/zfs-2019.img" "$out/zfs-2020-dup.img" $((768 << 20))
+fi
+
+if [ "$what" = ldm ] || [ "$what" = all ]; then
+  need python3 sfdisk sgdisk ldmtool truncate
+  rm -f "$out"/ldm-*.img
+  dg0=21000000-0000-4000-8000-0000000000c0; d30=21000000-0000-4000-8000-000000002030; d31=21000000-0000-4000-8000-000000002031
+  checkldm() { # GROUP DISKS... — ldmtool (libldm) must list the group, every disk present, and the mirror
+    local group=$1; shift
+    local args=(); for d in "$@"; do args+=(-d "$d"); done
+    local shown; shown=$(ldmtool "${args[@]}" show diskgroup "$group" 2>/dev/null) || shown=
+    local n=0 out; for d in "$@"; do n=$((n + 1))
+      out=$(ldmtool "${args[@]}" show disk "$group" "Disk$n" 2>/dev/null) || out=
+      [[ $out == *'"present" : true'* ]] || shown=; done
+    out=$(ldmtool "${args[@]}" show volume "$group" Volume1 2>/dev/null) || out=
+    [[ $out == *'"type" : "mirrored"'* ]] || shown=
+    [ -n "$shown" ] || { echo "fixtures: ldmtool does not accept disk group $group on $*" >&2
+      ldmtool "${args[@]}" show diskgroup "$group" >&2 || true; exit 2; }
+  }
+  s30=$((G / 512)); s31=$((G * 3 / 2 / 512))
+  truncate -s $G "$out/ldm-2030.img"; truncate -s $((G + G / 2)) "$out/ldm-2031.img"
+  printf 'label: dos\nlabel-id: 0x20302030\nstart=63, type=42\n' | sfdisk -q "$out/ldm-2030.img" >/dev/null 2>&1
+  printf 'label: dos\nlabel-id: 0x20312031\nstart=63, type=42\n' | sfdisk -q "$out/ldm-2031.img" >/dev/null 2>&1
+  # The database is each disk's last 1 MiB; the mirror is as large as the smaller data area.
+  python3 "$here/ldmdb.py" "$out/ldm-2030.img" $d30 $dg0 WIN-DG0 $d30,$d31 63 $((s30 - 2048 - 63)) $((s30 - 2048)) \
+    --mbr --volume-sectors $((s30 - 2048 - 63))
+  python3 "$here/ldmdb.py" "$out/ldm-2031.img" $d31 $dg0 WIN-DG0 $d30,$d31 63 $((s31 - 2048 - 63)) $((s31 - 2048)) \
+    --mbr --volume-sectors $((s30 - 2048 - 63))
+  checkldm $dg0 "$out/ldm-2030.img" "$out/ldm-2031.img"
+  sparse_copy "$out/ldm-2031.img" "$out/ldm-2031-dup.img"
+  overlay "$out/ldm-2030.img" "$out/ldm-2031-dup.img" $G
+  sparse_copy "$out/ldm-2030.img" "$out/ldm-2030-dup.img"
+  overlay "$out/ldm-2031.img" "$out/ldm-2030-dup.img" $G
+
+  dg1=21000000-0000-4000-8000-0000000000c1
+  for n in 2 3; do
+    img="$out/ldm-gpt-203$n.img"
+    truncate -s $G "$img"
+    sgdisk -U 21000000-0000-4000-8000-00000000203$n -n 1:2048:4095 -t 1:4201 -n 2:4096:36863 -t 2:0c01 \
+      -n 3:36864:0 -t 3:4200 "$img" >/dev/null
+    last=$(sgdisk -i 3 "$img" | sed -n 's/^Last sector: \([0-9]*\).*/\1/p')
+    python3 "$here/ldmdb.py" "$img" 21000000-0000-4000-8000-00000000d03$n $dg1 WIN-DG1 \
+      21000000-0000-4000-8000-00000000d032,21000000-0000-4000-8000-00000000d033 36864 $((last + 1 - 36864)) 2048
+  done
+  checkldm $dg1 "$out/ldm-gpt-2032.img" "$out/ldm-gpt-2033.img"
+  sparse_copy "$out/ldm-gpt-2032.img" "$out/ldm-gpt-2033-dup.img"
+fi
+
+if [ "$what" = raid ] || [ "$what" = all ]; then
+  need python3 mdadm losetup truncate
+  rm -f "$out"/ddf-*.img "$out"/imsm-*.img
+  examine_loop() { # IMG PATTERN — mdadm --examine of IMG on a loop device must print PATTERN
+    local loop text
+    loop=$(losetup -f --show "$1")
+    text=$(IMSM_NO_PLATFORM=1 IMSM_DEVNAME_AS_SERIAL=1 mdadm --examine "$loop" 2>&1) || true
+    losetup -d "$loop"
+    [[ $text =~ $2 ]] || { echo "fixtures: mdadm --examine does not accept $1" >&2; echo "$text" >&2; exit 2; }
+  }
+  pds=21000000-ddf0-pd00002042,21000000-ddf0-pd00002043
+  for n in 0 1; do
+    img="$out/ddf-204$((n + 2)).img"
+    truncate -s 256M "$img"
+    python3 "$here/ddfmeta.py" "$img" Linux-MD-2100-ddf-c00001 $pds $n
+    # mdadm names the loop device on the line of this disk's reference number.
+    examine_loop "$img" "2100000$n +[0-9]+K /dev/loop[0-9]+ +active/Online"
+  done
+  sparse_copy "$out/ddf-2042.img" "$out/ddf-2043-dup.img"
+
+  disks=VMW2044SERIAL:$((512 * 2048)),VMW2045SERIAL:$((640 * 2048))
+  truncate -s 512M "$out/imsm-2044.img"; truncate -s 640M "$out/imsm-2045.img"
+  for n in 4 5; do
+    python3 "$here/imsmmpb.py" "$out/imsm-204$n.img" 21002044 $disks
+    examine_loop "$out/imsm-204$n.img" "Family : 21002044.*Checksum : [0-9a-f]+ correct.*Disk01 Serial : VMW2045SERIAL"
+  done
+  sparse_copy "$out/imsm-2044.img" "$out/imsm-2045-dup.img"
 fi

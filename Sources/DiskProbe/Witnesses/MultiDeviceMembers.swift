@@ -12,7 +12,7 @@ import Foundation
 public struct MultiDeviceMember: Codable, Sendable, Equatable {
     /// Where it sits: "whole disk" or "partition N".
     public var place: String
-    /// "md", "btrfs" or "lvm2".
+    /// "md", "btrfs", "lvm2", "zfs", "ldm" (Windows dynamic disk), "ddf" or "imsm".
     public var format: String
     /// The format's version as its header gives it: "1.2", "1.0", "LVM2 001", …
     public var version: String?
@@ -74,6 +74,9 @@ public struct MultiDeviceMember: Codable, Sendable, Equatable {
         case "btrfs": "btrfs filesystem"
         case "lvm2": "LVM volume group"
         case "zfs": "ZFS pool"
+        case "ldm": "Windows dynamic disk group"
+        case "ddf": "DDF RAID container"
+        case "imsm": "Intel IMSM RAID container"
         default: "\(format) set"
         }
     }
@@ -97,9 +100,25 @@ public struct MultiDeviceMember: Codable, Sendable, Equatable {
 public enum MultiDeviceMembers {
     /// Every member header in the container `[start, start+length)` of a volume, found by
     /// `read(offset, count)` (nil when the bytes were not read). `place` names the container.
-    public static func find(place: String, start: UInt64, length: UInt64,
-                            read: (UInt64, Int) -> [UInt8]?) -> [MultiDeviceMember] {
+    /// On the whole disk it also looks for the whole-disk formats (an MBR dynamic disk's LDM
+    /// PRIVHEAD, a DDF anchor, an Intel IMSM MPB), whose structures `fetch` may read beyond
+    /// what `read` has (a few sectors each; `read` when nil). `sectorSize` is the logical
+    /// sector size the label was written for.
+    public static func find(place: String, start: UInt64, length: UInt64, sectorSize: Int = 512,
+                            read: (UInt64, Int) -> [UInt8]?,
+                            fetch: ((UInt64, Int) -> [UInt8]?)? = nil) -> [MultiDeviceMember] {
         var found: [MultiDeviceMember] = []
+        if place == "whole disk" {
+            func within(_ offset: UInt64, _ count: Int) -> [UInt8]? {
+                guard offset < length, UInt64(count) <= length - offset else { return nil }
+                if let fetch { return fetch(start + offset, count) }
+                return read(start + offset, count)
+            }
+            if let m = ldmFromMBR(length: length, sectorSize: sectorSize, read: { read(start + $0, $1) }, fetch: within) {
+                found.append(m)
+            }
+            found += endAnchored(length: length, sectorSize: sectorSize, fetch: within)
+        }
         // LVM: the label is in one of the first four sectors.
         if let head = read(start, 4 * 512), let pv = lvm(head, containerBytes: length, read: { read(start + $0, $1) }) {
             var pv = pv

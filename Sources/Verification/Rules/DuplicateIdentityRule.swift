@@ -3,7 +3,8 @@ import DiskProbe
 
 /// Identities that must be unique across the VM's volumes — disk GUID, DOS disk
 /// signature, partition GUIDs, filesystem UUIDs, and the member identities of multi-device
-/// sets (md device UUID, btrfs device UUID, LVM PV UUID, ZFS vdev GUID) — found on two
+/// sets (md device UUID, btrfs device UUID, LVM PV UUID, ZFS vdev GUID, LDM disk GUID, DDF PD
+/// GUID, IMSM disk serial) — found on two
 /// different volumes. Identities a set's members share by design (md array UUID, btrfs
 /// fsid, ZFS pool GUID) are not compared; neither are identities the two sources (or the
 /// baseline) share themselves, as cloned disks do.
@@ -91,6 +92,9 @@ public enum DuplicateIdentityRule: DiskRule {
             let broken = member.level == "raid1" || member.level == "mirror" ? "the mirror is broken" : "the \(member.setNoun) is incomplete"
             text += " \(noun) \(status.missingRoles.map(String.init).joined(separator: ", ")) "
                 + "\(status.missingRoles.count == 1 ? "is" : "are") on no volume: \(broken)."
+        } else if status.missingCount > 0, let count = member.deviceCount {
+            text += " \(status.missingCount) of its \(count) members \(status.missingCount == 1 ? "is" : "are") on no volume: "
+                + "the \(member.setNoun) is incomplete."
         }
         if !attributed { text += " One of these two volumes is a copy of the other; sources or a baseline can tell which." }
         if blind { text += " Replicate the member's disks again from the sources, and verify with --nbd-sources or a --baseline." }

@@ -2,7 +2,7 @@ import AuditCore
 import DiskProbe
 
 /// The members of one multi-device guest volume (md array, multi-device btrfs, LVM volume
-/// group, ZFS pool) share an identity on every member by design; this rule ties the VM's
+/// group, ZFS pool, Windows dynamic disk group, DDF or IMSM RAID container) share an identity on every member by design; this rule ties the VM's
 /// volumes that hold them into one set and says so (`multi-device-set`, info), and warns
 /// when a member the set counts is on none of the volumes (`multi-device-member-missing`).
 /// A member identity on two volumes is `duplicate-member` (DuplicateIdentityRule).
@@ -34,7 +34,9 @@ public enum MultiDeviceSetRule {
         var missingCount = 0
         if let count = member.deviceCount, count > 0, count <= 1024 {
             let roles = Set(holders.compactMap(\.member.role))
-            if member.format == "md" || member.format == "zfs" {
+            // md, ZFS and IMSM number their members densely from 0 (md role, ZFS child,
+            // IMSM disk table); DDF's physical disk records may have holes.
+            if member.format == "md" || member.format == "zfs" || member.format == "imsm" {
                 missingRoles = (0..<count).filter { !roles.contains($0) }
             } else if member.format == "btrfs" {
                 // devids start at 1 and are not reused after a device is removed: only a
