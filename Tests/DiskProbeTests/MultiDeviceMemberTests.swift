@@ -21,12 +21,12 @@ final class MultiDeviceMemberTests: XCTestCase {
         super.tearDown()
     }
 
-    private func image(_ name: String) throws -> String {
+    func image(_ name: String) throws -> String {
         try XCTUnwrap(Self.cases, "Fixtures/make-verify-multi.sh failed").image(name)
     }
 
     /// blkid's values for a whole image.
-    private func blkid(_ path: String) throws -> [String: String] {
+    func blkid(_ path: String) throws -> [String: String] {
         let out = try Tools.run("blkid", ["-p", "-o", "export", path]).stdout
         var values: [String: String] = [:]
         for line in out.split(separator: "\n") {
@@ -37,13 +37,13 @@ final class MultiDeviceMemberTests: XCTestCase {
     }
 
     /// The first `count` bytes of a (sparse, large) image.
-    private func head(_ path: String, _ count: Int) throws -> [UInt8] {
+    func head(_ path: String, _ count: Int) throws -> [UInt8] {
         let handle = try XCTUnwrap(FileHandle(forReadingAtPath: path))
         defer { try? handle.close() }
         return [UInt8](try XCTUnwrap(handle.read(upToCount: count)))
     }
 
-    private func members(_ path: String) throws -> [MultiDeviceMember] {
+    func members(_ path: String) throws -> [MultiDeviceMember] {
         let handle = try XCTUnwrap(FileHandle(forReadingAtPath: path))
         defer { try? handle.close() }
         let size = try handle.seekToEnd()
