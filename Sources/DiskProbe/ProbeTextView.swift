@@ -76,6 +76,18 @@ public enum ProbeTextView {
         if !w.extendedBootRecordLBAs.isEmpty {
             out.append("  EBR chain: " + w.extendedBootRecordLBAs.map(String.init).joined(separator: " → "))
         }
+        // Members of multi-device sets, parsed by the probe itself (README.md, "Multi-device
+        // guest storage"): LDM has no libblkid prober, so this is where it shows.
+        if let members = probe.multiDeviceMembers, !members.isEmpty {
+            out.append("")
+            out.append("Multi-device members (parsed by the probe):")
+            for m in members {
+                let role = m.roleText.isEmpty ? "" : " (\(m.roleText))"
+                let set = m.setID.map { " of \(m.setNoun) \(TerminalText.field($0))" + (m.setName.map { " \"\(TerminalText.field($0))\"" } ?? "") } ?? ""
+                let claim = m.claimedDeviceBytes.map { ", written for a device of \($0) bytes (\(m.claimField ?? "size field"))" } ?? ""
+                out.append("  \(m.place): \(m.memberKind) \(TerminalText.field(m.memberID))\(role)\(set)\(claim)")
+            }
+        }
         out.append("")
         let total = probe.regionsRead.reduce(UInt64(0)) { $0 + $1.length }
         out.append("Read \(probe.regionsRead.count) regions, \(ByteSize.human(total)).")

@@ -3,8 +3,8 @@ import DiskProbe
 import Foundation
 import FuzzSupport
 
-/// libFuzzer target for the raw GPT/MBR witness parsers, the filesystem size parsers and
-/// the whole probe.
+/// libFuzzer target for the raw GPT/MBR witness parsers, the filesystem size parsers, the
+/// multi-device member parsers and the whole probe.
 ///
 /// The input is a small disk image: LBA 0 an MBR, LBA 1 a GPT header, then entries. It is
 /// fed to the pure parsers, the EBR chain walker (sectors taken modulo the image, so loops
@@ -41,6 +41,16 @@ enum FuzzWitnesses {
         volume.set(bytes, at: 0)
         if bytes.count >= 2 * sector { volume.set(Array(bytes[sector..<2 * sector]), at: size - UInt64(sector)) }
         _ = try? DiskProber.probe(volume)
+        // Issue 21: the multi-device member parsers (LDM, DDF and IMSM included), the input
+        // read at any offset modulo its length, so every structure they follow is hostile.
+        guard !bytes.isEmpty else { return }
+        let anywhere: (UInt64, Int) -> [UInt8]? = { offset, count in
+            guard count <= 256 << 10 else { return nil }
+            let start = Int(offset % UInt64(bytes.count))
+            return (0..<count).map { bytes[(start + $0) % bytes.count] }
+        }
+        _ = MultiDeviceMembers.find(place: "whole disk", start: 0, length: size, read: anywhere, fetch: anywhere)
+        _ = MultiDeviceMembers.ldm(Array(bytes.prefix(sector)), at: 0, gpt: true, sectorSize: sector, diskBytes: size, fetch: anywhere)
     }
 }
 

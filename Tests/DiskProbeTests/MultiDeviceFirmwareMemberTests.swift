@@ -50,6 +50,11 @@ extension MultiDeviceMemberTests {
         XCTAssertEqual(m.headerOffset, 4095 * 512)
         XCTAssertTrue(m.claimMatches(1 << 30), "\(String(describing: m.claimedDeviceBytes))")
         XCTAssertFalse(codes(result).contains("filesystem-larger-than-container"))
+        // `inspect` shows it: libblkid reports only the GPT.
+        let text = ProbeTextView.render(result)
+        XCTAssertTrue(text.contains("Multi-device members (parsed by the probe):\n  whole disk: LDM disk GUID "
+                                    + "21000000-0000-4000-8000-00000000d033 of Windows dynamic disk group "
+                                    + "21000000-0000-4000-8000-0000000000c1 \"WIN-DG1\", written for a device of 1073741824 bytes"), text)
     }
 
     func testAnLDMPrivheadForALargerDiskIsLargerThanItsContainer() throws {
