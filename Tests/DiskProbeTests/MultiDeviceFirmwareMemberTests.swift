@@ -137,6 +137,24 @@ extension MultiDeviceMemberTests {
         }, "the checksum no longer holds")
     }
 
+    /// A DDF anchor 257 sectors before the end (where some controllers write it) is found too;
+    /// a disk too small for that position is no trap.
+    func testDDFAnchor257SectorsBeforeTheEnd() throws {
+        let ddf = try reader(try image("ddf-2043"))
+        var bytes = ddf.bytes
+        let last = bytes.count - 512, moved = bytes.count - 257 * 512
+        bytes.replaceSubrange(moved..<moved + 512, with: bytes[last...])
+        bytes.replaceSubrange(last..., with: [UInt8](repeating: 0, count: 512))
+        let image = bytes, length = ddf.length
+        let m = try XCTUnwrap(MultiDeviceMembers.ddf(length: length) { offset, count in
+            let at = Int(offset - (length - UInt64(image.count)))
+            return at >= 0 && at + count <= image.count ? Array(image[at..<at + count]) : nil
+        })
+        XCTAssertEqual(m.memberID, "21000000-ddf0-pd00002043")
+        XCTAssertEqual(m.headerOffset, length - 257 * 512)
+        XCTAssertNil(MultiDeviceMembers.ddf(length: 100 << 10) { _, count in [UInt8](repeating: 0xDE, count: count) })
+    }
+
     /// IMSM keeps no "this disk" field: with two disks of one size, the member cannot be told
     /// from its bytes, and none is claimed.
     func testIMSMMembersOfEqualSizeAreNotGuessed() throws {

@@ -23,19 +23,28 @@ extension MultiDeviceMembers {
 
     // MARK: DDF
 
-    /// A DDF member: the anchor in the last sector, the primary (else the secondary) header it
+    /// A DDF member: the anchor in the last sector (or 257 sectors before the end), the primary
+    /// (else the secondary) header it
     /// names, and the physical disk data and records sections of that header; nil unless
     /// every magic and CRC holds and the headers agree.
     public static func ddf(length: UInt64, fetch: (UInt64, Int) -> [UInt8]?) -> MultiDeviceMember? {
         guard length >= 64 << 10 else { return nil }
         let sectors = length / 512
-        guard let anchor = fetch((sectors - 1) * 512, 512), ddfBlockValid(anchor, magic: 0xDE11_DE11),
-              ["01.00.00", "01.02.00"].contains(String(decoding: anchor[32..<40], as: UTF8.self)) else { return nil }
+        // The anchor is the last sector; some controllers put it 257 sectors before the end
+        // (libblkid looks there too).
+        var found: (block: [UInt8], lba: UInt64)?
+        for back: UInt64 in [1, 257] where back < sectors {
+            guard let block = fetch((sectors - back) * 512, 512), ddfBlockValid(block, magic: 0xDE11_DE11), block[112] == 0,
+                  ["01.00.00", "01.02.00"].contains(String(decoding: block[32..<40], as: UTF8.self)) else { continue }
+            found = (block, sectors - back)
+            break
+        }
+        guard let (anchor, anchorLBA) = found else { return nil }
         // The primary header (type 1), else the secondary (type 2), each at the LBA the anchor names.
         var active: (header: [UInt8], lba: UInt64)?
         for (field, type) in [(96, UInt8(1)), (104, UInt8(2))] {
             let lba = BigEndian.u64(anchor, field)
-            guard lba < sectors - 1, let h = fetch(lba * 512, 512), ddfBlockValid(h, magic: 0xDE11_DE11), h[112] == type,
+            guard lba < anchorLBA, let h = fetch(lba * 512, 512), ddfBlockValid(h, magic: 0xDE11_DE11), h[112] == type,
                   h[8..<32] == anchor[8..<32], BigEndian.u64(h, 96) == BigEndian.u64(anchor, 96) else { continue }
             active = (h, lba)
             break
@@ -43,7 +52,7 @@ extension MultiDeviceMembers {
         guard let (header, lba) = active else { return nil }
         func section(_ field: Int, maxSectors: UInt32) -> [UInt8]? {
             let offset = UInt64(BigEndian.u32(header, field)), count = BigEndian.u32(header, field + 4)
-            guard count > 0, count <= maxSectors, lba + offset + UInt64(count) <= sectors - 1 else { return nil }
+            guard count > 0, count <= maxSectors, lba + offset + UInt64(count) <= anchorLBA else { return nil }
             return fetch((lba + offset) * 512, Int(count) * 512)
         }
         // This disk's data (magic 0x33333333): its PD GUID and reference number.
@@ -67,7 +76,7 @@ extension MultiDeviceMembers {
         return MultiDeviceMember(
             place: "whole disk", format: "ddf", version: String(decoding: anchor[32..<40], as: UTF8.self),
             memberID: ddfGUIDText(pdGUID), memberKind: "DDF PD GUID", setID: ddfGUIDText(Array(anchor[8..<32])),
-            setKind: "DDF container GUID", role: role, deviceCount: count, headerOffset: (sectors - 1) * 512,
+            setKind: "DDF container GUID", role: role, deviceCount: count, headerOffset: anchorLBA * 512,
             containerBytes: length)
     }
 
