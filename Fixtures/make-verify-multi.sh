@@ -41,7 +41,9 @@
 #          the first 1 GiB of 2031's (a PRIVHEAD for 1.5 GiB on a 1 GiB volume).
 #          ldm-gpt-2032.img + ldm-gpt-2033.img (1 GiB each): GPT dynamic disks (LDM metadata,
 #          MSR and LDM data partitions) of disk group "WIN-DG1"; ldm-gpt-2033-dup.img: a copy
-#          of 2032's. Metadata by ldmdb.py, checked with ldmtool (libldm).
+#          of 2032's. ldm-2034.img + ldm-2035.img (1 GiB each, MBR, group "WIN-DG2");
+#          ldm-2035-front.img: 2035's volume with 2034's first 512 MiB written over its front
+#          (its own database still at its end). Metadata by ldmdb.py, checked with ldmtool (libldm).
 #   raid:  ddf-2042.img + ddf-2043.img (256 MiB each): the two physical disks of DDF container
 #          "Linux-MD-2100-ddf-c00001" (ddfmeta.py); ddf-2043-dup.img: a copy of 2042's.
 #          imsm-2044.img (512 MiB) + imsm-2045.img (640 MiB): the two disks of IMSM family
@@ -261,6 +263,17 @@ if [ "$what" = ldm ] || [ "$what" = all ]; then
   done
   checkldm $dg1 "$out/ldm-gpt-2032.img" "$out/ldm-gpt-2033.img"
   sparse_copy "$out/ldm-gpt-2032.img" "$out/ldm-gpt-2033-dup.img"
+
+  dg2=21000000-0000-4000-8000-0000000000c2; d34=21000000-0000-4000-8000-000000002034; d35=21000000-0000-4000-8000-000000002035
+  for n in 34 35; do
+    truncate -s $G "$out/ldm-20$n.img"
+    printf 'label: dos\nlabel-id: 0x20%s20%s\nstart=63, type=42\n' $n $n | sfdisk -q "$out/ldm-20$n.img" >/dev/null 2>&1
+    d=d$n
+    python3 "$here/ldmdb.py" "$out/ldm-20$n.img" ${!d} $dg2 WIN-DG2 $d34,$d35 63 $((s30 - 2048 - 63)) $((s30 - 2048)) --mbr
+  done
+  checkldm $dg2 "$out/ldm-2034.img" "$out/ldm-2035.img"
+  sparse_copy "$out/ldm-2035.img" "$out/ldm-2035-front.img"
+  overlay "$out/ldm-2034.img" "$out/ldm-2035-front.img" $((G / 2))
 fi
 
 if [ "$what" = raid ] || [ "$what" = all ]; then

@@ -34,6 +34,11 @@ extension MultiDeviceMemberTests {
             XCTAssertTrue(m.claimMatches(bytes))
             XCTAssertFalse(m.claimMatches(bytes == 1 << 30 ? 3 << 29 : 1 << 30))
         }
+        XCTAssertNil(try members(images[0]).first?.staleMemberID, "the database's PRIVHEAD copies name the disk itself")
+        // 2035's front written over by 2034's: sector 6 names 2034, the database at the end 2035.
+        let front = try XCTUnwrap(members(try image("ldm-2035-front")).first { $0.format == "ldm" })
+        XCTAssertEqual(front.memberID, "21000000-0000-4000-8000-000000002034")
+        XCTAssertEqual(front.staleMemberID, "21000000-0000-4000-8000-000000002035")
         // libblkid has no LDM prober: it sees only the DOS label with its 0x42 partition.
         let blk = try blkid(images[0])
         XCTAssertEqual(blk["PTTYPE"], "dos")

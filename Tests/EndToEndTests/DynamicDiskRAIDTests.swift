@@ -71,6 +71,26 @@ final class DynamicDiskRAIDTests: XCTestCase {
         XCTAssertEqual(big.disk("2031")?["verdict"] as? String, "pass", "\(big.codes(of: "2031"))")
     }
 
+    /// Two dynamic disks of one size, the front of 2035's volume written over by 2034's (the
+    /// seed incident's pattern): 2035's own database, still at its end, names the carrier.
+    func testEqualSizeLDMFrontOverwriteIsDirectedByTheDatabaseLeftAtTheEnd() throws {
+        let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["ldm"])
+        let disks: [(key: Int, label: String, bytes: UInt64)] = [(2034, "Hard disk 1", Self.G), (2035, "Hard disk 2", Self.G)]
+        let ok = try verify(scenario, disks: disks, targets: [(2034, "ldm-2034.img"), (2035, "ldm-2035.img")], name: "fldm-ok")
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        XCTAssertTrue(ok.contamination.isEmpty)
+        // Before: duplicate-identity on both volumes, no direction.
+        let run = try verify(scenario, disks: disks, targets: [(2034, "ldm-2034.img"), (2035, "ldm-2035-front.img")], name: "fldm")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        XCTAssertEqual(run.contaminationPairs, [["2035", "2034"]])
+        XCTAssertEqual(run.contamination.first?["evidence"] as? [String], ["stale-own-member"])
+        XCTAssertTrue(message(run, "duplicate-member", of: "2035").contains("LDM disk GUID 21000000-0000-4000-8000-000000002034"))
+        XCTAssertEqual(run.disk("2034")?["verdict"] as? String, "pass", "\(run.codes(of: "2034"))")
+        let markdown = try String(contentsOfFile: scenario.reportDirectory("fldm") + "/report.md", encoding: .utf8)
+        XCTAssertTrue(markdown.contains("its own header further on still names 21000000-0000-4000-8000-000000002035: "
+                                        + "the front was written over"), markdown)
+    }
+
     func testGPTDynamicDiskCopyIsUndirectedAloneAndNamedAgainstTheSources() throws {
         let scenario = try Scenario(script: "make-verify-multi.sh", arguments: ["ldm"])
         let ok = try verify(scenario, disks: Self.gptDisks, targets: [(2032, "ldm-gpt-2032.img"), (2033, "ldm-gpt-2033.img")],

@@ -60,6 +60,17 @@ extension MultiDeviceMembers {
             guard dataStart + dataSize <= configStart else { return nil }
             member.claimedDeviceBytes = (configStart + configSize) * ss
             member.claimField = "LDM PRIVHEAD config_start \(configStart) + config_size \(configSize) sectors"
+            // The database keeps two PRIVHEAD copies (its sectors 1856 and 2047). One naming
+            // another disk of the same group: the front (sector 6) was written over.
+            if configSize * ss == 1 << 20 {
+                for copy: UInt64 in [1856, 2047].map({ $0 * 512 / ss }) {
+                    guard let other = fetch(configStart * ss + copy * ss, 512), other.count == 512,
+                          Array(other[0..<8]) == Array("PRIVHEAD".utf8), guidText(other, 176, 64) == group,
+                          let otherDisk = guidText(other, 48, 64) else { continue }
+                    if otherDisk != disk { member.staleMemberID = otherDisk }
+                    break
+                }
+            }
         }
         // The TOCBLOCK (sectors 1 and 2 of the database, copies at 2045 and 2046) names the
         // "config" area, whose first sector is the VMDB.

@@ -43,6 +43,10 @@ public struct MultiDeviceMember: Codable, Sendable, Equatable {
     public var claimSlackBytes: UInt64
     /// Which header field the claim comes from, for messages and evidence.
     public var claimField: String?
+    /// The member a second copy of the header, elsewhere on the volume, names when it is not
+    /// this one (LDM: the PRIVHEAD copies in the database at an MBR disk's end): the volume's
+    /// front was written over while its end kept its own member's header.
+    public var staleMemberID: String?
 
     /// Creates the value from its fields.
     public init(place: String, format: String, version: String? = nil, memberID: String, memberKind: String,

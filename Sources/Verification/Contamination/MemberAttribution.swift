@@ -5,13 +5,15 @@ import SourceInventory
 /// Contamination evidence beyond the GPT's alternate LBA (issue 10, item 4; issue 21,
 /// item 3): the device size a whole-disk LVM PV / md / btrfs header records, a DOS label's
 /// last partition end, the volume's own stale GPT still at its end, and — with sources or
-/// a baseline — multi-device member identities.
+/// a baseline — multi-device member identities; an MBR dynamic disk's own LDM database left
+/// at its end behind another disk's front.
 enum MemberAttribution {
     /// Evidence kinds added to `ContaminationEvidence`'s.
     static let sizeField = "size-field"
     static let partitionExtent = "partition-extent"
     static let staleOwnLabel = "stale-own-label"
     static let memberIDs = "member-ids"
+    static let staleOwnMember = "stale-own-member"
 
     /// The evidence that `volume` carries `candidate`'s disk, from size fields, partition
     /// extents, its own stale label and member identities. `peers` are the VM's other read volumes.
@@ -71,6 +73,17 @@ enum MemberAttribution {
                 details["ownLabelLBA"] = .number(end.lba)
             }
         }
+        // The volume's own member header still further on (an MBR dynamic disk's database at
+        // its end), while its front holds the member the candidate's volume holds: this volume
+        // was written over from the front, the candidate's was not.
+        if let member = found.members.first(where: { $0.staleMemberID != nil }), let own = member.staleMemberID,
+           let other = candidateVolume, DiskIdentity(other.probe).members.contains(where: { $0.memberID == member.memberID }),
+           references[volume.disk.key].map({ DiskIdentity($0).members.contains { $0.memberID == own } }) ?? true {
+            evidence.append(staleOwnMember)
+            details["ownMemberID"] = .string(own)
+            details["frontMemberID"] = .string(member.memberID)
+            details["memberKind"] = .string(member.memberKind)
+        }
         // Member identities of the candidate's source, not of this disk's.
         if let theirs = references[candidate.key].map(DiskIdentity.init) {
             let ownMembers = Set(references[volume.disk.key].map { DiskIdentity($0).members.map(\.memberID) } ?? [])
@@ -109,7 +122,7 @@ public enum AttributionProse {
     /// What the volume carries when the entry rests on member evidence only: "the
     /// multi-device member"; nil to keep the default wording.
     public static func what(_ entry: Contamination) -> String? {
-        let memberKinds = [MemberAttribution.sizeField, MemberAttribution.memberIDs]
+        let memberKinds = [MemberAttribution.sizeField, MemberAttribution.memberIDs, MemberAttribution.staleOwnMember]
         let quiet = [MemberAttribution.staleOwnLabel, ContaminationEvidence.contentSamples]
         guard entry.evidence.contains(where: memberKinds.contains),
               entry.evidence.allSatisfy({ memberKinds.contains($0) || quiet.contains($0) }) else { return nil }
@@ -130,6 +143,11 @@ public enum AttributionProse {
             let guid = details["ownLabelDiskGUID"]?.stringValue ?? "?"
             let lba = details["ownLabelLBA"]?.uint64Value.map { "\($0)" } ?? "?"
             return "the volume's own GPT (disk GUID \(guid)) is still at its last LBA \(lba): the front of the volume was written over"
+        case MemberAttribution.staleOwnMember:
+            let own = details["ownMemberID"]?.stringValue ?? "?", front = details["frontMemberID"]?.stringValue ?? "?"
+            let kind = details["memberKind"]?.stringValue ?? "member identity"
+            return "its front holds \(kind) \(front), disk \(carries)'s, while its own header further on still names \(own): "
+                + "the front was written over"
         case MemberAttribution.memberIDs:
             return "its multi-device member identities are disk \(carries)'s source's"
         default:
