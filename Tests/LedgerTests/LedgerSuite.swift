@@ -44,7 +44,9 @@ final class PostgresBackend: LedgerBackend {
     func makeLedger() throws -> String { try server.makeDatabase().url }
 
     func sql(_ statement: String, ledger: String) throws -> String {
-        try server.psql(statement, database: String(ledger.split(separator: "/").last ?? ""))
+        // The database is the URL's path, before any query.
+        let path = ledger.split(separator: "?", maxSplits: 1).first ?? ""
+        return try server.psql(statement, database: String(path.split(separator: "/").last ?? ""))
     }
 
     let disableAppendOnly = "ALTER TABLE ledger_runs DISABLE TRIGGER USER;"
