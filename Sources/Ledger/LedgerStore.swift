@@ -66,6 +66,11 @@ public enum LedgerLocation: Sendable, Equatable {
             let scheme = value[..<schemeEnd.lowerBound]
             throw LedgerError(.badURL, "the ledger URL scheme \"\(scheme)\" is not known; give a file path, sqlite:PATH or postgres://user@host:port/db")
         }
+        // "host=db dbname=ledger": libpq's keyword form, which would otherwise become a file name.
+        if let equals = value.firstIndex(of: "="), !value[..<equals].contains("/"),
+           value[..<equals].allSatisfy({ $0.isLetter || $0 == "_" }) {
+            throw LedgerError(.badURL, "the ledger \"\(Ledgers.redact(value).prefix(40))…\" looks like libpq's keyword=value form; give postgres://user@host:port/db")
+        }
         self = .sqlite(path: value)
     }
 }

@@ -228,6 +228,19 @@ struct LedgerSuite {
             XCTAssertEqual((object["firstBadRecord"] as? [String: Any])?["id"] as? Int, Int(tamper.bad))
         }
 
+        // A record edited and its own hash recomputed (by someone who knows the canonical
+        // bytes): the next record's previous-record hash gives it away.
+        let rehashed = try fiveRecords()
+        var edited = rehashed.entries[2]
+        edited.verdict = "pass"
+        edited.recordHash = LedgerChain.hash(edited)
+        try backend.sql(backend.disableAppendOnly
+                        + " UPDATE ledger_runs SET verdict = 'pass', record_hash = '\(edited.recordHash)' WHERE id = 3", ledger: rehashed.url)
+        let rehashedRun = try ledgerVerify(rehashed.url)
+        XCTAssertEqual(rehashedRun.status, 1, rehashedRun.stdout)
+        XCTAssertTrue(rehashedRun.stdout.contains("BROKEN at record 4: the previous-record hash it carries is not record 3's: record 3 was changed"),
+                      "\(backend.name): \(rehashedRun.stdout)")
+
         // The newest records deleted: the shorter chain holds, the head noted earlier does not.
         let tail = try fiveRecords()
         try backend.sql(backend.disableAppendOnly + " DELETE FROM ledger_runs WHERE id >= 4", ledger: tail.url)

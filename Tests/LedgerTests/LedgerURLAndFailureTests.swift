@@ -14,7 +14,8 @@ final class LedgerURLAndFailureTests: XCTestCase {
         XCTAssertEqual(try LedgerLocation(parsing: "postgres://audit@db:5432/ledger"), .postgres(uri: "postgres://audit@db:5432/ledger"))
         XCTAssertEqual(try LedgerLocation(parsing: "postgresql://audit@/ledger?host=/run/pg"), .postgres(uri: "postgresql://audit@/ledger?host=/run/pg"))
         for bad in ["", "   ", "mysql://db/ledger", "https://example/ledger", "postgres://audit@db:99999/ledger",
-                    "postgres://audit@db:port/ledger", "postgres:///ledger", "sqlite:", "a\nb"] {
+                    "postgres://audit@db:port/ledger", "postgres:///ledger", "sqlite:", "a\nb",
+                    "host=db dbname=ledger user=audit"] {
             XCTAssertThrowsError(try LedgerLocation(parsing: bad), "\(bad) must be refused") { error in
                 XCTAssertFalse("\(error)".contains("\n"), "one line: \(error)")
             }
