@@ -29,6 +29,9 @@ final class LedgerURLAndFailureTests: XCTestCase {
         XCTAssertEqual(Ledgers.redact("/var/lib/ledger.db"), "/var/lib/ledger.db")
         XCTAssertEqual(Ledgers.redactedCommandLine(["replica-audit", "verify", "--ledger", "postgres://a:b@h/d", "--ledger=postgresql://a:c@h/d?sslcert=/x"]),
                        ["replica-audit", "verify", "--ledger", "postgres://a:REDACTED@h/d", "--ledger=postgresql://a:REDACTED@h/d?sslcert=REDACTED"])
+        XCTAssertEqual(Ledgers.redactedCommandLine(["--nbd-targets", "2000:nbds+unix://bob:pw@/v?socket=/s&tls-psk-file=/etc/k.psk,2001:nbd://h/x",
+                                                    "plain", "a=b"]),
+                       ["--nbd-targets", "2000:nbds+unix://bob:REDACTED@/v?socket=/s&tls-psk-file=REDACTED,2001:nbd://h/x", "plain", "a=b"])
         let draft = LedgerRecordDraft(kind: .verify, vm: "vm", verdict: "pass",
                                       provenance: .init(tool: .init(version: "1"), commandLine: ["ra", "--ledger", "postgres://u:pw@h/d"], host: "h",
                                                         user: "u", startedAt: "s", finishedAt: "f", inputs: [], caseId: nil, examiner: nil),
