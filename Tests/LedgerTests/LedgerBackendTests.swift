@@ -16,6 +16,7 @@ final class SQLiteLedgerTests: XCTestCase {
         try LedgerSuite(backend: backend).concurrentWriters(reportFolder: try SeedImages.shared().reportFolder())
     }
     func testTamperingIsDetected() throws { try LedgerSuite(backend: backend).tampering() }
+    func testThreadsShareAStore() throws { try LedgerSuite(backend: backend).threadsShareAStore() }
     func testVerifyAndPreflightRecordTheirRuns() throws { try LedgerCommandSuite(backend: backend).verifyAndPreflightRecord() }
     func testSecretsNeverStored() throws { try LedgerCommandSuite(backend: backend).secretsNeverStored() }
 }
@@ -33,6 +34,7 @@ final class PostgresLedgerTests: XCTestCase {
         try LedgerSuite(backend: backend).concurrentWriters(reportFolder: try SeedImages.shared().reportFolder())
     }
     func testTamperingIsDetected() throws { try LedgerSuite(backend: backend).tampering() }
+    func testThreadsShareAStore() throws { try LedgerSuite(backend: backend).threadsShareAStore() }
     func testVerifyAndPreflightRecordTheirRuns() throws { try LedgerCommandSuite(backend: backend).verifyAndPreflightRecord() }
     func testSecretsNeverStored() throws { try LedgerCommandSuite(backend: backend).secretsNeverStored() }
 

@@ -180,6 +180,29 @@ struct LedgerSuite {
         XCTAssertEqual(check.records, 100)
     }
 
+    /// One store shared by 8 threads (a wave appending as its VMs finish), and a second
+    /// store on the same ledger beside it: 8 × 10 + 10 records, chain intact.
+    func threadsShareAStore() throws {
+        let url = try backend.makeLedger()
+        let shared = try Ledgers.open(url)
+        let other = try Ledgers.open(url)
+        defer { shared.close(); other.close() }
+        let failures = NSLock()
+        nonisolated(unsafe) var errors: [String] = []
+        DispatchQueue.concurrentPerform(iterations: 9) { worker in
+            for index in 0..<10 {
+                do { _ = try (worker == 8 ? other : shared).append(Drafts.draft(worker * 100 + index, wave: "thread-\(worker)")) } catch {
+                    failures.lock(); errors.append("\(error)"); failures.unlock()
+                }
+            }
+        }
+        XCTAssertEqual(errors, [])
+        let entries = try shared.list(LedgerFilter())
+        XCTAssertEqual(entries.map(\.id), Array(1...90))
+        XCTAssertEqual(Set(entries.compactMap(\.wave)).count, 9)
+        XCTAssertTrue(try other.verifyChain().isIntact)
+    }
+
     /// A ledger of five records, and what `ledger verify` says about it.
     private func fiveRecords() throws -> (url: String, entries: [LedgerEntry]) {
         let url = try backend.makeLedger()

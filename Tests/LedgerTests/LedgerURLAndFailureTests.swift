@@ -87,6 +87,15 @@ final class LedgerURLAndFailureTests: XCTestCase {
         XCTAssertEqual(absent.status, 2)
         XCTAssertTrue(absent.stderr.contains("does not exist"), absent.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.db").path), "reading never creates a ledger")
+        let garbage = dir.appendingPathComponent("notes.txt")
+        try Data(String(repeating: "not a database\n", count: 100).utf8).write(to: garbage)
+        for arguments in [["ledger", "list", "--ledger", garbage.path], ["ledger", "verify", "--ledger", "sqlite:" + garbage.path],
+                          ["ledger", "record", try SeedImages.shared().reportFolder().path, "--ledger", garbage.path]] {
+            let run = try Repository.runTool(arguments)
+            XCTAssertEqual(run.status, 2, "\(arguments): \(run.stderr)")
+            XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, "one line: \(run.stderr)")
+        }
+        XCTAssertEqual(try Data(contentsOf: garbage), Data(String(repeating: "not a database\n", count: 100).utf8), "a file that is not a ledger is left alone")
     }
 
     /// verify (SQLite in a missing or read-only directory) and preflight (PostgreSQL on a
