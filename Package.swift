@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ContentCheck", targets: ["ContentCheck"]),
         .library(name: "Verification", targets: ["Verification"]),
         .library(name: "Reporting", targets: ["Reporting"]),
+        .library(name: "Canary", targets: ["Canary"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,17 +44,22 @@ let package = Package(
             "AuditCore", "BlockAccess", "DiskProbe",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Issue 14: canary disks (block format, HMAC, manifest, layout, image making, block scanner).
+        .target(name: "Canary", dependencies: [
+            "AuditCore", "BlockAccess",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "Verification", dependencies: [
-            "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck",
+            "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck", "Canary",
             .product(name: "Crypto", package: "swift-crypto"),  // preflight window hashes, content attribution
         ]),
         .target(name: "Reporting", dependencies: [
-            "AuditCore", "DiskProbe", "SourceInventory", "Verification",
+            "AuditCore", "DiskProbe", "SourceInventory", "Verification", "Canary",
             .product(name: "Crypto", package: "swift-crypto"),  // issue 15: DSSE attestations, Ed25519
         ]),
         .executableTarget(name: "replica-audit", dependencies: [
             "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck",
-            "Verification", "Reporting",
+            "Verification", "Reporting", "Canary",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),  // issue 15: input digests in provenance
         ]),
@@ -74,6 +80,8 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Verification", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         // Issue 6: hostile labels, resource bounds, read-only proof across every command.
+        // Issue 14: canary disks over real nbdkit.
+        .testTarget(name: "CanaryTests", dependencies: ["Canary", "BlockAccess", "TestSupport"]),
         .testTarget(name: "RobustnessTests", dependencies: ["DiskProbe", "BlockAccess", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

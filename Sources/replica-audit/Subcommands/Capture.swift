@@ -63,7 +63,7 @@ struct Capture: ParsableCommand {
         let signingKey = try signKey.map(loadSigningKey)
         let inventory = try selection.load()
         // The inventory is hashed now, as it was read.
-        var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", selection.inventory)])
+        var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", try selection.path())])
         var assignments = try sources.given ? sources.assignments(inventory: inventory) : []
         let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
         assignments += resolved?.assignments ?? []

@@ -70,7 +70,7 @@ struct Preflight: ParsableCommand {
         let signingKey = try signKey.map(loadSigningKey)
         let inventory = try selection.load()
         // The inventory is hashed now, as it was read.
-        var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", selection.inventory)])
+        var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", try selection.path())])
         var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(
             spec: nbdTargets, items: targets, inventory: inventory, option: nbdTargets != nil ? "--nbd-targets" : "--target",
             keepUnknown: true)
