@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layers (docs/ARCHITECTURE.md): dependencies point down only.
 //   replica-audit → Reporting → Verification → ContentCheck, SourceInventory → DiskProbe → BlockAccess → AuditCore
+//   (issue 14: Canary sits beside ContentCheck: Verification → Canary → BlockAccess, AuditCore)
 // Linux only: libnbd, libfdisk and libblkid from the distribution (Debian 12 or later), and
 // memfd for the probe's shadow file. SwiftPM has no way to declare that; no Apple platform
 // is claimed.

@@ -104,7 +104,7 @@ public enum CanaryVerification {
             let count = mismatched.reduce(0) { $0 + $1.count }
             let reasons = orderedUnique(mismatched.compactMap(\.reason))
             findings.append(Finding(
-                code: FindingCode.contentMismatch, severity: .error,
+                code: FindingCode.contentMismatch, severity: .critical,
                 message: "\(count) canary locations of \(name(disk.key)) hold something other than a canary block of this canary "
                     + "(\(reasons.joined(separator: "; "))): \(rangesText(mismatched)). The blocks were overwritten or damaged after "
                     + "they were written, by the copy or by something else writing to the volume: copy the disk again and "
