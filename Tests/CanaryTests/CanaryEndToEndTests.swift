@@ -67,8 +67,13 @@ final class CanaryEndToEndTests: XCTestCase {
     }
 
     func serve(_ path: String) throws -> NBDKitServer {
-        try NBDKitServer(plugin: "file", args: ["file=\(path)"], extraOptions: ["-r"])
+        try NBDKitServer(plugin: "file", args: ["file=\(path)"], logRequests: true)
     }
+
+    /// The NBD commands each server of the last `verify` received.
+    var requests: [String: [String: Int]] = [:]
+    /// The last `verify`'s report.html.
+    var html = ""
 
     /// Runs `verify --canary` over nbdkit servers of `images` and returns the exit status and report.json.
     func verify(_ manifest: String, _ images: [String: String], extra: [String] = []) throws -> (Tools.Result, [String: Any]) {
@@ -79,7 +84,8 @@ final class CanaryEndToEndTests: XCTestCase {
         let result = try Repository.runTool(["verify", "--canary", manifest, "--nbd-targets", spec, "--report-dir", reports.path,
                                              "--no-progress"] + extra)
         let data = (try? Data(contentsOf: reports.appendingPathComponent("report.json"))) ?? Data("{}".utf8)
-        withExtendedLifetime(servers) {}
+        html = (try? String(contentsOf: reports.appendingPathComponent("report.html"), encoding: .utf8)) ?? ""
+        requests = try servers.mapValues { try $0.requestCounts() }
         return (result, try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:])
     }
 
@@ -170,6 +176,13 @@ final class CanaryEndToEndTests: XCTestCase {
         XCTAssertEqual(counts(report, "2001"), ["own": canaryDisk(report, "2001")["expectedBlocks"] as! Int])
         // About 1,900 blocks over NBD within a second (a debug build on a shared machine gets slack).
         XCTAssertLessThan(big["seconds"] as! Double, 2.5)
+        // Read-only: the servers saw reads and block status, nothing else.
+        for (key, counts) in requests {
+            XCTAssertEqual(Set(counts.keys).subtracting(["Read", "Extents", "BlockStatus"]), [], "\(key): \(counts)")
+            XCTAssertGreaterThan((counts["Extents"] ?? 0) + (counts["BlockStatus"] ?? 0), 0, "\(key): holes come from block status")
+        }
+        XCTAssertGreaterThanOrEqual(requests["2000"]?["Read"] ?? 0, big["expectedBlocks"] as! Int)
+        XCTAssertEqual(html.components(separatedBy: "class=\"canarystrip\"").count - 1, 2, "one canary strip per disk")
     }
 
     func testSeedLikeOverwriteIsContaminationWithItsExactRange() throws {
@@ -192,6 +205,9 @@ final class CanaryEndToEndTests: XCTestCase {
         XCTAssertNil(counts(report, "2000")["not-written"], "nothing of 2000 is missing: 2001's zeros were never written over it")
         XCTAssertTrue(findings(report, "2001", code: "content-from-other-disk").isEmpty)
         XCTAssertEqual((report["disks"] as? [[String: Any]])?.last?["verdict"] as? String, "pass")
+        // The strip draws disk 2001's blocks on 2000's volume in disk 2001's colour, and says so.
+        XCTAssertTrue(html.contains("disk 2001&#39;s blocks (from its byte 524288)"), html)
+        XCTAssertTrue(html.contains("160 other-disk") || html.contains(" other-disk"), html)
     }
 
     func testACopyShiftedByOneMiBIsContentShifted() throws {
@@ -268,6 +284,31 @@ final class CanaryEndToEndTests: XCTestCase {
         XCTAssertEqual(evidence["count"] as? Int, 1)
         XCTAssertEqual((evidence["ranges"] as? [[String: Any]])?.first?["start"] as? Int, offset)
         XCTAssertEqual(evidence["reasons"] as? [String], ["the HMAC does not hold"])
+    }
+
+    func testTheManifestIsAnInventoryForPreflightAndCapture() throws {
+        let dir = try canary()
+        let manifest = dir.appendingPathComponent("canary.json").path
+        let work = try TemporaryDirectory.make(prefix: "canary-inventory")
+        addTeardownBlock { try? FileManager.default.removeItem(at: work) }
+        let blank = work.appendingPathComponent("blank.img").path
+        try Tools.run("truncate", ["-s", "10G", blank])
+        let preflight = try Repository.runTool(["preflight", "--inventory", manifest, "--target", "2001=\(blank)",
+                                                "--target", "2000=\(dir.appendingPathComponent("2000.img").path)",
+                                                "--report-dir", work.appendingPathComponent("pf").path])
+        XCTAssertEqual(preflight.status, 0, preflight.stdout + preflight.stderr)
+        XCTAssertTrue(preflight.stdout.contains("disk 2001 (Hard disk 2, 10 GiB)"), preflight.stdout)
+        let capture = try Repository.runTool(["capture", "--inventory", manifest, "--source", "2001=\(dir.appendingPathComponent("2001.img").path)",
+                                              "--source", "2000=\(dir.appendingPathComponent("2000.img").path)",
+                                              "--output", work.appendingPathComponent("baseline.json").path])
+        XCTAssertEqual(capture.status, 0, capture.stdout + capture.stderr)
+        let baseline = try String(contentsOf: work.appendingPathComponent("baseline.json"), encoding: .utf8)
+        XCTAssertTrue(baseline.contains("\"format\" : \"canary\"") || baseline.contains("\"format\":\"canary\""))
+        // The canary's expected layout matches its own image: verify with the manifest alone passes.
+        let plain = try Repository.runTool(["verify", "--inventory", manifest, "--target", "2000=\(dir.appendingPathComponent("2000.img").path)",
+                                            "--target", "2001=\(dir.appendingPathComponent("2001.img").path)",
+                                            "--report-dir", work.appendingPathComponent("v").path])
+        XCTAssertEqual(plain.status, 0, plain.stdout)
     }
 
     // MARK: Errors

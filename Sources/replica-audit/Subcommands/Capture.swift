@@ -52,6 +52,7 @@ struct Capture: ParsableCommand {
     var signKey: String?
 
     func validate() throws {
+        _ = try selection.path()  // --inventory is optional only for verify --canary
         guard sources.given || volumeIDs.given else { throw ValidationError("give the source disks with --nbd-sources, --source or --volume") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
         if content == .full { throw ValidationError("capture records samples only: --content sample or none") }

@@ -57,6 +57,7 @@ struct Preflight: ParsableCommand {
     var signKey: String?
 
     func validate() throws {
+        _ = try selection.path()  // --inventory is optional only for verify --canary
         if nbdTargets == nil, targets.isEmpty, !volumeIDs.given {
             throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
         }
