@@ -23,7 +23,7 @@ public enum CanaryStripSVG {
         let barWidth = width - left - 10
         let y = 10.0, h = 22.0
         func x(_ bytes: UInt64) -> Double { left + Double(bytes) / Double(scale) * barWidth }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"canarystrip\" width=\"\(Int(width))\" height=\"56\" "
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"canarystrip\" style=\"display:block;max-width:100%;height:auto;margin:2px 0\" width=\"\(Int(width))\" height=\"56\" "
             + "viewBox=\"0 0 \(Int(width)) 56\" role=\"img\" aria-label=\"\(Markup.escape("canary blocks of \(disk.described)"))\">\n"
         svg += "<text class=\"rowlabel\" x=\"4\" y=\"\(DiskMapSVG.f(y + 15))\">canary</text>\n"
         svg += DiskMapSVG.rect(x: left, y: y, w: max(2, x(result.volumeBytes) - left), h: h, cls: "disk")

@@ -102,7 +102,7 @@ public enum HTMLReport {
         td.inconclusive,.badge.inconclusive{color:#8a6d00;font-weight:600}
         .badge{font-size:13px;border:1px solid currentColor;border-radius:4px;padding:1px 6px;margin-left:6px}
         section.disk{border-top:1px solid #dde2ea;margin-top:22px}
-        svg.diskmap{display:block;max-width:100%;height:auto;margin:6px 0}svg.canarystrip{display:block;max-width:100%;height:auto;margin:2px 0}
+        svg.diskmap{display:block;max-width:100%;height:auto;margin:6px 0}
         svg .disk{fill:#f4f6f9;stroke:#6b7686;stroke-width:1}svg .unread{fill:#eee;stroke:#8a6d00;stroke-dasharray:4 3}
         svg .part.own{fill:#4f7fc9;stroke:#27457a}svg .part.foreign{fill:#d9534f;stroke:#8c1f1b}
         svg .implied{stroke:#b3261e;stroke-width:2;stroke-dasharray:5 3}svg .stale{fill:#e09b00}

@@ -120,6 +120,14 @@ struct Verify: ParsableCommand {
             throw ExitCode(2)
         }
         let inventory = try selection.load(implied: canary)
+        if let canaryManifest {
+            let keys = Set(canaryManifest.disks.map(\.key))
+            if !inventory.disks.contains(where: { keys.contains($0.key) }) {
+                printError("replica-audit: --canary \(canary ?? ""): none of its disks (\(keys.sorted().joined(separator: ", "))) is in the inventory "
+                           + "(\(inventory.disks.map(\.key).joined(separator: ", "))); give the canary's own inventory or leave --inventory out")
+                throw ExitCode(2)
+            }
+        }
         var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(
             spec: nbdTargets, items: targets, inventory: inventory, option: nbdTargets != nil ? "--nbd-targets" : "--target")
         let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
@@ -203,6 +211,10 @@ struct Verify: ParsableCommand {
         }
         let input = resolved.map { VolumeIDVerification.apply($0, to: outcome.input) } ?? outcome.input
         var notes = outcome.notes
+        if let canaryManifest {
+            let uncovered = inventory.disks.map(\.key).filter { canaryManifest.disk($0) == nil }
+            if !uncovered.isEmpty { notes.append("disks \(uncovered.joined(separator: ", ")) are not in the canary manifest: their canary blocks were not checked") }
+        }
         var report = Verifier.verify(input, tool: ToolInfo(version: ReplicaAudit.configuration.version),
                                      startedAt: ReportClock.iso8601(started), finishedAt: ReportClock.iso8601(Date()))
         if let preflightReport {
