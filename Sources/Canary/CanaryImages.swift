@@ -76,21 +76,16 @@ public enum CanaryImages {
         var system = SystemRandomNumberGenerator()
         for i in secret.indices { secret[i] = UInt8.random(in: 0...255, using: &system) }
         let usedSeed = seed ?? UInt64.random(in: 0...UInt64(UInt32.max), using: &system)
-        var manifest = CanaryManifest(
-            canaryVersion: CanaryManifest.currentVersion, vm: .init(name: vm),
-            secret: secret.map { String(format: "%02x", $0) }.joined(), seed: usedSeed, blockBytes: CanaryBlock.size,
-            strideBytes: stride, generation: 1, imageFormats: imageFormat == "raw" ? ["raw"] : ["raw", imageFormat], disks: [])
-        for spec in disks {
-            let layout = CanaryLayout.derive(key: spec.key, capacity: spec.capacityBytes, seed: usedSeed, stride: stride)
-            let image = "\(spec.key).img"
-            let path = output + "/" + image
-            try makeImage(path: path, spec: spec, layout: layout, tools: tools)
-            let blocks = layout.blocks.map { CanaryBlock(vm: vm, disk: spec.key, offset: $0.offset, generation: 1) }
-            try writeBlocks(blocks, to: path, secret: secret)
-            manifest.disks.append(CanaryManifest.Disk(
-                key: spec.key, label: spec.label, capacityBytes: spec.capacityBytes, image: image, diskGUID: layout.diskGUID,
-                partitions: layout.partitions, blockCount: layout.blocks.count,
-                generations: .init(default: 1, exceptions: [:])))
+        let manifest = CanaryManifest(vm: vm, disks: disks.map { ($0.key, $0.capacityBytes, $0.label) }, seed: usedSeed,
+                                      secret: secret, stride: stride,
+                                      imageFormats: imageFormat == "raw" ? ["raw"] : ["raw", imageFormat])
+        for disk in manifest.disks {
+            let path = output + "/" + disk.image
+            let layout = manifest.layout(of: disk)
+            try makeImage(path: path, spec: DiskSpec(key: disk.key, capacityBytes: disk.capacityBytes, label: disk.label),
+                          layout: layout, tools: tools)
+            try writeBlocks(layout.blocks.map { CanaryBlock(vm: vm, disk: disk.key, offset: $0.offset, generation: 1) },
+                            to: path, secret: secret)
         }
         try manifest.check()
         try convert(manifest, in: output, tools: tools)

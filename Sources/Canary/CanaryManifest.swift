@@ -48,6 +48,26 @@ public struct CanaryManifest: Codable, Sendable, Equatable {
         public func of(_ offset: UInt64) -> UInt32 { exceptions[String(offset)] ?? self.default }
     }
 
+    /// A manifest for `disks` (key, capacity, label) at generation 1, their layouts derived
+    /// from `seed`; what `canary create` records before it writes the images.
+    public init(vm: String, disks: [(key: String, capacityBytes: UInt64, label: String?)], seed: UInt64, secret: [UInt8],
+                stride: UInt64 = CanaryLayout.maxStride, imageFormats: [String] = ["raw"]) {
+        canaryVersion = Self.currentVersion
+        self.vm = VM(name: vm)
+        self.secret = secret.map { String(format: "%02x", $0) }.joined()
+        self.seed = seed
+        blockBytes = CanaryBlock.size
+        strideBytes = stride
+        generation = 1
+        self.imageFormats = imageFormats
+        self.disks = disks.map { disk in
+            let layout = CanaryLayout.derive(key: disk.key, capacity: disk.capacityBytes, seed: seed, stride: stride)
+            return Disk(key: disk.key, label: disk.label, capacityBytes: disk.capacityBytes, image: "\(disk.key).img",
+                        diskGUID: layout.diskGUID, partitions: layout.partitions, blockCount: layout.blocks.count,
+                        generations: Generations(default: 1, exceptions: [:]))
+        }
+    }
+
     /// The secret as bytes (validated on load).
     public var secretBytes: [UInt8] {
         var bytes: [UInt8] = []
