@@ -31,6 +31,11 @@ public enum CanaryScanner {
         }
     }
 
+    struct ForeignCandidate: Hashable {
+        var disk: String
+        var shift: Int64
+    }
+
     enum Reason {
         static let otherData = "other data"
         static let badSeal = "the HMAC does not hold"
@@ -63,6 +68,8 @@ public enum CanaryScanner {
         var blocksRead = 0
         var error: String?
         var extents: [CanaryForeignExtent] = []
+        /// Another disk's blocks met while searching around missing locations.
+        var foreignHits: Set<ForeignCandidate> = []
         var buffer = [UInt8](repeating: 0, count: CanaryBlock.size)
 
         init(volume: any Volume, disk: CanaryManifest.Disk, manifest: CanaryManifest) {
@@ -250,9 +257,13 @@ public enum CanaryScanner {
                         }
                     }
                     for hit in hits where hit + block <= size {
-                        guard let reading = read(hit), case .block(let found1) = reading,
-                              found1.vm == manifest.vm.name, found1.disk == disk.key, found1.offset != hit else { continue }
-                        found.append(Int64(bitPattern: hit &- found1.offset))
+                        guard let reading = read(hit), case .block(let found1) = reading, found1.vm == manifest.vm.name else { continue }
+                        if found1.disk == disk.key {
+                            if found1.offset != hit { found.append(Int64(bitPattern: hit &- found1.offset)) }
+                        } else if manifest.disk(found1.disk) != nil {
+                            // Another disk's image, off this disk's grid: confirmed later, block by block.
+                            foreignHits.insert(ForeignCandidate(disk: found1.disk, shift: Int64(bitPattern: hit &- found1.offset)))
+                        }
                     }
                     // The next piece starts one block before this one ends, so a block across the boundary is read whole.
                     let advance = UInt64(length) > block ? UInt64(length) - block : UInt64(length)
@@ -270,7 +281,50 @@ public enum CanaryScanner {
         /// Bounds each other disk's image on the volume by its blocks, and attributes to it the
         /// missing locations inside those bounds.
         mutating func inferForeignExtents() {
-            extents = foreignExtents()
+            let grouped = foreignExtents()
+            let seen = grouped.map { ForeignCandidate(disk: $0.fromDisk, shift: $0.shiftBytes) }
+            let searched = foreignHits.subtracting(seen).sorted { ($0.disk, $0.shift) < ($1.disk, $1.shift) }
+            // Each image is confirmed block by block (at most four; the rest keep the bounds their blocks on this disk's grid give).
+            for (index, candidate) in (seen + searched).enumerated() {
+                if index < 4, let extent = confirm(candidate) {
+                    extents.append(extent)
+                } else if index < grouped.count {
+                    extents.append(grouped[index])
+                }
+            }
+        }
+
+        /// Another disk's image found only by the search (its blocks fall between this disk's
+        /// locations): every block of that disk is looked for at its offset plus the shift; the
+        /// image spans from the first to the last found, up to the nearest missing ones, and the
+        /// missing locations of this disk inside it are attributed to it.
+        mutating func confirm(_ candidate: ForeignCandidate) -> CanaryForeignExtent? {
+            guard let other = manifest.disk(candidate.disk) else { return nil }
+            let s = candidate.shift, block = UInt64(CanaryBlock.size)
+            var placed: [(at: UInt64, found: Bool)] = []
+            for location in manifest.layout(of: other).blocks {
+                let (moved, overflow) = Int64(location.offset).addingReportingOverflow(s)
+                guard !overflow, moved >= 0, UInt64(moved) + block <= size else { continue }
+                let at = UInt64(moved)
+                var found = false
+                if !isZero(at), let reading = read(at), case .block(let b) = reading {
+                    found = b.vm == manifest.vm.name && b.disk == other.key && b.offset == location.offset
+                }
+                placed.append((at, found))
+            }
+            guard let first = placed.firstIndex(where: \.found), let last = placed.lastIndex(where: \.found) else { return nil }
+            var low = UInt64(max(0, s)), high = UInt64(max(0, min(Int64(clamping: size), s + Int64(clamping: other.capacityBytes))))
+            if let before = placed[..<first].last { low = max(low, before.at + block) }
+            if let after = placed[(last + 1)...].first(where: { !$0.found }) { high = min(high, after.at) }
+            guard low < high else { return nil }
+            for index in observations.indices where observations[index].missing {
+                let e = locations[index].offset, source = Int64(e) - s
+                if e >= low, e + block <= high, source >= 0, UInt64(source) < other.capacityBytes {
+                    observations[index] = .foreign(disk: other.key, offset: UInt64(source), inferred: true)
+                }
+            }
+            return CanaryForeignExtent(fromDisk: other.key, start: low, end: high, shiftBytes: s,
+                                       blocks: placed.filter(\.found).count)
         }
 
         mutating func foreignExtents() -> [CanaryForeignExtent] {

@@ -78,6 +78,21 @@ final class CanaryScannerTests: XCTestCase {
         XCTAssertTrue(result.ranges(.otherDisk).allSatisfy { $0.shiftBytes == 64 << 20 })
     }
 
+    func testAnotherDisksImageOffThisDisksGridIsFoundBySearchAndConfirmedBlockByBlock() {
+        // Disk b's image written 1 MiB late onto an empty volume of disk a: its blocks fall
+        // between a's locations, which all read zeros.
+        let result = scan(volume("b", shift: 1 << 20), as: "a")
+        let extent = result.foreignExtents.first
+        XCTAssertEqual(extent?.fromDisk, "b")
+        XCTAssertEqual(extent?.shiftBytes, 1 << 20)
+        XCTAssertEqual(extent?.start, 1 << 20)
+        XCTAssertEqual(extent?.end, 1 << 30)
+        XCTAssertEqual(extent?.blocks, manifest.disk("b")!.blockCount - 1, "all but the last MiB's block, pushed past the end")
+        XCTAssertEqual(result.ranges(.notWritten).map(\.start), [512 << 10], "only the head location, before b's image starts")
+        XCTAssertEqual(result.counts["other-disk"], result.expectedBlocks - 1, "\(result.counts)")
+        XCTAssertTrue(result.ranges(.otherDisk).allSatisfy { $0.fromDisk == "b" && $0.shiftBytes == 1 << 20 })
+    }
+
     func testSwappedDisksNameEachOther() {
         XCTAssertEqual(scan(volume("b"), as: "a").counts["other-disk"], manifest.disk("a")!.blockCount)
         XCTAssertEqual(scan(volume("a"), as: "b").ranges(.otherDisk).first?.fromDisk, "a")

@@ -46,8 +46,9 @@ public enum CanaryVerification {
         for source in orderedUnique(foreign.compactMap(\.fromDisk)) {
             let mine = foreign.filter { $0.fromDisk == source }
             let count = mine.reduce(0) { $0 + $1.count }
-            let read = mine.filter { $0.inferred != true }.reduce(0) { $0 + $1.count }
             let extents = result.foreignExtents.filter { $0.fromDisk == source }
+            // Its blocks read at this disk's locations, or found block by block inside its image.
+            let read = max(mine.filter { $0.inferred != true }.reduce(0) { $0 + $1.count }, extents.reduce(0) { $0 + $1.blocks })
             let span = extents.map { "bytes \($0.start)–\($0.end)" + ($0.shiftBytes == 0 ? "" : " (moved by \($0.shiftBytes) bytes)") }
             let whereText = span.isEmpty ? "at \(rangesText(mine))" : span.joined(separator: ", ")
             findings.append(Finding(
