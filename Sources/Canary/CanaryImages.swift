@@ -79,17 +79,27 @@ public enum CanaryImages {
         let manifest = CanaryManifest(vm: vm, disks: disks.map { ($0.key, $0.capacityBytes, $0.label) }, seed: usedSeed,
                                       secret: secret, stride: stride,
                                       imageFormats: imageFormat == "raw" ? ["raw"] : ["raw", imageFormat])
-        for disk in manifest.disks {
-            let path = output + "/" + disk.image
-            let layout = manifest.layout(of: disk)
-            try makeImage(path: path, spec: DiskSpec(key: disk.key, capacityBytes: disk.capacityBytes, label: disk.label),
-                          layout: layout, tools: tools)
-            try writeBlocks(layout.blocks.map { CanaryBlock(vm: vm, disk: disk.key, offset: $0.offset, generation: 1) },
-                            to: path, secret: secret)
+        do throws(CanaryError) {
+            for disk in manifest.disks {
+                let path = output + "/" + disk.image
+                let layout = manifest.layout(of: disk)
+                try makeImage(path: path, spec: DiskSpec(key: disk.key, capacityBytes: disk.capacityBytes, label: disk.label),
+                              layout: layout, tools: tools)
+                try writeBlocks(layout.blocks.map { CanaryBlock(vm: vm, disk: disk.key, offset: $0.offset, generation: 1) },
+                                to: path, secret: secret)
+            }
+            try manifest.check()
+            try convert(manifest, in: output, tools: tools)
+            try manifest.write(to: output + "/" + CanaryManifest.fileName)
+        } catch {
+            // Half a canary is no canary: what this run wrote goes, so the command can be run again.
+            for disk in manifest.disks {
+                for name in [disk.image, "\(disk.key).qcow2", "\(disk.key).vmdk"] {
+                    try? FileManager.default.removeItem(atPath: output + "/" + name)
+                }
+            }
+            throw error
         }
-        try manifest.check()
-        try convert(manifest, in: output, tools: tools)
-        try manifest.write(to: output + "/" + CanaryManifest.fileName)
         return manifest
     }
 
