@@ -59,6 +59,8 @@ public struct CanaryRange: Codable, Sendable, Equatable {
         case stale
         /// Anything else: other data, a broken seal, a newer generation, another VM's block.
         case mismatch
+        /// The read failed: nothing is known about these locations (the verdict cannot pass).
+        case unread
     }
 
     public var kind: Kind

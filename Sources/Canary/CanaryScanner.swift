@@ -21,6 +21,7 @@ public enum CanaryScanner {
         case notWritten(pastEnd: Bool)
         case stale(found: UInt32, expected: UInt32)
         case mismatch(String)
+        case unread
 
         var missing: Bool {
             switch self {
@@ -39,7 +40,6 @@ public enum CanaryScanner {
     enum Reason {
         static let otherData = "other data"
         static let badSeal = "the HMAC does not hold"
-        static let unreadable = "unreadable"
     }
 
     /// Scans `volume` as the volume of `disk` of `manifest`.
@@ -48,8 +48,8 @@ public enum CanaryScanner {
         var scan = Scan(volume: volume, disk: disk, manifest: manifest)
         scan.run()
         var result = scan.result()
-        result.seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - started).components.seconds)
+        let elapsed = (ContinuousClock.now - started).components
+        result.seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         return result
     }
 
@@ -151,7 +151,7 @@ public enum CanaryScanner {
                 holesSkipped += 1
                 return .notWritten(pastEnd: false)
             }
-            guard let reading = read(offset) else { return .mismatch(Reason.unreadable) }
+            guard let reading = read(offset) else { return .unread }
             return classify(reading, at: offset)
         }
 
@@ -396,6 +396,8 @@ public enum CanaryScanner {
                 case .mismatch(let reason):
                     range.kind = .mismatch
                     range.reason = reason
+                case .unread:
+                    range.kind = .unread
                 }
                 result.counts[range.kind.rawValue, default: 0] += 1
                 if var open = current, open.kind == range.kind, open.fromDisk == range.fromDisk, open.shiftBytes == range.shiftBytes,

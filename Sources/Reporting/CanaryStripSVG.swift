@@ -39,6 +39,7 @@ public enum CanaryStripSVG {
             case .notWritten: fill = "#ffffff"; what = range.pastEnd == true ? "past the volume's end" : "not written (zeros or a hole)"
             case .stale: fill = "#e09b00"; what = "stale: generation \(range.generation ?? 0), expected \(range.expectedGeneration ?? 0)"
             case .mismatch: fill = "#1d2430"; what = "mismatch: \(range.reason ?? "")"
+            case .unread: fill = "#eeeeee"; what = "not read (the read failed)"
             }
             let start = x(range.start), end = max(x(range.end), start + 2)
             let title = "\(what): bytes \(range.start)–\(range.end), \(range.count) \(range.count == 1 ? "location" : "locations")"

@@ -93,6 +93,34 @@ final class CanaryScannerTests: XCTestCase {
         XCTAssertTrue(result.ranges(.otherDisk).allSatisfy { $0.fromDisk == "b" && $0.shiftBytes == 1 << 20 })
     }
 
+    /// A volume whose reads fail at one offset, as a flaky export's would.
+    final class FailingVolume: Volume, @unchecked Sendable {
+        let base: MemoryVolume
+        let failAt: UInt64
+        init(_ base: MemoryVolume, failAt: UInt64) { self.base = base; self.failAt = failAt }
+        var displayName: String { "failing" }
+        var target: Target { base.target }
+        var sizeBytes: UInt64 { base.sizeBytes }
+        var logicalSectorSize: Int { 512 }
+        var sectorSizeOrigin: SectorSizeOrigin { .assumed }
+        var supportsBlockStatus: Bool { true }
+        func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(VolumeError) {
+            if offset == failAt { throw VolumeError(kind: .readFailed, operation: "read", target: "failing", message: "EIO") }
+            try base.read(into: buffer, at: offset)
+        }
+        func extents(offset: UInt64, length: UInt64) throws(VolumeError) -> [Extent] { try base.extents(offset: offset, length: length) }
+        func close() { base.close() }
+    }
+
+    func testAFailedReadIsUnreadNotAMismatch() {
+        let offsets = manifest.layout(of: manifest.disk("a")!).blocks.map(\.offset)
+        let result = CanaryScanner.scan(FailingVolume(volume("a"), failAt: offsets[4]), disk: manifest.disk("a")!, manifest: manifest)
+        XCTAssertEqual(result.counts["unread"], 1)
+        XCTAssertNil(result.counts["mismatch"])
+        XCTAssertEqual(result.ranges(.unread).first?.start, offsets[4])
+        XCTAssertTrue(result.error?.contains("EIO") ?? false, result.error ?? "no error")
+    }
+
     func testSwappedDisksNameEachOther() {
         XCTAssertEqual(scan(volume("b"), as: "a").counts["other-disk"], manifest.disk("a")!.blockCount)
         XCTAssertEqual(scan(volume("a"), as: "b").ranges(.otherDisk).first?.fromDisk, "a")

@@ -34,6 +34,7 @@ public enum CanaryVerification {
     public static func findings(_ result: CanaryDiskResult, disk: SourceDisk, inventory: Inventory) -> [Finding] {
         let name = { (key: String) in inventory.disk(key).map(DiskContext.describe) ?? "disk \(key)" }
         var findings: [Finding] = []
+        // Unread locations (a failed read) make the check incomplete: inconclusive, never a finding about content.
         if let error = result.error {
             findings.append(Finding(
                 code: FindingCode.unreadableRegion, severity: .warning,
