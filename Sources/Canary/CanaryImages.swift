@@ -38,15 +38,21 @@ public enum CanaryImages {
         }
     }
 
-    /// `115GiB`, `10G`, `512M`, `64MiB`, `4096`, `1T`: binary units (K, M, G, T with or without
-    /// "iB"/"B"), plain bytes without one.
+    /// `115GiB`, `10G`, `512M`, `1.5GiB`, `64 MiB`, `4096`, `1T`: binary units (K, M, G, T with or
+    /// without "iB"/"B"), plain bytes without one; a fraction must come to a whole number of bytes.
     public static func parseSize(_ text: String) -> UInt64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, let number = UInt64(digits) else { return nil }
-        let unit = trimmed.dropFirst(digits.count).lowercased()
+        let whole = trimmed.prefix { $0.isASCII && $0.isNumber }
+        var rest = trimmed.dropFirst(whole.count)
+        var fraction = Substring("")
+        if rest.first == "." {
+            fraction = rest.dropFirst().prefix { $0.isASCII && $0.isNumber }
+            guard !fraction.isEmpty, fraction.count <= 6 else { return nil }
+            rest = rest.dropFirst(1 + fraction.count)
+        }
+        guard !whole.isEmpty, let number = UInt64(whole) else { return nil }
         let shift: UInt64
-        switch unit {
+        switch rest.trimmingCharacters(in: .whitespaces).lowercased() {
         case "", "b": shift = 0
         case "k", "kb", "kib": shift = 10
         case "m", "mb", "mib": shift = 20
@@ -54,8 +60,15 @@ public enum CanaryImages {
         case "t", "tb", "tib": shift = 40
         default: return nil
         }
-        let (value, overflow) = number.multipliedReportingOverflow(by: 1 << shift)
-        return overflow || value > 1 << 50 ? nil : value
+        let unit: UInt64 = 1 << shift
+        let (value, overflow) = number.multipliedReportingOverflow(by: unit)
+        guard !overflow, value <= 1 << 50 else { return nil }
+        guard !fraction.isEmpty else { return value }
+        var scale: UInt64 = 1
+        for _ in fraction { scale *= 10 }
+        let (part, partOverflow) = UInt64(fraction)!.multipliedReportingOverflow(by: unit)
+        guard !partOverflow, part % scale == 0 else { return nil }  // not a whole number of bytes
+        return value + part / scale
     }
 
     /// The image formats `--image-format` takes.

@@ -38,7 +38,7 @@ struct CanaryCommand: ParsableCommand {
         @Option(help: "The VM's name (recorded in every block and in the manifest).")
         var vm: String
 
-        @Option(name: .customLong("disk"), help: "A disk as KEY:SIZE[:LABEL], e.g. '2000:115GiB:Hard disk 1' (sizes: 115GiB, 10G, 512M, bytes); repeatable.")
+        @Option(name: .customLong("disk"), help: "A disk as KEY:SIZE[:LABEL], e.g. '2000:115GiB:Hard disk 1' (sizes: 115GiB, 10G, 512M, 1.5GiB, bytes; binary units); repeatable.")
         var disks: [String] = []
 
         @Option(help: "The directory to write into (created if absent; must not hold a canary yet).")
