@@ -68,6 +68,8 @@ public enum CanaryScanner {
         var blocksRead = 0
         var error: String?
         var extents: [CanaryForeignExtent] = []
+        /// Disk key → its canary offsets, derived once per scan.
+        var offsetsByDisk: [String: Set<UInt64>] = [:]
         /// Another disk's blocks met while searching around missing locations.
         var foreignHits: Set<ForeignCandidate> = []
         var buffer = [UInt8](repeating: 0, count: CanaryBlock.size)
@@ -82,6 +84,13 @@ public enum CanaryScanner {
         }
 
         var size: UInt64 { volume.sizeBytes }
+
+        mutating func canaryOffsets(of other: CanaryManifest.Disk) -> Set<UInt64> {
+            if let known = offsetsByDisk[other.key] { return known }
+            let offsets = Set(manifest.layout(of: other).blocks.map(\.offset))
+            offsetsByDisk[other.key] = offsets
+            return offsets
+        }
 
         mutating func run() {
             mapZeros()
@@ -169,7 +178,7 @@ public enum CanaryScanner {
                     guard let other = manifest.disk(block.disk) else {
                         return .mismatch("a canary block of disk \(block.disk), which the manifest does not list")
                     }
-                    guard manifest.layout(of: other).blocks.contains(where: { $0.offset == block.offset }) else {
+                    guard canaryOffsets(of: other).contains(block.offset) else {
                         return .mismatch("a block naming disk \(block.disk) at byte \(block.offset), where that disk has no canary")
                     }
                     return .foreign(disk: block.disk, offset: block.offset, inferred: false)
@@ -337,7 +346,7 @@ public enum CanaryScanner {
             var extents: [CanaryForeignExtent] = []
             for group in groups.values.sorted(by: { $0.indices[0] < $1.indices[0] }) {
                 guard let other = manifest.disk(group.disk) else { continue }
-                let theirs = Set(manifest.layout(of: other).blocks.map(\.offset))
+                let theirs = canaryOffsets(of: other)
                 let s = group.shift
                 var low = UInt64(max(0, s))
                 var high = UInt64(max(0, min(Int64(clamping: size), s + Int64(clamping: other.capacityBytes))))
