@@ -139,6 +139,13 @@ public struct CanaryManifest: Codable, Sendable, Equatable {
             let field = "disk \(disk.key)"
             guard CanaryError.isKey(disk.key) else { throw CanaryError("disks: '\(disk.key)' is not a disk key (letters, digits, '_', '-', '.', at most 64)") }
             guard keys.insert(disk.key).inserted else { throw CanaryError("disks: key \(disk.key) appears twice") }
+            // advance writes to the image: it must be the disk's own file next to the manifest, nowhere else.
+            guard disk.image == "\(disk.key).img" else {
+                throw CanaryError("\(field): image '\(disk.image)' is not \(disk.key).img; the manifest was edited")
+            }
+            for format in imageFormats where !["raw", "qcow2", "vmdk"].contains(format) {
+                throw CanaryError("imageFormats: '\(format)' is not raw, qcow2 or vmdk")
+            }
             guard disk.capacityBytes >= CanaryLayout.minCapacity, disk.capacityBytes % 4096 == 0 else {
                 throw CanaryError("\(field): capacityBytes \(disk.capacityBytes) is not a multiple of 4096 of at least 8 MiB")
             }
