@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layers (docs/ARCHITECTURE.md): dependencies point down only.
 //   replica-audit → Reporting → Verification → ContentCheck, SourceInventory → DiskProbe → BlockAccess → AuditCore
+//   (issue 14: Canary sits beside ContentCheck: Verification → Canary → BlockAccess, AuditCore)
 // Linux only: libnbd, libfdisk and libblkid from the distribution (Debian 12 or later), and
 // memfd for the probe's shadow file. SwiftPM has no way to declare that; no Apple platform
 // is claimed.
@@ -17,6 +18,7 @@ let package = Package(
         .library(name: "Verification", targets: ["Verification"]),
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "Canary", targets: ["Canary"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,12 +49,17 @@ let package = Package(
             "AuditCore", "BlockAccess", "DiskProbe",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Issue 14: canary disks (block format, HMAC, manifest, layout, image making, block scanner).
+        .target(name: "Canary", dependencies: [
+            "AuditCore", "BlockAccess",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "Verification", dependencies: [
-            "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck",
+            "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck", "Canary",
             .product(name: "Crypto", package: "swift-crypto"),  // preflight window hashes, content attribution
         ]),
         .target(name: "Reporting", dependencies: [
-            "AuditCore", "DiskProbe", "SourceInventory", "Verification",
+            "AuditCore", "DiskProbe", "SourceInventory", "Verification", "Canary",
             .product(name: "Crypto", package: "swift-crypto"),  // issue 15: DSSE attestations, Ed25519
         ]),
         // Issue 13: the audit ledger (docs/LEDGER.md); beside the layers, on AuditCore only.
@@ -62,7 +69,7 @@ let package = Package(
         ]),
         .executableTarget(name: "replica-audit", dependencies: [
             "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck",
-            "Verification", "Reporting", "Ledger",
+            "Verification", "Reporting", "Ledger", "Canary",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),  // issue 15: input digests in provenance
         ]),
@@ -83,6 +90,8 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Verification", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         // Issue 6: hostile labels, resource bounds, read-only proof across every command.
+        // Issue 14: canary disks over real nbdkit.
+        .testTarget(name: "CanaryTests", dependencies: ["Canary", "BlockAccess", "TestSupport"]),
         .testTarget(name: "RobustnessTests", dependencies: ["DiskProbe", "BlockAccess", "TestSupport"]),
         // Issue 13: the same ledger suite on SQLite and on a real PostgreSQL server.
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),

@@ -9,6 +9,10 @@
 #   2-incident           the volumes as the incident left them: disk 2000's 115 GiB volume
 #                        carries disk 2001's 10 GiB GPT. Fails and names the contamination.
 #   3-correct            a correct replication of both disks. Passes.
+#   4-canary             the incident replayed on canary disks (canary create, disk 2001's image
+#                        over the head of disk 2000's copy): verify --canary, with no source and
+#                        no inventory but the manifest, fails with content-from-other-disk and
+#                        the contamination 2000 <- 2001 over bytes 0-10 GiB.
 # Every run signs its reports (--sign-key) with an Ed25519 key the demo generates into the work
 # directory (signing.pem, signing.pub); `attest verify` then checks each report directory, and
 # a copy of the incident's reports with one byte of report.json changed must fail it.
@@ -113,8 +117,47 @@ if "$bin" attest verify "$work/edited" --public-key "$work/signing.pub" 2>&1 | s
   echo "demo: attest verify accepted an edited report.json" >&2
   failures=$((failures + 1))
 fi
+
+# Issue 14: the same incident on a canary VM, caught from the copies alone (no source, no
+# inventory but the canary's manifest): every canary block names its disk and offset.
 echo
-echo "reports in ${reports#$root/}/: 0-preflight (blocked), 1-appliance-mapping (fail), 2-incident (fail), 3-correct (pass)"
+canary="$work/canary"
+rm -rf "$canary"
+echo "== 4-canary: replica-audit canary create --vm pgtest1 --disk '2000:115GiB:Hard disk 1' --disk '2001:10GiB:Hard disk 2' --output .work/demo/canary --seed 14"
+"$bin" canary create --vm pgtest1 --disk "2000:115GiB:Hard disk 1" --disk "2001:10GiB:Hard disk 2" \
+  --output "$canary" --seed 14 | sed "s|$work|.work/demo|g"
+# The incident, replayed on the canary: disk 2001's image written over the head of a copy of
+# disk 2000's (only the data extents, as a sparse-aware copier writes them).
+cp --sparse=always "$canary/2000.img" "$work/images/canary-vol2000.img"
+python3 - "$canary/2001.img" "$work/images/canary-vol2000.img" <<'PY'
+import os, sys
+src, dst = os.open(sys.argv[1], os.O_RDONLY), os.open(sys.argv[2], os.O_WRONLY)
+end, pos = os.lseek(src, 0, os.SEEK_END), 0
+while pos < end:
+    try: pos = os.lseek(src, pos, os.SEEK_DATA)
+    except OSError: break
+    hole = os.lseek(src, pos, os.SEEK_HOLE)
+    while pos < hole:
+        data = os.pread(src, min(1 << 20, hole - pos), pos)
+        os.pwrite(dst, data, pos)
+        pos += len(data)
+PY
+nbdkit -f --exit-with-parent -U "$work/sockets/canary-2000.sock" file "$work/images/canary-vol2000.img" & pids+=("$!")
+nbdkit -f --exit-with-parent -U "$work/sockets/canary-2001.sock" file "$canary/2001.img" & pids+=("$!")
+for s in canary-2000 canary-2001; do
+  for _ in $(seq 100); do [ -S "$work/sockets/$s.sock" ] && break; sleep 0.05; done
+done
+manifest=$(rel "$canary/canary.json")
+echo "== 4-canary: replica-audit verify --canary $manifest --nbd-targets 2000:…/canary-2000,2001:…/canary-2001" | sed "s|$work|.work/demo|g"
+status=0
+"$bin" verify --canary "$manifest" --report-dir "$reports/4-canary" --no-progress \
+  --nbd-targets "2000:$(uri canary-2000),2001:$(uri canary-2001)" || status=$?
+if [ "$status" -ne 1 ] || ! grep -q '"content-from-other-disk"' "$reports/4-canary/report.json"; then
+  echo "demo: 4-canary exited $status without content-from-other-disk, expected a failure naming it" >&2
+  failures=$((failures + 1))
+fi
+echo
+echo "reports in ${reports#$root/}/: 0-preflight (blocked), 1-appliance-mapping (fail), 2-incident (fail), 3-correct (pass), 4-canary (fail)"
 if $update_example && [ "$failures" -eq 0 ]; then
   example="$root/Reports/example"
   mkdir -p "$example"

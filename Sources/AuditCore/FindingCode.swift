@@ -87,6 +87,17 @@ public enum FindingCode {
     /// The copy stopped part-way: the label promises data (partitions, a backup GPT header) past where the data ends.
     public static let copyIncomplete = "copy-incomplete"
 
+    // Issue 14: canary disks (`verify --canary`; docs/CANARY.md). content-mismatch is reused for
+    // overwritten or damaged canary blocks.
+    /// A canary location of this volume holds another disk's canary block (critical).
+    public static let contentFromOtherDisk = "content-from-other-disk"
+    /// This disk's canary blocks sit at another offset than where they belong (error).
+    public static let contentShifted = "content-shifted"
+    /// Zeros or a hole where a canary block belongs (error).
+    public static let contentNotWritten = "content-not-written"
+    /// This disk's canary blocks in an older generation than the manifest's (error).
+    public static let contentStale = "content-stale"
+
     /// Codes that mean "this could not be read": they make a verdict inconclusive rather
     /// than letting it pass.
     public static let unread: Set<String> = [targetUnreachable, unreadableRegion, notRead, sourceUnreadable]

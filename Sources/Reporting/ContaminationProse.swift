@@ -8,7 +8,8 @@ public enum ContaminationProse {
     /// 10 GiB disk (alternate LBA 20971519), …".
     public static func sentence(_ entry: Contamination, in report: VerificationReport) -> String {
         let carried = report.disk(entry.carries)
-        let dataOnly: Set<String> = [ContaminationEvidence.contentSamples, ContaminationEvidence.contentRegions]
+        let dataOnly: Set<String> = [ContaminationEvidence.contentSamples, ContaminationEvidence.contentRegions,
+                                     ContaminationEvidence.canaryBlocks]
         let what = AttributionProse.what(entry)
             ?? (Set(entry.evidence).isSubset(of: dataOnly) ? "the data" : "the partition table")
         var reasons: [String] = []
@@ -57,6 +58,14 @@ public enum ContaminationProse {
                                    + "of this volume (offset \(from) of disk \(entry.carries))")
                 } else {
                     reasons.append("regions are byte-identical to \(owner) source")
+                }
+            case ContaminationEvidence.canaryBlocks:
+                // Issue 14: the canary's sealed blocks name their disk and offset.
+                let count = entry.details["canaryBlocks"]?.uint64Value ?? 0
+                if let start = entry.details["canaryStart"]?.uint64Value, let end = entry.details["canaryEnd"]?.uint64Value {
+                    reasons.append("\(count) canary locations hold \(owner) blocks, its image covering bytes \(start)–\(end) of this volume")
+                } else {
+                    reasons.append("\(count) canary locations hold \(owner) blocks")
                 }
             default:
                 reasons.append(AttributionProse.reason(kind, details: entry.details, carries: entry.carries) ?? kind)

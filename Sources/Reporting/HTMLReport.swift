@@ -58,6 +58,9 @@ public enum HTMLReport {
                 + "<span class=\"swatch foreign\"></span> partitions of another disk "
                 + "<span class=\"swatch implied\"></span> where the label says its disk ends "
                 + "<span class=\"swatch stale\"></span> stale header at the volume's end</p>\n"
+            if let canary = report.canary?.disks.first(where: { $0.key == disk.key }) {  // issue 14
+                html += CanaryStripSVG.render(canary, disk: disk, in: report)
+            }
             let vmFindings = report.findings.filter { Verifier.names($0.evidence, key: disk.key) }
             if disk.findings.isEmpty {
                 html += vmFindings.isEmpty ? "<p>No findings.</p>\n"

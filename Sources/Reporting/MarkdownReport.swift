@@ -42,6 +42,10 @@ public enum MarkdownReport {
         md += "\n"
         for disk in report.disks {
             md += "### \(cell(disk.described)) — \(disk.verdict.rawValue.uppercased())\n\n"
+            if let canary = report.canary?.disks.first(where: { $0.key == disk.key }) {  // issue 14 (docs/CANARY.md)
+                let counts = canary.counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                md += "Canary: \(canary.expectedBlocks) locations — \(cell(counts)).\n\n"
+            }
             let vmFindings = report.findings.filter { Verifier.names($0.evidence, key: disk.key) }
             if disk.findings.isEmpty {
                 md += vmFindings.isEmpty ? "No findings.\n\n"

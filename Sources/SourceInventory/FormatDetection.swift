@@ -5,7 +5,8 @@
 ///   with `disks` as a list (vSphere REST legacy `/rest`); `disks` as an object keyed by device
 ///   key (REST `/api`, also inside Ansible vmware_rest's `value` wrapper); `vm` and `disks` as a
 ///   list (the manifest); `_typeName` "VirtualMachineConfigInfo" (vSphere 8's VI/JSON API,
-///   `GET /sdk/vim25/{release}/VirtualMachine/{vm}/config`).
+///   `GET /sdk/vim25/{release}/VirtualMachine/{vm}/config`); `canaryVersion` (a canary manifest,
+///   `canary create`'s canary.json; docs/CANARY.md).
 /// - `<…` XML: an OVF `Envelope`.
 /// - `key = "value"` lines with VMX settings (`config.version`, `virtualHW.version`,
 ///   `displayName`, `scsiN:M.fileName`): a VMX.
@@ -33,6 +34,7 @@ enum FormatDetection {
             throw FieldError(nil, "a JSON \(root.value.kindName) at the top level is not a known inventory; expected an object (govc vm.info / device.info, vSphere REST, or a manifest)")
         }
         let keys = members.map(\.key)
+        if root.has("canaryVersion") { return .canary }  // issue 14: canary.json
         if try root.optional("_typeName")?.string() == "VirtualMachineConfigInfo" { return .vsphereVIJSONConfig }
         if keys.contains("VirtualMachines") { return .govcVMInfoPascalCase }
         if keys.contains("virtualMachines") { return .govcVMInfoCamelCase }

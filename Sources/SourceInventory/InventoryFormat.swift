@@ -11,6 +11,8 @@ public enum InventoryFormat: String, Sendable, CaseIterable {
     case vmx
     case manifestJSON
     case manifestYAML
+    /// Issue 14: a canary manifest (`canary.json`, written by `canary create`).
+    case canary
 
     /// The contract's `vm.format` value.
     public var identifier: String {
@@ -23,6 +25,7 @@ public enum InventoryFormat: String, Sendable, CaseIterable {
         case .ovf: "ovf"
         case .vmx: "vmx"
         case .manifestJSON, .manifestYAML: "manifest"
+        case .canary: "canary"
         }
     }
 
@@ -39,6 +42,7 @@ public enum InventoryFormat: String, Sendable, CaseIterable {
         case .vmx: "VMX with VMDK descriptors"
         case .manifestJSON: "replica-audit manifest (JSON)"
         case .manifestYAML: "replica-audit manifest (YAML)"
+        case .canary: "replica-audit canary manifest (canary.json)"
         }
     }
 }

@@ -78,6 +78,8 @@ public enum InventoryLoader {
             return try VSphereRESTReader.read(root, vm: vm, format: format)
         case .manifestJSON, .manifestYAML:
             return try ManifestReader.read(root, vm: vm, format: format)
+        case .canary:
+            return try CanaryManifestReader.read(root, vm: vm)
         case .ovf, .vmx:
             throw FieldError(nil, "\(format.displayName) is not JSON")
         }

@@ -22,10 +22,11 @@ public enum Verifier {
         let analysed = read.map { ContaminationAnalysis.Volume(disk: $0.0, probe: $0.1) }
         let extensions = ContaminationAnalysis.labelExtensions(volumes: analysed, references: input.references,
                                                                inventory: inventory)
-        let contamination = ContaminationAnalysis.analyze(
+        var contamination = ContaminationAnalysis.analyze(
             inventory: inventory, volumes: analysed,
             references: input.references, contentMatches: input.contentMatches, extensions: extensions,
             contentRegions: input.contentRegions)
+        if let canary = input.canary { contamination = CanaryVerification.contamination(canary, merging: contamination) }
         let peers = read.map { DiskContext.Peer(disk: $0.0, probe: $0.1, targetIdentity: input.volumes[$0.0.key]?.targetIdentity,
                                                 reference: input.references[$0.0.key]) }
 
@@ -39,11 +40,13 @@ public enum Verifier {
         let everything = vmFindings + disks.flatMap(\.findings)
         let unread = disks.contains { $0.verdict == .inconclusive }
             || everything.contains { FindingCode.unread.contains($0.code) || FindingCode.notUnderstood($0) }
-        return VerificationReport(
+        var verified = VerificationReport(
             tool: tool, startedAt: startedAt, finishedAt: finishedAt,
             verdict: Verdict.of(findings: everything, somethingUnread: unread), vm: inventory.vm,
             references: input.referenceKind, content: input.content, disks: disks, findings: vmFindings,
             contamination: contamination)
+        verified.canary = input.canary
+        return verified
     }
 
     static func report(for disk: SourceDisk, input: VerificationInput, peers: [DiskContext.Peer],
@@ -81,11 +84,14 @@ public enum Verifier {
             let probeOwn = probe.findings.filter { !adopted.contains($0.code) }
             checks.append(check(.probe, probeOwn))
             findings += probeOwn
-            if !input.content.compared {
+            // Issue 14: the canary's findings count as content findings.
+            let canaryResult = input.canary?.disks.first { $0.key == disk.key }
+            let canaryFindings = canaryResult.map { CanaryVerification.findings($0, disk: disk, inventory: input.inventory) } ?? []
+            if !input.content.compared, canaryResult == nil {
                 checks.append(RuleCheck(family: .content, verdict: .pass, findingCodes: [],
                                         skippedBecause: input.content.note ?? "content comparison was not asked for (--content none)"))
             } else {
-                let contentFindings = input.contentFindings[disk.key] ?? []
+                let contentFindings = (input.content.compared ? input.contentFindings[disk.key] ?? [] : []) + canaryFindings
                 checks.append(check(.content, contentFindings))
                 findings += contentFindings
             }

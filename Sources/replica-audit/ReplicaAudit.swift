@@ -19,7 +19,8 @@ struct ReplicaAudit: ParsableCommand {
         version: "0.1.0",
         subcommands: [Inspect.self, Verify.self, Capture.self, InventoryCommand.self, Compare.self, Demo.self,
                       Preflight.self, Devices.self, Attest.self,
-                      LedgerCommand.self]  // issue 13
+                      LedgerCommand.self,  // issue 13
+                      CanaryCommand.self]  // issue 14
     )
 
     /// The examples that end this command's help page.
@@ -63,6 +64,7 @@ extension ReplicaAudit {
             ("inventory", InventoryCommand.examples), ("compare", Compare.examples), ("demo", Demo.examples),
             ("attest", Attest.examples),
             ("ledger", LedgerCommand.examples),  // issue 13
+            ("canary", CanaryCommand.examples),  // issue 14
         ]
         let examples = words.lazy.compactMap { word in commands.first { $0.0 == word }?.1 }.first ?? ReplicaAudit.examples
         return "\n\nEXAMPLES:\n" + examples.map { "  " + $0 }.joined(separator: "\n")

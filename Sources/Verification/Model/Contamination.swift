@@ -39,6 +39,8 @@ public enum ContaminationEvidence {
     public static let contentSamples = "content-samples"
     /// Regions of the volume are byte-identical to regions of the other disk's source (issue 10).
     public static let contentRegions = "content-regions"
+    /// Canary blocks of the other disk sit on the volume (issue 14, `verify --canary`).
+    public static let canaryBlocks = "canary-blocks"
 }
 
 /// A region of a destination volume that is byte-identical to a region of another disk's

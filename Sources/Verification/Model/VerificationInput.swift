@@ -1,4 +1,5 @@
 import AuditCore
+import Canary
 import DiskProbe
 import SourceInventory
 
@@ -23,6 +24,8 @@ public struct VerificationInput: Sendable {
     public var contentMatches: [String: Set<String>]
     /// Disk key → regions of its volume byte-identical to another disk's source (issue 10).
     public var contentRegions: [String: [ContentRegionMatch]] = [:]
+    /// What `verify --canary` found on every volume (issue 14); nil without --canary.
+    public var canary: CanaryReport?
 
     /// An input; only the inventory and the volumes are needed, the rest defaults to "none given".
     public init(inventory: Inventory, vmFindings: [Finding] = [], volumes: [String: VolumeObservation],

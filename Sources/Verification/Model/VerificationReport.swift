@@ -1,4 +1,5 @@
 import AuditCore
+import Canary
 import DiskProbe
 import SourceInventory
 
@@ -22,6 +23,8 @@ public struct VerificationReport: Codable, Sendable, Equatable {
     /// Which build ran how, where, by whom, on which inputs (README.md, "Provenance and signed
     /// attestations"); nil only in reports built in memory by tests.
     public var provenance: Provenance?
+    /// What `verify --canary` found (issue 14, docs/CANARY.md); absent without --canary.
+    public var canary: CanaryReport?
 
     /// A report; `schemaVersion` is 1 for this build.
     public init(schemaVersion: Int = 1, tool: ToolInfo, startedAt: String, finishedAt: String, verdict: Verdict,

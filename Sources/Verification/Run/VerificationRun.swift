@@ -1,5 +1,6 @@
 import AuditCore
 import BlockAccess
+import Canary
 import ContentCheck
 import DiskProbe
 import SourceInventory
@@ -26,6 +27,9 @@ public struct VerificationRun: Sendable {
     /// yet opened are not read and a full comparison stops. Nil: a full comparison installs
     /// its own.
     public var cancellation: Cancellation?
+    /// Issue 14: `verify --canary`: the manifest and its path; every mapped volume's canary
+    /// blocks are read after the probe, over the probe's connection.
+    public var canary: (manifest: CanaryManifest, path: String)?
 
     /// A run over `targets`, compared with `sources` or `baseline` when given.
     public init(inventory: Inventory, targets: [TargetAssignment], sources: [TargetAssignment] = [],
@@ -74,7 +78,7 @@ public struct VerificationRun: Sendable {
         defer { held.closeAll() }
         let mayCompare = content != ContentMode.none && (!sources.isEmpty || baseline != nil)
         let outcomes = VolumeSurvey.probe(items, jobs: jobs, options: options, cancellation: cancellation,
-                                          keepOpen: mayCompare ? held : nil)
+                                          keepOpen: mayCompare || canary != nil ? held : nil)
 
         var volumes: [String: VolumeObservation] = [:]
         for assignment in targets where known.contains(assignment.key) {
@@ -162,6 +166,12 @@ public struct VerificationRun: Sendable {
                                       referenceFailures: referenceFailures, content: summary,
                                       contentFindings: contentFindings, contentMatches: contentMatches)
         input.contentRegions = contentRegions
+        if let canary, cancellation?.isCancelled != true {
+            let read = targets.filter { known.contains($0.key) && volumes[$0.key]?.outcome.probe != nil }
+            input.canary = CanaryVerification.run(manifest: canary.manifest, path: canary.path,
+                                                  targets: read.map { ($0.key, $0.target) }, jobs: jobs,
+                                                  options: options, open: held)
+        }
         return Outcome(input: input, notes: notes)
     }
 }

@@ -5,17 +5,26 @@ import SourceInventory
 /// `--inventory`/`--vm` (with `--ovf-configuration`/`--ovf-property`) and the two spellings of a source mapping, shared by `verify` and
 /// `capture`.
 struct InventorySelection: ParsableArguments {
-    @Option(help: "The source inventory (govc vm.info/device.info JSON, vSphere REST, OVF, VMX, or a manifest).")
-    var inventory: String
+    @Option(help: "The source inventory (govc vm.info/device.info JSON, vSphere REST, OVF, VMX, a manifest, or a canary's canary.json).")
+    var inventory: String?
 
     @Option(help: "The VM to use when the inventory holds several.")
     var vm: String?
 
     @OptionGroup var ovf: OVFOptions
 
+    /// The inventory's path: --inventory, else `implied` (verify's --canary manifest is one).
+    func path(implied: String? = nil) throws -> String {
+        guard let path = inventory ?? implied else {
+            throw ValidationError("give the source inventory with --inventory FILE")
+        }
+        return path
+    }
+
     /// Loads the inventory, or prints the reader's error and exits 2.
-    func load() throws -> Inventory {
+    func load(implied: String? = nil) throws -> Inventory {
         let options = try ovf.inventoryOptions()
+        let inventory = try path(implied: implied)
         do {
             return try InventoryLoader.load(path: inventory, vm: vm, options: options)
         } catch {

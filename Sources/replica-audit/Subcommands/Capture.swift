@@ -52,6 +52,7 @@ struct Capture: ParsableCommand {
     var signKey: String?
 
     func validate() throws {
+        _ = try selection.path()  // --inventory is optional only for verify --canary
         guard sources.given || volumeIDs.given else { throw ValidationError("give the source disks with --nbd-sources, --source or --volume") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
         if content == .full { throw ValidationError("capture records samples only: --content sample or none") }
@@ -63,7 +64,7 @@ struct Capture: ParsableCommand {
         let signingKey = try signKey.map(loadSigningKey)
         let inventory = try selection.load()
         // The inventory is hashed now, as it was read.
-        var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", selection.inventory)])
+        var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", try selection.path())])
         var assignments = try sources.given ? sources.assignments(inventory: inventory) : []
         let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
         assignments += resolved?.assignments ?? []

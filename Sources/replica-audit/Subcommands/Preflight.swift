@@ -60,6 +60,7 @@ struct Preflight: ParsableCommand {
     @OptionGroup var ledgerOptions: LedgerOptions
 
     func validate() throws {
+        _ = try selection.path()  // --inventory is optional only for verify --canary
         if nbdTargets == nil, targets.isEmpty, !volumeIDs.given {
             throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
         }
@@ -73,7 +74,7 @@ struct Preflight: ParsableCommand {
         let signingKey = try signKey.map(loadSigningKey)
         let inventory = try selection.load()
         // The inventory is hashed now, as it was read.
-        var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", selection.inventory)])
+        var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", try selection.path())])
         var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(
             spec: nbdTargets, items: targets, inventory: inventory, option: nbdTargets != nil ? "--nbd-targets" : "--target",
             keepUnknown: true)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuditCore
 import BlockAccess
+import Canary
 import ContentCheck
 import Crypto
 import Foundation
@@ -31,6 +32,7 @@ struct Verify: ParsableCommand {
         "govc vm.info -json pgtest1 > inv.json",
         "replica-audit verify --inventory inv.json --nbd-targets 2000:nbd://10.0.0.5/vol-a,2001:nbd://10.0.0.5/vol-b",
         "replica-audit verify --inventory inv.json --target \"Hard disk 1=/dev/vdb\" --target \"Hard disk 2=/dev/vdc\"",
+        "replica-audit verify --canary canary1/canary.json --nbd-targets 2000:nbd://10.0.0.5/vol-a,2001:nbd://10.0.0.5/vol-b",
     ]
 
     @OptionGroup var selection: InventorySelection
@@ -47,6 +49,9 @@ struct Verify: ParsableCommand {
 
     @Option(help: "A preflight.json written by 'preflight' before the copy: findings on bytes it already saw say so.")
     var preflight: String?
+
+    @Option(help: "A canary manifest (DIR/canary.json from 'canary create'): read every canary block of every target and report own, other-disk, shifted, not-written, stale and mismatched blocks. Also the inventory, unless --inventory is given.")
+    var canary: String?
 
     @Option(help: "A baseline written by 'capture', used instead of live sources.")
     var baseline: String?
@@ -88,6 +93,9 @@ struct Verify: ParsableCommand {
     @OptionGroup var ledgerOptions: LedgerOptions
 
     func validate() throws {
+        if selection.inventory == nil, canary == nil {
+            throw ValidationError("give the source inventory with --inventory FILE (or a canary manifest with --canary DIR/canary.json)")
+        }
         if nbdTargets == nil, targets.isEmpty, !volumeIDs.given {
             throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
         }
@@ -108,7 +116,21 @@ struct Verify: ParsableCommand {
         let started = Date()
         // A key that cannot sign stops the run before any volume is read.
         let signingKey = try signKey.map(loadSigningKey)
-        let inventory = try selection.load()
+        // Issue 14: the canary manifest is checked whole before anything is read.
+        let canaryManifest: CanaryManifest?
+        do { canaryManifest = try canary.map { path throws(CanaryError) in try CanaryManifest.load(path: path) } } catch {
+            printError("replica-audit: --canary \(error.message)")
+            throw ExitCode(2)
+        }
+        let inventory = try selection.load(implied: canary)
+        if let canaryManifest {
+            let keys = Set(canaryManifest.disks.map(\.key))
+            if !inventory.disks.contains(where: { keys.contains($0.key) }) {
+                printError("replica-audit: --canary \(canary ?? ""): none of its disks (\(keys.sorted().joined(separator: ", "))) is in the inventory "
+                           + "(\(inventory.disks.map(\.key).joined(separator: ", "))); give the canary's own inventory or leave --inventory out")
+                throw ExitCode(2)
+            }
+        }
         var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(
             spec: nbdTargets, items: targets, inventory: inventory, option: nbdTargets != nil ? "--nbd-targets" : "--target")
         let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
@@ -140,7 +162,8 @@ struct Verify: ParsableCommand {
         // The input files are hashed now, as they were read, before any volume is.
         var provenance = provenanceOptions.provenance(
             startedAt: started,
-            inputs: [("inventory", selection.inventory)] + (baseline.map { [("baseline", $0)] } ?? [])
+            inputs: [("inventory", try selection.path(implied: canary))] + (baseline.map { [("baseline", $0)] } ?? [])
+                + (canary.flatMap { selection.inventory != nil && selection.inventory != $0 ? [("canary", $0)] : nil } ?? [])
                 + (preflight.map { [("preflight", $0)] } ?? []))
         if let index = provenance.inputs.firstIndex(where: { $0.role == "baseline" }) {
             provenance.inputs[index].signature = baselineSignature
@@ -174,6 +197,7 @@ struct Verify: ParsableCommand {
         var run = VerificationRun(inventory: inventory, targets: assignments, sources: sourceAssignments,
                                   baseline: loadedBaseline, content: content, seed: seed, jobs: jobs,
                                   options: volume.volumeOptions)
+        run.canary = canaryManifest.map { ($0, canary ?? "") }
         // Ctrl-C from here on: stop reading, write the reports, exit inconclusive (README, "Ctrl-C").
         run.cancellation = Cancellation.onInterrupt()
         if !noProgress {
@@ -183,8 +207,18 @@ struct Verify: ParsableCommand {
                                          width: TerminalStyle.detect(fd: STDERR_FILENO).width ?? 120)
         }
         let outcome = run.execute()
+        if let report = outcome.input.canary, report.secretMismatch {
+            let failures = report.disks.reduce(0) { $0 + $1.sealFailures }
+            printError("replica-audit: --canary \(report.manifest): the secret does not match these blocks: \(failures) blocks carry "
+                       + "the canary magic and none verifies under the manifest's secret; give the canary.json these disks were made with")
+            throw ExitCode(2)
+        }
         let input = resolved.map { VolumeIDVerification.apply($0, to: outcome.input) } ?? outcome.input
         var notes = outcome.notes
+        if let canaryManifest {
+            let uncovered = inventory.disks.map(\.key).filter { canaryManifest.disk($0) == nil }
+            if !uncovered.isEmpty { notes.append("disks \(uncovered.joined(separator: ", ")) are not in the canary manifest: their canary blocks were not checked") }
+        }
         var report = Verifier.verify(input, tool: ToolInfo(version: ReplicaAudit.configuration.version),
                                      startedAt: ReportClock.iso8601(started), finishedAt: ReportClock.iso8601(Date()))
         if let preflightReport {
