@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ContentCheck", targets: ["ContentCheck"]),
         .library(name: "Verification", targets: ["Verification"]),
         .library(name: "Reporting", targets: ["Reporting"]),
+        .library(name: "Wave", targets: ["Wave"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,9 +52,13 @@ let package = Package(
             "AuditCore", "DiskProbe", "SourceInventory", "Verification",
             .product(name: "Crypto", package: "swift-crypto"),  // issue 15: DSSE attestations, Ed25519
         ]),
+        // Issue 13: many VMs in one run (README.md, "A wave").
+        .target(name: "Wave", dependencies: [
+            "AuditCore", "BlockAccess", "SourceInventory", "ContentCheck", "Verification", "Reporting",
+        ]),
         .executableTarget(name: "replica-audit", dependencies: [
             "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck",
-            "Verification", "Reporting",
+            "Verification", "Reporting", "Wave",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),  // issue 15: input digests in provenance
         ]),
@@ -75,6 +80,8 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         // Issue 6: hostile labels, resource bounds, read-only proof across every command.
         .testTarget(name: "RobustnessTests", dependencies: ["DiskProbe", "BlockAccess", "TestSupport"]),
+        // Issue 13: `wave` end to end over nbdkit, and the wave file's parser and planner.
+        .testTarget(name: "WaveTests", dependencies: ["Wave", "SourceInventory", "Reporting", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -90,14 +90,15 @@ struct Verify: ParsableCommand {
         }
         if nbdTargets != nil, !targets.isEmpty { throw ValidationError("give the destinations either as --nbd-targets or as --target, not both") }
         if baselinePublicKey != nil, baseline == nil { throw ValidationError("--baseline-public-key checks the signature of a --baseline; give the baseline too") }
-        if baseline != nil, sources.given { throw ValidationError("--baseline replaces the sources; give one or the other") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
         guard progressInterval >= 0.1, progressInterval <= 3600 else { throw ValidationError("--progress-interval must be between 0.1 and 3600 seconds") }
-        if let content, content != .none, baseline == nil, !sources.given {
+        switch ReferenceChoice.problem(content: content, hasSources: sources.given, hasBaseline: baseline != nil) {
+        case .sourcesAndBaseline?: throw ValidationError("--baseline replaces the sources; give one or the other")
+        case .contentWithoutReference(let content)?:
             throw ValidationError("--content \(content.rawValue) needs sources (--nbd-sources, --source) or a --baseline to compare with")
-        }
-        if content == .full, baseline != nil {
+        case .fullWithBaseline?:
             throw ValidationError("--content full compares every byte with the live sources; a baseline holds only samples (use --content sample)")
+        case nil: break
         }
     }
 
