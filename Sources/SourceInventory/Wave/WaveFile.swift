@@ -125,7 +125,9 @@ public struct WaveFile: Sendable {
             var entry = Entry(index: index, inventory: "")
             do throws(FieldError) {
                 guard case .object = node.value else { throw FieldError(node.path, "expected a mapping with inventory and targets, found \(node.value.kindName)") }
+                // Named in messages as soon as possible: the VM, else the inventory.
                 entry.vm = try node.optional("vm")?.string()
+                entry.inventory = (try? node.optional("inventory")?.string()) ?? ""
                 try checkFields(node, allowed: entryFields)
                 entry.inventory = try node.required("inventory").string()
                 guard !entry.inventory.isEmpty else { throw FieldError(node.childPath("inventory"), "is empty") }
@@ -151,13 +153,28 @@ public struct WaveFile: Sendable {
     /// never silently ignored), and one field given in two spellings.
     private static func checkFields(_ node: DocumentNode, allowed: [[String]]) throws(FieldError) {
         for key in node.keys where !allowed.joined().contains(key) {
-            let close = allowed.joined().first { $0.lowercased() == key.lowercased() }
+            let close = allowed.joined().min { distance($0, key) < distance($1, key) }.flatMap { distance($0, key) <= 2 ? $0 : nil }
             throw FieldError(node.childPath(key), "unknown field" + (close.map { "; did you mean '\($0)'?" }
                 ?? "; the fields are " + allowed.map { $0[0] }.joined(separator: ", ")))
         }
         for spellings in allowed where spellings.count > 1 && spellings.filter({ node.keys.contains($0) }).count > 1 {
             throw FieldError(node.childPath(spellings[1]), "given twice, as \(spellings.joined(separator: " and ")); keep one")
         }
+    }
+
+    /// The edit distance of two field names, ignoring case (for "did you mean").
+    static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a.lowercased()), y = Array(b.lowercased())
+        guard !x.isEmpty, !y.isEmpty, x.count < 64, y.count < 64 else { return max(x.count, y.count) }
+        var previous = Array(0...y.count)
+        for i in 1...x.count {
+            var current = [i] + Array(repeating: 0, count: y.count)
+            for j in 1...y.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[y.count]
     }
 
     /// The member under any of its spellings.
