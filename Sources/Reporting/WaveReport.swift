@@ -80,6 +80,21 @@ public struct WaveReport: Codable, Sendable, Equatable {
                 contamination: report.contamination.map { ContaminationProse.sentence($0, in: report) }, notes: notes)
         }
 
+        /// Every field, a missing report folder as null.
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(index, forKey: .index)
+            try container.encode(vm, forKey: .vm)
+            try container.encode(inventory, forKey: .inventory)
+            try container.encode(verdict, forKey: .verdict)
+            try container.encode(reportDir, forKey: .reportDir)
+            try container.encode(disks, forKey: .disks)
+            try container.encode(failedDisks, forKey: .failedDisks)
+            try container.encode(findings, forKey: .findings)
+            try container.encode(contamination, forKey: .contamination)
+            try container.encode(notes, forKey: .notes)
+        }
+
         /// A VM the wave did not get to: its disks from the inventory, none read.
         public static func notRun(index: Int, vm: String, inventory: String,
                                   disks: [(key: String, label: String?, target: String?, bytes: UInt64)]) -> VM {
