@@ -9,6 +9,9 @@
 #   2-incident           the volumes as the incident left them: disk 2000's 115 GiB volume
 #                        carries disk 2001's 10 GiB GPT. Fails and names the contamination.
 #   3-correct            a correct replication of both disks. Passes.
+#   4-wave               a wave of three VMs in one run: pgtest1 as the incident left it (fail),
+#                        web1 copied onto rounded-up volumes (pass), offline1 unreachable
+#                        (inconclusive); exit 1.
 # Every run signs its reports (--sign-key) with an Ed25519 key the demo generates into the work
 # directory (signing.pem, signing.pub); `attest verify` then checks each report directory, and
 # a copy of the incident's reports with one byte of report.json changed must fail it.
@@ -113,8 +116,57 @@ if "$bin" attest verify "$work/edited" --public-key "$work/signing.pub" 2>&1 | s
   echo "demo: attest verify accepted an edited report.json" >&2
   failures=$((failures + 1))
 fi
+
+# A small wave (README.md, "A wave"): pgtest1 as the incident left it, a second VM copied
+# correctly onto volumes rounded up to whole GiB, and a third whose appliance is offline —
+# fail, pass, inconclusive in one run, exit 1.
 echo
-echo "reports in ${reports#$root/}/: 0-preflight (blocked), 1-appliance-mapping (fail), 2-incident (fail), 3-correct (pass)"
+echo "== building a second VM's images (a correct copy onto rounded-up volumes) in .work/demo/images/rounded"
+"$here/make-verify-rounded.sh" "$work/images/rounded" >/dev/null
+nbdkit -f --exit-with-parent -U "$work/sockets/vol-3f1d9a40.sock" file "$work/images/rounded/vol2000.img" &
+pids+=("$!")
+nbdkit -f --exit-with-parent -U "$work/sockets/vol-7b2e6c51.sock" file "$work/images/rounded/vol2001.img" &
+pids+=("$!")
+for s in vol-3f1d9a40 vol-7b2e6c51; do
+  for _ in $(seq 100); do [ -S "$work/sockets/$s.sock" ] && break; sleep 0.05; done
+done
+mkdir -p "$work/wave"
+cat > "$work/wave/web1.yaml" <<EOF2
+manifestVersion: 1
+vm: {name: web1}
+disks:
+  - {key: 2000, label: Hard disk 1, capacityBytes: 11274289152}
+  - {key: 2001, label: Hard disk 2, capacityBytes: 2684354560}
+EOF2
+cat > "$work/wave/offline1.yaml" <<EOF2
+manifestVersion: 1
+vm: {name: offline1}
+disks:
+  - {key: 2000, label: Hard disk 1, capacityBytes: 10737418240}
+EOF2
+cat > "$work/wave/wave-demo.yaml" <<EOF2
+wave: wave-demo
+content: none
+vms:
+  - inventory: $root/$inventory
+    targets: "2000:$(uri vol-101328f1),2001:$(uri vol-ec4b3a8d)"
+  - inventory: web1.yaml
+    targets: {2000: "$(uri vol-3f1d9a40)", 2001: "$(uri vol-7b2e6c51)"}
+  - inventory: offline1.yaml
+    targets: {2000: "$(uri vol-offline)"}
+EOF2
+echo
+echo "== 4-wave: replica-audit wave .work/demo/wave/wave-demo.yaml --jobs 4 --connect-retries 0"
+status=0
+"$bin" wave "$work/wave/wave-demo.yaml" --jobs 4 --connect-retries 0 --report-dir "$reports/4-wave" --no-progress \
+  | sed "s|$work|.work/demo|g" || status=$?
+if [ "$status" -ne 1 ]; then
+  echo "demo: 4-wave exited $status, expected 1" >&2
+  failures=$((failures + 1))
+fi
+echo
+echo "reports in ${reports#$root/}/: 0-preflight (blocked), 1-appliance-mapping (fail), 2-incident (fail), 3-correct (pass),"
+echo "  4-wave (pgtest1 fail, web1 pass, offline1 inconclusive: wave.json, junit.xml, index.html)"
 if $update_example && [ "$failures" -eq 0 ]; then
   example="$root/Reports/example"
   mkdir -p "$example"
