@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Verification", targets: ["Verification"]),
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "Wave", targets: ["Wave"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,6 +28,9 @@ let package = Package(
         .systemLibrary(name: "CLibNBD", pkgConfig: "libnbd", providers: [.apt(["libnbd-dev"])]),
         .systemLibrary(name: "CLibFdisk", pkgConfig: "fdisk", providers: [.apt(["libfdisk-dev"])]),
         .systemLibrary(name: "CLibBlkid", pkgConfig: "blkid", providers: [.apt(["libblkid-dev"])]),
+        // Issue 13: the audit ledger's two backends (docs/LEDGER.md).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         .target(name: "AuditCore"),
         .target(name: "BlockAccess", dependencies: [
@@ -56,9 +60,14 @@ let package = Package(
         .target(name: "Wave", dependencies: [
             "AuditCore", "BlockAccess", "SourceInventory", "ContentCheck", "Verification", "Reporting",
         ]),
+        // Issue 13: the audit ledger (docs/LEDGER.md); beside the layers, on AuditCore only.
+        .target(name: "Ledger", dependencies: [
+            "AuditCore", "CSQLite", "CLibPQ",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "replica-audit", dependencies: [
             "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck",
-            "Verification", "Reporting", "Wave",
+            "Verification", "Reporting", "Wave", "Ledger",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),  // issue 15: input digests in provenance
         ]),
@@ -82,6 +91,8 @@ let package = Package(
         .testTarget(name: "RobustnessTests", dependencies: ["DiskProbe", "BlockAccess", "TestSupport"]),
         // Issue 13: `wave` end to end over nbdkit, and the wave file's parser and planner.
         .testTarget(name: "WaveTests", dependencies: ["Wave", "SourceInventory", "Reporting", "TestSupport"]),
+        // Issue 13: the same ledger suite on SQLite and on a real PostgreSQL server.
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
