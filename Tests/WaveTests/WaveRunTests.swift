@@ -36,7 +36,9 @@ final class WaveRunTests: XCTestCase {
                 targets: {2000: "\(fixture.deadURI)"}
             """)
         let dir = fixture.path("out")
-        let run = try WaveResult([wave, "--jobs", "3", "--connect-retries", "0", "--format", "json"], directory: dir)
+        let ledger = fixture.path("ledger.sqlite")
+        let run = try WaveResult([wave, "--jobs", "3", "--connect-retries", "0", "--format", "json", "--ledger", "sqlite:" + ledger],
+                                 directory: dir)
         XCTAssertEqual(run.status, 1, run.stderr)
         XCTAssertEqual(run.wave["schemaVersion"] as? Int, 1)
         XCTAssertEqual(run.wave["wave"] as? String, "wave-12")
@@ -90,6 +92,67 @@ final class WaveRunTests: XCTestCase {
         }
         // The text summary goes to stderr with --format json.
         XCTAssertTrue(run.stderr.contains("Wave wave-12: FAIL — 1 fail, 1 inconclusive, 1 pass"), run.stderr)
+
+        // The ledger: a verify record per VM with the wave's name, then the wave's own record
+        // holding wave.json byte for byte; the chain holds.
+        try checkLedger(ledger, wave: "wave-12", verdicts: ["pgtest1": "fail", "rounded1": "pass", "dead1": "inconclusive"],
+                        waveJSON: dir + "/wave.json")
+    }
+
+    /// The records a wave left in a ledger: one per VM (kind verify), then the wave's (kind wave).
+    func checkLedger(_ url: String, wave: String, verdicts: [String: String], waveJSON: String,
+                     file: StaticString = #filePath, line: UInt = #line) throws {
+        let list = try Repository.runTool(["ledger", "list", "--ledger", url, "--format", "json"])
+        XCTAssertEqual(list.status, 0, list.stderr, file: file, line: line)
+        let records = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]], file: file, line: line)
+        XCTAssertEqual(records.count, verdicts.count + 1, file: file, line: line)
+        XCTAssertTrue(records.allSatisfy { $0["wave"] as? String == wave }, file: file, line: line)
+        let runs = records.filter { $0["kind"] as? String == "verify" }
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: runs.map { ($0["vm"] as? String ?? "?", $0["verdict"] as? String ?? "?") }),
+                       verdicts, file: file, line: line)
+        let waveRecord = try XCTUnwrap(records.last, file: file, line: line)
+        XCTAssertEqual(waveRecord["kind"] as? String, "wave", file: file, line: line)
+        XCTAssertEqual(waveRecord["verdict"] as? String, verdicts.values.contains("fail") ? "fail" : "inconclusive", file: file, line: line)
+        let id = try XCTUnwrap(waveRecord["id"] as? Int, file: file, line: line)
+        let shown = try Repository.runTool(["ledger", "show", "\(id)", "--ledger", url, "--format", "report"])
+        XCTAssertEqual(shown.stdout, try String(contentsOfFile: waveJSON, encoding: .utf8), file: file, line: line)
+        let verified = try Repository.runTool(["ledger", "verify", "--ledger", url])
+        XCTAssertEqual(verified.status, 0, verified.stdout + verified.stderr, file: file, line: line)
+    }
+
+    /// The same records on a real PostgreSQL server, the ledger named by REPLICA_AUDIT_LEDGER;
+    /// and a ledger that cannot be reached: the outputs are written, then exit 2, said loudly.
+    func testLedgerOnPostgreSQLAndALedgerThatCannotBeReached() throws {
+        // The server first, before this test starts servers of its own.
+        let database = try PostgresServer.shared().makeDatabase(prefix: "wave")
+        let fixture = try WaveFixture()
+        try fixture.build("make-verify-rounded.sh", into: "rounded")
+        let a = try fixture.serve("rounded/vol2000.img")
+        let b = try fixture.serve("rounded/vol2001.img")
+        try fixture.manifest(vm: "rounded1", disks: WaveFixture.roundedDisks)
+        try fixture.manifest(vm: "dead1", disks: [(2000, "Hard disk 1", 10_737_418_240)])
+        let wave = try fixture.waveFile("""
+            wave: wave-pg
+            vms:
+              - {inventory: inv/rounded1.yaml, targets: "2000:\(a.uri()),2001:\(b.uri())"}
+              - {inventory: inv/dead1.yaml, targets: "2000:\(fixture.deadURI)"}
+            """)
+        let dir = fixture.path("out")
+        let result = try Tools.run(try Repository.binary(), ["wave", wave, "--report-dir", dir, "--connect-retries", "0"], check: false,
+                                   environment: ["REPLICA_AUDIT_LEDGER": database.url])
+        XCTAssertEqual(result.status, 3, result.stdout + result.stderr)
+        try checkLedger(database.url, wave: "wave-pg", verdicts: ["rounded1": "pass", "dead1": "inconclusive"], waveJSON: dir + "/wave.json")
+
+        let lost = fixture.path("lost")
+        let unreachable = try Repository.runTool(["wave", wave, "--report-dir", lost, "--connect-retries", "0",
+                                                  "--ledger", "postgres://auditor:s3cret@127.0.0.1:1/ledger"])
+        XCTAssertEqual(unreachable.status, 2, unreachable.stdout + unreachable.stderr)
+        XCTAssertTrue(unreachable.stderr.contains("LEDGER NOT WRITTEN"), unreachable.stderr)
+        XCTAssertFalse(unreachable.stderr.contains("s3cret"), unreachable.stderr)
+        for file in ["wave.json", "junit.xml", "index.html", "rounded1/report.json", "dead1/report.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: lost + "/" + file), file)
+        }
+        XCTAssertFalse(try String(contentsOfFile: lost + "/rounded1/report.json", encoding: .utf8).contains("s3cret"))
     }
 
     /// Names from an inventory never inject markup into index.html or junit.xml, nor escape

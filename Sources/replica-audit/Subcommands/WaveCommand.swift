@@ -1,6 +1,7 @@
 import ArgumentParser
 import AuditCore
 import Foundation
+import Ledger
 import Reporting
 import Verification
 import Wave
@@ -63,6 +64,10 @@ struct WaveCommand: ParsableCommand {
             help: "An Ed25519 private key (PEM PKCS#8): also sign each VM's reports (attestation.dsse.json in its folder).")
     var signKey: String?
 
+    /// `--ledger URL` / REPLICA_AUDIT_LEDGER: a record per VM (kind verify, with the wave's
+    /// name) and one of kind wave (wave.json), after the local outputs are written.
+    @OptionGroup var ledgerOptions: LedgerOptions
+
     func validate() throws {
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
     }
@@ -86,6 +91,7 @@ struct WaveCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let shownDirectory = reportDir ?? "Reports/" + directory.lastPathComponent
+        ledgerOptions.precheck()
         let out = format == .text ? FileHandle.standardOutput : FileHandle.standardError
         out.write(Data(TerminalText.output("Wave \(plan.name): \(plan.vms.count) VMs, \(plan.vms.map(\.inventory.disks.count).reduce(0, +)) disks, "
                                            + "at most \(jobs) connections at once") .utf8 + [0x0A]))
@@ -113,6 +119,10 @@ struct WaveCommand: ParsableCommand {
         do { try WaveReports.write(outcome.report, to: directory) } catch { writeFailure = error }
         if format == .json { FileHandle.standardOutput.write(try WaveReports.json(outcome.report)) }
         out.write(Data((TerminalText.output(Self.summary(outcome.report, directory: shownDirectory)) + "\n").utf8))
+        // The ledger after the local outputs: one that cannot be written exits 2 (README.md, "A wave").
+        if let url = ledgerOptions.url {
+            try record(outcome.report, in: url, directory: directory, waveJSON: writeFailure == nil ? shownDirectory : nil)
+        }
         if let writeFailure {
             printError("replica-audit: the wave's reports could not be written to \(shownDirectory): \(writeFailure); "
                        + "the verdict above is \(outcome.report.verdict.uppercased())")
@@ -123,6 +133,38 @@ struct WaveCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if outcome.report.exitCode != 0 { throw ExitCode(outcome.report.exitCode) }
+    }
+
+    /// Appends a record per VM that ran (its report.json as written, kind verify, with the
+    /// wave's name) and one of kind wave (wave.json), over one connection to the ledger. A
+    /// ledger that cannot be written is said loudly and exits 2; the local outputs are written.
+    private func record(_ report: WaveReport, in url: String, directory: URL, waveJSON: String?) throws {
+        var recorded = 0
+        do {
+            var drafts: [LedgerRecordDraft] = []
+            for vm in report.vms {
+                guard let folder = vm.reportDir else { continue }
+                drafts.append(try LedgerDrafts.fromReportFolder(directory.appendingPathComponent(folder), wave: report.wave))
+            }
+            drafts.append(LedgerRecordDraft(
+                kind: .wave, wave: report.wave, vm: nil, verdict: report.verdict, startedAt: report.startedAt,
+                finishedAt: report.finishedAt, host: RunEnvironment.host, toolVersion: report.tool.version,
+                commandLine: Ledgers.redactedCommandLine(CommandLine.arguments), report: try WaveReports.json(report)))
+            let store = try Ledgers.open(url, create: true)
+            defer { store.close() }
+            var ids: [Int64] = []
+            for draft in drafts {
+                ids.append(try store.append(draft).id)
+                recorded += 1
+            }
+            printError("note: recorded in the audit ledger \(store.location): \(ids.count - 1) VM runs and the wave as run \(ids.last ?? 0)")
+        } catch {
+            printError("replica-audit: LEDGER NOT WRITTEN: \(error) (\(recorded) of \(report.vms.filter { $0.reportDir != nil }.count + 1) "
+                       + "records were appended). The wave's verdict is \(report.verdict.uppercased())"
+                       + (waveJSON.map { "; its reports are in \($0)" } ?? "")
+                       + "; record the rest with 'replica-audit ledger record DIR/VM --wave \(report.wave)' once the ledger can be reached")
+            throw ExitCode(2)
+        }
     }
 
     /// A line per VM, its contamination in words, and the wave's verdict.
