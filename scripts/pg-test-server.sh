@@ -22,6 +22,12 @@ as_owner() {
 
 case "$cmd" in
   start)
+    # The server outlives this script: it must not keep the caller's descriptors open (a
+    # caller that waits for EOF on a pipe, as Foundation's Process does, would wait forever).
+    for fd in /proc/$$/fd/*; do
+      n=${fd##*/}
+      if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null || true; fi
+    done
     mkdir -p "$dir/data" "$dir/socket"
     chmod 755 "$dir"
     if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir/data" "$dir/socket"; fi
