@@ -11,7 +11,8 @@
 #   3-correct            a correct replication of both disks. Passes.
 #   4-wave               a wave of three VMs in one run: pgtest1 as the incident left it (fail),
 #                        web1 copied onto rounded-up volumes (pass), offline1 unreachable
-#                        (inconclusive); exit 1.
+#                        (inconclusive); exit 1. Recorded in a SQLite audit ledger in the work
+#                        directory (ledger.sqlite), which the demo then lists and verifies.
 # Every run signs its reports (--sign-key) with an Ed25519 key the demo generates into the work
 # directory (signing.pem, signing.pub); `attest verify` then checks each report directory, and
 # a copy of the incident's reports with one byte of report.json changed must fail it.
@@ -156,14 +157,21 @@ vms:
     targets: {2000: "$(uri vol-offline)"}
 EOF2
 echo
-echo "== 4-wave: replica-audit wave .work/demo/wave/wave-demo.yaml --jobs 4 --connect-retries 0"
+# Recorded in an audit ledger (SQLite), then listed and its hash chain checked.
+ledger="sqlite:$(rel "$work/ledger.sqlite")"
+rm -f "$work/ledger.sqlite"
+echo "== 4-wave: replica-audit wave .work/demo/wave/wave-demo.yaml --jobs 4 --connect-retries 0 --ledger sqlite:.work/demo/ledger.sqlite"
 status=0
 "$bin" wave "$work/wave/wave-demo.yaml" --jobs 4 --connect-retries 0 --report-dir "$reports/4-wave" --no-progress \
-  | sed "s|$work|.work/demo|g" || status=$?
+  --ledger "$ledger" 2>&1 | sed "s|$work|.work/demo|g" || status=$?
 if [ "$status" -ne 1 ]; then
   echo "demo: 4-wave exited $status, expected 1" >&2
   failures=$((failures + 1))
 fi
+echo
+echo "== the audit ledger: replica-audit ledger list --ledger sqlite:.work/demo/ledger.sqlite"
+"$bin" ledger list --ledger "$ledger" | sed "s|$work|.work/demo|g" || failures=$((failures + 1))
+"$bin" ledger verify --ledger "$ledger" | sed "s|$work|.work/demo|g" || failures=$((failures + 1))
 echo
 echo "reports in ${reports#$root/}/: 0-preflight (blocked), 1-appliance-mapping (fail), 2-incident (fail), 3-correct (pass),"
 echo "  4-wave (pgtest1 fail, web1 pass, offline1 inconclusive: wave.json, junit.xml, index.html)"
