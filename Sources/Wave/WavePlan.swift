@@ -213,6 +213,12 @@ public struct WavePlan: Sendable {
     static func folderName(_ name: String, index: Int, taken: Set<String>) -> String {
         var safe = String(name.prefix(100).map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "_" })
         if safe.isEmpty || safe.allSatisfy({ $0 == "." }) { safe = "vm" }
-        return taken.contains(safe) ? "\(safe)-\(index)" : safe
+        var name = safe
+        var attempt = 0
+        while taken.contains(name) {
+            name = attempt == 0 ? "\(safe)-\(index)" : "\(safe)-\(index)-\(attempt)"
+            attempt += 1
+        }
+        return name
     }
 }

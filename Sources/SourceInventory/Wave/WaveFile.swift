@@ -97,6 +97,11 @@ public struct WaveFile: Sendable {
             default: throw FieldError(nil, "not a wave file: expected YAML or JSON with 'vms'")
             }
         } catch {
+            // A problem inside an entry (a duplicate key) names the entry, as the others do.
+            if let field = error.field, let match = field.wholeMatch(of: /vms\[(\d+)\]\.?(.*)/) {
+                throw WaveFileError(file: file, entry: "vms[\(match.output.1)]", field: match.output.2.isEmpty ? nil : String(match.output.2),
+                                    message: error.message)
+            }
             throw WaveFileError(file: file, entry: nil, field: error.field, message: error.message)
         }
         var wave = WaveFile(name: defaultName, content: nil, byIdDir: nil, vms: [])
