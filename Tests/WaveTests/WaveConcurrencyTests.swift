@@ -45,6 +45,37 @@ final class WaveConcurrencyTests: XCTestCase {
         XCTAssertEqual(verdicts[1], verdicts[4])
     }
 
+    /// A VM whose server accepts but never finishes the handshake holds one slot until its
+    /// --timeout; the other VMs go on through the other slot and are done long before it.
+    func testAStalledVMDoesNotHoldUpTheRest() throws {
+        let fixture = try WaveFixture()
+        try fixture.build("make-verify-rounded.sh", into: "rounded")
+        let quick = try fixture.serveDirectory("rounded")
+        let stalled = try fixture.serve("rounded/vol2000.img", filters: ["delay"], args: ["delay-open=60"])
+        try fixture.manifest(vm: "stalled", disks: [(2000, "Hard disk 1", 11_274_289_152)])
+        var entries = "  - {inventory: inv/stalled.yaml, targets: \"2000:\(stalled.uri())\"}\n"
+        for index in 0..<4 {
+            try fixture.manifest(vm: "quick\(index)", disks: [(2000, "Hard disk 1", 11_274_289_152)])
+            try FileManager.default.linkItem(atPath: fixture.path("rounded/vol2000.img"), toPath: fixture.path("rounded/q\(index).img"))
+            entries += "  - {inventory: inv/quick\(index).yaml, targets: \"2000:\(quick.uri(export: "q\(index).img"))\"}\n"
+        }
+        let wave = try fixture.waveFile("wave: stall\nvms:\n" + entries)
+        let started = Date()
+        let run = try WaveResult([wave, "--jobs", "2", "--timeout", "8", "--connect-retries", "0"], directory: fixture.path("out"))
+        XCTAssertEqual(run.status, 3, run.stdout + run.stderr)
+        XCTAssertEqual(run.verdict("stalled"), "inconclusive")
+        let done = { (name: String) throws -> Date in
+            let path = fixture.path("out/\(name)/report.json")
+            return try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
+        }
+        for index in 0..<4 {
+            XCTAssertEqual(run.verdict("quick\(index)"), "pass")
+            XCTAssertLessThan(try done("quick\(index)"), try done("stalled"), "quick\(index) waited for the stalled VM")
+        }
+        XCTAssertGreaterThanOrEqual(try done("stalled").timeIntervalSince(started), 7, "the stalled VM's timeout was honoured")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 60)
+    }
+
     /// Ctrl-C in the middle of a wave: the VMs under way finish, no new one starts, wave.json
     /// and junit.xml are written with the rest "not-run", and the exit is inconclusive (3).
     func testInterruptWritesWhatFinishedAndMarksTheRestNotRun() throws {
