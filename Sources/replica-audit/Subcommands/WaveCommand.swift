@@ -93,8 +93,9 @@ struct WaveCommand: ParsableCommand {
         let shownDirectory = reportDir ?? "Reports/" + directory.lastPathComponent
         ledgerOptions.precheck()
         let out = format == .text ? FileHandle.standardOutput : FileHandle.standardError
-        out.write(Data(TerminalText.output("Wave \(plan.name): \(plan.vms.count) VMs, \(plan.vms.map(\.inventory.disks.count).reduce(0, +)) disks, "
-                                           + "at most \(jobs) connections at once") .utf8 + [0x0A]))
+        let disks = plan.vms.map(\.inventory.disks.count).reduce(0, +)
+        out.write(Data(TerminalText.output("Wave \(plan.name): \(plan.vms.count) VM\(plan.vms.count == 1 ? "" : "s"), "
+                                           + "\(disks) disk\(disks == 1 ? "" : "s"), at most \(jobs) connection\(jobs == 1 ? "" : "s") at once").utf8 + [0x0A]))
 
         var runner = WaveRunner(plan: plan, jobs: jobs, options: volume.volumeOptions, directory: directory,
                                 tool: ToolInfo(version: ReplicaAudit.configuration.version))
@@ -119,6 +120,12 @@ struct WaveCommand: ParsableCommand {
         do { try WaveReports.write(outcome.report, to: directory) } catch { writeFailure = error }
         if format == .json { FileHandle.standardOutput.write(try WaveReports.json(outcome.report)) }
         out.write(Data((TerminalText.output(Self.summary(outcome.report, directory: shownDirectory)) + "\n").utf8))
+        let stalled = outcome.report.vms.filter { $0.findings.contains { $0.message.contains("no answer from the server within") } }
+        if !stalled.isEmpty {
+            printError("note: the servers of \(stalled.count) VM\(stalled.count == 1 ? "" : "s") (\(stalled.prefix(3).map(\.vm).joined(separator: ", "))"
+                       + "\(stalled.count > 3 ? ", …" : "")) did not answer within \(Int(volume.timeout)) s; if they are only slow (a busy "
+                       + "appliance), run the wave again with a larger --timeout (e.g. --timeout \(Int(volume.timeout) * 4)); if they have stopped, restart the exports")
+        }
         // The ledger after the local outputs: one that cannot be written exits 2 (README.md, "A wave").
         if let url = ledgerOptions.url {
             try record(outcome.report, in: url, directory: directory, waveJSON: writeFailure == nil ? shownDirectory : nil)
