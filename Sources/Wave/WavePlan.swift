@@ -23,6 +23,8 @@ public struct WaveVM: Sendable {
     public var sources: [TargetAssignment]
     public var baseline: Baseline?
     public var baselinePath: String?
+    /// "verified: key …" when `baseline_public_key` checked the baseline's signature.
+    public var baselineSignature: String?
     public var preflight: PreflightReport?
     public var preflightPath: String?
     public var content: ContentMode?
@@ -166,13 +168,21 @@ public struct WavePlan: Sendable {
         if let baselinePath {
             do { baseline = try Baseline.load(path: baselinePath) } catch { throw fail("baseline", error.description) }
         }
+        var baselineSignature: String?
+        if let keyPath = entry.baselinePublicKey.map({ resolve($0, base: base) }) {
+            guard let baselinePath else { throw fail("baseline_public_key", "checks the signature of a baseline; give the baseline too") }
+            switch BaselineSignature.check(baseline: baselinePath, publicKey: keyPath) {
+            case .success(let verified): baselineSignature = verified
+            case .failure(let failure): throw fail(failure.aboutKey ? "baseline_public_key" : "baseline", failure.description)
+            }
+        }
         var preflight: PreflightReport?
         let preflightPath = entry.preflight.map { resolve($0, base: base) }
         if let preflightPath {
             do { preflight = try PreflightReports.load(path: preflightPath) } catch { throw fail("preflight", "\(error)") }
         }
         return WaveVM(entry: entry, inventoryPath: inventoryPath, inventory: inventory, targets: targets, volumes: volumes,
-                      sources: sources, baseline: baseline, baselinePath: baselinePath, preflight: preflight,
+                      sources: sources, baseline: baseline, baselinePath: baselinePath, baselineSignature: baselineSignature, preflight: preflight,
                       preflightPath: preflightPath, content: content, seed: entry.seed, folder: "")
     }
 

@@ -29,6 +29,8 @@ final class WaveFileErrorTests: XCTestCase {
             ("  - inventory: inv/good2.yaml\n    targets: \"2000:/dev/vdb\"\n    baseline: nothere.json\n", "vms[1] (good2)", "field baseline", "nothere.json"),
             ("  - inventory: inv/good2.yaml\n    volumes: {2000: \"not a volume id!\"}\n", "vms[1] (good2)", "field volumes", "2000"),
             ("  - inventory: inv/good2.yaml\n", "vms[1] (good2)", "field targets", "is missing"),
+            ("  - inventory: inv/good2.yaml\n    targets: \"2000:/dev/vdb\"\n    baseline_public_key: k.pem\n", "vms[1] (good2)",
+             "field baseline_public_key", "give the baseline too"),
             ("  - inventory: inv/good2.yaml\n    targets: \"2000:/dev/vdb\"\n    by_id_dir: /dev\n    byIdDir: /dev\n", "vms[1] (inv/good2.yaml)", "field byIdDir", "given twice"),
             ("  - inventory: inv/good2.yaml\n    targets: \"2000:/dev/vdb\"\n    seed: -3\n", "vms[1] (inv/good2.yaml)", "field seed", "-3"),
             ("  - \"just a string\"\n", "vms[1]", "field vms[1]", "expected a mapping"),

@@ -39,6 +39,8 @@ public struct WaveFile: Sendable {
         public var byIdDir: String?
         public var sources: Mapping?
         public var baseline: String?
+        /// `baseline_public_key`: the Ed25519 public key the baseline's signature must hold under.
+        public var baselinePublicKey: String?
         public var preflight: String?
         /// `content` as written (none, sample or full); checked by the planner.
         public var content: String?
@@ -68,7 +70,7 @@ public struct WaveFile: Sendable {
     static let waveFields: [[String]] = [["wave"], ["content"], ["by_id_dir", "byIdDir"], ["vms"]]
     static let entryFields: [[String]] = [
         ["inventory"], ["vm"], ["targets"], ["volumes"], ["by_id_dir", "byIdDir"], ["sources"], ["baseline"],
-        ["preflight"], ["content"], ["seed"], ["ovf_configuration", "ovfConfiguration"], ["ovf_properties", "ovfProperties"],
+        ["baseline_public_key", "baselinePublicKey"], ["preflight"], ["content"], ["seed"], ["ovf_configuration", "ovfConfiguration"], ["ovf_properties", "ovfProperties"],
     ]
 
     /// Reads and parses a wave file.
@@ -141,6 +143,7 @@ public struct WaveFile: Sendable {
                 if let volumes = try node.optional("volumes") { entry.volumes = try pairs(volumes) }
                 entry.byIdDir = try field(node, ["by_id_dir", "byIdDir"])?.string()
                 entry.baseline = try node.optional("baseline")?.string()
+                entry.baselinePublicKey = try field(node, ["baseline_public_key", "baselinePublicKey"])?.string()
                 entry.preflight = try node.optional("preflight")?.string()
                 entry.content = try node.optional("content")?.string()
                 entry.seed = try node.optional("seed")?.unsigned()

@@ -230,20 +230,10 @@ struct Verify: ParsableCommand {
     /// Checks BASELINE.dsse.json with the public key before any volume is read: the signature
     /// must hold and cover this baseline's bytes; otherwise one line and exit 2.
     private func checkBaselineSignature(baseline: String, publicKey: String) throws -> String {
-        let key: Curve25519.Signing.PublicKey
-        do { key = try AttestationKeys.publicKey(path: publicKey) } catch {
-            printError("replica-audit: --baseline-public-key \(error)")
-            throw ExitCode(2)
-        }
-        let file = URL(fileURLWithPath: baseline)
-        switch Attestation.verify(envelope: Attestation.envelopeURL(forFile: file), directory: file.deletingLastPathComponent(), key: key) {
-        case .success(let verified) where verified.files.contains(file.lastPathComponent):
-            return "verified: key \(verified.keyid.prefix(16))"
-        case .success:
-            printError("replica-audit: the baseline's signature does not cover \(file.lastPathComponent); capture it again with --sign-key")
-            throw ExitCode(2)
+        switch BaselineSignature.check(baseline: baseline, publicKey: publicKey) {
+        case .success(let verified): return verified
         case .failure(let failure):
-            printError("replica-audit: the baseline's signature does not hold: \(failure.description)")
+            printError("replica-audit: " + (failure.aboutKey ? "--baseline-public-key " : "") + failure.description)
             throw ExitCode(2)
         }
     }

@@ -17,7 +17,8 @@ struct WaveCommand: ParsableCommand {
             WAVE_FILE (YAML or JSON) names the wave and lists its VMs, each with what 'verify' \
             takes: inventory (relative to the wave file), vm, targets ("KEY:TARGET,…" or a map \
             {KEY: TARGET}) and/or volumes ({KEY: VOLUME_ID}, with by_id_dir), sources or \
-            baseline, preflight, content, seed, ovf_configuration, ovf_properties. The wave may \
+            baseline (with baseline_public_key), preflight, content, seed, ovf_configuration, \
+            ovf_properties. The wave may \
             set content and by_id_dir for every VM. The whole file is checked before any volume \
             is read: an unknown field, a wrong type, a missing inventory, a VM the inventory lacks, \
             a bad mapping, a VM listed twice or two VMs on one volume is one line naming the entry \
@@ -103,10 +104,14 @@ struct WaveCommand: ParsableCommand {
         let provenanceOptions = self.provenanceOptions
         let waveFile = self.waveFile
         runner.provenance = { vm, started, finished in
-            provenanceOptions.provenance(
+            var provenance = provenanceOptions.provenance(
                 startedAt: started, finishedAt: finished,
                 inputs: [("wave", waveFile), ("inventory", vm.inventoryPath)] + (vm.baselinePath.map { [("baseline", $0)] } ?? [])
                     + (vm.preflightPath.map { [("preflight", $0)] } ?? []))
+            if let index = provenance.inputs.firstIndex(where: { $0.role == "baseline" }) {
+                provenance.inputs[index].signature = vm.baselineSignature
+            }
+            return provenance
         }
         if let signingKey {
             runner.afterWrite = { report, folder in try Attestation.sign(report, in: folder, key: signingKey) }
