@@ -90,8 +90,9 @@ final class WaveRunTests: XCTestCase {
         for link in links {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + (link.removingPercentEncoding ?? link)), link)
         }
-        // The text summary goes to stderr with --format json.
+        // The text summary goes to stderr with --format json; no progress line off a terminal.
         XCTAssertTrue(run.stderr.contains("Wave wave-12: FAIL — 1 fail, 1 inconclusive, 1 pass"), run.stderr)
+        XCTAssertFalse(run.stderr.contains("VMs done"), run.stderr)
 
         // The ledger: a verify record per VM with the wave's name, then the wave's own record
         // holding wave.json byte for byte; the chain holds.
@@ -153,6 +154,22 @@ final class WaveRunTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: lost + "/" + file), file)
         }
         XCTAssertFalse(try String(contentsOfFile: lost + "/rounded1/report.json", encoding: .utf8).contains("s3cret"))
+    }
+
+    /// On a terminal (util-linux `script` gives the run one), stderr shows the progress line:
+    /// VMs done of all, and the VM being verified.
+    func testProgressLineOnATerminal() throws {
+        let fixture = try WaveFixture()
+        try fixture.build("make-verify-rounded.sh", into: "rounded")
+        let a = try fixture.serve("rounded/vol2000.img")
+        try fixture.manifest(vm: "tty1", disks: [(2000, "Hard disk 1", 11_274_289_152)])
+        let wave = try fixture.waveFile("wave: tty\nvms:\n  - {inventory: inv/tty1.yaml, targets: \"2000:\(a.uri())\"}\n")
+        let command = "'\(try Repository.binary())' wave '\(wave)' --report-dir '\(fixture.path("out"))'"
+        let result = try Tools.run("script", ["-q", "-e", "-c", command, "/dev/null"], check: false, environment: ["COLUMNS": "100"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("tty: 0/1 VMs done, verifying tty1"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("\u{1b}[K"), "redrawn in place")
+        XCTAssertTrue(result.stdout.contains("Wave tty: PASS"), result.stdout)
     }
 
     /// Names from an inventory never inject markup into index.html or junit.xml, nor escape
