@@ -46,6 +46,11 @@ final class WaveFileErrorTests: XCTestCase {
             XCTAssertTrue(result.stdout.isEmpty, "case \(index): \(result.stdout)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.path("out\(index)/wave.json")), "case \(index)")
         }
+        // An unusable --report-dir is refused the same way, before anything is read.
+        let fine = try fixture.waveFile("wave: fine\nvms:\n" + good, name: "fine.yaml")
+        let badDir = try Repository.runTool(["wave", fine, "--report-dir", "/dev/null/reports"])
+        XCTAssertEqual(badDir.status, 2, badDir.stderr)
+        XCTAssertTrue(badDir.stderr.contains("/dev/null/reports"), badDir.stderr)
         // Nothing was read from either server, not even a connection's first request.
         XCTAssertEqual(try a.requestCounts(), [:])
         XCTAssertEqual(try b.requestCounts(), [:])
