@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ContentCheck", targets: ["ContentCheck"]),
         .library(name: "Verification", targets: ["Verification"]),
         .library(name: "Reporting", targets: ["Reporting"]),
+        .library(name: "Wave", targets: ["Wave"]),
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "Canary", targets: ["Canary"]),
     ],
@@ -62,6 +63,10 @@ let package = Package(
             "AuditCore", "DiskProbe", "SourceInventory", "Verification", "Canary",
             .product(name: "Crypto", package: "swift-crypto"),  // issue 15: DSSE attestations, Ed25519
         ]),
+        // Issue 13: many VMs in one run (README.md, "A wave").
+        .target(name: "Wave", dependencies: [
+            "AuditCore", "BlockAccess", "SourceInventory", "ContentCheck", "Verification", "Reporting",
+        ]),
         // Issue 13: the audit ledger (docs/LEDGER.md); beside the layers, on AuditCore only.
         .target(name: "Ledger", dependencies: [
             "AuditCore", "CSQLite", "CLibPQ",
@@ -69,7 +74,7 @@ let package = Package(
         ]),
         .executableTarget(name: "replica-audit", dependencies: [
             "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck",
-            "Verification", "Reporting", "Ledger", "Canary",
+            "Verification", "Reporting", "Wave", "Ledger", "Canary",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),  // issue 15: input digests in provenance
         ]),
@@ -93,6 +98,8 @@ let package = Package(
         // Issue 14: canary disks over real nbdkit.
         .testTarget(name: "CanaryTests", dependencies: ["Canary", "BlockAccess", "TestSupport"]),
         .testTarget(name: "RobustnessTests", dependencies: ["DiskProbe", "BlockAccess", "TestSupport"]),
+        // Issue 13: `wave` end to end over nbdkit, and the wave file's parser and planner.
+        .testTarget(name: "WaveTests", dependencies: ["Wave", "SourceInventory", "Reporting", "TestSupport"]),
         // Issue 13: the same ledger suite on SQLite and on a real PostgreSQL server.
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
     ],

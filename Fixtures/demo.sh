@@ -9,7 +9,11 @@
 #   2-incident           the volumes as the incident left them: disk 2000's 115 GiB volume
 #                        carries disk 2001's 10 GiB GPT. Fails and names the contamination.
 #   3-correct            a correct replication of both disks. Passes.
-#   4-canary             the incident replayed on canary disks (canary create, disk 2001's image
+#   4-wave               a wave of three VMs in one run: pgtest1 as the incident left it (fail),
+#                        web1 copied onto rounded-up volumes (pass), offline1 unreachable
+#                        (inconclusive); exit 1. Recorded in a SQLite audit ledger in the work
+#                        directory (ledger.sqlite), which the demo then lists and verifies.
+#   5-canary             the incident replayed on canary disks (canary create, disk 2001's image
 #                        over the head of disk 2000's copy): verify --canary, with no source and
 #                        no inventory but the manifest, fails with content-from-other-disk and
 #                        the contamination 2000 <- 2001 over bytes 0-10 GiB.
@@ -118,12 +122,66 @@ if "$bin" attest verify "$work/edited" --public-key "$work/signing.pub" 2>&1 | s
   failures=$((failures + 1))
 fi
 
+# A small wave (README.md, "A wave"): pgtest1 as the incident left it, a second VM copied
+# correctly onto volumes rounded up to whole GiB, and a third whose appliance is offline —
+# fail, pass, inconclusive in one run, exit 1.
+echo
+echo "== building a second VM's images (a correct copy onto rounded-up volumes) in .work/demo/images/rounded"
+"$here/make-verify-rounded.sh" "$work/images/rounded" >/dev/null
+nbdkit -f --exit-with-parent -U "$work/sockets/vol-3f1d9a40.sock" file "$work/images/rounded/vol2000.img" &
+pids+=("$!")
+nbdkit -f --exit-with-parent -U "$work/sockets/vol-7b2e6c51.sock" file "$work/images/rounded/vol2001.img" &
+pids+=("$!")
+for s in vol-3f1d9a40 vol-7b2e6c51; do
+  for _ in $(seq 100); do [ -S "$work/sockets/$s.sock" ] && break; sleep 0.05; done
+done
+mkdir -p "$work/wave"
+cat > "$work/wave/web1.yaml" <<EOF2
+manifestVersion: 1
+vm: {name: web1}
+disks:
+  - {key: 2000, label: Hard disk 1, capacityBytes: 11274289152}
+  - {key: 2001, label: Hard disk 2, capacityBytes: 2684354560}
+EOF2
+cat > "$work/wave/offline1.yaml" <<EOF2
+manifestVersion: 1
+vm: {name: offline1}
+disks:
+  - {key: 2000, label: Hard disk 1, capacityBytes: 10737418240}
+EOF2
+cat > "$work/wave/wave-demo.yaml" <<EOF2
+wave: wave-demo
+content: none
+vms:
+  - inventory: $root/$inventory
+    targets: "2000:$(uri vol-101328f1),2001:$(uri vol-ec4b3a8d)"
+  - inventory: web1.yaml
+    targets: {2000: "$(uri vol-3f1d9a40)", 2001: "$(uri vol-7b2e6c51)"}
+  - inventory: offline1.yaml
+    targets: {2000: "$(uri vol-offline)"}
+EOF2
+echo
+# Recorded in an audit ledger (SQLite), then listed and its hash chain checked.
+ledger="sqlite:$(rel "$work/ledger.sqlite")"
+rm -f "$work/ledger.sqlite"
+echo "== 4-wave: replica-audit wave .work/demo/wave/wave-demo.yaml --jobs 4 --connect-retries 0 --ledger sqlite:.work/demo/ledger.sqlite"
+status=0
+"$bin" wave "$work/wave/wave-demo.yaml" --jobs 4 --connect-retries 0 --report-dir "$reports/4-wave" --no-progress \
+  --ledger "$ledger" 2>&1 | sed "s|$work|.work/demo|g" || status=$?
+if [ "$status" -ne 1 ]; then
+  echo "demo: 4-wave exited $status, expected 1" >&2
+  failures=$((failures + 1))
+fi
+echo
+echo "== the audit ledger: replica-audit ledger list --ledger sqlite:.work/demo/ledger.sqlite"
+"$bin" ledger list --ledger "$ledger" | sed "s|$work|.work/demo|g" || failures=$((failures + 1))
+"$bin" ledger verify --ledger "$ledger" | sed "s|$work|.work/demo|g" || failures=$((failures + 1))
 # Issue 14: the same incident on a canary VM, caught from the copies alone (no source, no
 # inventory but the canary's manifest): every canary block names its disk and offset.
 echo
 canary="$work/canary"
 rm -rf "$canary"
-echo "== 4-canary: replica-audit canary create --vm pgtest1 --disk '2000:115GiB:Hard disk 1' --disk '2001:10GiB:Hard disk 2' --output .work/demo/canary --seed 14"
+echo "== 5-canary: replica-audit canary create --vm pgtest1 --disk '2000:115GiB:Hard disk 1' --disk '2001:10GiB:Hard disk 2' --output .work/demo/canary --seed 14"
 "$bin" canary create --vm pgtest1 --disk "2000:115GiB:Hard disk 1" --disk "2001:10GiB:Hard disk 2" \
   --output "$canary" --seed 14 | sed "s|$work|.work/demo|g"
 # The incident, replayed on the canary: disk 2001's image written over the head of a copy of
@@ -148,16 +206,17 @@ for s in canary-2000 canary-2001; do
   for _ in $(seq 100); do [ -S "$work/sockets/$s.sock" ] && break; sleep 0.05; done
 done
 manifest=$(rel "$canary/canary.json")
-echo "== 4-canary: replica-audit verify --canary $manifest --nbd-targets 2000:…/canary-2000,2001:…/canary-2001" | sed "s|$work|.work/demo|g"
+echo "== 5-canary: replica-audit verify --canary $manifest --nbd-targets 2000:…/canary-2000,2001:…/canary-2001" | sed "s|$work|.work/demo|g"
 status=0
-"$bin" verify --canary "$manifest" --report-dir "$reports/4-canary" --no-progress \
+"$bin" verify --canary "$manifest" --report-dir "$reports/5-canary" --no-progress \
   --nbd-targets "2000:$(uri canary-2000),2001:$(uri canary-2001)" || status=$?
-if [ "$status" -ne 1 ] || ! grep -q '"content-from-other-disk"' "$reports/4-canary/report.json"; then
-  echo "demo: 4-canary exited $status without content-from-other-disk, expected a failure naming it" >&2
+if [ "$status" -ne 1 ] || ! grep -q '"content-from-other-disk"' "$reports/5-canary/report.json"; then
+  echo "demo: 5-canary exited $status without content-from-other-disk, expected a failure naming it" >&2
   failures=$((failures + 1))
 fi
 echo
-echo "reports in ${reports#$root/}/: 0-preflight (blocked), 1-appliance-mapping (fail), 2-incident (fail), 3-correct (pass), 4-canary (fail)"
+echo "reports in ${reports#$root/}/: 0-preflight (blocked), 1-appliance-mapping (fail), 2-incident (fail), 3-correct (pass),"
+echo "  4-wave (pgtest1 fail, web1 pass, offline1 inconclusive: wave.json, junit.xml, index.html), 5-canary (fail)"
 if $update_example && [ "$failures" -eq 0 ]; then
   example="$root/Reports/example"
   mkdir -p "$example"

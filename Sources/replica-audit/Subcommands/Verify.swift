@@ -101,14 +101,15 @@ struct Verify: ParsableCommand {
         }
         if nbdTargets != nil, !targets.isEmpty { throw ValidationError("give the destinations either as --nbd-targets or as --target, not both") }
         if baselinePublicKey != nil, baseline == nil { throw ValidationError("--baseline-public-key checks the signature of a --baseline; give the baseline too") }
-        if baseline != nil, sources.given { throw ValidationError("--baseline replaces the sources; give one or the other") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
         guard progressInterval >= 0.1, progressInterval <= 3600 else { throw ValidationError("--progress-interval must be between 0.1 and 3600 seconds") }
-        if let content, content != .none, baseline == nil, !sources.given {
+        switch ReferenceChoice.problem(content: content, hasSources: sources.given, hasBaseline: baseline != nil) {
+        case .sourcesAndBaseline?: throw ValidationError("--baseline replaces the sources; give one or the other")
+        case .contentWithoutReference(let content)?:
             throw ValidationError("--content \(content.rawValue) needs sources (--nbd-sources, --source) or a --baseline to compare with")
-        }
-        if content == .full, baseline != nil {
+        case .fullWithBaseline?:
             throw ValidationError("--content full compares every byte with the live sources; a baseline holds only samples (use --content sample)")
+        case nil: break
         }
     }
 
@@ -263,20 +264,10 @@ struct Verify: ParsableCommand {
     /// Checks BASELINE.dsse.json with the public key before any volume is read: the signature
     /// must hold and cover this baseline's bytes; otherwise one line and exit 2.
     private func checkBaselineSignature(baseline: String, publicKey: String) throws -> String {
-        let key: Curve25519.Signing.PublicKey
-        do { key = try AttestationKeys.publicKey(path: publicKey) } catch {
-            printError("replica-audit: --baseline-public-key \(error)")
-            throw ExitCode(2)
-        }
-        let file = URL(fileURLWithPath: baseline)
-        switch Attestation.verify(envelope: Attestation.envelopeURL(forFile: file), directory: file.deletingLastPathComponent(), key: key) {
-        case .success(let verified) where verified.files.contains(file.lastPathComponent):
-            return "verified: key \(verified.keyid.prefix(16))"
-        case .success:
-            printError("replica-audit: the baseline's signature does not cover \(file.lastPathComponent); capture it again with --sign-key")
-            throw ExitCode(2)
+        switch BaselineSignature.check(baseline: baseline, publicKey: publicKey) {
+        case .success(let verified): return verified
         case .failure(let failure):
-            printError("replica-audit: the baseline's signature does not hold: \(failure.description)")
+            printError("replica-audit: " + (failure.aboutKey ? "--baseline-public-key " : "") + failure.description)
             throw ExitCode(2)
         }
     }
