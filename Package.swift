@@ -75,6 +75,8 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         // Issue 6: hostile labels, resource bounds, read-only proof across every command.
         .testTarget(name: "RobustnessTests", dependencies: ["DiskProbe", "BlockAccess", "TestSupport"]),
+        // Issue 16: the Ansible collection (integrations/ansible) run by real ansible-core.
+        .testTarget(name: "AnsibleTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,7 +11,9 @@ case "$what" in
         # issue 15: keys made with openssl, the attestation checked by an independent DSSE verifier
         pkgs+=(openssl python3 python3-cryptography)
         # the filesystems and volume managers whose headers and size fields are parsed, made at test time
-        pkgs+=(xfsprogs btrfs-progs ntfs-3g exfatprogs cryptsetup-bin mdadm lvm2) ;;
+        pkgs+=(xfsprogs btrfs-progs ntfs-3g exfatprogs cryptsetup-bin mdadm lvm2)
+        # issue 16: ansible-core in a venv (scripts/ansible-venv.sh); the role's apt task needs python3-apt
+        pkgs+=(python3-venv python3-apt) ;;
   demo) pkgs+=(openssl) ;;  # issue 15: the demo signs its reports
   bench) pkgs+=(qemu-utils time hyperfine) ;;
   build) pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev) ;;
@@ -20,7 +22,7 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
 cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
   echo "replica-audit needs these Debian packages: ${missing[*]}" >&2
@@ -30,3 +32,6 @@ fi
 echo "installing: ${missing[*]}" >&2
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# issue 16: ansible-core from PyPI for Tests/AnsibleTests, once the apt packages are there
+if [ "$what" = test ]; then "$(dirname "$0")/ansible-venv.sh"; fi

@@ -68,7 +68,8 @@ def redact_url(text):
     """Hides the password of a URL such as postgres://user:secret@host/db."""
     if text is None:
         return None
-    return re.sub(r'(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://[^/:@\s]*):[^@/\s]*@', r'\g<scheme>:********@', text)
+    text = re.sub(r'(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://[^/:@\s]*):[^@/\s]*@', r'\g<scheme>:********@', text)
+    return re.sub(r'(?P<key>[?&]password=)[^&\s]+', r'\g<key>********', text)
 
 
 def _key(name, key):
@@ -274,6 +275,13 @@ def run(module, command):
     ledger = params.get('ledger')
     if ledger is not None and not ledger.strip():
         module.fail_json(msg='ledger is empty: give a path, sqlite:PATH or postgres://user@host:port/db', **result)
+    if ledger:
+        # A password in the ledger URL is masked in everything the task returns, invocation included.
+        match = re.match(r'[A-Za-z][A-Za-z0-9+.-]*://[^/:@\s]*:([^@/\s]+)@', ledger)
+        if match:
+            module.no_log_values.add(match.group(1))
+        for secret in re.findall(r'[?&]password=([^&\s]+)', ledger):
+            module.no_log_values.add(secret)
     if ledger and module.check_mode:
         # Check mode changes nothing: the verification runs and reports, the ledger gets no record.
         ledger = None

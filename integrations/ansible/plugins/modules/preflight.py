@@ -19,7 +19,7 @@ description:
   - The task fails when the verdict is in O(fail_on); by default only C(blocked) does, because replicating
     then would corrupt or lose data.
 author:
-  - replica-audit contributors
+  - replica-audit contributors (@replica-audit)
 extends_documentation_fragment:
   - replica_audit.verify.common
 options:
@@ -32,9 +32,11 @@ options:
     default: [blocked]
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying the target.
     support: full
     details: The check runs in check mode too; it writes only its reports, and no ledger record.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 seealso:
   - module: replica_audit.verify.verify

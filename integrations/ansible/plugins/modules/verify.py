@@ -20,7 +20,7 @@ description:
   - The task fails when the verdict is in O(fail_on); by default only C(fail) does, so an inconclusive
     run (a volume could not be read) passes the task with RV(verdict=inconclusive) to act on.
 author:
-  - replica-audit contributors
+  - replica-audit contributors (@replica-audit)
 extends_documentation_fragment:
   - replica_audit.verify.common
 options:
@@ -38,9 +38,11 @@ options:
     type: path
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying the target.
     support: full
     details: The verification runs in check mode too; it writes only its reports, and no ledger record.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 seealso:
   - module: replica_audit.verify.preflight
