@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ContentCheck", targets: ["ContentCheck"]),
         .library(name: "Verification", targets: ["Verification"]),
         .library(name: "Reporting", targets: ["Reporting"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,6 +27,9 @@ let package = Package(
         .systemLibrary(name: "CLibNBD", pkgConfig: "libnbd", providers: [.apt(["libnbd-dev"])]),
         .systemLibrary(name: "CLibFdisk", pkgConfig: "fdisk", providers: [.apt(["libfdisk-dev"])]),
         .systemLibrary(name: "CLibBlkid", pkgConfig: "blkid", providers: [.apt(["libblkid-dev"])]),
+        // Issue 13: the audit ledger's two backends (docs/LEDGER.md).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         .target(name: "AuditCore"),
         .target(name: "BlockAccess", dependencies: [
@@ -51,9 +55,14 @@ let package = Package(
             "AuditCore", "DiskProbe", "SourceInventory", "Verification",
             .product(name: "Crypto", package: "swift-crypto"),  // issue 15: DSSE attestations, Ed25519
         ]),
+        // Issue 13: the audit ledger (docs/LEDGER.md); beside the layers, on AuditCore only.
+        .target(name: "Ledger", dependencies: [
+            "AuditCore", "CSQLite", "CLibPQ",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "replica-audit", dependencies: [
             "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "ContentCheck",
-            "Verification", "Reporting",
+            "Verification", "Reporting", "Ledger",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),  // issue 15: input digests in provenance
         ]),
@@ -77,6 +86,8 @@ let package = Package(
         .testTarget(name: "RobustnessTests", dependencies: ["DiskProbe", "BlockAccess", "TestSupport"]),
         // Issue 16: the Ansible collection (integrations/ansible) run by real ansible-core.
         .testTarget(name: "AnsibleTests", dependencies: ["TestSupport"]),
+        // Issue 13: the same ledger suite on SQLite and on a real PostgreSQL server.
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,7 +5,8 @@
 set -euo pipefail
 what=${1:-test}
 pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev nbdkit libnbd-bin gdisk fdisk util-linux
-      e2fsprogs dosfstools xxd python3 xz-utils)
+      e2fsprogs dosfstools xxd python3 xz-utils
+      libsqlite3-dev libpq-dev)  # issue 13: the audit ledger's SQLite and PostgreSQL clients
 case "$what" in
   test) pkgs+=(qemu-utils time chromium gnutls-bin cloud-guest-utils)
         # issue 15: keys made with openssl, the attestation checked by an independent DSSE verifier
@@ -13,10 +14,12 @@ case "$what" in
         # the filesystems and volume managers whose headers and size fields are parsed, made at test time
         pkgs+=(xfsprogs btrfs-progs ntfs-3g exfatprogs cryptsetup-bin mdadm lvm2)
         # issue 16: ansible-core in a venv (scripts/ansible-venv.sh); the role's apt task needs python3-apt
-        pkgs+=(python3-venv python3-apt) ;;
+        pkgs+=(python3-venv python3-apt)
+        # issue 13: a real PostgreSQL server (scripts/pg-test-server.sh), psql and sqlite3 to tamper with ledgers
+        pkgs+=(postgresql postgresql-client sqlite3) ;;
   demo) pkgs+=(openssl) ;;  # issue 15: the demo signs its reports
   bench) pkgs+=(qemu-utils time hyperfine) ;;
-  build) pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev) ;;
+  build) pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev libsqlite3-dev libpq-dev) ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do

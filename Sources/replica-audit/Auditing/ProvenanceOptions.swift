@@ -3,6 +3,7 @@ import AuditCore
 import BlockAccess
 import Crypto
 import Foundation
+import Ledger
 
 /// `--case-id` and `--examiner`, and the provenance block every report carries (README.md,
 /// "Provenance and signed attestations").
@@ -52,9 +53,10 @@ enum RunEnvironment {
     /// The arguments with every secret replaced by REDACTED: the password in a URI's user
     /// information and every query value but `socket`, `tls-username` and `tls` (so a
     /// `tls-psk-file=` path never appears), in each comma-separated piece of an argument.
-    /// Key files are named by path only; their contents never reach a report.
+    /// Key files are named by path only; their contents never reach a report. A ledger URL's
+    /// password and query values are redacted too (docs/LEDGER.md).
     static func redactedCommandLine(_ arguments: [String]) -> [String] {
-        arguments.map { argument in
+        Ledgers.redactedCommandLine(arguments).map { argument in
             guard argument.contains("://") else { return argument }
             return argument.split(separator: ",", omittingEmptySubsequences: false)
                 .map { Target.redactingURIs(in: String($0)) }.joined(separator: ",")

@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditCore
 import BlockAccess
 import Foundation
+import Ledger
 import Reporting
 import SourceInventory
 import Verification
@@ -56,6 +57,8 @@ struct Preflight: ParsableCommand {
             help: "An Ed25519 private key (PEM PKCS#8, 'openssl genpkey -algorithm ed25519'): also write attestation.dsse.json, a signed in-toto statement over the reports.")
     var signKey: String?
 
+    @OptionGroup var ledgerOptions: LedgerOptions
+
     func validate() throws {
         if nbdTargets == nil, targets.isEmpty, !volumeIDs.given {
             throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
@@ -76,6 +79,7 @@ struct Preflight: ParsableCommand {
             keepUnknown: true)
         let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
         assignments += resolved?.assignments ?? []
+        ledgerOptions.precheck()
 
         let run = PreflightRun(inventory: inventory, targets: assignments, volumes: resolved, jobs: jobs,
                                options: volume.volumeOptions)
@@ -102,6 +106,10 @@ struct Preflight: ParsableCommand {
         }
         if let signingKey, writeFailure == nil {
             printError("note: reports signed: \(directory.path)/\(Attestation.fileName) (key \(AttestationKeys.keyID(signingKey.publicKey).prefix(16)))")
+        }
+        // The ledger after the local reports: one that cannot be written exits 2 (docs/LEDGER.md).
+        if let draft = try LedgerDrafts.preflight(report) {
+            try ledgerOptions.record(draft, reportDirectory: writeFailure == nil ? directory.path : nil)
         }
         if let writeFailure {
             printError("replica-audit: the reports could not be written to \(directory.path): \(writeFailure.localizedDescription)")

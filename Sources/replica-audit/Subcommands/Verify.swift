@@ -4,6 +4,7 @@ import BlockAccess
 import ContentCheck
 import Crypto
 import Foundation
+import Ledger
 import Reporting
 import SourceInventory
 import Verification
@@ -84,6 +85,8 @@ struct Verify: ParsableCommand {
             help: "An Ed25519 private key (PEM PKCS#8, 'openssl genpkey -algorithm ed25519'): also write attestation.dsse.json, a signed in-toto statement over the reports.")
     var signKey: String?
 
+    @OptionGroup var ledgerOptions: LedgerOptions
+
     func validate() throws {
         if nbdTargets == nil, targets.isEmpty, !volumeIDs.given {
             throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
@@ -159,6 +162,7 @@ struct Verify: ParsableCommand {
             printError("replica-audit: \(error)")
             throw ExitCode(2)
         }
+        ledgerOptions.precheck()
 
         // The header at once; the summary follows when everything is read.
         let summaryFD = format == .text ? STDOUT_FILENO : STDERR_FILENO
@@ -209,6 +213,10 @@ struct Verify: ParsableCommand {
                        + "check with 'replica-audit attest verify \(shownDirectory) --public-key PUBLIC.pem')")
         }
         if let hint = stallHint(report) { printError("note: \(hint)") }
+        // The ledger after the local reports: one that cannot be written exits 2 (docs/LEDGER.md).
+        if let draft = try LedgerDrafts.verify(report) {
+            try ledgerOptions.record(draft, reportDirectory: writeFailure == nil ? shownDirectory : nil)
+        }
         if let writeFailure {
             printError("replica-audit: the reports could not be written to \(shownDirectory): \(writeFailure); "
                        + "the verdict above is \(report.verdict.rawValue.uppercased())")
