@@ -14,6 +14,9 @@ final class AnsibleLab: @unchecked Sendable {
     let binary: String
     private var servers: [String: NBDKitServer] = [:]
 
+    /// The appliances of the wave: each replicated one VM (pgtest-a, -b, -c).
+    static let appliances = ["oma-a", "oma-b", "oma-c"]
+
     nonisolated(unsafe) private static var sharedLab: Result<AnsibleLab, Error>?
     private static let lock = NSLock()
 

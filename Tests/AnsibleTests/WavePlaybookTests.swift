@@ -5,7 +5,8 @@ import XCTest
 /// Issue 16: `ansible-playbook -f 3 replica_audit.verify.verify_wave` across three appliances on
 /// this machine (ansible_connection local), each verifying the VM it replicated through its
 /// own nbdkit exports: oma-a a correct replica (pass), oma-b the seed incident (fail), oma-c
-/// exports that are gone (inconclusive).
+/// exports that are gone (inconclusive). All record into one PostgreSQL ledger (a real server,
+/// Tests/TestSupport/PostgresServer), which the controller reads for the summary.
 final class WavePlaybookTests: XCTestCase {
     private func theLab() throws -> AnsibleLab { try AnsibleLab.shared() }
 
@@ -14,7 +15,8 @@ final class WavePlaybookTests: XCTestCase {
     func testEachApplianceVerifiesItsVMAndTheControllerSummarisesTheWave() throws {
         let lab = try theLab()
         let reports = lab.path("reports-wave"), summaryPath = lab.path("wave-summary.json")
-        let inventory = try lab.waveInventory(ledger: nil, reports: reports, summary: summaryPath)
+        let ledger = try PostgresServer.shared().makeDatabase(prefix: "wave").url
+        let inventory = try lab.waveInventory(ledger: ledger, reports: reports, summary: summaryPath)
         let run = try lab.playbook("replica_audit.verify.verify_wave", inventory: inventory, ["-f", "3"])
 
         // ansible-playbook exits 2 when a host failed: only oma-b, whose VM failed.
@@ -42,6 +44,8 @@ final class WavePlaybookTests: XCTestCase {
             XCTAssertTrue((item["msg"] as? String ?? "").hasPrefix("replica-audit verify of \(vm): \(verdict)"),
                           item["msg"] as? String ?? "")
             XCTAssertEqual(run.stats(host)["changed"], 0, "\(host) changed nothing")
+            XCTAssertEqual(item["ledger"] as? String, ledger)
+            XCTAssertNotNil(item["ledger_run"] as? Int, "\(host): \(item["stderr"] ?? "")")
         }
         XCTAssertEqual(run.stats("oma-b")["failures"], 1, run.output)
         XCTAssertEqual(run.stats("oma-a")["failures"], 0)
@@ -72,6 +76,25 @@ final class WavePlaybookTests: XCTestCase {
         XCTAssertEqual(vms.map { $0["verdict"] as? String }, ["pass", "fail", "inconclusive"])
         XCTAssertEqual(summary["appliancesWithoutResult"] as? [String], [])
 
+        // The ledger: one record per VM, each with its verdict and the hash of the report the
+        // appliance wrote; the summary read them back on the controller.
+        let listed = try Tools.run(lab.binary, ["ledger", "list", "--ledger", ledger, "--format", "json"])
+        let records = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(Dictionary(uniqueKeysWithValues: records.compactMap { r in (r["vm"] as? String).map { ($0, r["verdict"] as? String) } }),
+                       ["pgtest-a": "pass", "pgtest-b": "fail", "pgtest-c": "inconclusive"])
+        XCTAssertEqual(Set(records.compactMap { $0["kind"] as? String }), ["verify"])
+        for record in records {
+            let vm = record["vm"] as? String ?? ""
+            let digest = try Tools.run("/usr/bin/sha256sum", ["\(reports)/wave-16/\(vm)/report.json"]).stdout.prefix(64)
+            XCTAssertEqual(record["reportSha256"] as? String, String(digest), vm)
+        }
+        XCTAssertEqual(Set(records.compactMap { $0["id"] as? Int }),
+                       Set(AnsibleLab.appliances.compactMap { run.items(Self.verifyTask, host: $0).first?["ledger_run"] as? Int }))
+        let fromLedger = summary["ledger"] as? [[String: Any]] ?? []
+        XCTAssertEqual(Set(fromLedger.compactMap { $0["vm"] as? String }), ["pgtest-a", "pgtest-b", "pgtest-c"])
+        XCTAssertEqual(try Tools.run(lab.binary, ["ledger", "verify", "--ledger", ledger], check: false).status, 0,
+                       "the hash chain of three appliances writing at once is intact")
+
         // The appliance that failed says why, in the last task.
         let fail = try XCTUnwrap(run.result("Fail the appliances with a VM that failed verification", host: "oma-b"))
         XCTAssertTrue((fail["msg"] as? String ?? "").contains("pgtest-b: fail"), fail["msg"] as? String ?? "")
@@ -81,7 +104,8 @@ final class WavePlaybookTests: XCTestCase {
     func testCheckModeStillVerifiesAndChangesNothing() throws {
         let lab = try theLab()
         let reports = lab.path("reports-check")
-        let inventory = try lab.waveInventory(ledger: nil, reports: reports, summary: lab.path("check-summary.json"))
+        let ledger = try PostgresServer.shared().makeDatabase(prefix: "check").url
+        let inventory = try lab.waveInventory(ledger: ledger, reports: reports, summary: lab.path("check-summary.json"))
         let run = try lab.playbook("replica_audit.verify.verify_wave", inventory: inventory,
                                    ["-f", "3", "--check", "--limit", "oma-a,oma-b"])
         XCTAssertEqual(run.status, 2, run.output)
@@ -93,5 +117,8 @@ final class WavePlaybookTests: XCTestCase {
             XCTAssertNil(item["ledger"] as? String)
         }
         XCTAssertNil(run.result("Show the wave summary", host: "oma-c"), "oma-c is not in --limit")
+        // Check mode writes no ledger record: the ledger was never even created.
+        let listed = try Tools.run(lab.binary, ["ledger", "list", "--ledger", ledger, "--format", "json"], check: false)
+        XCTAssertFalse(listed.stdout.contains("pgtest-"), listed.stdout + listed.stderr)
     }
 }

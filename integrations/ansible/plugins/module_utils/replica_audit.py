@@ -254,7 +254,7 @@ def run(module, command):
     """Runs `replica-audit COMMAND` for the module's arguments and exits the module."""
     params = module.params
     result = dict(changed=False, verdict=None, rc=None, report=None, findings=[], report_dir=None,
-                  cmd=None, stderr='', ledger=None)
+                  cmd=None, stderr='', ledger=None, ledger_run=None)
     if command == 'preflight':
         ignored = [name for name in ('sources', 'baseline', 'content') if params.get(name) is not None]
         if ignored:
@@ -318,9 +318,16 @@ def run(module, command):
     result['stderr'] = (stderr or '')[-4000:]
 
     if rc == 2:
+        message = first_error_line(stderr) or 'usage or input error (exit 2) with no message'
+        # Exit 2 after the reports were written (a ledger that cannot be written): the run's
+        # document is returned all the same, so nothing it found is lost.
+        document, _ = read_document(os.path.join(report_dir, DOCUMENT[command]), None)
+        if document is not None:
+            result.update(verdict=document.get('verdict'), report=document, findings=flatten_findings(document))
+            module.fail_json(msg='replica-audit %s ran (verdict %s, reports in %s) but exited 2: %s'
+                             % (command, document.get('verdict'), report_dir, message), **result)
         if created:
             _remove_empty(report_dir)
-        message = first_error_line(stderr) or 'usage or input error (exit 2) with no message'
         module.fail_json(msg='replica-audit %s refused its input: %s' % (command, message), **result)
     if rc not in VERDICTS[command].values():
         module.fail_json(msg='replica-audit %s ended abnormally (exit %s): %s'
@@ -338,6 +345,10 @@ def run(module, command):
                          % (command, verdict, rc), **result)
 
     result.update(verdict=verdict, report=document, findings=flatten_findings(document))
+    if ledger:
+        # The tool says 'recorded in the audit ledger URL as run N' on stderr.
+        match = re.search(r'recorded in the audit ledger .* as run (\d+)', stderr or '')
+        result['ledger_run'] = int(match.group(1)) if match else None
     result['msg'] = summary(command, document, verdict, report_dir)
     if module.check_mode and params.get('ledger'):
         result['msg'] += '; check mode: no ledger record written'

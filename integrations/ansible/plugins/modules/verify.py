@@ -141,6 +141,11 @@ ledger:
   description: The ledger the run was recorded in (password masked); null when none, or in check mode.
   returned: always
   type: str
+ledger_run:
+  description: The run's ID in the ledger, as the tool reported it (C(replica-audit ledger show ID)); null when not recorded.
+  returned: always
+  type: int
+  sample: 42
 '''
 
 from ansible.module_utils.basic import AnsibleModule
