@@ -118,7 +118,8 @@ final class AnsibleLab: @unchecked Sendable {
         collections + "/ansible_collections/replica_audit/verify/playbooks/" + name
     }
 
-    /// The inventory of the wave: three appliances on this machine, each with its own volumes.
+    /// The inventory of the wave: three appliances on this machine, each with its own volumes,
+    /// and a fourth that cannot be reached.
     func waveInventory(ledger: String?, reports: String, summary: String) throws -> String {
         var text = """
         all:
@@ -155,6 +156,16 @@ final class AnsibleLab: @unchecked Sendable {
                     - vm: pgtest-c
                       inventory: \(path("pgtest-c.json"))
                       targets: "\(targets("c"))"
+                # An appliance that is down: SSH to a port nobody listens on.
+                oma-d:
+                  ansible_connection: ssh
+                  ansible_host: 127.0.0.1
+                  ansible_port: 9
+                  ansible_ssh_common_args: "-o ConnectTimeout=5 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
+                  replica_audit_vms:
+                    - vm: pgtest-d
+                      inventory: /nonexistent/pgtest-d.json
+                      targets: "2000:nbd://oma-d/vol-1"
 
         """
         return try write("wave-\(UUID().uuidString.prefix(6)).yml", text)

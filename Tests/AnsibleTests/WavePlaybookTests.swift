@@ -5,7 +5,7 @@ import XCTest
 /// Issue 16: `ansible-playbook -f 3 replica_audit.verify.verify_wave` across three appliances on
 /// this machine (ansible_connection local), each verifying the VM it replicated through its
 /// own nbdkit exports: oma-a a correct replica (pass), oma-b the seed incident (fail), oma-c
-/// exports that are gone (inconclusive). All record into one PostgreSQL ledger (a real server,
+/// exports that are gone (inconclusive); a fourth, oma-d, cannot be reached. All record into one PostgreSQL ledger (a real server,
 /// Tests/TestSupport/PostgresServer), which the controller reads for the summary.
 final class WavePlaybookTests: XCTestCase {
     private func theLab() throws -> AnsibleLab { try AnsibleLab.shared() }
@@ -19,8 +19,9 @@ final class WavePlaybookTests: XCTestCase {
         let inventory = try lab.waveInventory(ledger: ledger, reports: reports, summary: summaryPath)
         let run = try lab.playbook("replica_audit.verify.verify_wave", inventory: inventory, ["-f", "3"])
 
-        // ansible-playbook exits 2 when a host failed: only oma-b, whose VM failed.
-        XCTAssertEqual(run.status, 2, run.output)
+        // ansible-playbook exits 4 when a host was unreachable (oma-d), else 2 when one failed (oma-b).
+        XCTAssertEqual(run.status, 4, run.output)
+        XCTAssertEqual(run.stats("oma-d")["unreachable"], 1, run.output)
         let expected = ["oma-a": ("pgtest-a", "pass", 0, false), "oma-b": ("pgtest-b", "fail", 1, true),
                         "oma-c": ("pgtest-c", "inconclusive", 3, false)]
         for (host, (vm, verdict, rc, failed)) in expected {
@@ -66,7 +67,8 @@ final class WavePlaybookTests: XCTestCase {
         // One summary, on the controller, once.
         let show = try XCTUnwrap(run.result("Show the wave summary", host: "oma-a"), run.output)
         XCTAssertEqual(show["msg"] as? String,
-                       "wave-16: fail (1 pass, 1 fail, 1 inconclusive, 0 not verified) — pgtest-a oma-a pass; pgtest-b oma-b fail; pgtest-c oma-c inconclusive")
+                       "wave-16: fail (1 pass, 1 fail, 1 inconclusive, 0 not verified) — pgtest-a oma-a pass; pgtest-b oma-b fail; "
+                       + "pgtest-c oma-c inconclusive; no result from oma-d")
         XCTAssertNil(run.result("Show the wave summary", host: "oma-b"))
         let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath))) as? [String: Any])
         XCTAssertEqual(summary["verdict"] as? String, "fail")
@@ -74,7 +76,7 @@ final class WavePlaybookTests: XCTestCase {
         let vms = summary["vms"] as? [[String: Any]] ?? []
         XCTAssertEqual(vms.map { $0["appliance"] as? String }, ["oma-a", "oma-b", "oma-c"])
         XCTAssertEqual(vms.map { $0["verdict"] as? String }, ["pass", "fail", "inconclusive"])
-        XCTAssertEqual(summary["appliancesWithoutResult"] as? [String], [])
+        XCTAssertEqual(summary["appliancesWithoutResult"] as? [String], ["oma-d"], "an appliance that is down is named, never counted as passing")
 
         // The ledger: one record per VM, each with its verdict and the hash of the report the
         // appliance wrote; the summary read them back on the controller.
@@ -108,6 +110,7 @@ final class WavePlaybookTests: XCTestCase {
         let inventory = try lab.waveInventory(ledger: ledger, reports: reports, summary: lab.path("check-summary.json"))
         let run = try lab.playbook("replica_audit.verify.verify_wave", inventory: inventory,
                                    ["-f", "3", "--check", "--limit", "oma-a,oma-b"])
+        XCTAssertNil(run.result("Verify the VMs this appliance replicated", host: "oma-d"), "oma-d is not in --limit")
         XCTAssertEqual(run.status, 2, run.output)
         for (host, verdict) in [("oma-a", "pass"), ("oma-b", "fail")] {
             let item = try XCTUnwrap(run.items(Self.verifyTask, host: host).first, run.output)
