@@ -132,6 +132,7 @@ final class AnsibleLab: @unchecked Sendable {
             replica_audit_report_root: \(reports)
             replica_audit_summary_file: \(summary)
             replica_audit_timeout: 5
+            replica_audit_extra_args: ["--connect-retries", "0"]
 
         """
         if let ledger { text += "    replica_audit_ledger: \"\(ledger)\"\n" }

@@ -81,7 +81,7 @@ final class ModuleTests: XCTestCase {
                  arguments: good + "\n  ledger: postgres://audit:s3cret-pw@127.0.0.1:1/ledger",
                  failed: true, message: "replica-audit verify"),
             Case(name: "inconclusive fails when asked", module: verify,
-                 arguments: "inventory: \(pgC)\n  targets: \"\(lab.targets("c"))\"\n  binary: \(lab.binary)\n  timeout: 5\n  fail_on: [fail, inconclusive]",
+                 arguments: "inventory: \(pgC)\n  targets: \"\(lab.targets("c"))\"\n  binary: \(lab.binary)\n  timeout: 5\n  extra_args: [--connect-retries, '0']\n  fail_on: [fail, inconclusive]",
                  failed: true, message: "replica-audit verify of pgtest-c: inconclusive", verdict: "inconclusive", rc: 3),
             Case(name: "a failing VM with an empty fail_on", module: verify,
                  arguments: "inventory: \(pgB)\n  targets: \"\(lab.targets("b"))\"\n  binary: \(lab.binary)\n  fail_on: []",
