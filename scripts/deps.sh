@@ -13,8 +13,9 @@ case "$what" in
         pkgs+=(openssl python3 python3-cryptography)
         # the filesystems and volume managers whose headers and size fields are parsed, made at test time
         pkgs+=(xfsprogs btrfs-progs ntfs-3g exfatprogs cryptsetup-bin mdadm lvm2)
-        # issue 16: ansible-core in a venv (scripts/ansible-venv.sh); the role's apt task needs python3-apt
-        pkgs+=(python3-venv python3-apt)
+        # issue 16: ansible-core in a venv (scripts/ansible-venv.sh); the role's apt task needs
+        # python3-apt; the wave test's unreachable appliance is an ssh connection
+        pkgs+=(python3-venv python3-apt openssh-client)
         # issue 13: a real PostgreSQL server (scripts/pg-test-server.sh), psql and sqlite3 to tamper with ledgers
         pkgs+=(postgresql postgresql-client sqlite3) ;;
   demo) pkgs+=(openssl) ;;  # issue 15: the demo signs its reports
