@@ -86,6 +86,13 @@ final class ModuleTests: XCTestCase {
             Case(name: "a failing VM with an empty fail_on", module: verify,
                  arguments: "inventory: \(pgB)\n  targets: \"\(lab.targets("b"))\"\n  binary: \(lab.binary)\n  fail_on: []",
                  failed: false, message: "replica-audit verify of pgtest-b: fail", verdict: "fail", rc: 1),
+            Case(name: "a first run into a report directory", module: verify,
+                 arguments: good + "\n  report_dir: \(lab.path("reused-reports"))",
+                 failed: false, message: "replica-audit verify of pgtest-a: pass", verdict: "pass", rc: 0),
+            Case(name: "a refused run into the same directory", module: verify,
+                 arguments: "inventory: /nonexistent/inv.json\n  targets: \"\(lab.targets("a"))\"\n  binary: \(lab.binary)\n"
+                    + "  report_dir: \(lab.path("reused-reports"))",
+                 failed: true, message: "replica-audit verify refused its input: /nonexistent/inv.json", rc: 2),
             Case(name: "preflight of two disks on one export", module: preflight,
                  arguments: "inventory: \(pgA)\n  targets: {2000: \"\(lab.uri("a-2000"))\", 2001: \"\(lab.uri("a-2000"))\"}\n  binary: \(lab.binary)",
                  failed: true, message: "replica-audit preflight of pgtest-a: blocked", verdict: "blocked", rc: 1),
@@ -122,6 +129,10 @@ final class ModuleTests: XCTestCase {
             if let verdict = c.verdict { XCTAssertEqual(result["verdict"] as? String, verdict, c.name) }
             if let rc = c.rc { XCTAssertEqual(result["rc"] as? Int, rc, c.name) }
         }
+        // The earlier run's report.json in a reused directory is never returned as the refused run's.
+        let refusedAgain = run.result("a refused run into the same directory", host: "localhost")
+        XCTAssertTrue(refusedAgain?["verdict"] is NSNull, "\(refusedAgain ?? [:])")
+        XCTAssertTrue(refusedAgain?["report"] is NSNull, "\(refusedAgain ?? [:])")
         // The tool's own one-line message reaches the task (not "exit 2").
         let refused = run.result("an inventory that is not there", host: "localhost")?["msg"] as? String ?? ""
         XCTAssertFalse(refused.contains("\n"), refused)

@@ -168,15 +168,14 @@ def build_command(binary, command, params, report_dir, ledger):
 
 
 def first_error_line(stderr):
-    """The tool's one-line error: the first line of stderr that says something."""
-    for line in (stderr or '').splitlines():
-        line = line.strip()
-        if line:
-            for prefix in ('Error: ', 'replica-audit: '):
-                if line.startswith(prefix):
-                    line = line[len(prefix):]
-            return line
-    return ''
+    """The tool's one-line error: the first line that says 'replica-audit: …' or 'Error: …'
+    (a summary may come before it on stderr), else the first line that says something."""
+    lines = [line.strip() for line in (stderr or '').splitlines() if line.strip()]
+    for line in lines:
+        for prefix in ('Error: ', 'replica-audit: '):
+            if line.startswith(prefix):
+                return line[len(prefix):]
+    return lines[0] if lines else ''
 
 
 def flatten_findings(document):
@@ -222,10 +221,22 @@ def summary(command, document, verdict, report_dir):
     return line
 
 
-def read_document(path, stdout):
-    """The JSON document from the report directory, else from stdout. Returns (document, error)."""
+def mtime(path):
+    """The modification time of path in nanoseconds, None when there is no such file."""
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
+def read_document(path, stdout, before=None):
+    """The JSON document this run wrote in the report directory, else the one on stdout.
+    A file whose modification time is still `before` is an earlier run's and is never
+    taken for this one's. Returns (document, error)."""
     errors = []
-    if os.path.isfile(path):
+    if os.path.isfile(path) and before is not None and mtime(path) == before:
+        errors.append('%s is left from an earlier run (this run did not write it)' % path)
+    elif os.path.isfile(path):
         try:
             with open(path, 'rb') as handle:
                 document = json.loads(handle.read().decode('utf-8'))
@@ -312,6 +323,10 @@ def run(module, command):
     result['cmd'] = [redact_url(a) for a in args]
     result['ledger'] = redact_url(ledger)
 
+    # What the report directory held before: a document left there by an earlier run is never
+    # returned as this run's.
+    document_path = os.path.join(report_dir, DOCUMENT[command])
+    before = mtime(document_path)
     # LANG=C: the tool's messages are not localised, but its children's may be.
     rc, stdout, stderr = module.run_command(args, check_rc=False, environ_update={'LC_ALL': 'C'})
     result['rc'] = rc
@@ -321,7 +336,7 @@ def run(module, command):
         message = first_error_line(stderr) or 'usage or input error (exit 2) with no message'
         # Exit 2 after the reports were written (a ledger that cannot be written): the run's
         # document is returned all the same, so nothing it found is lost.
-        document, _ = read_document(os.path.join(report_dir, DOCUMENT[command]), None)
+        document, _ = read_document(document_path, None, before)
         if document is not None:
             result.update(verdict=document.get('verdict'), report=document, findings=flatten_findings(document))
             module.fail_json(msg='replica-audit %s ran (verdict %s, reports in %s) but exited 2: %s'
@@ -333,7 +348,7 @@ def run(module, command):
         module.fail_json(msg='replica-audit %s ended abnormally (exit %s): %s'
                          % (command, rc, first_error_line(stderr) or 'no message'), **result)
 
-    document, error = read_document(os.path.join(report_dir, DOCUMENT[command]), stdout)
+    document, error = read_document(document_path, stdout, before)
     if document is None:
         module.fail_json(msg='replica-audit %s exited %s but its %s could not be read: %s'
                          % (command, rc, DOCUMENT[command], error), **result)
