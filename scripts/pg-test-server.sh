@@ -22,16 +22,18 @@ as_owner() {
 
 case "$cmd" in
   start)
+    # The server outlives this script: it must not keep the caller's descriptors open (a
+    # caller that waits for EOF on a pipe, as Foundation's Process does, would wait forever).
+    for fd in /proc/$$/fd/*; do
+      n=${fd##*/}
+      if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null || true; fi
+    done
     mkdir -p "$dir/data" "$dir/socket"
     chmod 755 "$dir"
     if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir/data" "$dir/socket"; fi
     port=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 || {
       cat "$dir/initdb.log" >&2; exit 1; }
-    # The server must not inherit the caller's descriptors: Foundation's Process (Tools.run)
-    # learns that this script ended from the EOF of a socket the script holds, which a
-    # daemon keeping a copy would hold open forever (issue 16: the tests hung here).
-    for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null || true; done
     # fsync off: test data, and the machine is shared. The log stays in DIR for failures.
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/socket/server.log" -w -t 60 \
       -o "-p $port -k $dir/socket -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60" \

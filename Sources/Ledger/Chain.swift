@@ -120,8 +120,9 @@ public enum LedgerChain {
             if entry.previousHash == genesisHash {
                 return "it claims to be the first record, but follows record \(previous?.id ?? 0): records were replaced or reordered"
             }
-            return "its previous-record hash does not match record \(previous.map { String($0.id) } ?? "(none)"): "
-                + (previous == nil ? "the records before it were deleted" : "records were deleted, reordered or replaced")
+            guard let previous else { return "its previous-record hash is not that of a first record: the records before it were deleted" }
+            return "the previous-record hash it carries is not record \(previous.id)'s: record \(previous.id) was changed and its "
+                + "record hash recomputed, or records were replaced or reordered"
         }
         if entry.id != expectedID {
             return "it follows record \(previous.map { String($0.id) } ?? "(none)") in the chain but has id \(entry.id): ids were changed"

@@ -66,6 +66,11 @@ public enum LedgerLocation: Sendable, Equatable {
             let scheme = value[..<schemeEnd.lowerBound]
             throw LedgerError(.badURL, "the ledger URL scheme \"\(scheme)\" is not known; give a file path, sqlite:PATH or postgres://user@host:port/db")
         }
+        // "host=db dbname=ledger": libpq's keyword form, which would otherwise become a file name.
+        if let equals = value.firstIndex(of: "="), !value[..<equals].contains("/"),
+           value[..<equals].allSatisfy({ $0.isLetter || $0 == "_" }) {
+            throw LedgerError(.badURL, "the ledger \"\(Ledgers.redact(value).prefix(40))…\" looks like libpq's keyword=value form; give postgres://user@host:port/db")
+        }
         self = .sqlite(path: value)
     }
 }
@@ -94,9 +99,10 @@ public enum Ledgers {
         return nil
     }
 
-    /// A ledger URL with its secrets replaced by REDACTED: the password of the user
-    /// information and every query value but host, port, dbname, user, sslmode and
-    /// connect_timeout (so `password=`, `sslkey=` and `sslpassword=` never appear).
+    /// A URL with its secrets replaced by REDACTED: the password of the user information and
+    /// every query value but host, hostaddr, port, dbname, user, sslmode, connect_timeout,
+    /// application_name (PostgreSQL) and socket, tls, tls-username (NBD) — so `password=`,
+    /// `sslkey=`, `sslpassword=` and `tls-psk-file=` never appear.
     public static func redact(_ url: String) -> String {
         guard let schemeEnd = url.range(of: "://") else { return url }
         var out = String(url[..<schemeEnd.upperBound])
@@ -113,7 +119,8 @@ public enum Ledgers {
         }
         out += authority + beforeQuery[slash...]
         if let queryStart {
-            let keep: Set<String> = ["host", "hostaddr", "port", "dbname", "user", "sslmode", "connect_timeout", "application_name", "socket"]
+            let keep: Set<String> = ["host", "hostaddr", "port", "dbname", "user", "sslmode", "connect_timeout", "application_name",
+                                     "socket", "tls", "tls-username"]
             let query = rest[rest.index(after: queryStart)...].split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
                 guard let equals = pair.firstIndex(of: "=") else { return String(pair) }
                 let key = String(pair[..<equals])
@@ -124,19 +131,23 @@ public enum Ledgers {
         return out
     }
 
-    /// Arguments with every ledger URL redacted (`redact`), in `--ledger URL`,
-    /// `--ledger=URL` and anywhere a postgres:// URI appears; other words unchanged.
+    /// Arguments with every URL in them redacted as `redact` does — ledger URLs, and NBD
+    /// target URIs too (their password and query values but socket, tls and tls-username, as
+    /// reports redact them) — wherever a `scheme://` appears: `--ledger URL`, `--ledger=URL`,
+    /// `2000:nbd://…,2001:nbd://…`. Safe for any command line (a wave's included).
     public static func redactedCommandLine(_ arguments: [String]) -> [String] {
         arguments.map { argument in
             var word = argument
-            for scheme in ["postgres://", "postgresql://"] {
-                var searchStart = word.startIndex
-                while let range = word.range(of: scheme, options: .caseInsensitive, range: searchStart..<word.endIndex) {
-                    let end = word[range.lowerBound...].firstIndex(where: { $0 == " " || $0 == "'" || $0 == "\"" || $0 == "," }) ?? word.endIndex
-                    let redacted = redact(String(word[range.lowerBound..<end]))
-                    word.replaceSubrange(range.lowerBound..<end, with: redacted)
-                    searchStart = word.index(range.lowerBound, offsetBy: redacted.count, limitedBy: word.endIndex) ?? word.endIndex
+            var searchStart = word.startIndex
+            while let separator = word.range(of: "://", range: searchStart..<word.endIndex) {
+                var start = separator.lowerBound
+                while start > word.startIndex, word[word.index(before: start)].isLetter || "+-.".contains(word[word.index(before: start)]) {
+                    start = word.index(before: start)
                 }
+                let end = word[separator.upperBound...].firstIndex(where: { $0 == " " || $0 == "'" || $0 == "\"" || $0 == "," }) ?? word.endIndex
+                let redacted = redact(String(word[start..<end]))
+                word.replaceSubrange(start..<end, with: redacted)
+                searchStart = word.index(start, offsetBy: redacted.count, limitedBy: word.endIndex) ?? word.endIndex
             }
             return word
         }

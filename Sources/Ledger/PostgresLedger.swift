@@ -2,9 +2,9 @@ import CLibPQ
 import Foundation
 
 /// The shared backend: a PostgreSQL database through libpq (docs/LEDGER.md). Appends run in
-/// a transaction that takes `LOCK TABLE ledger_runs IN EXCLUSIVE MODE` before it reads the
-/// last record, so appliances appending at once take turns and every record follows the one
-/// before it; readers are not blocked.
+/// a transaction that takes the ledger's advisory lock (`pg_advisory_xact_lock`) before it
+/// reads the last record, so appliances appending at once take turns and every record
+/// follows the one before it; readers are not blocked.
 final class PostgresLedger: LedgerStore, @unchecked Sendable {
     let location: String
     private let lock = NSLock()
@@ -13,7 +13,7 @@ final class PostgresLedger: LedgerStore, @unchecked Sendable {
     /// Seconds to wait for the server when connecting, unless the URL says connect_timeout.
     static let connectTimeoutSeconds = 10
 
-    /// The advisory lock key that serialises schema creation and migration.
+    /// The advisory lock key that serialises appends, schema creation and migration.
     static let migrationLockKey: Int64 = 0x7265_706c_6164_6772  // "repladgr"
 
     init(uri: String, create: Bool) throws {
@@ -136,7 +136,9 @@ final class PostgresLedger: LedgerStore, @unchecked Sendable {
         try locked { c in
             try exec(c, "BEGIN")
             do {
-                try exec(c, "LOCK TABLE ledger_runs IN EXCLUSIVE MODE")
+                // Writers take turns on the ledger's advisory lock (held to COMMIT); unlike LOCK
+                // TABLE it needs no UPDATE privilege, so appliances may be INSERT-only roles.
+                _ = try query(c, "SELECT pg_advisory_xact_lock($1)", [String(Self.migrationLockKey)])
                 let last = try query(c, "SELECT \(SQLiteLedger.entryColumns) FROM ledger_runs ORDER BY id DESC LIMIT 1", []).first.map(Self.entry)
                 let entry = try LedgerChain.seal(draft, id: (last?.id ?? 0) + 1, previousHash: last?.recordHash ?? LedgerChain.genesisHash,
                                                  recordedAt: LedgerChain.now())

@@ -235,6 +235,9 @@ final class SQLiteLedger: LedgerStore, @unchecked Sendable {
     private func error(_ db: OpaquePointer, _ what: String) -> LedgerError {
         let code = sqlite3_errcode(db)
         let message = String(cString: sqlite3_errmsg(db))
+        if (code & 0xFF) == SQLITE_NOTADB {
+            return LedgerError(.schema, "\(location) is not an SQLite database (\(message)): give a replica-audit ledger, or the path of a new file")
+        }
         let kind: LedgerError.Kind = (code & 0xFF) == SQLITE_CANTOPEN || (code & 0xFF) == SQLITE_READONLY || (code & 0xFF) == SQLITE_BUSY
             || (code & 0xFF) == SQLITE_PERM || (code & 0xFF) == SQLITE_IOERR || (code & 0xFF) == SQLITE_NOTADB ? .unreachable : .database
         return LedgerError(kind, "the ledger \(location) could not \(what): \(message)")

@@ -16,7 +16,14 @@ final class SeedImages: @unchecked Sendable {
         if let made { return made }
         let images = try SeedImages()
         made = images
+        atexit { SeedImages.removeShared() }
         return images
+    }
+
+    /// Removes the images at exit.
+    static func removeShared() {
+        if let made { try? FileManager.default.removeItem(at: made.directory) }
+        made = nil
     }
 
     private init() throws {
@@ -91,6 +98,7 @@ struct LedgerCommandSuite {
         XCTAssertTrue(list.stdout.contains("VERDICT"), list.stdout)
         XCTAssertTrue(list.stdout.contains("PASS"), list.stdout)
         XCTAssertTrue(list.stdout.contains("2 runs in"), list.stdout)
+        XCTAssertTrue(list.stdout.contains("1 pass"), "the verdicts are counted: \(list.stdout)")
         let onlyVerify = try Repository.runTool(["ledger", "list", "--ledger", url, "--kind", "verify", "--verdict", "pass", "--since", "1d", "--format", "json"])
         let array = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(onlyVerify.stdout.utf8)) as? [[String: Any]], onlyVerify.stdout + onlyVerify.stderr)
         XCTAssertEqual(array.map { $0["id"] as? Int }, [1])

@@ -44,7 +44,9 @@ final class PostgresBackend: LedgerBackend {
     func makeLedger() throws -> String { try server.makeDatabase().url }
 
     func sql(_ statement: String, ledger: String) throws -> String {
-        try server.psql(statement, database: String(ledger.split(separator: "/").last ?? ""))
+        // The database is the URL's path, before any query.
+        let path = ledger.split(separator: "?", maxSplits: 1).first ?? ""
+        return try server.psql(statement, database: String(path.split(separator: "/").last ?? ""))
     }
 
     let disableAppendOnly = "ALTER TABLE ledger_runs DISABLE TRIGGER USER;"
@@ -178,6 +180,29 @@ struct LedgerSuite {
         XCTAssertEqual(check.records, 100)
     }
 
+    /// One store shared by 8 threads (a wave appending as its VMs finish), and a second
+    /// store on the same ledger beside it: 8 × 10 + 10 records, chain intact.
+    func threadsShareAStore() throws {
+        let url = try backend.makeLedger()
+        let shared = try Ledgers.open(url)
+        let other = try Ledgers.open(url)
+        defer { shared.close(); other.close() }
+        let failures = NSLock()
+        nonisolated(unsafe) var errors: [String] = []
+        DispatchQueue.concurrentPerform(iterations: 9) { worker in
+            for index in 0..<10 {
+                do { _ = try (worker == 8 ? other : shared).append(Drafts.draft(worker * 100 + index, wave: "thread-\(worker)")) } catch {
+                    failures.lock(); errors.append("\(error)"); failures.unlock()
+                }
+            }
+        }
+        XCTAssertEqual(errors, [])
+        let entries = try shared.list(LedgerFilter())
+        XCTAssertEqual(entries.map(\.id), Array(1...90))
+        XCTAssertEqual(Set(entries.compactMap(\.wave)).count, 9)
+        XCTAssertTrue(try other.verifyChain().isIntact)
+    }
+
     /// A ledger of five records, and what `ledger verify` says about it.
     private func fiveRecords() throws -> (url: String, entries: [LedgerEntry]) {
         let url = try backend.makeLedger()
@@ -225,6 +250,19 @@ struct LedgerSuite {
             XCTAssertEqual(object["intact"] as? Bool, false)
             XCTAssertEqual((object["firstBadRecord"] as? [String: Any])?["id"] as? Int, Int(tamper.bad))
         }
+
+        // A record edited and its own hash recomputed (by someone who knows the canonical
+        // bytes): the next record's previous-record hash gives it away.
+        let rehashed = try fiveRecords()
+        var edited = rehashed.entries[2]
+        edited.verdict = "pass"
+        edited.recordHash = LedgerChain.hash(edited)
+        try backend.sql(backend.disableAppendOnly
+                        + " UPDATE ledger_runs SET verdict = 'pass', record_hash = '\(edited.recordHash)' WHERE id = 3", ledger: rehashed.url)
+        let rehashedRun = try ledgerVerify(rehashed.url)
+        XCTAssertEqual(rehashedRun.status, 1, rehashedRun.stdout)
+        XCTAssertTrue(rehashedRun.stdout.contains("BROKEN at record 4: the previous-record hash it carries is not record 3's: record 3 was changed"),
+                      "\(backend.name): \(rehashedRun.stdout)")
 
         // The newest records deleted: the shorter chain holds, the head noted earlier does not.
         let tail = try fiveRecords()

@@ -14,7 +14,8 @@ final class LedgerURLAndFailureTests: XCTestCase {
         XCTAssertEqual(try LedgerLocation(parsing: "postgres://audit@db:5432/ledger"), .postgres(uri: "postgres://audit@db:5432/ledger"))
         XCTAssertEqual(try LedgerLocation(parsing: "postgresql://audit@/ledger?host=/run/pg"), .postgres(uri: "postgresql://audit@/ledger?host=/run/pg"))
         for bad in ["", "   ", "mysql://db/ledger", "https://example/ledger", "postgres://audit@db:99999/ledger",
-                    "postgres://audit@db:port/ledger", "postgres:///ledger", "sqlite:", "a\nb"] {
+                    "postgres://audit@db:port/ledger", "postgres:///ledger", "sqlite:", "a\nb",
+                    "host=db dbname=ledger user=audit"] {
             XCTAssertThrowsError(try LedgerLocation(parsing: bad), "\(bad) must be refused") { error in
                 XCTAssertFalse("\(error)".contains("\n"), "one line: \(error)")
             }
@@ -28,6 +29,9 @@ final class LedgerURLAndFailureTests: XCTestCase {
         XCTAssertEqual(Ledgers.redact("/var/lib/ledger.db"), "/var/lib/ledger.db")
         XCTAssertEqual(Ledgers.redactedCommandLine(["replica-audit", "verify", "--ledger", "postgres://a:b@h/d", "--ledger=postgresql://a:c@h/d?sslcert=/x"]),
                        ["replica-audit", "verify", "--ledger", "postgres://a:REDACTED@h/d", "--ledger=postgresql://a:REDACTED@h/d?sslcert=REDACTED"])
+        XCTAssertEqual(Ledgers.redactedCommandLine(["--nbd-targets", "2000:nbds+unix://bob:pw@/v?socket=/s&tls-psk-file=/etc/k.psk,2001:nbd://h/x",
+                                                    "plain", "a=b"]),
+                       ["--nbd-targets", "2000:nbds+unix://bob:REDACTED@/v?socket=/s&tls-psk-file=REDACTED,2001:nbd://h/x", "plain", "a=b"])
         let draft = LedgerRecordDraft(kind: .verify, vm: "vm", verdict: "pass",
                                       provenance: .init(tool: .init(version: "1"), commandLine: ["ra", "--ledger", "postgres://u:pw@h/d"], host: "h",
                                                         user: "u", startedAt: "s", finishedAt: "f", inputs: [], caseId: nil, examiner: nil),
@@ -83,6 +87,15 @@ final class LedgerURLAndFailureTests: XCTestCase {
         XCTAssertEqual(absent.status, 2)
         XCTAssertTrue(absent.stderr.contains("does not exist"), absent.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.db").path), "reading never creates a ledger")
+        let garbage = dir.appendingPathComponent("notes.txt")
+        try Data(String(repeating: "not a database\n", count: 100).utf8).write(to: garbage)
+        for arguments in [["ledger", "list", "--ledger", garbage.path], ["ledger", "verify", "--ledger", "sqlite:" + garbage.path],
+                          ["ledger", "record", try SeedImages.shared().reportFolder().path, "--ledger", garbage.path]] {
+            let run = try Repository.runTool(arguments)
+            XCTAssertEqual(run.status, 2, "\(arguments): \(run.stderr)")
+            XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, "one line: \(run.stderr)")
+        }
+        XCTAssertEqual(try Data(contentsOf: garbage), Data(String(repeating: "not a database\n", count: 100).utf8), "a file that is not a ledger is left alone")
     }
 
     /// verify (SQLite in a missing or read-only directory) and preflight (PostgreSQL on a

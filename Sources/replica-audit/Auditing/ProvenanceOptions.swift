@@ -56,11 +56,11 @@ enum RunEnvironment {
     /// Key files are named by path only; their contents never reach a report. A ledger URL's
     /// password and query values are redacted too (docs/LEDGER.md).
     static func redactedCommandLine(_ arguments: [String]) -> [String] {
-        Ledgers.redactedCommandLine(arguments).map { argument in
+        Ledgers.redactedCommandLine(arguments.map { argument in
             guard argument.contains("://") else { return argument }
             return argument.split(separator: ",", omittingEmptySubsequences: false)
                 .map { Target.redactingURIs(in: String($0)) }.joined(separator: ",")
-        }
+        })
     }
 
     /// SHA-256 of a file's bytes, lower-case hex; nil when it cannot be read (stdin, gone).

@@ -118,7 +118,8 @@ extension LedgerCommand {
             case .text:
                 print(LedgerText.table(entries, style: TerminalStyle.detect(fd: STDOUT_FILENO)))
                 let filtered = vm != nil || wave != nil || verdict != nil || kind != nil || since != nil || limit != nil
-                print("\(entries.count) run\(entries.count == 1 ? "" : "s")\(filtered ? " matching" : "") in \(store.location)")
+                print("\(entries.count) run\(entries.count == 1 ? "" : "s")\(filtered ? " matching" : "") in \(store.location)"
+                      + LedgerText.verdictCounts(entries))
             }
         }
     }
@@ -370,7 +371,7 @@ enum LedgerTime {
 enum LedgerText {
     /// One row per run under a header; "-" for an absent wave or VM.
     static func table(_ entries: [LedgerEntry], style: TerminalStyle) -> String {
-        let header = ["ID", "STARTED (UTC)", "KIND", "WAVE", "VM", "VERDICT", "HOST", "BUILD"]
+        let header = ["ID", "STARTED (UTC)", "KIND", "WAVE", "VM", "VERDICT", "HOST", "TOOL"]
         let rows = entries.map { entry -> [String] in
             [String(entry.id), entry.startedAt.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: ""),
              entry.kind, entry.wave ?? "-", entry.vm ?? "-", entry.verdict.uppercased(), entry.host,
@@ -389,6 +390,14 @@ enum LedgerText {
                 return text
             }.joined(separator: "  ")
         }.joined(separator: "\n")
+    }
+
+    /// ": 2 fail, 1 pass" — the verdicts counted, the worst first; empty for no runs.
+    static func verdictCounts(_ entries: [LedgerEntry]) -> String {
+        let order = ["fail", "blocked", "inconclusive", "pass", "ready"]
+        let counts = Dictionary(grouping: entries, by: \.verdict).mapValues(\.count)
+        let sorted = counts.keys.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
+        return sorted.isEmpty ? "" : ": " + sorted.map { "\(counts[$0]!) \(TerminalText.field($0))" }.joined(separator: ", ")
     }
 
     /// The record's fields, one per line.
