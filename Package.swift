@@ -100,6 +100,8 @@ let package = Package(
         .testTarget(name: "RobustnessTests", dependencies: ["DiskProbe", "BlockAccess", "TestSupport"]),
         // Issue 13: `wave` end to end over nbdkit, and the wave file's parser and planner.
         .testTarget(name: "WaveTests", dependencies: ["Wave", "SourceInventory", "Reporting", "TestSupport"]),
+        // Issue 16: the Ansible collection (integrations/ansible) run by real ansible-core.
+        .testTarget(name: "AnsibleTests", dependencies: ["TestSupport"]),
         // Issue 13: the same ledger suite on SQLite and on a real PostgreSQL server.
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "TestSupport"]),
     ],

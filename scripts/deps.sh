@@ -15,6 +15,9 @@ case "$what" in
         pkgs+=(xfsprogs btrfs-progs ntfs-3g exfatprogs cryptsetup-bin mdadm lvm2)
         # issue 21: Windows dynamic disk fixtures are checked with libldm's ldmtool
         pkgs+=(ldmtool)
+        # issue 16: ansible-core in a venv (scripts/ansible-venv.sh); the role's apt task needs
+        # python3-apt; the wave test's unreachable appliance is an ssh connection
+        pkgs+=(python3-venv python3-apt openssh-client)
         # issue 13: a real PostgreSQL server (scripts/pg-test-server.sh), psql and sqlite3 to tamper with ledgers
         pkgs+=(postgresql postgresql-client sqlite3) ;;
   demo) pkgs+=(openssl) ;;  # issue 15: the demo signs its reports
@@ -25,7 +28,7 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
 cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
   echo "replica-audit needs these Debian packages: ${missing[*]}" >&2
@@ -35,3 +38,6 @@ fi
 echo "installing: ${missing[*]}" >&2
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# issue 16: ansible-core from PyPI for Tests/AnsibleTests, once the apt packages are there
+if [ "$what" = test ]; then "$(dirname "$0")/ansible-venv.sh"; fi
