@@ -48,7 +48,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),  // preflight window hashes, content attribution
         ]),
         .target(name: "Reporting", dependencies: [
-            "AuditCore", "DiskProbe", "SourceInventory", "Verification",
+            "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "Verification",
             .product(name: "Crypto", package: "swift-crypto"),  // issue 15: DSSE attestations, Ed25519
         ]),
         .executableTarget(name: "replica-audit", dependencies: [

@@ -64,7 +64,7 @@ public enum VolumeOpener {
                     attempt += 1
                     // A URI that libnbd rejects before connecting does not change by waiting.
                     let permanent = error.kind == .invalidTarget
-                        || (error.operation == "nbd_aio_connect_uri" && [EINVAL, EPERM, EPROTONOSUPPORT].contains(error.errno))
+                        || (error.operation == "nbd_aio_connect_uri" && error.code.map { [.invalidArgument, .notPermitted, .protocolNotSupported].contains($0) } == true)
                     if attempt > options.connectRetries || permanent {
                         var e = error
                         if attempt > 1 { e.message += " (after \(attempt) attempts)" }
