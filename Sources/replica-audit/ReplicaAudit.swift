@@ -18,7 +18,7 @@ struct ReplicaAudit: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Inspect.self, Verify.self, Capture.self, InventoryCommand.self, Compare.self, Demo.self,
-                      Preflight.self, Devices.self, Attest.self]
+                      Preflight.self, Devices.self, Attest.self, Findings.self]
     )
 
     /// The examples that end this command's help page.
@@ -60,7 +60,7 @@ extension ReplicaAudit {
         let commands: [(String, [String])] = [
             ("inspect", Inspect.examples), ("verify", Verify.examples), ("capture", Capture.examples),
             ("inventory", InventoryCommand.examples), ("compare", Compare.examples), ("demo", Demo.examples),
-            ("attest", Attest.examples),
+            ("attest", Attest.examples), ("findings", Findings.examples),
         ]
         let examples = words.lazy.compactMap { word in commands.first { $0.0 == word }?.1 }.first ?? ReplicaAudit.examples
         return "\n\nEXAMPLES:\n" + examples.map { "  " + $0 }.joined(separator: "\n")

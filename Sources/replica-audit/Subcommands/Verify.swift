@@ -22,7 +22,7 @@ struct Verify: ParsableCommand {
             Reports/<vm>-<UTC time>/.
 
             Exit codes: 0 pass, 1 fail, 2 usage or input error, 3 inconclusive (something could \
-            not be read, and nothing failed).
+            not be read, and nothing failed). 'replica-audit findings' explains every finding code.
             """)
 
     /// The examples that end this command's help page.
