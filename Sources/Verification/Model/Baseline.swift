@@ -41,11 +41,7 @@ public struct Baseline: Codable, Sendable, Equatable {
 
     /// The baseline as pretty JSON with sorted keys.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return data
+        try JSONOutput.document(self)
     }
 
     /// Reads a baseline file; throws `BaselineError` naming the file and what is wrong.
