@@ -47,10 +47,6 @@ struct Capture: ParsableCommand {
 
     @OptionGroup var provenanceOptions: ProvenanceOptions
 
-    @Option(name: .customLong("sign-key"),
-            help: "An Ed25519 private key (PEM PKCS#8): also write OUTPUT.dsse.json, a signed in-toto statement over the baseline ('verify --baseline-public-key' checks it).")
-    var signKey: String?
-
     func validate() throws {
         guard sources.given || volumeIDs.given else { throw ValidationError("give the source disks with --nbd-sources, --source or --volume") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
@@ -60,7 +56,7 @@ struct Capture: ParsableCommand {
     func run() throws {
         let started = Date()
         // A key that cannot sign stops the run before any source is read.
-        let signingKey = try signKey.map(loadSigningKey)
+        let signingKey = try provenanceOptions.signingKey()
         let inventory = try selection.load()
         // The inventory is hashed now, as it was read.
         var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", selection.inventory)])

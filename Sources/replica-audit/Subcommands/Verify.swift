@@ -34,13 +34,7 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var selection: InventorySelection
 
-    @Option(name: .customLong("nbd-targets"), help: "Destination volumes as KEY:URI pairs, e.g. 2000:nbd://host/vol0,2001:nbd://host/vol1.")
-    var nbdTargets: String?
-
-    @Option(name: .customLong("target"), help: "One destination volume as KEY=TARGET; repeatable.")
-    var targets: [String] = []
-
-    @OptionGroup var volumeIDs: VolumeIDOptions
+    @OptionGroup var destinations: TargetMappingOptions
 
     @OptionGroup var sources: SourceMappingOptions
 
@@ -80,15 +74,7 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var provenanceOptions: ProvenanceOptions
 
-    @Option(name: .customLong("sign-key"),
-            help: "An Ed25519 private key (PEM PKCS#8, 'openssl genpkey -algorithm ed25519'): also write attestation.dsse.json, a signed in-toto statement over the reports.")
-    var signKey: String?
-
     func validate() throws {
-        if nbdTargets == nil, targets.isEmpty, !volumeIDs.given {
-            throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
-        }
-        if nbdTargets != nil, !targets.isEmpty { throw ValidationError("give the destinations either as --nbd-targets or as --target, not both") }
         if baselinePublicKey != nil, baseline == nil { throw ValidationError("--baseline-public-key checks the signature of a --baseline; give the baseline too") }
         if baseline != nil, sources.given { throw ValidationError("--baseline replaces the sources; give one or the other") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
@@ -104,12 +90,9 @@ struct Verify: ParsableCommand {
     func run() throws {
         let started = Date()
         // A key that cannot sign stops the run before any volume is read.
-        let signingKey = try signKey.map(loadSigningKey)
+        let signingKey = try provenanceOptions.signingKey()
         let inventory = try selection.load()
-        var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(
-            spec: nbdTargets, items: targets, inventory: inventory, option: nbdTargets != nil ? "--nbd-targets" : "--target")
-        let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
-        assignments += resolved?.assignments ?? []
+        let (assignments, resolved) = try destinations.assignments(inventory: inventory)
         var preflightReport: PreflightReport?
         if let preflight {
             do { preflightReport = try PreflightReports.load(path: preflight) } catch {
