@@ -54,7 +54,7 @@ public final class FileVolume: Volume, @unchecked Sendable {
             do { size = try fd.blockDeviceSize() } catch {
                 throw VolumeError(kind: .unreachable, operation: "BLKGETSIZE64", target: path, message: error.message, errno: error.rawValue)
             }
-            let ssz = (try? fd.blockDeviceLogicalSectorSize()) ?? 512
+            let ssz = (try? fd.blockDeviceLogicalSectorSize()).flatMap { SectorSize.isValid($0) ? $0 : nil } ?? 512
             self.sizeBytes = size
             self.logicalSectorSize = sectorSize ?? ssz
             self.sectorSizeOrigin = sectorSize == nil ? .blockDevice : .forced

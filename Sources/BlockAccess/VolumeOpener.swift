@@ -28,9 +28,8 @@ public enum VolumeOpener {
     /// Opens `target`, retrying a failed NBD connection with exponential backoff.
     /// Local paths are not retried: a missing file does not appear by waiting.
     public static func open(_ target: Target, options: VolumeOptions = VolumeOptions()) throws(VolumeError) -> any Volume {
-        if let s = options.sectorSize, !(s == 512 || s == 4096 || (s >= 512 && s <= 65536 && s & (s - 1) == 0)) {
-            throw VolumeError(kind: .invalidTarget, operation: "open", target: target.redacted,
-                              message: "sector size \(s) is not a power of two between 512 and 65536")
+        if let s = options.sectorSize, let problem = SectorSize.problem(s) {
+            throw VolumeError(kind: .invalidTarget, operation: "open", target: target.redacted, message: problem)
         }
         switch target {
         case .file(let path):

@@ -11,8 +11,8 @@ public enum DiskProber {
     /// `unreadable-region` finding); only a failure of the probe's own machinery throws.
     public static func probe(_ volume: any Volume, options: ProbeOptions = .init()) throws(ProbeError) -> ProbeResult {
         let volumeSectorSize = volume.logicalSectorSize
-        guard volumeSectorSize >= 512, volumeSectorSize <= 65536, volumeSectorSize & (volumeSectorSize - 1) == 0 else {
-            throw ProbeError(kind: .volume, operation: "probe", message: "logical sector size \(volumeSectorSize) is not a power of two between 512 and 65536")
+        if let problem = SectorSize.problem(volumeSectorSize) {
+            throw ProbeError(kind: .volume, operation: "probe", message: "logical \(problem)")
         }
         let size = volume.sizeBytes
         var result = ProbeResult(target: volume.displayName, sizeBytes: size, sectorSize: volumeSectorSize)
