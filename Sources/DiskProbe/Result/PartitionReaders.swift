@@ -29,16 +29,11 @@ public struct PartitionReaders: Codable, Sendable, Equatable {
         self.disagree = disagree
     }
 
-    private enum CodingKeys: String, CodingKey { case libfdisk, libblkid, used, rejected, disagree }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case libfdisk, libblkid, used, rejected, disagree }
 
     /// Encodes every key, absent readings as `null`.
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(libfdisk, forKey: .libfdisk)
-        try c.encode(libblkid, forKey: .libblkid)
-        try c.encode(used, forKey: .used)
-        try c.encode(rejected, forKey: .rejected)
-        try c.encode(disagree, forKey: .disagree)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
     }
 }
 

@@ -48,25 +48,14 @@ public struct PartitionTable: Codable, Sendable, Equatable {
         self.impliedMinimumDiskBytes = impliedMinimumDiskBytes
     }
 
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case type, diskId, gpt, impliedDiskBytes, impliedMinimumDiskBytes, impliedSizeCheck, warnings, decodedBy
         case headerSource, fieldSources, libfdiskReading
     }
 
     /// Encodes every key, absent values as `null`.
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(type, forKey: .type)
-        try c.encode(diskId, forKey: .diskId)
-        try c.encode(gpt, forKey: .gpt)
-        try c.encode(impliedDiskBytes, forKey: .impliedDiskBytes)
-        try c.encode(impliedMinimumDiskBytes, forKey: .impliedMinimumDiskBytes)
-        try c.encode(impliedSizeCheck, forKey: .impliedSizeCheck)
-        try c.encode(warnings, forKey: .warnings)
-        try c.encode(decodedBy, forKey: .decodedBy)
-        try c.encode(headerSource, forKey: .headerSource)
-        try c.encode(fieldSources, forKey: .fieldSources)
-        try c.encode(libfdiskReading, forKey: .libfdiskReading)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
     }
 }
 
@@ -98,14 +87,11 @@ public struct LabelReading: Codable, Sendable, Equatable {
         self.partitions = partitions
     }
 
-    private enum CodingKeys: String, CodingKey { case headerSource, diskId, partitions }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case headerSource, diskId, partitions }
 
     /// Encodes every key, absent values as `null`.
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(headerSource, forKey: .headerSource)
-        try c.encode(diskId, forKey: .diskId)
-        try c.encode(partitions, forKey: .partitions)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
     }
 }
 
@@ -208,25 +194,12 @@ public struct Partition: Codable, Sendable, Equatable {
         self.filesystem = filesystem
     }
 
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case number, startBytes, sizeBytes, startLBA, endLBA, type, typeName, uuid, name, kind, bootable, filesystem, parent
     }
 
     /// Encodes every key, absent values as `null` (`"filesystem": null`).
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(number, forKey: .number)
-        try c.encode(startBytes, forKey: .startBytes)
-        try c.encode(sizeBytes, forKey: .sizeBytes)
-        try c.encode(startLBA, forKey: .startLBA)
-        try c.encode(endLBA, forKey: .endLBA)
-        try c.encode(type, forKey: .type)
-        try c.encode(typeName, forKey: .typeName)
-        try c.encode(uuid, forKey: .uuid)
-        try c.encode(name, forKey: .name)
-        try c.encode(kind, forKey: .kind)
-        try c.encode(bootable, forKey: .bootable)
-        try c.encode(filesystem, forKey: .filesystem)
-        try c.encodeIfPresent(parent, forKey: .parent)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder, omittingNil: ["parent"])
     }
 }

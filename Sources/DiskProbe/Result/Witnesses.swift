@@ -29,17 +29,11 @@ public struct Witnesses: Codable, Sendable, Equatable {
         self.endGPT = endGPT
     }
 
-    private enum CodingKeys: String, CodingKey { case mbr, primaryGPT, backupGPT, endGPT, extendedBootRecordLBAs, extendedChainEnding }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case mbr, primaryGPT, backupGPT, endGPT, extendedBootRecordLBAs, extendedChainEnding }
 
     /// Encodes every key, absent witnesses as `null`.
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(mbr, forKey: .mbr)
-        try c.encode(primaryGPT, forKey: .primaryGPT)
-        try c.encode(backupGPT, forKey: .backupGPT)
-        try c.encode(endGPT, forKey: .endGPT)
-        try c.encode(extendedBootRecordLBAs, forKey: .extendedBootRecordLBAs)
-        try c.encode(extendedChainEnding, forKey: .extendedChainEnding)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
     }
 }
 
