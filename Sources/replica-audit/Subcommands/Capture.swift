@@ -89,60 +89,24 @@ struct Capture: ParsableCommand {
             printError("replica-audit: \(refusal)")
             throw ExitCode(2)
         }
-        // The probe's connections stay open for the samples (a one-client server would not answer another).
-        let held = OpenVolumes()
-        defer { held.closeAll() }
-        let outcomes = VolumeSurvey.probe(items, jobs: jobs, options: volume.volumeOptions,
-                                          keepOpen: content == .sample ? held : nil)
-        var disks: [BaselineDisk] = []
-        var problems: [String] = []
-        for disk in inventory.disks {
-            guard let assignment = assignments.first(where: { $0.key == disk.key }) else { continue }
-            switch outcomes[disk.key] {
-            case .probed(let probe) where probe.isComplete:
-                disks.append(BaselineDisk(key: disk.key, label: disk.label, capacityBytes: disk.capacityBytes,
-                                          source: assignment.target.redacted, probe: probe))
-                print("disk \(TerminalText.field(disk.key)): \(ByteSize.human(probe.sizeBytes)), \(probe.partitionTable?.type ?? "no partition table"), "
-                      + "\(probe.partitions.count) partition\(probe.partitions.count == 1 ? "" : "s")")
-            case .probed(let probe):
-                problems.append("disk \(disk.key): \(probe.unreadableRegions.count) regions of \(assignment.target.redacted) could not be read")
-            case .unreachable(let message), .probeFailed(let message):
-                problems.append("disk \(disk.key): \(message)")
-            case .notRead(let reason):
-                problems.append("disk \(disk.key): \(reason)")
-            case nil:
-                problems.append("disk \(disk.key): not probed")
-            }
+        let outcome = CaptureRun(inventory: inventory, sources: assignments, sample: content == .sample, seed: seed,
+                                 jobs: jobs, options: volume.volumeOptions).execute()
+        for disk in outcome.disks {
+            let probe = disk.probe
+            print("disk \(TerminalText.field(disk.key)): \(ByteSize.human(probe.sizeBytes)), \(probe.partitionTable?.type ?? "no partition table"), "
+                  + "\(probe.partitions.count) partition\(probe.partitions.count == 1 ? "" : "s")")
         }
+        let problems = outcome.probeProblems + outcome.sampleProblems
         if !problems.isEmpty {
             for problem in problems { printError("replica-audit: \(problem)") }
             printError("replica-audit: no baseline written: every source must be read completely")
-            if problems.contains(where: { $0.contains("no answer from the server") }) {
+            if outcome.probeProblems.contains(where: { $0.contains("no answer from the server") }) {
                 printError("note: a source did not answer within \(Int(volume.timeout)) s; if it is only slow, run capture again "
                            + "with a larger --timeout (e.g. --timeout \(Int(volume.timeout) * 4)) or fewer --jobs")
             }
             throw ExitCode(3)
         }
-        if content == .sample {
-            let seed = self.seed ?? ContentSampler.randomSeed()
-            let targets = disks.map { disk in assignments.first { $0.key == disk.key }!.target }
-            let options = volume.volumeOptions
-            let probes = disks.map(\.probe)
-            let samples = BaselineSampling.sample(targets: targets, probes: probes, seed: seed, jobs: jobs, options: options,
-                                                  open: held)
-            for index in disks.indices {
-                guard let sample = samples[index], sample.unreadable.isEmpty else {
-                    problems.append("disk \(disks[index].key): its content could not be sampled completely")
-                    continue
-                }
-                disks[index].contentSample = sample
-            }
-            if !problems.isEmpty {
-                for problem in problems { printError("replica-audit: \(problem)") }
-                printError("replica-audit: no baseline written: every source must be read completely")
-                throw ExitCode(3)
-            }
-        }
+        let disks = outcome.disks
         var baseline = Baseline(tool: ToolInfo(version: ReplicaAudit.configuration.version),
                                 capturedAt: ReportClock.iso8601(Date()), vm: inventory.vm, disks: disks)
         provenance.finishedAt = ReportClock.iso8601(Date())
