@@ -61,6 +61,8 @@ public struct ToolInfo: Codable, Sendable, Equatable {
 public struct ContentSummary: Codable, Sendable, Equatable {
     /// "none", "sample" or "full".
     public var mode: String
+    /// `mode`, typed; nil for a mode this version does not know (a report from another).
+    public var contentMode: ContentMode? { ContentMode(rawValue: mode) }
     /// The sampling seed, when sampling ran.
     public var seed: UInt64?
     /// Why content was not compared, when it was asked for but could not be.

@@ -76,10 +76,10 @@ public struct VerificationRun: Sendable {
     /// Phase 1, before anything is read: the mapping's findings (targets, then sources), the
     /// inventory's disk backings and assumptions.
     func mappingFindings() -> [Finding] {
-        var vmFindings = MappingRule.findings(inventory: inventory, assignments: targets, role: "target")
+        var vmFindings = MappingRule.findings(inventory: inventory, assignments: targets, role: .target)
         // A disk without a source is simply not compared with one; the other source
         // mapping problems make the comparison meaningless and count.
-        vmFindings += MappingRule.findings(inventory: inventory, assignments: sources, role: "source")
+        vmFindings += MappingRule.findings(inventory: inventory, assignments: sources, role: .source)
             .filter { $0.code != FindingCode.unmappedDisk }
         vmFindings += DiskBackingRule.findings(inventory: inventory) + InventoryAssumptionsRule.findings(inventory: inventory)
         return vmFindings

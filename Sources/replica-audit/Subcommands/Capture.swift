@@ -68,7 +68,7 @@ struct Capture: ParsableCommand {
             printError("replica-audit: \(error)")
             throw ExitCode(2)
         }
-        var mapping = MappingRule.findings(inventory: inventory, assignments: assignments, role: "source")
+        var mapping = MappingRule.findings(inventory: inventory, assignments: assignments, role: .source)
         if let resolved {
             let missing = Set(resolved.notFound.map(\.key))
             mapping.removeAll { if case .string(let key)? = $0.evidence["key"], $0.code == FindingCode.unmappedDisk { missing.contains(key) } else { false } }
