@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),  // preflight window hashes, content attribution
         ]),
         .target(name: "Reporting", dependencies: [
-            "AuditCore", "DiskProbe", "SourceInventory", "Verification", "Canary",
+            "AuditCore", "BlockAccess", "DiskProbe", "SourceInventory", "Verification", "Canary",
             .product(name: "Crypto", package: "swift-crypto"),  // issue 15: DSSE attestations, Ed25519
         ]),
         // Issue 13: many VMs in one run (README.md, "A wave").

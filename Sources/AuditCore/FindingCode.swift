@@ -1,8 +1,9 @@
 /// Every finding code the project emits, in one place: the probe's, the content check's,
 /// the mapping's and the verifier's. All of them are part of the CLI
-/// contract; never rename one. The README lists each with its severity.
+/// contract; never rename one. Each has an entry in `FindingCatalog` (default severity,
+/// meaning, what to do), from which docs/CONTRACT.md's table is generated.
 public enum FindingCode {
-    // Each constant is the code itself; docs/CONTRACT.md's table gives the meaning and severity.
+    // Each constant is the code itself; FindingCatalog gives the meaning and severity.
     public static let duplicateTarget = "duplicate-target"
     public static let unmappedDisk = "unmapped-disk"
     public static let unknownDisk = "unknown-disk"

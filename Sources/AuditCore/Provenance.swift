@@ -44,15 +44,11 @@ public struct Provenance: Codable, Sendable, Equatable {
             self.signature = signature
         }
 
-        private enum CodingKeys: String, CodingKey { case role, path, sha256, signature }
+        private enum CodingKeys: String, CodingKey, CaseIterable { case role, path, sha256, signature }
 
         /// Every key, an absent digest as `null`.
         public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(role, forKey: .role)
-            try c.encode(path, forKey: .path)
-            try c.encode(sha256, forKey: .sha256)
-            try c.encode(signature, forKey: .signature)
+            try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
         }
     }
 
@@ -82,22 +78,13 @@ public struct Provenance: Codable, Sendable, Equatable {
         self.examiner = examiner
     }
 
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case tool, commandLine, host, user, startedAt, finishedAt, inputs, caseId, examiner
     }
 
     /// Every key, absent values as `null`.
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(tool, forKey: .tool)
-        try c.encode(commandLine, forKey: .commandLine)
-        try c.encode(host, forKey: .host)
-        try c.encode(user, forKey: .user)
-        try c.encode(startedAt, forKey: .startedAt)
-        try c.encode(finishedAt, forKey: .finishedAt)
-        try c.encode(inputs, forKey: .inputs)
-        try c.encode(caseId, forKey: .caseId)
-        try c.encode(examiner, forKey: .examiner)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
     }
 
     /// The command line as one shell-quoted line, for the HTML and Markdown reports.

@@ -17,18 +17,16 @@ public final class FileVolume: Volume, @unchecked Sendable {
     public var displayName: String { target.redacted }
 
     private let lock = NSLock()
-    private var fd: Int32
+    private var fd: FileDescriptor?
 
     /// Opens `path` read-only. The corresponding C function is `open(2)` with `O_RDONLY`.
     public init(path: String, sectorSize: Int? = nil) throws(VolumeError) {
         let target = Target.file(path: path)
         self.target = target
-        var st = stat()
         // Refuse FIFOs and directories before open: opening a FIFO read-only blocks.
-        if stat(path, &st) != 0 {
-            let e = errno
-            throw VolumeError(kind: .unreachable, operation: "stat", target: path,
-                              message: String(cString: strerror(e)), errno: e)
+        let st: stat
+        do { st = try FileDescriptor.status(ofPath: path) } catch {
+            throw VolumeError(kind: .unreachable, operation: "stat", target: path, message: error.message, errno: error.rawValue)
         }
         let fmt = st.st_mode & S_IFMT
         guard fmt == S_IFREG || fmt == S_IFBLK else {
@@ -41,31 +39,24 @@ public final class FileVolume: Volume, @unchecked Sendable {
             throw VolumeError(kind: .invalidTarget, operation: "open", target: path,
                               message: "\(what); expected an image file or a block device")
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
-        if fd < 0 {
-            let e = errno
-            throw VolumeError(kind: .unreachable, operation: "open", target: path,
-                              message: String(cString: strerror(e)), errno: e)
+        let fd: FileDescriptor
+        do { fd = try FileDescriptor.open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK) } catch {
+            throw VolumeError(kind: .unreachable, operation: "open", target: path, message: error.message, errno: error.rawValue)
         }
         self.fd = fd
         // From here the descriptor is stored; deinit closes it on every throw below.
-        var fst = stat()
-        if fstat(fd, &fst) != 0 {
-            let e = errno
-            throw VolumeError(kind: .unreachable, operation: "fstat", target: path,
-                              message: String(cString: strerror(e)), errno: e)
+        let fst: stat
+        do { fst = try fd.status() } catch {
+            throw VolumeError(kind: .unreachable, operation: "fstat", target: path, message: error.message, errno: error.rawValue)
         }
         if (fst.st_mode & S_IFMT) == S_IFBLK {
-            var size: UInt64 = 0
-            if ioctl(fd, FileVolume.BLKGETSIZE64, &size) != 0 {
-                let e = errno
-                throw VolumeError(kind: .unreachable, operation: "BLKGETSIZE64", target: path,
-                                  message: String(cString: strerror(e)), errno: e)
+            let size: UInt64
+            do { size = try fd.blockDeviceSize() } catch {
+                throw VolumeError(kind: .unreachable, operation: "BLKGETSIZE64", target: path, message: error.message, errno: error.rawValue)
             }
-            var ssz: Int32 = 512
-            if ioctl(fd, FileVolume.BLKSSZGET, &ssz) != 0 { ssz = 512 }
+            let ssz = (try? fd.blockDeviceLogicalSectorSize()).flatMap { SectorSize.isValid($0) ? $0 : nil } ?? 512
             self.sizeBytes = size
-            self.logicalSectorSize = sectorSize ?? Int(ssz)
+            self.logicalSectorSize = sectorSize ?? ssz
             self.sectorSizeOrigin = sectorSize == nil ? .blockDevice : .forced
             self.supportsBlockStatus = false
         } else {
@@ -76,35 +67,22 @@ public final class FileVolume: Volume, @unchecked Sendable {
         }
     }
 
-    // _IOR(0x12, 114, size_t) and _IO(0x12, 104) on Linux.
-    static let BLKGETSIZE64: UInt = 0x8008_1272
-    static let BLKSSZGET: UInt = 0x1268
-    // lseek whence values from <unistd.h> under _GNU_SOURCE, which Glibc does not import.
-    static let SEEK_DATA: Int32 = 3
-    static let SEEK_HOLE: Int32 = 4
-
-    deinit { if fd >= 0 { Glibc.close(fd) } }
+    deinit { fd?.close() }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(VolumeError) {
         try checkRange(offset: offset, count: buffer.count)
         lock.lock(); defer { lock.unlock() }
-        guard fd >= 0 else {
+        guard let fd else {
             throw VolumeError(kind: .closed, operation: "pread", target: displayName, message: "volume is closed")
         }
-        var done = 0
-        while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
-            if n < 0 {
-                let e = errno
-                if e == EINTR { continue }
-                throw VolumeError(kind: .readFailed, operation: "pread", target: displayName,
-                                  message: "at offset \(offset + UInt64(done)): \(String(cString: strerror(e)))", errno: e)
-            }
-            if n == 0 {
-                throw VolumeError(kind: .shortRead, operation: "pread", target: displayName,
-                                  message: "end of file at offset \(offset + UInt64(done)), \(buffer.count - done) bytes short")
-            }
-            done += n
+        let done: Int
+        do { done = try fd.read(into: buffer, at: offset) } catch {
+            throw VolumeError(kind: .readFailed, operation: "pread", target: displayName,
+                              message: "at offset \(error.offset): \(error.errno.message)", errno: error.errno.rawValue)
+        }
+        if done < buffer.count {
+            throw VolumeError(kind: .shortRead, operation: "pread", target: displayName,
+                              message: "end of file at offset \(offset + UInt64(done)), \(buffer.count - done) bytes short")
         }
     }
 
@@ -113,15 +91,15 @@ public final class FileVolume: Volume, @unchecked Sendable {
         guard offset < end else { return [] }
         guard supportsBlockStatus else { return [Extent(offset: offset, length: end - offset, hole: false, zero: false)] }
         lock.lock(); defer { lock.unlock() }
-        guard fd >= 0 else {
+        guard let fd else {
             throw VolumeError(kind: .closed, operation: "lseek", target: displayName, message: "volume is closed")
         }
         var result: [Extent] = []
         var pos = offset
         while pos < end {
-            let data = lseek(fd, off_t(pos), FileVolume.SEEK_DATA)
-            if data < 0 {
-                if errno == ENXIO {  // no more data: the rest is a hole
+            let data: UInt64
+            do { data = try fd.nextData(from: pos) } catch {
+                if error == .noSuchDeviceOrAddress {  // no more data: the rest is a hole
                     result.append(Extent(offset: pos, length: end - pos, hole: true, zero: true))
                     break
                 }
@@ -129,14 +107,13 @@ public final class FileVolume: Volume, @unchecked Sendable {
                 result.append(Extent(offset: pos, length: end - pos, hole: false, zero: false))
                 break
             }
-            let dataStart = min(UInt64(data), end)
+            let dataStart = min(data, end)
             if dataStart > pos {
                 result.append(Extent(offset: pos, length: dataStart - pos, hole: true, zero: true))
                 pos = dataStart
                 if pos >= end { break }
             }
-            let hole = lseek(fd, off_t(pos), FileVolume.SEEK_HOLE)
-            let dataEnd = hole < 0 ? end : min(UInt64(hole), end)
+            let dataEnd = (try? fd.nextHole(from: pos)).map { min($0, end) } ?? end
             result.append(Extent(offset: pos, length: dataEnd - pos, hole: false, zero: false))
             pos = dataEnd
         }
@@ -145,6 +122,6 @@ public final class FileVolume: Volume, @unchecked Sendable {
 
     public func close() {
         lock.lock(); defer { lock.unlock() }
-        if fd >= 0 { Glibc.close(fd); fd = -1 }
+        fd?.close(); fd = nil
     }
 }

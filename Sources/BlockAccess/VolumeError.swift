@@ -35,20 +35,23 @@ public struct VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// errno, or 0 when the library did not give one.
     public var errno: Int32
 
-    public init(kind: Kind, operation: String, target: String, message: String, errno: Int32 = 0) {
+    /// `errno`, typed; nil when the library did not give one.
+    public var code: Errno? { self.errno != 0 ? Errno(rawValue: self.errno) : nil }
+
+    public init(kind: Kind, operation: String, target: String, message: String, errno number: Int32 = 0) {
         self.kind = kind
         self.operation = operation
         self.target = target
         self.message = message
-        self.errno = errno
+        self.errno = number
     }
 
     public var description: String {
         // libnbd messages already start with the function name ("nbd_pread: …").
         let op = operation.split(separator: " ").first.map(String.init) ?? operation
         var s = message.hasPrefix(op + ":") ? "\(target): \(message)" : "\(target): \(operation): \(message)"
-        if errno != 0, !message.contains(String(cString: strerror(errno))) {
-            s += " (\(String(cString: strerror(errno))))"
+        if let code, !message.contains(code.message) {
+            s += " (\(code.message))"
         }
         return s
     }

@@ -108,15 +108,15 @@ public enum VolumeIDResolver {
     public static func checkDirectory(_ directory: String) throws(InputError) {
         var st = stat()
         guard stat(directory, &st) == 0 else {
-            let e = errno
-            throw InputError(message: "the by-id directory \(directory) cannot be used: \(String(cString: strerror(e)))")
+            let e = Errno.current
+            throw InputError(message: "the by-id directory \(directory) cannot be used: \(e.message)")
         }
         guard st.st_mode & S_IFMT == S_IFDIR else {
             throw InputError(message: "the by-id directory \(directory) is not a directory")
         }
         guard access(directory, R_OK | X_OK) == 0 else {
-            let e = errno
-            throw InputError(message: "the by-id directory \(directory) cannot be read: \(String(cString: strerror(e)))")
+            let e = Errno.current
+            throw InputError(message: "the by-id directory \(directory) cannot be read: \(e.message)")
         }
     }
 
@@ -178,21 +178,21 @@ public enum VolumeIDResolver {
     /// neither are problems.
     public static func inspect(_ path: String) -> Result<ResolvedDevice, InputError> {
         guard let resolvedC = realpath(path, nil) else {
-            let e = errno
+            let e = Errno.current
             switch e {
-            case ELOOP: return .failure(InputError(message: "a link loop (\(String(cString: strerror(e))))"))
-            case ENOENT:
+            case .tooManyLinks: return .failure(InputError(message: "a link loop (\(e.message))"))
+            case .noSuchFile:
                 let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { " to \($0)" } ?? ""
                 return .failure(InputError(message: "a dangling link\(target): nothing is there"))
-            default: return .failure(InputError(message: String(cString: strerror(e))))
+            default: return .failure(InputError(message: e.message))
             }
         }
         let resolved = String(cString: resolvedC)
         free(resolvedC)
         var st = stat()
         guard stat(resolved, &st) == 0 else {
-            let e = errno
-            return .failure(InputError(message: "\(resolved): \(String(cString: strerror(e)))"))
+            let e = Errno.current
+            return .failure(InputError(message: "\(resolved): \(e.message)"))
         }
         switch st.st_mode & S_IFMT {
         case S_IFBLK:

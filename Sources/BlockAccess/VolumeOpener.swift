@@ -28,9 +28,8 @@ public enum VolumeOpener {
     /// Opens `target`, retrying a failed NBD connection with exponential backoff.
     /// Local paths are not retried: a missing file does not appear by waiting.
     public static func open(_ target: Target, options: VolumeOptions = VolumeOptions()) throws(VolumeError) -> any Volume {
-        if let s = options.sectorSize, !(s == 512 || s == 4096 || (s >= 512 && s <= 65536 && s & (s - 1) == 0)) {
-            throw VolumeError(kind: .invalidTarget, operation: "open", target: target.redacted,
-                              message: "sector size \(s) is not a power of two between 512 and 65536")
+        if let s = options.sectorSize, let problem = SectorSize.problem(s) {
+            throw VolumeError(kind: .invalidTarget, operation: "open", target: target.redacted, message: problem)
         }
         switch target {
         case .file(let path):
@@ -64,7 +63,7 @@ public enum VolumeOpener {
                     attempt += 1
                     // A URI that libnbd rejects before connecting does not change by waiting.
                     let permanent = error.kind == .invalidTarget
-                        || (error.operation == "nbd_aio_connect_uri" && [EINVAL, EPERM, EPROTONOSUPPORT].contains(error.errno))
+                        || (error.operation == "nbd_aio_connect_uri" && error.code.map { [.invalidArgument, .notPermitted, .protocolNotSupported].contains($0) } == true)
                     if attempt > options.connectRetries || permanent {
                         var e = error
                         if attempt > 1 { e.message += " (after \(attempt) attempts)" }

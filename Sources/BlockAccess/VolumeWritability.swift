@@ -22,11 +22,9 @@ public enum VolumeWritability {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         if st.st_mode & S_IFMT == S_IFBLK {
-            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-            if fd >= 0 {
-                defer { close(fd) }
-                var ro: Int32 = 0
-                if ioctl(fd, BLKROGET, &ro) == 0, ro != 0 { return "the block device is read-only (BLKROGET)" }
+            if let fd = try? FileDescriptor.open(path, O_RDONLY | O_NONBLOCK) {
+                defer { fd.close() }
+                if (try? fd.blockDeviceIsReadOnly()) == true { return "the block device is read-only (BLKROGET)" }
             }
         }
         var vfs = statvfs()
@@ -37,11 +35,8 @@ public enum VolumeWritability {
             return "the image file has no write permission (mode \(String(st.st_mode & 0o7777, radix: 8)))"
         }
         if getuid() != 0, access(path, W_OK) != 0 {
-            return "this user may not write it (\(String(cString: strerror(errno))))"
+            return "this user may not write it (\(Errno.current.message))"
         }
         return nil
     }
-
-    // _IO(0x12, 94) on Linux.
-    static let BLKROGET: UInt = 0x125E
 }

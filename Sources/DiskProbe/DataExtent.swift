@@ -145,7 +145,7 @@ public enum DataExtentSurvey {
                 positions.append(runs[runIndex].lowerBound + (at - runStart))
                 at += stride
             }
-            for p in partitions where p.kind != "extended" && p.startBytes < size {
+            for p in partitions where p.partitionKind != .extended && p.startBytes < size {
                 let end = min(size, p.startBytes &+ p.sizeBytes)
                 positions += [p.startBytes, p.startBytes + (end - p.startBytes) / 2, end > blockBytes ? end - blockBytes : 0]
             }

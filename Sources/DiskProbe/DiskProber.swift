@@ -11,8 +11,8 @@ public enum DiskProber {
     /// `unreadable-region` finding); only a failure of the probe's own machinery throws.
     public static func probe(_ volume: any Volume, options: ProbeOptions = .init()) throws(ProbeError) -> ProbeResult {
         let volumeSectorSize = volume.logicalSectorSize
-        guard volumeSectorSize >= 512, volumeSectorSize <= 65536, volumeSectorSize & (volumeSectorSize - 1) == 0 else {
-            throw ProbeError(kind: .volume, operation: "probe", message: "logical sector size \(volumeSectorSize) is not a power of two between 512 and 65536")
+        if let problem = SectorSize.problem(volumeSectorSize) {
+            throw ProbeError(kind: .volume, operation: "probe", message: "logical \(problem)")
         }
         let size = volume.sizeBytes
         var result = ProbeResult(target: volume.displayName, sizeBytes: size, sectorSize: volumeSectorSize)
@@ -63,10 +63,10 @@ public enum DiskProber {
         // A DOS label libfdisk read from an MBR without a 0xEE entry is what a guest sees
         // (Linux takes a GPT only behind a protective MBR): a GPT left at the disk's end
         // beside it is the disk's old label, not its label (issue 10, item 4).
-        let dosWithoutProtective = label?.type == "dos" && !(witnesses.value.mbr?.entries.isEmpty ?? true)
+        let dosWithoutProtective = label?.labelType == .dos && !(witnesses.value.mbr?.entries.isEmpty ?? true)
             && !(witnesses.value.mbr?.entries.contains { $0.type == "0xee" } ?? false)
             && !(witnesses.value.primaryGPT.map { $0.signatureValid && $0.headerCRCValid } ?? false)
-        if let (header, _) = witnesses.labelHeader, label?.type != "gpt", !dosWithoutProtective {
+        if let (header, _) = witnesses.labelHeader, label?.labelType != .gpt, !dosWithoutProtective {
             label = try rawGPTLabel(header, reader: reader, fdisk: fdisk, libfdiskLabel: label,
                                     refusedFor: hostileHeaders)
         }
@@ -76,7 +76,7 @@ public enum DiskProber {
         // one (README.md, "Which header the evidence comes from"). Then the raw header's own
         // entries are the label, and libfdisk's reading is kept beside it, named.
         var libfdiskReading: LabelReading?
-        if let (header, source) = witnesses.labelHeader, let l = label, l.type == "gpt", l.decodedBy == "libfdisk" {
+        if let (header, source) = witnesses.labelHeader, let l = label, l.labelType == .gpt, l.decodedBy == "libfdisk" {
             let entries = try reader.gptEntries(of: header)
             if !agrees(l, header: header, entries: entries) {
                 let readFrom = headerHolding(guid: l.diskId, witnesses: witnesses.value, except: source)
@@ -124,7 +124,7 @@ public enum DiskProber {
         try copyPartitionRegions(label?.partitions ?? [], copier: copier, sectorSize: sectorSize, size: size, options: options)
 
         if options.probePartitionSignatures {
-            for i in result.partitions.indices where result.partitions[i].kind != "extended" {
+            for i in result.partitions.indices where result.partitions[i].partitionKind != .extended {
                 let p = result.partitions[i]
                 // A 0-byte partition holds nothing; libblkid would take size 0 as "to the end of the device".
                 guard p.startBytes < size, p.sizeBytes > 0 else { continue }
@@ -278,7 +278,7 @@ public enum DiskProber {
                            name: e.name.isEmpty ? nil : e.name, bootable: e.attributes & 0b100 != 0,
                            isContainer: false, isNested: false)
         }
-        return FdiskLabel(type: "gpt", diskId: header.diskGUID, gptItems: [:], partitions: partitions,
+        return FdiskLabel(type: LabelType.gpt.rawValue, diskId: header.diskGUID, gptItems: [:], partitions: partitions,
                           warnings: warnings, decodedBy: "raw-gpt-entries")
     }
 
@@ -293,7 +293,7 @@ public enum DiskProber {
 
     private static func partition(_ p: FdiskPartition, label: FdiskLabel?, sectorSize: Int) -> Partition {
         let ss = UInt64(sectorSize)
-        let isDOS = label?.type == "dos"
+        let isDOS = label?.labelType == .dos
         var uuid = p.uuid
         if isDOS, uuid == nil, p.nestedIn == nil, let id = label?.diskId, id.hasPrefix("0x") {
             let n = String(p.partno + 1, radix: 16)
@@ -305,7 +305,7 @@ public enum DiskProber {
             number: p.partno + 1, startBytes: o1 ? .max : start, sizeBytes: o2 ? .max : bytes,
             startLBA: p.startLBA, endLBA: p.sectors == 0 ? p.startLBA : p.startLBA &+ p.sectors &- 1,
             type: p.type, typeName: p.typeName, uuid: uuid, name: p.name,
-            kind: p.nestedIn != nil ? "nested" : isDOS ? (p.isContainer ? "extended" : p.isNested ? "logical" : "primary") : nil,
+            kind: (p.nestedIn != nil ? PartitionKind.nested : isDOS ? (p.isContainer ? .extended : p.isNested ? .logical : .primary) : nil)?.rawValue,
             bootable: p.bootable, parent: p.nestedIn.flatMap { $0 > 0 ? $0 : nil })
     }
 
@@ -317,12 +317,12 @@ public enum DiskProber {
             return o ? .max : v
         }
         table.impliedMinimumDiskBytes = ends.max()
-        if label.type == "dos" {
+        if label.labelType == .dos {
             table.headerSource = HeaderSource.mbr
             table.fieldSources = ["diskId": HeaderSource.mbr, "partitions": HeaderSource.mbr,
                                   "impliedMinimumDiskBytes": HeaderSource.mbr]
         }
-        guard label.type == "gpt", let (h, source) = witnesses.labelHeader else { return table }
+        guard label.labelType == .gpt, let (h, source) = witnesses.labelHeader else { return table }
         let primary = source == HeaderSource.primary
         let backupLBA = primary ? h.alternateLBA : h.myLBA
         table.gpt = GPTLabel(

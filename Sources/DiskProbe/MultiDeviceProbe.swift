@@ -26,7 +26,7 @@ extension DiskProber {
         let ss = result.sectorSize
         var members = MultiDeviceMembers.find(place: "whole disk", start: 0, length: result.sizeBytes, sectorSize: ss,
                                               read: read, fetch: fetch)
-        for p in result.partitions where p.kind != "extended" && p.startBytes < result.sizeBytes {
+        for p in result.partitions where p.partitionKind != .extended && p.startBytes < result.sizeBytes {
             let length = min(p.sizeBytes, result.sizeBytes - p.startBytes)
             members += MultiDeviceMembers.find(place: "partition \(p.number)", start: p.startBytes, length: length, read: read)
         }

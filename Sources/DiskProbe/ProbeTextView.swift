@@ -45,7 +45,7 @@ public enum ProbeTextView {
         if let fs = probe.filesystem { out.append("  whole disk: \(describe(fs))") }
         if let pt = probe.partitionTableSignature {
             // libblkid's reading names its header when it is not the primary.
-            let from = pt.type == "gpt" ? pt.headerSource.flatMap { $0 == HeaderSource.primary ? nil : " (from the \($0) header)" } : nil
+            let from = pt.labelType == .gpt ? pt.headerSource.flatMap { $0 == HeaderSource.primary ? nil : " (from the \($0) header)" } : nil
             out.append("  whole disk: PTTYPE=\"\(TerminalText.field(pt.type))\"" + (pt.uuid.map { " PTUUID=\"\(TerminalText.field($0))\"" } ?? "") + (from ?? ""))
         }
         for p in probe.partitions {

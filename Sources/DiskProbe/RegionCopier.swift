@@ -120,9 +120,8 @@ final class RegionCopier {
         func feedData(upTo limit: UInt64) -> Bool {
             while pos < limit {
                 let n = Int(min(UInt64(buffer.count), limit - pos))
-                let got = pread(fd, buffer.baseAddress!, n, off_t(pos))
-                if got < 0, errno == EINTR { continue }
-                guard got > 0 else { return false }
+                let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n])
+                guard let got = try? FileDescriptor(rawValue: fd).read(into: slice, at: pos), got > 0 else { return false }
                 hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
                 pos += UInt64(got)
             }

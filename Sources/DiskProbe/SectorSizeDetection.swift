@@ -1,3 +1,4 @@
+import AuditCore
 import BlockAccess
 
 /// How the probe chose the sector size it reads LBAs with (README.md, "Sector sizes").
@@ -35,19 +36,13 @@ public struct SectorSizeDetection: Codable, Sendable, Equatable {
         self.headersFound = headersFound
     }
 
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case used, basis, labelSectorSize, volumeSectorSize, volumeSectorSizeOrigin, headersFound
     }
 
     /// Encodes every key, `labelSectorSize` as `null` when there is no GPT.
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(used, forKey: .used)
-        try c.encode(basis, forKey: .basis)
-        try c.encode(labelSectorSize, forKey: .labelSectorSize)
-        try c.encode(volumeSectorSize, forKey: .volumeSectorSize)
-        try c.encode(volumeSectorSizeOrigin, forKey: .volumeSectorSizeOrigin)
-        try c.encode(headersFound, forKey: .headersFound)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
     }
 }
 
@@ -78,7 +73,7 @@ enum SectorSizeDetector {
     /// The candidate sizes: the volume's own first (when the device or the operator says
     /// it), then 512 and 4096.
     static func candidates(volumeSize: Int, origin: SectorSizeOrigin) -> [Int] {
-        var sizes = [512, 4096]
+        var sizes = SectorSize.common
         if origin == .blockDevice || origin == .nbdMinimumBlockSize || origin == .forced {
             sizes.removeAll { $0 == volumeSize }
             sizes.insert(volumeSize, at: 0)

@@ -1,3 +1,4 @@
+import AuditCore
 import Crypto
 import DiskProbe
 import Foundation
@@ -97,16 +98,11 @@ public enum Attestation {
             subjects.append(Subject(name: name, sha256: digest))
         }
         let statement = Statement(type: statementType, subject: subjects + volumes, predicateType: predicateType, predicate: predicate)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let payload = try encoder.encode(statement)
+        let payload = try JSONOutput.encode(statement, pretty: false)
         let signature = try key.signature(for: pae(payloadType: payloadType, payload: payload))
         let envelope = Envelope(payload: payload.base64EncodedString(), payloadType: payloadType,
                                 signatures: [.init(keyid: AttestationKeys.keyID(key.publicKey), sig: Data(signature).base64EncodedString())])
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(envelope)
-        data.append(0x0A)
-        try OutputLocation.write(data, to: (envelopeURL ?? directory.appendingPathComponent(fileName)).path)
+        try OutputLocation.write(try JSONOutput.document(envelope), to: (envelopeURL ?? directory.appendingPathComponent(fileName)).path)
     }
 
     /// Removes an attestation left in `directory` by an earlier signed run: reports written

@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 import Verification
 
@@ -6,10 +7,6 @@ import Verification
 public enum JSONReport {
     /// The encoded report, ending with a newline.
     public static func render(_ report: VerificationReport) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(report)
-        data.append(0x0A)
-        return data
+        try JSONOutput.document(report)
     }
 }

@@ -1,3 +1,4 @@
+import BlockAccess
 import Foundation
 
 /// A place the tool will write to (a report directory, a baseline file), checked before the
@@ -46,8 +47,8 @@ public enum OutputLocation {
                 throw OutputLocationError(path: path, message: "\(option) \(path) cannot be created: its parent directory \(parent) "
                                           + "does not exist; create it first (mkdir -p \(parent)) or give another \(option)")
             }
-            if mkdirs(path) != 0 {
-                let reason = String(cString: strerror(errno))
+            if let problem = mkdirs(path) {
+                let reason = problem.message
                 throw OutputLocationError(path: path, message: "\(option) \(path) cannot be created: \(reason.lowercased()); "
                                           + "give a directory you can write to")
             }
@@ -86,39 +87,34 @@ public enum OutputLocation {
     public static func write(_ data: Data, to path: String) throws(OutputLocationError) {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let temporary = directory + "/.\(URL(fileURLWithPath: path).lastPathComponent).\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure(path, errno) }
-        var offset = 0
-        let ok: Bool = data.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
+        let fd: FileDescriptor
+        do { fd = try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, permissions: 0o644) } catch {
+            throw failure(path, error)
         }
-        let code = errno
-        if !ok || close(fd) != 0 {
+        let written = data.withUnsafeBytes { raw -> Errno? in
+            do throws(Errno) { try fd.writeAll(raw); return nil } catch { return error }
+        }
+        if let problem = written ?? fd.close() {
             unlink(temporary)
-            throw failure(path, ok ? errno : code)
+            throw failure(path, problem)
         }
         if rename(temporary, path) != 0 {
-            let code = errno
+            let code = Errno.current
             unlink(temporary)
             throw failure(path, code)
         }
     }
 
-    private static func failure(_ path: String, _ code: Int32) -> OutputLocationError {
-        let hint = code == ENOSPC ? "; free some space or choose another place" : ""
-        return OutputLocationError(path: path, message: "\(path) could not be written: \(String(cString: strerror(code)).lowercased())\(hint)")
+    private static func failure(_ path: String, _ code: Errno) -> OutputLocationError {
+        let hint = code == .noSpace ? "; free some space or choose another place" : ""
+        return OutputLocationError(path: path, message: "\(path) could not be written: \(code.message.lowercased())\(hint)")
     }
 
     private static func probeWritable(directory: String, option: String, shown: String) throws(OutputLocationError) {
         let probe = directory + "/.replica-audit-write-test.\(getpid())"
         let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            let reason = String(cString: strerror(errno)).lowercased()
+            let reason = Errno.current.message.lowercased()
             throw OutputLocationError(path: shown, message: "\(option) \(shown) is not writable (\(reason)); "
                                       + "give a directory you can write to, or fix its permissions")
         }
@@ -126,17 +122,18 @@ public enum OutputLocation {
         unlink(probe)
     }
 
-    /// `mkdir -p`: 0 on success, -1 with errno set.
-    private static func mkdirs(_ path: String) -> Int32 {
+    /// `mkdir -p`: nil on success, else the error.
+    private static func mkdirs(_ path: String) -> Errno? {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { return 0 }
-            errno = ENOTDIR
-            return -1
+            return isDirectory.boolValue ? nil : .notDirectory
         }
         let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        if parent != path, mkdirs(parent) != 0 { return -1 }
-        if mkdir(path, 0o755) != 0, errno != EEXIST { return -1 }
-        return 0
+        if parent != path, let problem = mkdirs(parent) { return problem }
+        if mkdir(path, 0o755) != 0 {
+            let problem = Errno.current
+            if problem != .exists { return problem }
+        }
+        return nil
     }
 }

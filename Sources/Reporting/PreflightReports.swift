@@ -11,11 +11,7 @@ public enum PreflightReports {
 
     /// preflight.json, pretty-printed with sorted keys, ending with a newline.
     public static func json(_ report: PreflightReport) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(report)
-        data.append(0x0A)
-        return data
+        try JSONOutput.document(report)
     }
 
     /// Reads a preflight.json back (for `verify --preflight`).

@@ -1,4 +1,5 @@
 import AuditCore
+import BlockAccess
 import Foundation
 import Verification
 
@@ -22,10 +23,7 @@ public struct TerminalStyle: Sendable, Equatable {
     public static func detect(fd: Int32, environment: [String: String] = ProcessInfo.processInfo.environment) -> TerminalStyle {
         let tty = isatty(fd) == 1
         var columns: Int?
-        if tty {
-            var size = winsize()
-            if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { columns = Int(size.ws_col) }
-        }
+        if tty { columns = FileDescriptor(rawValue: fd).terminalColumns() }
         if columns == nil, let text = environment["COLUMNS"], let value = Int(text), value > 0 { columns = value }
         let noColour = !(environment["NO_COLOR"] ?? "").isEmpty || environment["TERM"] == "dumb"
         return TerminalStyle(width: max(40, columns ?? 120), colour: tty && !noColour)

@@ -215,22 +215,17 @@ public struct GuestFilesystem: Codable, Sendable, Equatable {
 // synthesized encoding would leave the member out.
 
 extension VMIdentity {
-    private enum CodingKeys: String, CodingKey { case name, moref, uuid, format, ovfConfiguration }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case name, moref, uuid, format, ovfConfiguration }
 
     /// Encodes every member, absent ones as `null`; `ovfConfiguration` only for an OVF with
     /// deployment options.
     public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(name, forKey: .name)
-        try container.encode(moref, forKey: .moref)
-        try container.encode(uuid, forKey: .uuid)
-        try container.encode(format, forKey: .format)
-        try container.encodeIfPresent(ovfConfiguration, forKey: .ovfConfiguration)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder, omittingNil: ["ovfConfiguration"])
     }
 }
 
 extension SourceDisk {
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case key, label, capacityBytes, backingFile, uuid, controller, bus, unit, thin, expectedLayout
         case keyDerived, elementName, backingKind, diskMode, capacityFromKB
     }
@@ -258,35 +253,15 @@ extension SourceDisk {
 
     /// Encodes every member, absent ones as `null`.
     public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(key, forKey: .key)
-        try container.encode(label, forKey: .label)
-        try container.encode(capacityBytes, forKey: .capacityBytes)
-        try container.encode(backingFile, forKey: .backingFile)
-        try container.encode(uuid, forKey: .uuid)
-        try container.encode(controller, forKey: .controller)
-        try container.encode(bus, forKey: .bus)
-        try container.encode(unit, forKey: .unit)
-        try container.encode(thin, forKey: .thin)
-        try container.encode(expectedLayout, forKey: .expectedLayout)
-        try container.encode(keyDerived, forKey: .keyDerived)
-        try container.encode(elementName, forKey: .elementName)
-        try container.encode(backingKind, forKey: .backingKind)
-        try container.encode(diskMode, forKey: .diskMode)
-        try container.encodeIfPresent(capacityFromKB, forKey: .capacityFromKB)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder, omittingNil: ["capacityFromKB"])
     }
 }
 
 extension GuestFilesystem {
-    private enum CodingKeys: String, CodingKey { case path, capacityBytes, freeBytes, type, diskKeys }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case path, capacityBytes, freeBytes, type, diskKeys }
 
     /// Encodes every member, absent ones as `null`.
     public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(path, forKey: .path)
-        try container.encode(capacityBytes, forKey: .capacityBytes)
-        try container.encode(freeBytes, forKey: .freeBytes)
-        try container.encode(type, forKey: .type)
-        try container.encode(diskKeys, forKey: .diskKeys)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
     }
 }

@@ -1,4 +1,5 @@
 import AuditCore
+import BlockAccess
 import Foundation
 
 /// Reads an inventory file's bytes, refusing what no inventory can be before any parser sees
@@ -11,13 +12,13 @@ enum InventoryFile {
     static func read(path: String) throws(FieldError) -> [UInt8] {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw FieldError(nil, "cannot open: \(String(cString: strerror(errno)))")
+            throw FieldError(nil, "cannot open: \(Errno.current.message)")
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw FieldError(nil, "not a regular file")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw FieldError(nil, "cannot open: \(String(cString: strerror(errno)))")
+            throw FieldError(nil, "cannot open: \(Errno.current.message)")
         }
         defer { try? handle.close() }
         // An OVA (a tar archive whose first file is the .ovf descriptor) is read for that

@@ -63,22 +63,15 @@ public enum Verifier {
                                       peers: peers, contamination: contamination)
             context.targetIdentity = observation.targetIdentity
             context.labelExtension = labelExtension
+            context.referenceFailure = input.referenceFailures[disk.key]
             for rule in rules {
                 if let reason = rule.skipReason(in: context) {
                     checks.append(RuleCheck(family: rule.family, verdict: .pass, findingCodes: [], skippedBecause: reason))
                     continue
                 }
-                var ruleFindings = rule.findings(in: context)
-                if rule.family == .layoutIdentity, let failure = input.referenceFailures[disk.key] {
-                    ruleFindings.append(sourceUnreadable(disk, failure))
-                }
+                let ruleFindings = rule.findings(in: context)
                 checks.append(check(rule.family, ruleFindings))
                 findings += ruleFindings
-            }
-            if reference == nil, let failure = input.referenceFailures[disk.key] {
-                let f = sourceUnreadable(disk, failure)
-                findings.append(f)
-                if let i = checks.firstIndex(where: { $0.family == .layoutIdentity }) { checks[i] = check(.layoutIdentity, [f]) }
             }
             let adopted = Set(findings.map(\.code))
             let probeOwn = probe.findings.filter { !adopted.contains($0.code) }
@@ -115,13 +108,6 @@ public enum Verifier {
         let unread = findings.contains { FindingCode.unread.contains($0.code) || FindingCode.notUnderstood($0) }
         return RuleCheck(family: family, verdict: Verdict.of(findings: findings, somethingUnread: unread),
                          findingCodes: findings.map(\.code))
-    }
-
-    static func sourceUnreadable(_ disk: SourceDisk, _ error: String) -> Finding {
-        Finding(code: FindingCode.sourceUnreadable, severity: .warning,
-                message: "\(DiskContext.describe(disk)) could not be compared with its source: \(error). "
-                    + "Its layout and identities are not verified against the source.",
-                evidence: ["error": .string(error)])
     }
 
     /// Whether `evidence` names disk `key` as the disk it is about: its `key` or `keys`

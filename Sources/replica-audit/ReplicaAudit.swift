@@ -18,7 +18,7 @@ struct ReplicaAudit: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Inspect.self, Verify.self, Capture.self, InventoryCommand.self, Compare.self, Demo.self,
-                      Preflight.self, Devices.self, Attest.self,
+                      Preflight.self, Devices.self, Attest.self, Findings.self,
                       WaveCommand.self, LedgerCommand.self,  // issue 13
                       CanaryCommand.self]  // issue 14
     )
@@ -62,7 +62,7 @@ extension ReplicaAudit {
         let commands: [(String, [String])] = [
             ("inspect", Inspect.examples), ("verify", Verify.examples), ("capture", Capture.examples),
             ("inventory", InventoryCommand.examples), ("compare", Compare.examples), ("demo", Demo.examples),
-            ("attest", Attest.examples), ("wave", WaveCommand.examples),
+            ("attest", Attest.examples), ("findings", Findings.examples), ("wave", WaveCommand.examples),
             ("ledger", LedgerCommand.examples),  // issue 13
             ("canary", CanaryCommand.examples),  // issue 14
         ]

@@ -1,3 +1,4 @@
+import AuditCore
 import Foundation
 import TestSupport
 import XCTest
@@ -46,6 +47,62 @@ final class ContractDocumentTests: XCTestCase {
         for documented in table.keys.sorted() where !codes.contains(documented) {
             XCTFail("docs/CONTRACT.md documents \(documented), which FindingCode.swift does not define")
         }
+    }
+
+    /// Every `FindingCode` constant has a `FindingCatalog` entry (default severity, meaning,
+    /// what to do), and the catalog names no code that FindingCode.swift does not define.
+    func testEveryCodeHasACatalogEntry() throws {
+        let codes = try codesInSource()
+        let catalogued = FindingCatalog.all.map(\.code)
+        for code in codes.sorted() where FindingCatalog.entry(code) == nil {
+            XCTFail("finding code \(code) has no entry in FindingCatalog (Sources/AuditCore/FindingCatalog.swift); add one, "
+                    + "then regenerate docs/CONTRACT.md's table with replica-audit findings --format markdown")
+        }
+        for code in catalogued where !codes.contains(code) {
+            XCTFail("FindingCatalog has an entry for \(code), which FindingCode.swift does not define")
+        }
+        XCTAssertEqual(catalogued.count, Set(catalogued).count, "FindingCatalog lists a code twice")
+        for entry in FindingCatalog.all {
+            XCTAssertFalse(entry.summary.isEmpty || entry.action.isEmpty, "\(entry.code): summary and action must say something")
+            XCTAssertTrue(entry.severities.contains(entry.defaultSeverity.rawValue) || entry.severities.contains("(inconclusive)"),
+                          "\(entry.code): default severity \(entry.defaultSeverity) is not among \(entry.severities)")
+        }
+    }
+
+    /// docs/CONTRACT.md's finding-code table is exactly what the catalog generates, and the
+    /// `findings` command prints the same table.
+    func testContractTableIsGeneratedFromTheCatalog() throws {
+        let text = try String(contentsOf: Repository.root.appendingPathComponent("docs/CONTRACT.md"), encoding: .utf8)
+        let begin = try XCTUnwrap(text.range(of: "<!-- Generated from Sources/AuditCore/FindingCatalog.swift"), "no generated-table marker")
+        let tableStart = try XCTUnwrap(text.range(of: "\n", range: begin.upperBound..<text.endIndex)).upperBound
+        let end = try XCTUnwrap(text.range(of: "<!-- end of generated table -->", range: tableStart..<text.endIndex))
+        let documented = String(text[tableStart..<end.lowerBound])
+        XCTAssertEqual(documented, FindingCatalog.markdownTable(),
+                       "docs/CONTRACT.md's table differs from the catalog: replace it with the output of replica-audit findings --format markdown")
+        let printed = try Repository.runTool(["findings", "--format", "markdown"])
+        XCTAssertEqual(printed.status, 0)
+        XCTAssertEqual(printed.stdout, FindingCatalog.markdownTable())
+    }
+
+    func testFindingsCommandExplainsCodesAndRefusesUnknownOnes() throws {
+        let one = try Repository.runTool(["findings", "stale-label-at-end"])
+        XCTAssertEqual(one.status, 0)
+        XCTAssertTrue(one.stdout.hasPrefix("stale-label-at-end (warning)\n"), one.stdout)
+        XCTAssertTrue(one.stdout.contains("What to do: "), one.stdout)
+        let all = try Repository.runTool(["findings", "--format", "json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: String]]
+        XCTAssertEqual(rows?.count, FindingCatalog.all.count)
+        XCTAssertEqual(rows?.first { $0["code"] == "not-read" }?["defaultSeverity"], "info")
+        let unknown = try Repository.runTool(["findings", "no-such-code"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("unknown finding code no-such-code"), unknown.stderr)
+    }
+
+    func testFindingTakesItsDefaultSeverityFromTheCatalog() {
+        XCTAssertEqual(Finding(code: FindingCode.labelSizedForOtherDisk, message: "m").severity, .critical)
+        XCTAssertEqual(Finding(code: FindingCode.notRead, message: "m").severity, .info)
+        XCTAssertEqual(Finding(code: "not-in-the-catalog", message: "m").severity, .warning)
+        XCTAssertEqual(Finding(code: FindingCode.mbrHybrid, message: "m").definition?.severities, "warning")
     }
 
     func testEveryCodeIsInTheReadme() throws {

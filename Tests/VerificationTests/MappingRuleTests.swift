@@ -18,4 +18,15 @@ final class MappingRuleTests: XCTestCase {
         XCTAssertEqual(MappingRule.sharedKeys(assignments), [])
         XCTAssertEqual(MappingRule.findings(inventory: ProbeValues.inventory, assignments: assignments, role: "target"), [])
     }
+
+    /// The typed role gives the same findings as its word, and names itself in the evidence.
+    func testTheTypedRoleIsTheWordOfTheMessages() throws {
+        let assignments = try TargetMapping.parse(keyEquals: ["2000=nbd://h/a", "2001=nbd://h/a"])
+        let typed = MappingRule.findings(inventory: ProbeValues.inventory, assignments: assignments, role: .source)
+        XCTAssertEqual(typed, MappingRule.findings(inventory: ProbeValues.inventory, assignments: assignments, role: "source"))
+        XCTAssertEqual(typed.first?.evidence["role"], "source")
+        XCTAssertTrue(typed.first?.message.contains("the same source") == true, typed.first?.message ?? "")
+        XCTAssertEqual(ContentSummary(mode: "sample").contentMode, .sample)
+        XCTAssertNil(ContentSummary(mode: "someday").contentMode)
+    }
 }

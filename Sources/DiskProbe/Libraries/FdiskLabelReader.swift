@@ -1,3 +1,4 @@
+import BlockAccess
 import CLibFdisk
 import Foundation
 
@@ -152,7 +153,7 @@ final class FdiskLabelReader {
 
     private func check(_ operation: String, _ rc: Int32) throws(ProbeError) {
         if rc < 0 {
-            throw ProbeError(kind: .library, operation: operation, message: String(cString: strerror(-rc)))
+            throw ProbeError(kind: .library, operation: operation, message: Errno(rawValue: -rc).message)
         }
     }
 }

@@ -35,16 +35,16 @@ enum PartitionTableArbiter {
         guard fdisk != nil || blkid != nil else { return Decision(label: nil, readers: nil) }
         var decision = Decision(label: fdisk)
         var rejected: String?
-        if let f = fdisk, f.type == "dos", f.decodedBy == "libfdisk", blkid?.type != "dos" {
+        if let f = fdisk, f.labelType == .dos, f.decodedBy == "libfdisk", blkid?.labelType != .dos {
             rejected = dosRejection(lba0: lba0, wholeDiskType: wholeDiskType, blkidType: blkid?.type)
             decision.label = nil
         }
-        if decision.label == nil, let b = blkid, b.type != "PMBR" {
+        if decision.label == nil, let b = blkid, b.labelType != .protectiveMBR {
             decision.label = FdiskLabel(type: b.type, diskId: b.id, gptItems: [:],
                                         partitions: b.partitions.map { partition($0, sectorSize: ss, table: b.type) },
                                         warnings: [], decodedBy: "libblkid")
         } else if var label = decision.label, label.decodedBy == "libfdisk", let b = blkid, b.type == label.type {
-            if label.type == "dos" || label.type == "gpt" {
+            if label.labelType == .dos || label.labelType == .gpt {
                 let extra = b.partitions.filter { e in
                     e.nestedTable != nil && !label.partitions.contains { $0.startLBA &* ss == e.startBytes && $0.sectors &* ss == e.sizeBytes }
                 }

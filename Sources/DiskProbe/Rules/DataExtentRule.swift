@@ -67,13 +67,13 @@ public enum DataExtentRule {
             p.filesystem != nil || (extent.partition(p.number)?.holdsData ?? false)
         }
         let empty = !somePartitionHoldsData ? [] : probe.partitions.filter { p in
-            p.kind != "extended" && !emptyByDesign.contains(p.type.lowercased()) && p.filesystem == nil
+            p.partitionKind != .extended && !emptyByDesign.contains(p.type.lowercased()) && p.filesystem == nil
                 && p.startBytes >= end && p.startBytes < probe.sizeBytes && p.sizeBytes > 0
                 && !(extent.partition(p.number)?.holdsData ?? false)
         }
         var missingBackup: UInt64?
         let ss = UInt64(probe.sectorSize)
-        if table.type == "gpt", let gpt = table.gpt, gpt.source == "primary", gpt.alternateLBA > 1 {
+        if table.labelType == .gpt, let gpt = table.gpt, gpt.source == "primary", gpt.alternateLBA > 1 {
             let (offset, overflow) = gpt.alternateLBA.multipliedReportingOverflow(by: ss)
             let backupValid = probe.witnesses.backupGPT?.signatureValid ?? false
             // Data that ends with a GPT header ends with a backup (moved elsewhere, or

@@ -9,7 +9,7 @@ enum PartitionOverlapRule: ProbeRule {
     static func findings(in probe: ProbeResult) -> [Finding] {
         let sgi = probe.partitionTable?.type == "sgi"
         // A 0-byte partition holds no sector, so it overlaps nothing.
-        let parts = probe.partitions.filter { $0.kind != "extended" && $0.sizeBytes > 0 && !(sgi && ($0.type == "0x00" || $0.type == "0x06")) }
+        let parts = probe.partitions.filter { $0.partitionKind != .extended && $0.sizeBytes > 0 && !(sgi && ($0.type == "0x00" || $0.type == "0x06")) }
         var result: [Finding] = []
         for i in parts.indices {
             for j in parts.indices where j > i {

@@ -30,7 +30,7 @@ enum PartitionReadersAgreementRule: ProbeRule {
             && wholeDiskType.map { PartitionTableArbiter.bootSectorTypes.contains($0) } == true
         // libfdisk has drivers for these label types only; a table of another type (Atari, …)
         // can only come from libblkid, which is expected, not a conflict.
-        let noDriver = readers.libfdisk == nil && readers.libblkid.map { !["dos", "gpt", "sun", "sgi", "bsd"].contains($0.type) } == true
+        let noDriver = readers.libfdisk == nil && readers.libblkid.map { ![LabelType.dos, .gpt, .sun, .sgi, .bsd].contains($0.labelType) } == true
         var message = "libfdisk reads \(describe(readers.libfdisk)); libblkid reads \(describe(readers.libblkid)). "
         if let rejected = readers.rejected {
             message += rejected + (bootSector ? " The volume is a whole-disk filesystem; nothing is wrong with it."

@@ -1,4 +1,5 @@
 import AuditCore
+import BlockAccess
 
 /// `protective-mbr-without-gpt`: the MBR holds a 0xEE entry ("a GPT follows"), yet no GPT
 /// header sits at LBA 1 at 512 or 4096 bytes per sector, nor at the device's last LBA, nor
@@ -16,7 +17,7 @@ enum ProtectiveMBRWithoutGPTRule: ProbeRule {
         guard w.primaryGPT == nil, w.endGPT == nil,
               probe.sectorSizeDetection?.headersFound.isEmpty ?? true else { return [] }
         var places: [JSONValue] = []
-        for ss in [512, 4096] where probe.sizeBytes >= 2 * UInt64(ss) {
+        for ss in SectorSize.common where probe.sizeBytes >= 2 * UInt64(ss) {
             let last = probe.sizeBytes / UInt64(ss) - 1
             places.append(["sectorSize": .number(ss), "lba": 1, "byteOffset": .number(ss)])
             places.append(["sectorSize": .number(ss), "lba": .number(last), "byteOffset": .number(last * UInt64(ss))])

@@ -9,6 +9,17 @@ import Glibc
 /// `unmapped-disk` (error) for an inventory disk without a volume; `unknown-disk` (error) for
 /// a volume mapped to a key the inventory does not have.
 public enum MappingCheck {
+    /// Which side of the copy a mapping names: the destinations or the sources. Its raw
+    /// value is the word the messages and the `role` evidence use.
+    public enum Role: String, Sendable, CaseIterable {
+        case target, source
+    }
+
+    /// The findings for `assignments` mapped as `role`.
+    public static func findings(inventory: Inventory, assignments: [TargetAssignment], role: Role) -> [Finding] {
+        findings(inventory: inventory, assignments: assignments, role: role.rawValue)
+    }
+
     /// duplicate-target / unmapped-disk / unknown-disk findings, each with evidence (keys,
     /// targets redacted, normalized identity). `role` is "target" or "source" for the messages.
     public static func findings(inventory: Inventory, assignments: [TargetAssignment], role: String) -> [Finding] {

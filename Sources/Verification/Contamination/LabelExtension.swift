@@ -41,10 +41,10 @@ public struct LabelExtension: Sendable, Equatable {
     ///   - inventory: the VM's disks, to notice a disk of the label's size whose volume was not read.
     public static func assess(disk: SourceDisk, probe: ProbeResult, reference: ProbeResult?,
                               others: [(disk: SourceDisk, probe: ProbeResult)], inventory: Inventory? = nil) -> LabelExtension? {
-        if probe.partitionTable?.type == "dos" {
+        if probe.partitionTable?.labelType == .dos {
             return assessDOS(disk: disk, probe: probe, reference: reference, others: others)
         }
-        guard let table = probe.partitionTable, table.type == "gpt", let implied = table.impliedDiskBytes,
+        guard let table = probe.partitionTable, table.labelType == .gpt, let implied = table.impliedDiskBytes,
               implied == probe.sizeBytes, implied > disk.capacityBytes else { return nil }
         let witnesses = probe.witnesses
         guard let primary = witnesses.primaryGPT, primary.signatureValid, primary.headerCRCValid else { return nil }
@@ -58,7 +58,7 @@ public struct LabelExtension: Sendable, Equatable {
 
         if let reference {
             let want = DiskIdentity(reference)
-            guard want.tableType == "gpt", want.diskGUID == guid, want.partitionGUIDs == found.partitionGUIDs,
+            guard want.labelType == .gpt, want.diskGUID == guid, want.partitionGUIDs == found.partitionGUIDs,
                   layoutExtends(want.layout, to: found.layout, grown: grown) else { return nil }
             // A source whose own label already says the volume's size is not an extension.
             return LabelExtension(impliedDiskBytes: implied, sourceCapacityBytes: disk.capacityBytes,
@@ -96,7 +96,7 @@ public struct LabelExtension: Sendable, Equatable {
               found.layout.allSatisfy({ $0.startBytes + $0.sizeBytes <= probe.sizeBytes }) else { return nil }
         if let reference {
             let want = DiskIdentity(reference)
-            guard want.tableType == "dos", want.mbrSignature == signature,
+            guard want.labelType == .dos, want.mbrSignature == signature,
                   layoutExtends(want.layout, to: found.layout, grown: grown) else { return nil }
             return LabelExtension(impliedDiskBytes: probe.sizeBytes, sourceCapacityBytes: disk.capacityBytes,
                                   basis: .matchesSource, grownPartitions: grown, diskGUID: nil, mbrSignature: signature)

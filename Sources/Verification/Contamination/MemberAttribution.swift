@@ -51,7 +51,7 @@ enum MemberAttribution {
         let ownLabel = references[volume.disk.key].map(DiskIdentity.init)
         // A DOS label whose last partition ends exactly at the candidate's capacity: DOS
         // labels record no disk size, but partitioning tools fill the disk to its end.
-        if found.tableType == "dos", found.impliedDiskBytes == nil,
+        if found.labelType == .dos, found.impliedDiskBytes == nil,
            let end = volume.probe.partitionTable?.impliedMinimumDiskBytes, end == candidate.capacityBytes, end != own,
            sharesIdentity || end > volume.probe.sizeBytes,
            // The disk's own source has this very label (a disk grown after partitioning).

@@ -1,4 +1,5 @@
 import AuditCore
+import BlockAccess
 import ContentCheck
 import DiskProbe
 import Foundation
@@ -40,11 +41,7 @@ public struct Baseline: Codable, Sendable, Equatable {
 
     /// The baseline as pretty JSON with sorted keys.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return data
+        try JSONOutput.document(self)
     }
 
     /// Reads a baseline file; throws `BaselineError` naming the file and what is wrong.
@@ -52,13 +49,13 @@ public struct Baseline: Codable, Sendable, Equatable {
         // Plain words, never Foundation's error domains (issue 18.3).
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw BaselineError(path: path, message: "cannot be read: \(String(cString: strerror(errno)).lowercased())")
+            throw BaselineError(path: path, message: "cannot be read: \(Errno.current.message.lowercased())")
         }
         guard info.st_mode & S_IFMT != S_IFDIR else {
             throw BaselineError(path: path, message: "is a directory; give the baseline file that 'capture --output' wrote")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = access(path, R_OK) != 0 ? String(cString: strerror(errno)).lowercased() : "it could not be read"
+            let reason = access(path, R_OK) != 0 ? Errno.current.message.lowercased() : "it could not be read"
             throw BaselineError(path: path, message: "cannot be read: \(reason)")
         }
         struct Header: Decodable { var kind: String?; var schemaVersion: Int? }

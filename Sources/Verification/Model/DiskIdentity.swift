@@ -5,6 +5,8 @@ import DiskProbe
 public struct DiskIdentity: Sendable, Equatable {
     /// The partition table type ("gpt", "dos", …), nil when there is none.
     public var tableType: String?
+    /// `tableType`, typed.
+    public var labelType: LabelType? { tableType.map(LabelType.init(rawValue:)) }
     /// GPT disk GUID.
     public var diskGUID: String?
     /// DOS disk signature, e.g. "0x1234abcd" (DOS labels only: a protective MBR's is noise).
@@ -32,9 +34,9 @@ public struct DiskIdentity: Sendable, Equatable {
     public init(_ probe: ProbeResult) {
         let table = probe.partitionTable
         tableType = table?.type
-        let isGPT = table?.type == "gpt"
+        let isGPT = table?.labelType == .gpt
         diskGUID = isGPT ? (table?.diskId ?? probe.witnesses.primaryGPT?.diskGUID).map(DiskIdentity.normalize) : nil
-        if table?.type == "dos", let signature = probe.witnesses.mbr?.diskSignature ?? table?.diskId,
+        if table?.labelType == .dos, let signature = probe.witnesses.mbr?.diskSignature ?? table?.diskId,
            DiskIdentity.normalize(signature) != "0x00000000" {
             mbrSignature = DiskIdentity.normalize(signature)
         } else {

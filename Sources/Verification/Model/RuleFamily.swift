@@ -1,3 +1,4 @@
+import AuditCore
 /// The families of checks a disk goes through; one JUnit testcase per disk and family.
 public enum RuleFamily: String, Codable, Sendable, CaseIterable {
     case readability
@@ -32,14 +33,10 @@ public struct RuleCheck: Codable, Sendable, Equatable {
         self.skippedBecause = skippedBecause
     }
 
-    private enum CodingKeys: String, CodingKey { case family, verdict, findingCodes, skippedBecause }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case family, verdict, findingCodes, skippedBecause }
 
     /// Encodes every key, `skippedBecause` as `null` when the family ran.
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(family, forKey: .family)
-        try c.encode(verdict, forKey: .verdict)
-        try c.encode(findingCodes, forKey: .findingCodes)
-        try c.encode(skippedBecause, forKey: .skippedBecause)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
     }
 }

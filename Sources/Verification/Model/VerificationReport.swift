@@ -64,6 +64,8 @@ public struct ToolInfo: Codable, Sendable, Equatable {
 public struct ContentSummary: Codable, Sendable, Equatable {
     /// "none", "sample" or "full".
     public var mode: String
+    /// `mode`, typed; nil for a mode this version does not know (a report from another).
+    public var contentMode: ContentMode? { ContentMode(rawValue: mode) }
     /// The sampling seed, when sampling ran.
     public var seed: UInt64?
     /// Why content was not compared, when it was asked for but could not be.
@@ -79,15 +81,11 @@ public struct ContentSummary: Codable, Sendable, Equatable {
         self.compared = compared
     }
 
-    private enum CodingKeys: String, CodingKey { case mode, seed, note, compared }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case mode, seed, note, compared }
 
     /// Encodes every key, absent values as `null`.
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(mode, forKey: .mode)
-        try c.encode(seed, forKey: .seed)
-        try c.encode(note, forKey: .note)
-        try c.encode(compared, forKey: .compared)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
     }
 }
 
@@ -126,23 +124,13 @@ public struct DiskReport: Codable, Sendable, Equatable {
         self.reference = reference
     }
 
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case key, label, target, expectedBytes, actualBytes, verdict, findings, checks, probe, reference
     }
 
     /// Encodes every key, absent values as `null` (`"actualBytes": null`).
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(key, forKey: .key)
-        try c.encode(label, forKey: .label)
-        try c.encode(target, forKey: .target)
-        try c.encode(expectedBytes, forKey: .expectedBytes)
-        try c.encode(actualBytes, forKey: .actualBytes)
-        try c.encode(verdict, forKey: .verdict)
-        try c.encode(findings, forKey: .findings)
-        try c.encode(checks, forKey: .checks)
-        try c.encode(probe, forKey: .probe)
-        try c.encode(reference, forKey: .reference)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
     }
 
     /// The finding that matters most: the most severe, the first of equals.

@@ -21,23 +21,13 @@ public struct AttachedDevice: Codable, Sendable, Equatable {
     /// Why it could not be read, when it could not.
     public var error: String?
 
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case path, sizeBytes, links, isBlockDevice, labelType, diskId, impliedDiskBytes, signatures, partitionCount, error
     }
 
     /// Encodes every key, absent values as `null`.
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(path, forKey: .path)
-        try c.encode(sizeBytes, forKey: .sizeBytes)
-        try c.encode(links, forKey: .links)
-        try c.encode(isBlockDevice, forKey: .isBlockDevice)
-        try c.encode(labelType, forKey: .labelType)
-        try c.encode(diskId, forKey: .diskId)
-        try c.encode(impliedDiskBytes, forKey: .impliedDiskBytes)
-        try c.encode(signatures, forKey: .signatures)
-        try c.encode(partitionCount, forKey: .partitionCount)
-        try c.encode(error, forKey: .error)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
     }
 }
 

@@ -118,32 +118,14 @@ public struct PreflightDisk: Codable, Sendable, Equatable {
         self.regions = []
     }
 
-    private enum CodingKeys: String, CodingKey {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
         case key, label, target, targetIdentity, volumeId, link, resolvedPath, expectedBytes, actualBytes, state, reason,
              readOnly, verdict, findings, head, tail, carries, regions
     }
 
     /// Encodes every key, absent values as `null`.
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(key, forKey: .key)
-        try c.encode(label, forKey: .label)
-        try c.encode(target, forKey: .target)
-        try c.encode(targetIdentity, forKey: .targetIdentity)
-        try c.encode(volumeId, forKey: .volumeId)
-        try c.encode(link, forKey: .link)
-        try c.encode(resolvedPath, forKey: .resolvedPath)
-        try c.encode(expectedBytes, forKey: .expectedBytes)
-        try c.encode(actualBytes, forKey: .actualBytes)
-        try c.encode(state, forKey: .state)
-        try c.encode(reason, forKey: .reason)
-        try c.encode(readOnly, forKey: .readOnly)
-        try c.encode(verdict, forKey: .verdict)
-        try c.encode(findings, forKey: .findings)
-        try c.encode(head, forKey: .head)
-        try c.encode(tail, forKey: .tail)
-        try c.encode(carries, forKey: .carries)
-        try c.encode(regions, forKey: .regions)
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
     }
 }
 

@@ -41,7 +41,7 @@ public struct PreflightRun: Sendable {
     /// Checks everything and returns the report. Never throws: what cannot be opened or
     /// read is a finding that keeps the verdict from being ready.
     public func execute(tool: ToolInfo, startedAt: String, now: () -> String) -> PreflightReport {
-        var vmFindings = MappingCheck.findings(inventory: inventory, assignments: targets, role: "target")
+        var vmFindings = MappingCheck.findings(inventory: inventory, assignments: targets, role: .target)
         let missing = Set(volumes?.notFound.map(\.key) ?? [])
         // A disk whose --volume is not attached is reported as such, not as unmapped.
         vmFindings.removeAll { $0.code == FindingCode.unmappedDisk && missing.contains(Self.key(of: $0) ?? "") }

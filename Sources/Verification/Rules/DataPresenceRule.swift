@@ -46,13 +46,13 @@ public enum DataPresenceRule: DiskRule {
         var emptyHere: [Partition] = []
         var sourceBackupLost = false
         if let reference = context.reference {
-            for p in probe.partitions where p.kind != "extended" && p.filesystem == nil
+            for p in probe.partitions where p.partitionKind != .extended && p.filesystem == nil
                 && !(extent.partition(p.number)?.holdsData ?? false) {
                 guard let s = reference.partitions.first(where: { $0.number == p.number && $0.startBytes == p.startBytes }),
                       s.filesystem != nil || (reference.dataExtent?.partition(s.number)?.holdsData ?? false) else { continue }
                 emptyHere.append(p)
             }
-            if probe.partitionTable?.type == "gpt", reference.witnesses.backupGPT?.signatureValid == true,
+            if probe.partitionTable?.labelType == .gpt, reference.witnesses.backupGPT?.signatureValid == true,
                probe.witnesses.backupGPT?.signatureValid != true, probe.witnesses.endGPT?.signatureValid != true {
                 sourceBackupLost = true
             }

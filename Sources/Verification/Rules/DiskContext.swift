@@ -20,6 +20,8 @@ public struct DiskContext: Sendable {
     /// This disk's own GPT extended to the volume's end (sgdisk -e, growpart), when it is one;
     /// set by the verifier (issue 10).
     public var labelExtension: LabelExtension?
+    /// Why the disk's source or baseline entry could not be used, when it could not.
+    public var referenceFailure: String?
 
     /// A context for `disk`, whose volume gave `probe`; the verifier fills in peers and contamination.
     public init(inventory: Inventory, disk: SourceDisk, probe: ProbeResult, reference: ProbeResult? = nil,

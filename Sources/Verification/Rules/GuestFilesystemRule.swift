@@ -35,7 +35,7 @@ public enum GuestFilesystemRule: DiskRule {
     /// the whole disk when it carries a signature) with a signature or, when measured, data.
     static func containerSizes(_ probe: ProbeResult) -> [UInt64] {
         let partitions = probe.partitions.filter { p in
-            guard p.kind != "extended" else { return false }
+            guard p.partitionKind != .extended else { return false }
             guard let extent = probe.dataExtent else { return true }
             return p.filesystem != nil || (extent.partition(p.number)?.holdsData ?? true)
         }

@@ -125,7 +125,7 @@ public enum LabelGeometryRule: DiskRule {
 
     /// `label-sized-for-other-disk` (critical) when the implied size is not the disk's capacity; nothing when it is.
     public static func findings(in context: DiskContext) -> [Finding] {
-        if let ext = context.labelExtension, context.probe.partitionTable?.type == "dos" {
+        if let ext = context.labelExtension, context.probe.partitionTable?.labelType == .dos {
             return [extendedFinding(context, ext, alternateLBA: nil)]
         }
         guard let table = context.probe.partitionTable, let implied = table.impliedDiskBytes else { return [] }

@@ -10,9 +10,10 @@ public enum LayoutIdentityRule: DiskRule {
     /// The layout-identity family.
     public static let family = RuleFamily.layoutIdentity
 
-    /// Skipped without sources, a baseline or an expected layout.
+    /// Skipped without sources, a baseline or an expected layout (unless the source or
+    /// baseline entry was asked for and could not be used: that is reported here).
     public static func skipReason(in context: DiskContext) -> String? {
-        if context.reference == nil && context.disk.expectedLayout == nil {
+        if context.reference == nil && context.disk.expectedLayout == nil && context.referenceFailure == nil {
             return "no sources, baseline or expected layout to compare with"
         }
         return nil
@@ -28,11 +29,24 @@ public enum LayoutIdentityRule: DiskRule {
             + differences.joined(separator: "; ") + "."
     }
 
-    /// `layout-mismatch` and `identity-mismatch` (critical) against the reference, or the expected layout.
+    /// `layout-mismatch` and `identity-mismatch` (critical) against the reference, or the
+    /// expected layout; `source-unreadable` (warning) when the source or baseline entry could not be used.
     public static func findings(in context: DiskContext) -> [Finding] {
-        if let reference = context.reference { return compare(context, with: reference) }
-        if let expected = context.disk.expectedLayout { return compare(context, with: expected) }
-        return []
+        var result: [Finding] = []
+        if let reference = context.reference {
+            result = compare(context, with: reference)
+        } else if let expected = context.disk.expectedLayout {
+            result = compare(context, with: expected)
+        }
+        if let failure = context.referenceFailure { result.append(sourceUnreadable(context.disk, failure)) }
+        return result
+    }
+
+    static func sourceUnreadable(_ disk: SourceDisk, _ error: String) -> Finding {
+        Finding(code: FindingCode.sourceUnreadable, severity: .warning,
+                message: "\(DiskContext.describe(disk)) could not be compared with its source: \(error). "
+                    + "Its layout and identities are not verified against the source.",
+                evidence: ["error": .string(error)])
     }
 
     static func compare(_ context: DiskContext, with reference: ProbeResult) -> [Finding] {

@@ -6,6 +6,11 @@ import SourceInventory
 /// whose volume is shared with another key is never read: no verdict about that volume
 /// could say which disk it holds.
 public enum MappingRule {
+    /// The mapping findings for `assignments` mapped as `role`.
+    public static func findings(inventory: Inventory, assignments: [TargetAssignment], role: MappingCheck.Role) -> [Finding] {
+        MappingCheck.findings(inventory: inventory, assignments: assignments, role: role)
+    }
+
     /// The mapping findings for `assignments`; `role` is "target" or "source".
     public static func findings(inventory: Inventory, assignments: [TargetAssignment], role: String) -> [Finding] {
         MappingCheck.findings(inventory: inventory, assignments: assignments, role: role)

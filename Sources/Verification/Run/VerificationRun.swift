@@ -52,19 +52,54 @@ public struct VerificationRun: Sendable {
     }
 
     /// Reads everything and assembles the verifier's input. Never throws: whatever cannot
-    /// be read becomes a finding that keeps the verdict from passing.
+    /// be read becomes a finding that keeps the verdict from passing. Its phases: the
+    /// mapping, the probe, the references, the content comparison, the input.
     public func execute() -> Outcome {
         var notes: [String] = []
-        var vmFindings = MappingRule.findings(inventory: inventory, assignments: targets, role: "target")
+        let vmFindings = mappingFindings()
+        // With a content comparison ahead, the probe's connections stay open for it: a
+        // one-client server (qemu-nbd's default) would not answer a second one.
+        let held = OpenVolumes()
+        defer { held.closeAll() }
+        // With a content comparison or a canary scan ahead, the probe's connections stay open
+        // for it: a one-client server (qemu-nbd's default) would not answer a second one.
+        let mayCompare = content != ContentMode.none && (!sources.isEmpty || baseline != nil)
+        let probed = probeVolumes(keepOpen: mayCompare || canary != nil ? held : nil)
+        let references = gatherReferences(probed.outcomes, notes: &notes)
+        let compared = compareContent(volumes: probed.volumes, references: references, held: held, notes: &notes)
+        if cancellation?.isCancelled == true, !notes.contains(where: { $0.hasPrefix("interrupted") }) {
+            notes.append("interrupted: volumes not read before Ctrl-C are not verified and the verdict cannot be pass")
+        }
+        var input = VerificationInput(inventory: inventory, vmFindings: vmFindings, volumes: probed.volumes,
+                                      references: references.probes, referenceKind: references.kind,
+                                      referenceFailures: references.failures, content: compared.summary,
+                                      contentFindings: compared.findings, contentMatches: compared.matches)
+        input.contentRegions = compared.regions
+        input.canary = scanCanary(volumes: probed.volumes, held: held)
+        return Outcome(input: input, notes: notes)
+    }
+
+    private var knownKeys: Set<String> { Set(inventory.disks.map(\.key)) }
+
+    /// Phase 1, before anything is read: the mapping's findings (targets, then sources), the
+    /// inventory's disk backings and assumptions.
+    func mappingFindings() -> [Finding] {
+        var vmFindings = MappingRule.findings(inventory: inventory, assignments: targets, role: .target)
         // A disk without a source is simply not compared with one; the other source
         // mapping problems make the comparison meaningless and count.
-        vmFindings += MappingRule.findings(inventory: inventory, assignments: sources, role: "source")
+        vmFindings += MappingRule.findings(inventory: inventory, assignments: sources, role: .source)
             .filter { $0.code != FindingCode.unmappedDisk }
         vmFindings += DiskBackingRule.findings(inventory: inventory) + InventoryAssumptionsRule.findings(inventory: inventory)
-        let known = Set(inventory.disks.map(\.key))
+        return vmFindings
+    }
+
+    /// Phase 2: probes every mapped target and source (keys that share a target are never
+    /// read), at most `jobs` at a time; the targets' observations and every outcome by
+    /// "target:KEY" / "source:KEY".
+    func probeVolumes(keepOpen held: OpenVolumes?) -> (volumes: [String: VolumeObservation], outcomes: [String: ReadOutcome]) {
+        let known = knownKeys
         let shared = MappingRule.sharedKeys(targets)
         let sharedSources = MappingRule.sharedKeys(sources)
-
         var items: [VolumeSurvey.Item] = []
         for assignment in targets where known.contains(assignment.key) && !shared.contains(assignment.key) {
             items.append(VolumeSurvey.Item(key: "target:" + assignment.key, target: assignment.target))
@@ -72,14 +107,7 @@ public struct VerificationRun: Sendable {
         for assignment in sources where known.contains(assignment.key) && !sharedSources.contains(assignment.key) {
             items.append(VolumeSurvey.Item(key: "source:" + assignment.key, target: assignment.target))
         }
-        // With a content comparison ahead, the probe's connections stay open for it: a
-        // one-client server (qemu-nbd's default) would not answer a second one.
-        let held = OpenVolumes()
-        defer { held.closeAll() }
-        let mayCompare = content != ContentMode.none && (!sources.isEmpty || baseline != nil)
-        let outcomes = VolumeSurvey.probe(items, jobs: jobs, options: options, cancellation: cancellation,
-                                          keepOpen: mayCompare || canary != nil ? held : nil)
-
+        let outcomes = VolumeSurvey.probe(items, jobs: jobs, options: options, cancellation: cancellation, keepOpen: held)
         var volumes: [String: VolumeObservation] = [:]
         for assignment in targets where known.contains(assignment.key) {
             let outcome: ReadOutcome = shared.contains(assignment.key)
@@ -89,89 +117,111 @@ public struct VerificationRun: Sendable {
             volumes[assignment.key] = VolumeObservation(target: outcome.probe?.target ?? assignment.target.redacted,
                                                         targetIdentity: assignment.target.identity, outcome: outcome)
         }
+        return (volumes, outcomes)
+    }
 
-        var references: [String: ProbeResult] = [:]
-        var referenceFailures: [String: String] = [:]
+    /// What each disk is compared with: its source's probe or its baseline entry, and why
+    /// not when it cannot be.
+    struct References {
+        var probes: [String: ProbeResult] = [:]
+        var failures: [String: String] = [:]
         var kind = ReferenceKind.none
+    }
+
+    /// Phase 3: the references, from the sources' probe outcomes or the baseline.
+    func gatherReferences(_ outcomes: [String: ReadOutcome], notes: inout [String]) -> References {
+        let known = knownKeys
+        var result = References()
         if !sources.isEmpty {
-            kind = .sources
+            result.kind = .sources
             for assignment in sources where known.contains(assignment.key) {
                 switch outcomes["source:" + assignment.key] {
-                case .probed(let probe) where probe.isComplete: references[assignment.key] = probe
+                case .probed(let probe) where probe.isComplete: result.probes[assignment.key] = probe
                 case .probed(let probe):
-                    referenceFailures[assignment.key] = "\(probe.unreadableRegions.count) regions of the source could not be read"
-                case .unreachable(let message), .probeFailed(let message): referenceFailures[assignment.key] = message
-                case .notRead(let reason): referenceFailures[assignment.key] = reason
-                case nil: referenceFailures[assignment.key] = MappingRule.notReadReason(assignment.key, sources)
+                    result.failures[assignment.key] = "\(probe.unreadableRegions.count) regions of the source could not be read"
+                case .unreachable(let message), .probeFailed(let message): result.failures[assignment.key] = message
+                case .notRead(let reason): result.failures[assignment.key] = reason
+                case nil: result.failures[assignment.key] = MappingRule.notReadReason(assignment.key, sources)
                 }
             }
             for disk in inventory.disks where !sources.contains(where: { $0.key == disk.key }) {
-                referenceFailures[disk.key] = "no source was given for it"
+                result.failures[disk.key] = "no source was given for it"
             }
         } else if let baseline {
-            kind = .baseline
-            references = baseline.probes.filter { known.contains($0.key) }
-            for disk in inventory.disks where references[disk.key] == nil {
-                referenceFailures[disk.key] = "the baseline has no entry for it"
+            result.kind = .baseline
+            result.probes = baseline.probes.filter { known.contains($0.key) }
+            for disk in inventory.disks where result.probes[disk.key] == nil {
+                result.failures[disk.key] = "the baseline has no entry for it"
             }
             if baseline.vm.name != inventory.vm.name {
                 notes.append("the baseline was captured for VM \(baseline.vm.name), the inventory is VM \(inventory.vm.name)")
             }
         }
+        return result
+    }
 
+    /// The content comparison's results, by disk key.
+    struct ContentResults {
+        var summary: ContentSummary
+        var findings: [String: [Finding]] = [:]
+        var matches: [String: Set<String>] = [:]
+        var regions: [String: [ContentRegionMatch]] = [:]
+    }
+
+    /// Phase 4: samples or compares content when asked (by default: sample with sources or
+    /// a baseline that has samples), over the connections the probe kept open.
+    func compareContent(volumes: [String: VolumeObservation], references: References, held: OpenVolumes,
+                        notes: inout [String]) -> ContentResults {
+        let kind = references.kind
         let baselineHasSamples = baseline?.disks.contains { $0.contentSample != nil } ?? false
         let defaultMode: ContentMode = kind == .sources || (kind == .baseline && baselineHasSamples) ? .sample : .none
         let mode = content ?? defaultMode
-        var summary = ContentSummary(mode: mode.rawValue)
-        var contentFindings: [String: [Finding]] = [:]
-        var contentMatches: [String: Set<String>] = [:]
-        var contentRegions: [String: [ContentRegionMatch]] = [:]
-        if mode != .none {
-            let sourceTargets = Dictionary(sources.map { ($0.key, $0.target) }, uniquingKeysWith: { a, _ in a })
-            let samples = Dictionary((baseline?.disks ?? []).compactMap { d in d.contentSample.map { (d.key, $0) } },
-                                     uniquingKeysWith: { a, _ in a })
-            let pairs: [ContentVerification.Pair] = targets.compactMap { assignment in
-                guard volumes[assignment.key]?.outcome.probe != nil else { return nil }
-                return ContentVerification.Pair(key: assignment.key, target: assignment.target,
-                                                source: sourceTargets[assignment.key],
-                                                sourceProbe: references[assignment.key], expected: samples[assignment.key])
+        var result = ContentResults(summary: ContentSummary(mode: mode.rawValue))
+        guard mode != .none else {
+            if kind != .none {
+                result.summary.note = kind == .baseline && !baselineHasSamples
+                    ? "the baseline holds no content samples (captured with --content none)"
+                    : "content comparison was not asked for (--content none)"
             }
-            let usedSeed = samples.values.first?.seed ?? seed ?? ContentSampler.randomSeed()
-            let cancellation = self.cancellation ?? (mode == .full ? Cancellation.onInterrupt() : nil)
-            let outcome = ContentVerification.run(pairs, mode: mode == .full ? .full : .sample, seed: usedSeed,
-                                                  jobs: jobs, options: options, cancellation: cancellation,
-                                                  progress: mode == .full ? progress : nil, open: held)
-            if cancellation?.isCancelled == true {
-                let done = progress.map { board -> String in
-                    let (settled, total) = board.totals
-                    return " after \(ByteSize.human(settled)) of \(ByteSize.human(total)) were compared"
-                } ?? ""
-                notes.append("interrupted\(done): the content comparison is partial and the verdict cannot be pass")
-            }
-            contentFindings = ContentVerification.settle(outcome, inventory: inventory, targets: targets, sources: sources,
-                                                         volumes: volumes, references: references, options: options)
-            contentMatches = outcome.matches
-            contentRegions = outcome.regions
-            summary = ContentSummary(mode: mode.rawValue, seed: mode == .sample ? usedSeed : nil, compared: true)
-        } else if kind != .none {
-            summary.note = kind == .baseline && !baselineHasSamples
-                ? "the baseline holds no content samples (captured with --content none)"
-                : "content comparison was not asked for (--content none)"
+            return result
         }
-        if cancellation?.isCancelled == true, !notes.contains(where: { $0.hasPrefix("interrupted") }) {
-            notes.append("interrupted: volumes not read before Ctrl-C are not verified and the verdict cannot be pass")
+        let sourceTargets = Dictionary(sources.map { ($0.key, $0.target) }, uniquingKeysWith: { a, _ in a })
+        let samples = Dictionary((baseline?.disks ?? []).compactMap { d in d.contentSample.map { (d.key, $0) } },
+                                 uniquingKeysWith: { a, _ in a })
+        let pairs: [ContentVerification.Pair] = targets.compactMap { assignment in
+            guard volumes[assignment.key]?.outcome.probe != nil else { return nil }
+            return ContentVerification.Pair(key: assignment.key, target: assignment.target,
+                                            source: sourceTargets[assignment.key],
+                                            sourceProbe: references.probes[assignment.key], expected: samples[assignment.key])
         }
-        var input = VerificationInput(inventory: inventory, vmFindings: vmFindings, volumes: volumes,
-                                      references: references, referenceKind: kind,
-                                      referenceFailures: referenceFailures, content: summary,
-                                      contentFindings: contentFindings, contentMatches: contentMatches)
-        input.contentRegions = contentRegions
-        if let canary, cancellation?.isCancelled != true {
-            let read = targets.filter { known.contains($0.key) && volumes[$0.key]?.outcome.probe != nil }
-            input.canary = CanaryVerification.run(manifest: canary.manifest, path: canary.path,
-                                                  targets: read.map { ($0.key, $0.target) }, jobs: jobs,
-                                                  options: options, open: held)
+        let usedSeed = samples.values.first?.seed ?? seed ?? ContentSampler.randomSeed()
+        let cancellation = self.cancellation ?? (mode == .full ? Cancellation.onInterrupt() : nil)
+        let outcome = ContentVerification.run(pairs, mode: mode == .full ? .full : .sample, seed: usedSeed,
+                                              jobs: jobs, options: options, cancellation: cancellation,
+                                              progress: mode == .full ? progress : nil, open: held)
+        if cancellation?.isCancelled == true {
+            let done = progress.map { board -> String in
+                let (settled, total) = board.totals
+                return " after \(ByteSize.human(settled)) of \(ByteSize.human(total)) were compared"
+            } ?? ""
+            notes.append("interrupted\(done): the content comparison is partial and the verdict cannot be pass")
         }
-        return Outcome(input: input, notes: notes)
+        result.findings = ContentVerification.settle(outcome, inventory: inventory, targets: targets, sources: sources,
+                                                     volumes: volumes, references: references.probes, options: options)
+        result.matches = outcome.matches
+        result.regions = outcome.regions
+        result.summary = ContentSummary(mode: mode.rawValue, seed: mode == .sample ? usedSeed : nil, compared: true)
+        return result
+    }
+
+    /// Phase 5 (`--canary`, issue 14): every read target's canary blocks, over the
+    /// connections the probe kept open (docs/CANARY.md).
+    func scanCanary(volumes: [String: VolumeObservation], held: OpenVolumes) -> CanaryReport? {
+        guard let canary, cancellation?.isCancelled != true else { return nil }
+        let known = knownKeys
+        let read = targets.filter { known.contains($0.key) && volumes[$0.key]?.outcome.probe != nil }
+        return CanaryVerification.run(manifest: canary.manifest, path: canary.path,
+                                      targets: read.map { ($0.key, $0.target) }, jobs: jobs,
+                                      options: options, open: held)
     }
 }

@@ -5,14 +5,22 @@ import Crypto
 import Foundation
 import Ledger
 
-/// `--case-id` and `--examiner`, and the provenance block every report carries (README.md,
-/// "Provenance and signed attestations").
+/// `--case-id`, `--examiner` and `--sign-key` of `verify`, `preflight` and `capture`, and the
+/// provenance block every report carries (README.md, "Provenance and signed attestations").
 struct ProvenanceOptions: ParsableArguments {
     @Option(name: .customLong("case-id"), help: "The case or ticket this run belongs to; recorded in the report's provenance.")
     var caseId: String?
 
     @Option(help: "Who ran the examination; recorded in the report's provenance.")
     var examiner: String?
+
+    @Option(name: .customLong("sign-key"),
+            help: "An Ed25519 private key (PEM PKCS#8, 'openssl genpkey -algorithm ed25519'): also write a signed in-toto statement: attestation.dsse.json over the reports of verify and preflight, OUTPUT.dsse.json over capture's baseline ('verify --baseline-public-key' checks it).")
+    var signKey: String?
+
+    /// The `--sign-key` key, loaded now so that a key that cannot sign stops the run before
+    /// any volume is read (a one-line reason, exit 2); nil without `--sign-key`.
+    func signingKey() throws -> Curve25519.Signing.PrivateKey? { try signKey.map(loadSigningKey) }
 
     func validate() throws {
         for (name, value) in [("--case-id", caseId), ("--examiner", examiner)] {

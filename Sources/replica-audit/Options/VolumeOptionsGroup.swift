@@ -19,9 +19,7 @@ struct VolumeOptionsGroup: ParsableArguments {
     var requireTLS = false
 
     func validate() throws {
-        if let s = sectorSize, s != 512, s != 4096 {
-            throw ValidationError("--sector-size must be 512 or 4096, not \(s)")
-        }
+        if let s = sectorSize, let problem = SectorSize.overrideProblem(s) { throw ValidationError(problem) }
         guard timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout must be between 0 and 86400 seconds") }
         guard (0...20).contains(connectRetries) else { throw ValidationError("--connect-retries must be between 0 and 20") }
         guard retryDelay >= 0, retryDelay <= 60 else { throw ValidationError("--retry-delay must be between 0 and 60 seconds") }

@@ -47,10 +47,6 @@ struct Capture: ParsableCommand {
 
     @OptionGroup var provenanceOptions: ProvenanceOptions
 
-    @Option(name: .customLong("sign-key"),
-            help: "An Ed25519 private key (PEM PKCS#8): also write OUTPUT.dsse.json, a signed in-toto statement over the baseline ('verify --baseline-public-key' checks it).")
-    var signKey: String?
-
     func validate() throws {
         _ = try selection.path()  // --inventory is optional only for verify --canary
         guard sources.given || volumeIDs.given else { throw ValidationError("give the source disks with --nbd-sources, --source or --volume") }
@@ -61,7 +57,7 @@ struct Capture: ParsableCommand {
     func run() throws {
         let started = Date()
         // A key that cannot sign stops the run before any source is read.
-        let signingKey = try signKey.map(loadSigningKey)
+        let signingKey = try provenanceOptions.signingKey()
         let inventory = try selection.load()
         // The inventory is hashed now, as it was read.
         var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", try selection.path())])
@@ -73,7 +69,7 @@ struct Capture: ParsableCommand {
             printError("replica-audit: \(error)")
             throw ExitCode(2)
         }
-        var mapping = MappingRule.findings(inventory: inventory, assignments: assignments, role: "source")
+        var mapping = MappingRule.findings(inventory: inventory, assignments: assignments, role: .source)
         if let resolved {
             let missing = Set(resolved.notFound.map(\.key))
             mapping.removeAll { if case .string(let key)? = $0.evidence["key"], $0.code == FindingCode.unmappedDisk { missing.contains(key) } else { false } }
@@ -94,60 +90,24 @@ struct Capture: ParsableCommand {
             printError("replica-audit: \(refusal)")
             throw ExitCode(2)
         }
-        // The probe's connections stay open for the samples (a one-client server would not answer another).
-        let held = OpenVolumes()
-        defer { held.closeAll() }
-        let outcomes = VolumeSurvey.probe(items, jobs: jobs, options: volume.volumeOptions,
-                                          keepOpen: content == .sample ? held : nil)
-        var disks: [BaselineDisk] = []
-        var problems: [String] = []
-        for disk in inventory.disks {
-            guard let assignment = assignments.first(where: { $0.key == disk.key }) else { continue }
-            switch outcomes[disk.key] {
-            case .probed(let probe) where probe.isComplete:
-                disks.append(BaselineDisk(key: disk.key, label: disk.label, capacityBytes: disk.capacityBytes,
-                                          source: assignment.target.redacted, probe: probe))
-                print("disk \(TerminalText.field(disk.key)): \(ByteSize.human(probe.sizeBytes)), \(probe.partitionTable?.type ?? "no partition table"), "
-                      + "\(probe.partitions.count) partition\(probe.partitions.count == 1 ? "" : "s")")
-            case .probed(let probe):
-                problems.append("disk \(disk.key): \(probe.unreadableRegions.count) regions of \(assignment.target.redacted) could not be read")
-            case .unreachable(let message), .probeFailed(let message):
-                problems.append("disk \(disk.key): \(message)")
-            case .notRead(let reason):
-                problems.append("disk \(disk.key): \(reason)")
-            case nil:
-                problems.append("disk \(disk.key): not probed")
-            }
+        let outcome = CaptureRun(inventory: inventory, sources: assignments, sample: content == .sample, seed: seed,
+                                 jobs: jobs, options: volume.volumeOptions).execute()
+        for disk in outcome.disks {
+            let probe = disk.probe
+            print("disk \(TerminalText.field(disk.key)): \(ByteSize.human(probe.sizeBytes)), \(probe.partitionTable?.type ?? "no partition table"), "
+                  + "\(probe.partitions.count) partition\(probe.partitions.count == 1 ? "" : "s")")
         }
+        let problems = outcome.probeProblems + outcome.sampleProblems
         if !problems.isEmpty {
             for problem in problems { printError("replica-audit: \(problem)") }
             printError("replica-audit: no baseline written: every source must be read completely")
-            if problems.contains(where: { $0.contains("no answer from the server") }) {
+            if outcome.probeProblems.contains(where: { $0.contains("no answer from the server") }) {
                 printError("note: a source did not answer within \(Int(volume.timeout)) s; if it is only slow, run capture again "
                            + "with a larger --timeout (e.g. --timeout \(Int(volume.timeout) * 4)) or fewer --jobs")
             }
             throw ExitCode(3)
         }
-        if content == .sample {
-            let seed = self.seed ?? ContentSampler.randomSeed()
-            let targets = disks.map { disk in assignments.first { $0.key == disk.key }!.target }
-            let options = volume.volumeOptions
-            let probes = disks.map(\.probe)
-            let samples = BaselineSampling.sample(targets: targets, probes: probes, seed: seed, jobs: jobs, options: options,
-                                                  open: held)
-            for index in disks.indices {
-                guard let sample = samples[index], sample.unreadable.isEmpty else {
-                    problems.append("disk \(disks[index].key): its content could not be sampled completely")
-                    continue
-                }
-                disks[index].contentSample = sample
-            }
-            if !problems.isEmpty {
-                for problem in problems { printError("replica-audit: \(problem)") }
-                printError("replica-audit: no baseline written: every source must be read completely")
-                throw ExitCode(3)
-            }
-        }
+        let disks = outcome.disks
         var baseline = Baseline(tool: ToolInfo(version: ReplicaAudit.configuration.version),
                                 capturedAt: ReportClock.iso8601(Date()), vm: inventory.vm, disks: disks)
         provenance.finishedAt = ReportClock.iso8601(Date())

@@ -130,8 +130,6 @@ struct Compare: ParsableCommand {
 /// Stable JSON for command output: sorted keys, pretty-printed, no escaped slashes.
 fileprivate enum JSONText {
     static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try JSONOutput.encode(value), as: UTF8.self)
     }
 }

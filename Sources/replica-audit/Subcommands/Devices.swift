@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditCore
 import BlockAccess
 import Foundation
 import Verification
@@ -41,9 +42,7 @@ struct Devices: ParsableCommand {
         case .text:
             print(DeviceSurvey.text(survey))
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(survey) + Data([0x0A]))
+            FileHandle.standardOutput.write(try JSONOutput.document(survey))
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditCore
 import BlockAccess
 import DiskProbe
 import Foundation
@@ -83,10 +84,7 @@ struct Inspect: ParsableCommand {
         }
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(result)
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            FileHandle.standardOutput.write(try JSONOutput.document(result))
         case .text:
             FileHandle.standardOutput.write(Data(ProbeTextView.render(result).utf8))
         }

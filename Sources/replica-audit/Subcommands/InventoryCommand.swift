@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuditCore
 import Foundation
 import SourceInventory
 
@@ -60,10 +61,7 @@ struct InventoryCommand: ParsableCommand {
         case .text:
             print(InventoryText.render(inventory, file: file))
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(inventory)
-            print(String(decoding: data, as: UTF8.self))
+            print(String(decoding: try JSONOutput.encode(inventory), as: UTF8.self))
         }
     }
 }

@@ -32,13 +32,7 @@ struct Preflight: ParsableCommand {
 
     @OptionGroup var selection: InventorySelection
 
-    @Option(name: .customLong("nbd-targets"), help: "Destination volumes as KEY:URI pairs, e.g. 2000:nbd://host/vol0,2001:nbd://host/vol1.")
-    var nbdTargets: String?
-
-    @Option(name: .customLong("target"), help: "One destination volume as KEY=TARGET; repeatable.")
-    var targets: [String] = []
-
-    @OptionGroup var volumeIDs: VolumeIDOptions
+    @OptionGroup var destinations: TargetMappingOptions
 
     @Option(name: .customLong("report-dir"), help: "Where to write the reports (default Reports/<vm>-preflight-<UTC time>/).")
     var reportDir: String?
@@ -53,33 +47,21 @@ struct Preflight: ParsableCommand {
 
     @OptionGroup var provenanceOptions: ProvenanceOptions
 
-    @Option(name: .customLong("sign-key"),
-            help: "An Ed25519 private key (PEM PKCS#8, 'openssl genpkey -algorithm ed25519'): also write attestation.dsse.json, a signed in-toto statement over the reports.")
-    var signKey: String?
-
     @OptionGroup var ledgerOptions: LedgerOptions
 
     func validate() throws {
         _ = try selection.path()  // --inventory is optional only for verify --canary
-        if nbdTargets == nil, targets.isEmpty, !volumeIDs.given {
-            throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
-        }
-        if nbdTargets != nil, !targets.isEmpty { throw ValidationError("give the destinations either as --nbd-targets or as --target, not both") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
     }
 
     func run() throws {
         let started = Date()
         // A key that cannot sign stops the run before any volume is read.
-        let signingKey = try signKey.map(loadSigningKey)
+        let signingKey = try provenanceOptions.signingKey()
         let inventory = try selection.load()
         // The inventory is hashed now, as it was read.
         var provenance = provenanceOptions.provenance(startedAt: started, inputs: [("inventory", try selection.path())])
-        var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(
-            spec: nbdTargets, items: targets, inventory: inventory, option: nbdTargets != nil ? "--nbd-targets" : "--target",
-            keepUnknown: true)
-        let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
-        assignments += resolved?.assignments ?? []
+        let (assignments, resolved) = try destinations.assignments(inventory: inventory, keepUnknown: true)
         ledgerOptions.precheck()
 
         let run = PreflightRun(inventory: inventory, targets: assignments, volumes: resolved, jobs: jobs,

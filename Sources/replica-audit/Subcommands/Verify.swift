@@ -24,7 +24,7 @@ struct Verify: ParsableCommand {
             Reports/<vm>-<UTC time>/.
 
             Exit codes: 0 pass, 1 fail, 2 usage or input error, 3 inconclusive (something could \
-            not be read, and nothing failed).
+            not be read, and nothing failed). 'replica-audit findings' explains every finding code.
             """)
 
     /// The examples that end this command's help page.
@@ -37,13 +37,7 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var selection: InventorySelection
 
-    @Option(name: .customLong("nbd-targets"), help: "Destination volumes as KEY:URI pairs, e.g. 2000:nbd://host/vol0,2001:nbd://host/vol1.")
-    var nbdTargets: String?
-
-    @Option(name: .customLong("target"), help: "One destination volume as KEY=TARGET; repeatable.")
-    var targets: [String] = []
-
-    @OptionGroup var volumeIDs: VolumeIDOptions
+    @OptionGroup var destinations: TargetMappingOptions
 
     @OptionGroup var sources: SourceMappingOptions
 
@@ -86,20 +80,12 @@ struct Verify: ParsableCommand {
 
     @OptionGroup var provenanceOptions: ProvenanceOptions
 
-    @Option(name: .customLong("sign-key"),
-            help: "An Ed25519 private key (PEM PKCS#8, 'openssl genpkey -algorithm ed25519'): also write attestation.dsse.json, a signed in-toto statement over the reports.")
-    var signKey: String?
-
     @OptionGroup var ledgerOptions: LedgerOptions
 
     func validate() throws {
         if selection.inventory == nil, canary == nil {
             throw ValidationError("give the source inventory with --inventory FILE (or a canary manifest with --canary DIR/canary.json)")
         }
-        if nbdTargets == nil, targets.isEmpty, !volumeIDs.given {
-            throw ValidationError("give the destination volumes with --nbd-targets, --target or --volume")
-        }
-        if nbdTargets != nil, !targets.isEmpty { throw ValidationError("give the destinations either as --nbd-targets or as --target, not both") }
         if baselinePublicKey != nil, baseline == nil { throw ValidationError("--baseline-public-key checks the signature of a --baseline; give the baseline too") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
         guard progressInterval >= 0.1, progressInterval <= 3600 else { throw ValidationError("--progress-interval must be between 0.1 and 3600 seconds") }
@@ -116,7 +102,7 @@ struct Verify: ParsableCommand {
     func run() throws {
         let started = Date()
         // A key that cannot sign stops the run before any volume is read.
-        let signingKey = try signKey.map(loadSigningKey)
+        let signingKey = try provenanceOptions.signingKey()
         // Issue 14: the canary manifest is checked whole before anything is read.
         let canaryManifest: CanaryManifest?
         do { canaryManifest = try canary.map { path throws(CanaryError) in try CanaryManifest.load(path: path) } } catch {
@@ -132,10 +118,7 @@ struct Verify: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        var assignments = try nbdTargets == nil && targets.isEmpty ? [] : parseDiskMapping(
-            spec: nbdTargets, items: targets, inventory: inventory, option: nbdTargets != nil ? "--nbd-targets" : "--target")
-        let resolved = try volumeIDs.given ? volumeIDs.resolve(besides: assignments) : nil
-        assignments += resolved?.assignments ?? []
+        let (assignments, resolved) = try destinations.assignments(inventory: inventory)
         var preflightReport: PreflightReport?
         if let preflight {
             do { preflightReport = try PreflightReports.load(path: preflight) } catch {

@@ -61,10 +61,6 @@ struct WaveCommand: ParsableCommand {
 
     @OptionGroup var provenanceOptions: ProvenanceOptions
 
-    @Option(name: .customLong("sign-key"),
-            help: "An Ed25519 private key (PEM PKCS#8): also sign each VM's reports (attestation.dsse.json in its folder).")
-    var signKey: String?
-
     /// `--ledger URL` / REPLICA_AUDIT_LEDGER: a record per VM (kind verify, with the wave's
     /// name) and one of kind wave (wave.json), after the local outputs are written.
     @OptionGroup var ledgerOptions: LedgerOptions
@@ -75,7 +71,7 @@ struct WaveCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let signingKey = try signKey.map(loadSigningKey)
+        let signingKey = try provenanceOptions.signingKey()  // --sign-key: each VM's reports are signed in its folder
         let plan: WavePlan
         do { plan = try WavePlan.prepare(path: waveFile) } catch {
             printError("replica-audit: \(error)")

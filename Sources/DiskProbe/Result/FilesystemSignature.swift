@@ -1,0 +1,38 @@
+import AuditCore
+
+/// A signature found by libblkid (filesystem, swap, RAID member, LVM PV, …).
+public struct FilesystemSignature: Codable, Sendable, Equatable {
+    /// blkid TYPE, e.g. "ext4", "xfs", "swap", "vfat".
+    public var type: String
+    public var uuid: String?
+    public var label: String?
+    /// blkid USAGE: "filesystem", "raid", "crypto", "other".
+    public var usage: String?
+    public var version: String?
+    /// The size the filesystem's (or LUKS header's) own superblock field claims, with the
+    /// field it comes from; nil for types without a parser or an unreadable superblock.
+    public var sizeClaim: FilesystemSizeClaim?
+    /// blkid UUID_SUB: the member's own identity in a multi-device set (md device UUID,
+    /// btrfs device UUID, ZFS vdev GUID), where `uuid` is the identity the members share.
+    public var uuidSub: String?
+    /// The label's raw bytes, hex-encoded, when they are not valid UTF-8 (a FAT label in a
+    /// DOS code page): `label` then holds a lossy display string with U+FFFD for bad bytes.
+    public var labelHex: String?
+    /// The UUID's raw bytes, hex-encoded, when they are not valid UTF-8 (DDF's GUID is
+    /// 24 raw bytes); `uuid` then holds a lossy display string.
+    public var uuidHex: String?
+
+    /// Creates the value from its fields.
+    public init(type: String, uuid: String? = nil, label: String? = nil, usage: String? = nil, version: String? = nil,
+                sizeClaim: FilesystemSizeClaim? = nil, uuidSub: String? = nil, labelHex: String? = nil, uuidHex: String? = nil) {
+        self.sizeClaim = sizeClaim
+        self.uuidSub = uuidSub
+        self.labelHex = labelHex
+        self.uuidHex = uuidHex
+        self.type = type
+        self.uuid = uuid
+        self.label = label
+        self.usage = usage
+        self.version = version
+    }
+}

@@ -1,0 +1,95 @@
+import AuditCore
+
+/// Everything the probe learned about one volume. Its JSON form is the `inspect --format
+/// json` contract (docs/CONTRACT.md); fields beyond the contract are welcome, none may vanish.
+public struct ProbeResult: Codable, Sendable, Equatable {
+    /// The target, redacted.
+    public var target: String
+    public var sizeBytes: UInt64
+    /// Logical sector size used to interpret LBAs.
+    public var sectorSize: Int
+    /// The partition table as libfdisk read it, or nil when there is none.
+    public var partitionTable: PartitionTable?
+    public var partitions: [Partition]
+    /// A signature on the whole disk (a filesystem without a partition table).
+    public var filesystem: FilesystemSignature?
+    /// Raw on-disk structures, read independently of libfdisk.
+    public var witnesses: Witnesses
+    /// Every region read from the volume, with its SHA-256.
+    public var regionsRead: [RegionRead]
+    /// Regions that could not be read; non-empty means the result is incomplete.
+    public var unreadableRegions: [ByteRange]
+    /// Findings that need no inventory.
+    public var findings: [Finding]
+    /// The partition table libblkid recognised on the whole disk (PTTYPE, PTUUID), as a
+    /// second opinion next to libfdisk's.
+    public var partitionTableSignature: PartitionTableSignature?
+    /// The device's own logical sector size where the device says it (a block device's
+    /// BLKSSZGET); nil for NBD exports and image files, whose guest sector size is unknown.
+    public var deviceSectorSize: Int?
+    /// How `sectorSize` was chosen: from the GPT found, `--sector-size`, the device or the default.
+    public var sectorSizeDetection: SectorSizeDetection?
+    /// Members of multi-device guest volumes (md, btrfs, LVM PV) found on the volume, from
+    /// their own headers (issue 21); nil in results recorded before they were looked for.
+    public var multiDeviceMembers: [MultiDeviceMember]?
+    /// Both partition-table readers' answers (libfdisk and libblkid's own parser), and which
+    /// one the partition list above was taken from; nil when neither found a table, or when
+    /// both agree and the list is libfdisk's.
+    public var partitionReaders: PartitionReaders?
+    /// Places where a prober's magic was read but its answer is missing because the data it
+    /// follows lay outside what was read (`probe-incomplete`); nil for ordinary disks.
+    public var incompleteProbes: [IncompleteProbe]?
+    /// Where the volume holds data (block status and sampled reads), for blank and
+    /// half-written volumes; nil when it was not measured.
+    public var dataExtent: DataExtent?
+
+    /// Creates the value from its fields.
+    public init(target: String, sizeBytes: UInt64, sectorSize: Int, partitionTable: PartitionTable? = nil,
+                partitions: [Partition] = [], filesystem: FilesystemSignature? = nil,
+                witnesses: Witnesses = Witnesses(), regionsRead: [RegionRead] = [],
+                unreadableRegions: [ByteRange] = [], findings: [Finding] = [],
+                partitionTableSignature: PartitionTableSignature? = nil) {
+        self.partitionTableSignature = partitionTableSignature
+        self.target = target
+        self.sizeBytes = sizeBytes
+        self.sectorSize = sectorSize
+        self.partitionTable = partitionTable
+        self.partitions = partitions
+        self.filesystem = filesystem
+        self.witnesses = witnesses
+        self.regionsRead = regionsRead
+        self.unreadableRegions = unreadableRegions
+        self.findings = findings
+    }
+
+    /// Whether every region the probers needed was read.
+    public var isComplete: Bool { unreadableRegions.isEmpty }
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case target, sizeBytes, sectorSize, partitionTable, partitions, filesystem, witnesses, regionsRead
+        case unreadableRegions, findings, partitionTableSignature, deviceSectorSize, sectorSizeDetection
+        case multiDeviceMembers, partitionReaders, incompleteProbes
+        case dataExtent
+    }
+
+    /// Encodes every key, absent values as `null` (the contract has `"partitionTable": null`).
+    public func encode(to encoder: Encoder) throws {
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder, omittingNil: ["multiDeviceMembers", "partitionReaders", "incompleteProbes"])
+    }
+}
+
+/// A place where libblkid may have missed a signature because what its prober needs was not read.
+public struct IncompleteProbe: Codable, Sendable, Equatable {
+    /// "whole disk" or "partition N".
+    public var place: String
+    /// libblkid's prober name ("udf", "befs", "ntfs", "ddf_raid_member").
+    public var prober: String
+    public var reason: String
+
+    /// Creates the value from its fields.
+    public init(place: String, prober: String, reason: String) {
+        self.place = place
+        self.prober = prober
+        self.reason = reason
+    }
+}
