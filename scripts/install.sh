@@ -43,12 +43,14 @@ install -d "$base/bin" "$base/share/man/man1" "$base/share/bash-completion/compl
 install -m 0755 "$bin" "$base/bin/replica-audit"
 gzip -9n < "$assets/replica-audit.1" > "$base/share/man/man1/replica-audit.1.gz"
 chmod 0644 "$base/share/man/man1/replica-audit.1.gz"
-install -m 0644 "$assets/completions/replica-audit.bash" "$base/share/bash-completion/completions/replica-audit"
+# bash sources the completion: no "#!" line.
+sed '1{/^#!/d}' "$assets/completions/replica-audit.bash" > "$base/share/bash-completion/completions/replica-audit"
+chmod 0644 "$base/share/bash-completion/completions/replica-audit"
 install -m 0644 "$assets/completions/_replica-audit" "$base/share/zsh/site-functions/_replica-audit"
 install -m 0644 "$assets/completions/replica-audit.fish" "$base/share/fish/vendor_completions.d/replica-audit.fish"
 for f in "${docs[@]}"; do install -m 0644 "$root/$f" "$base/share/doc/replica-audit/$f"; done
 for f in "${demo_files[@]}"; do
-  mode=0644; [ -x "$root/Fixtures/$f" ] && mode=0755
+  mode=0644; case "$f" in demo.sh|make-seed.sh) mode=0755 ;; esac  # lib.sh is sourced, overlay.py run by python3
   install -m "$mode" "$root/Fixtures/$f" "$base/share/replica-audit/Fixtures/$f"
 done
 echo "installed replica-audit into $base"

@@ -4,27 +4,35 @@
 # is packaging/debian/control.in with Depends computed by dpkg-shlibdeps from the binary's
 # NEEDED libraries (libc6, libnbd0, libfdisk1, libblkid1, … with their minimum versions), and
 # the version is the tool's own (`replica-audit --version`) plus the build stamp
-# (scripts/build-info.sh --package-version). Writes the .deb into .build-release/ and prints
-# its path.
+# (scripts/build-info.sh --package-version). MAINTAINER overrides the Maintainer field (and
+# the changelog's signature). Writes the .deb into .build-release/ and prints its path.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-for t in dpkg-deb dpkg-shlibdeps gzip; do
+for t in dpkg-deb dpkg-shlibdeps gzip strip; do
   command -v "$t" >/dev/null || { echo "make-deb: '$t' is missing (run 'scripts/deps.sh release')" >&2; exit 2; }
 done
 bin="$root/.build-release/release/replica-audit"
 [ -x "$bin" ] || { echo "make-deb: $bin is missing; run 'make release' first" >&2; exit 2; }
+maintainer=${MAINTAINER:-replica-audit maintainers <replica-audit@example.org>}
 version=$("$root/scripts/build-info.sh" --package-version "$("$bin" --version)")
 arch=$(dpkg --print-architecture)
 work="$root/.build-release/deb"
 stage="$work/replica-audit_${version}_$arch"
 rm -rf "$work" && mkdir -p "$stage"
 "$root/scripts/install.sh" "$stage" /usr >/dev/null
+# Stripped as Debian policy wants (the symbols stay in .build-release/release/replica-audit);
+# the dynamic symbol table the Swift runtime uses stays.
+strip --remove-section=.comment --remove-section=.note --strip-unneeded "$stage/usr/bin/replica-audit"
+# Yams links LibYAML statically, as every Swift package dependency is (docs/RELEASE.md).
+install -d "$stage/usr/share/lintian/overrides"
+printf 'replica-audit: embedded-library libyaml [usr/bin/replica-audit]\n' > "$stage/usr/share/lintian/overrides/replica-audit"
+chmod 0644 "$stage/usr/share/lintian/overrides/replica-audit"
 doc="$stage/usr/share/doc/replica-audit"
 install -m 0644 "$root/packaging/debian/copyright" "$doc/copyright"
 # The changelog: one entry for this build, dated with its commit.
 date=$(git -C "$root" show -s --format=%cD HEAD 2>/dev/null || date -R)
-printf 'replica-audit (%s) unstable; urgency=medium\n\n  * Release build of commit %s.\n\n -- replica-audit maintainers <replica-audit@localhost>  %s\n' \
-  "$version" "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$date" | gzip -9n > "$doc/changelog.gz"
+printf 'replica-audit (%s) unstable; urgency=medium\n\n  * Release build of commit %s.\n\n -- %s  %s\n' \
+  "$version" "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$maintainer" "$date" | gzip -9n > "$doc/changelog.gz"
 chmod 0644 "$doc/changelog.gz"
 
 # Depends: dpkg-shlibdeps reads the NEEDED entries and the shlibs/symbols files of the
@@ -37,12 +45,12 @@ depends=$(cd "$work/shlibs" && dpkg-shlibdeps -O -e"$stage/usr/bin/replica-audit
 
 mkdir -p "$stage/DEBIAN"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
-sed -e "s|@VERSION@|$version|" -e "s|@ARCH@|$arch|" -e "s|@SIZE@|$size|" -e "s|@DEPENDS@|$depends|" \
+sed -e "s|@VERSION@|$version|" -e "s|@MAINTAINER@|$maintainer|" -e "s|@ARCH@|$arch|" -e "s|@SIZE@|$size|" -e "s|@DEPENDS@|$depends|" \
   "$root/packaging/debian/control.in" > "$stage/DEBIAN/control"
 (cd "$stage" && find . -path ./DEBIAN -prune -o -type f -printf '%P\n' | LC_ALL=C sort | xargs md5sum) > "$stage/DEBIAN/md5sums"
 chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums"
 find "$stage" -type d -exec chmod 0755 {} +
 deb="$root/.build-release/replica-audit_${version}_$arch.deb"
 rm -f "$root"/.build-release/replica-audit_*.deb
-dpkg-deb --root-owner-group --build -Zxz "$stage" "$deb" >/dev/null
+dpkg-deb --root-owner-group --build -Zgzip -z6 "$stage" "$deb" >/dev/null
 echo "$deb"
