@@ -55,7 +55,7 @@ demo:
 #   make release-check                build both, check the links, install the .deb and use it
 PREFIX ?= /usr/local
 DESTDIR ?=
-RELEASE_FLAGS = -c release --static-swift-stdlib --scratch-path .build-release
+RELEASE_FLAGS = -c release --static-swift-stdlib --disable-local-rpath --scratch-path .build-release
 release:
 	@scripts/deps.sh build
 	$(SWIFT) build $(RELEASE_FLAGS) --product replica-audit $(STAMP)
