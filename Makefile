@@ -61,7 +61,9 @@ release:
 	$(SWIFT) build $(RELEASE_FLAGS) --product replica-audit $(STAMP)
 	scripts/release-assets.sh .build-release/release/replica-audit .build-release/assets
 
-install: release
+# install builds nothing (so `sudo make install` after `make release` leaves no root-owned
+# build files); it refuses when the release build is missing.
+install:
 	scripts/install.sh "$(DESTDIR)" "$(PREFIX)"
 
 uninstall:

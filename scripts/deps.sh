@@ -11,7 +11,9 @@ case "$what" in
         # issue 15: keys made with openssl, the attestation checked by an independent DSSE verifier
         pkgs+=(openssl python3 python3-cryptography)
         # the filesystems and volume managers whose headers and size fields are parsed, made at test time
-        pkgs+=(xfsprogs btrfs-progs ntfs-3g exfatprogs cryptsetup-bin mdadm lvm2) ;;
+        pkgs+=(xfsprogs btrfs-progs ntfs-3g exfatprogs cryptsetup-bin mdadm lvm2)
+        # issue 17: ReleaseFilesTests render the generated man page
+        pkgs+=(groff-base) ;;
   demo) pkgs+=(openssl) ;;  # issue 15: the demo signs its reports
   bench) pkgs+=(qemu-utils time hyperfine) ;;
   # issue 17: make deb and scripts/release-check.sh (dpkg-shlibdeps, lintian, man -l, the installed demo)

@@ -125,8 +125,8 @@ mkdir -p "$work/demo-run"
 t=$SECONDS
 (cd "$work/demo-run" && clean "$ra" demo) > "$work/demo.txt" 2>&1 || { cat "$work/demo.txt" >&2; fail "the installed demo failed"; }
 grep -E "^== |^reports in|Verdict" "$work/demo.txt"
-for name in 0-preflight 1-appliance-mapping 2-incident 3-correct; do
-  [ -s "$work/demo-run/replica-audit-demo/reports/$name/report.json" ] || fail "the installed demo wrote no $name report"
+for report in 0-preflight/preflight.json 1-appliance-mapping/report.json 2-incident/report.json 3-correct/report.json; do
+  [ -s "$work/demo-run/replica-audit-demo/reports/$report" ] || fail "the installed demo wrote no ${report%%/*} report ($report)"
 done
 for pair in 2-incident:fail 3-correct:pass; do
   verdict=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["verdict"])' \

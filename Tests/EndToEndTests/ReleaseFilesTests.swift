@@ -59,7 +59,8 @@ final class ReleaseFilesTests: XCTestCase {
     }
 
     func testTheBashCompletionCompletesCommandsAndOptionValues() throws {
-        let completion = try assets().appendingPathComponent("completions/replica-audit.bash").path
+        let directory = try assets().appendingPathComponent("completions")
+        let completion = directory.appendingPathComponent("replica-audit.bash").path
         func complete(_ words: [String]) throws -> [String] {
             let line = words.joined(separator: " ")
             let script = """
@@ -79,7 +80,6 @@ final class ReleaseFilesTests: XCTestCase {
         let options = try complete(["replica-audit", "inspect", "--for"])
         XCTAssertTrue(options.contains("--format"), "\(options)")
         XCTAssertEqual(Set(try complete(["replica-audit", "inspect", "--format", ""])), ["text", "json"])
-        let directory = try assets().appendingPathComponent("completions")
         XCTAssertTrue(try String(contentsOf: directory.appendingPathComponent("_replica-audit"), encoding: .utf8).hasPrefix("#compdef replica-audit"))
         XCTAssertTrue(try String(contentsOf: directory.appendingPathComponent("replica-audit.fish"), encoding: .utf8).contains("complete -c 'replica-audit'"))
     }
