@@ -9,7 +9,7 @@ BUILD_FLAGS ?=
 # A plain `swift build` works too and records "unknown".
 STAMP = $(shell scripts/build-info.sh)
 
-.PHONY: all deps build test test-asan demo fuzz clean
+.PHONY: all deps build test test-asan demo fuzz clean release install uninstall deb release-check
 
 all: build
 
@@ -45,5 +45,36 @@ demo:
 	$(SWIFT) build $(BUILD_FLAGS) $(STAMP)
 	Fixtures/demo.sh
 
+# Release (docs/RELEASE.md): a binary with the Swift runtime linked statically, which needs
+# only glibc, libnbd, libfdisk and libblkid at run time; its man page and bash/zsh/fish
+# completions are generated from the binary's own command definitions.
+#   make release                      build into .build-release/release/replica-audit
+#   make install PREFIX=/usr/local    binary, man page, completions, docs, demo fixtures (DESTDIR= for staging)
+#   make uninstall PREFIX=/usr/local  remove exactly those
+#   make deb                          .build-release/replica-audit_VERSION_ARCH.deb
+#   make release-check                build both, check the links, install the .deb and use it
+PREFIX ?= /usr/local
+DESTDIR ?=
+RELEASE_FLAGS = -c release --static-swift-stdlib --disable-local-rpath --scratch-path .build-release
+release:
+	@scripts/deps.sh build
+	$(SWIFT) build $(RELEASE_FLAGS) --product replica-audit $(STAMP)
+	scripts/release-assets.sh .build-release/release/replica-audit .build-release/assets
+
+# install builds nothing (so `sudo make install` after `make release` leaves no root-owned
+# build files); it refuses when the release build is missing.
+install:
+	scripts/install.sh "$(DESTDIR)" "$(PREFIX)"
+
+uninstall:
+	scripts/install.sh --uninstall "$(DESTDIR)" "$(PREFIX)"
+
+deb: release
+	@scripts/deps.sh release
+	scripts/make-deb.sh
+
+release-check:
+	scripts/release-check.sh
+
 clean:
-	rm -rf .build .build-asan .build-fuzz .work Reports/demo
+	rm -rf .build .build-asan .build-fuzz .build-release .work Reports/demo

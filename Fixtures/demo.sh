@@ -24,8 +24,8 @@
 # chromium is installed, retakes Reports/example/report-screenshot.png (run it after a change
 # that alters the reports; EndToEndTests checks that the example is what the demo produces).
 # Environment: REPLICA_AUDIT_BIN (default .build/debug/replica-audit), DEMO_WORK (default
-# .work/demo), DEMO_REPORTS (default Reports/demo). Exits 0 when every run gave the verdict
-# it should.
+# .work/demo), DEMO_REPORTS (default Reports/demo), DEMO_WORK_LABEL (how the output names the
+# work directory; default .work/demo). Exits 0 when every run gave the verdict it should.
 set -euo pipefail
 update_example=false
 [ "${1:-}" = "--update-example" ] && update_example=true
@@ -34,6 +34,7 @@ root=$(cd "$here/.." && pwd)
 bin=${REPLICA_AUDIT_BIN:-$root/.build/debug/replica-audit}
 work=${DEMO_WORK:-$root/.work/demo}
 reports=${DEMO_REPORTS:-$root/Reports/demo}
+shown=${DEMO_WORK_LABEL:-.work/demo}
 inventory="$here/inventories/demo-pgtest1.json"
 [ -x "$bin" ] || { echo "demo: $bin is not built; run 'swift build' (or 'make demo')" >&2; exit 2; }
 command -v nbdkit >/dev/null || { echo "demo: nbdkit is missing (run 'make deps')" >&2; exit 2; }
@@ -45,7 +46,7 @@ rm -rf "$work/images" "$work/sockets" "$reports"
 mkdir -p "$work/sockets" "$reports"
 echo "== building the seed incident's sparse images in $work/images"
 "$here/make-seed.sh" "$work/images" >/dev/null
-echo "== signing key: $work/signing.pem (public key: signing.pub)" | sed "s|$work|.work/demo|g"
+echo "== signing key: $work/signing.pem (public key: signing.pub)" | sed "s|$work|$shown|g"
 rm -f "$work/signing.pem" "$work/signing.pub"
 openssl genpkey -algorithm ed25519 -out "$work/signing.pem" 2>/dev/null
 openssl pkey -in "$work/signing.pem" -pubout -out "$work/signing.pub"
@@ -82,7 +83,7 @@ failures=0
 preflight() {
   local name=$1 expected=$2; shift 2
   echo
-  echo "== $name: replica-audit preflight $*" | sed "s|$work|.work/demo|g; s|socket=$sockets/|socket=.work/demo/sockets/|g"
+  echo "== $name: replica-audit preflight $*" | sed "s|$work|$shown|g; s|socket=$sockets/|socket=$shown/sockets/|g"
   local status=0
   "$bin" preflight --inventory "$inventory" --report-dir "$reports/$name" --sign-key "$key" "$@" || status=$?
   if [ "$status" -ne "$expected" ]; then
@@ -94,7 +95,7 @@ preflight() {
 run() {
   local name=$1 expected=$2; shift 2
   echo
-  echo "== $name: replica-audit verify $*" | sed "s|$work|.work/demo|g; s|socket=$sockets/|socket=.work/demo/sockets/|g"
+  echo "== $name: replica-audit verify $*" | sed "s|$work|$shown|g; s|socket=$sockets/|socket=$shown/sockets/|g"
   local status=0
   "$bin" verify --inventory "$inventory" --report-dir "$reports/$name" --sign-key "$key" "$@" || status=$?
   if [ "$status" -ne "$expected" ]; then
@@ -107,7 +108,7 @@ run 1-appliance-mapping 1 --nbd-targets "2000:$(uri vol-101328f1),2001:$(uri vol
 run 2-incident 1 --nbd-targets "2000:$(uri vol-101328f1),2001:$(uri vol-ec4b3a8d)"
 run 3-correct 0 --nbd-targets "2000:$(uri vol-5e0f22c7),2001:$(uri vol-ec4b3a8d)"
 echo
-echo "== the signed reports: replica-audit attest verify DIR --public-key .work/demo/signing.pub"
+echo "== the signed reports: replica-audit attest verify DIR --public-key $shown/signing.pub"
 for name in 0-preflight 1-appliance-mapping 2-incident 3-correct; do
   if ! "$bin" attest verify "$reports/$name" --public-key "$work/signing.pub" | sed "s|^|$name: |"; then
     echo "demo: attest verify failed on $name" >&2
@@ -117,7 +118,7 @@ done
 # One byte of a copy of the incident's report.json changed: the attestation must not hold.
 rm -rf "$work/edited" && cp -r "$reports/2-incident" "$work/edited"
 sed -i '0,/"fail"/s//"pass"/' "$work/edited/report.json"
-if "$bin" attest verify "$work/edited" --public-key "$work/signing.pub" 2>&1 | sed "s|$work|.work/demo|g; s|^|edited copy: |"; then
+if "$bin" attest verify "$work/edited" --public-key "$work/signing.pub" 2>&1 | sed "s|$work|$shown|g; s|^|edited copy: |"; then
   echo "demo: attest verify accepted an edited report.json" >&2
   failures=$((failures + 1))
 fi

@@ -4,8 +4,20 @@
 # (plus "-dirty" when tracked files differ) and the commit's date, and prints the flags that
 # make the build use it. Outside a git checkout it prints nothing: the build says "unknown".
 # The file is rewritten only when its content changes, so an unchanged tree rebuilds nothing.
+# `scripts/build-info.sh --package-version VERSION` prints the package version of this build
+# instead (docs/RELEASE.md): VERSION+gitYYYYMMDDHHMMSS.SHORTCOMMIT (".dirty" appended when
+# tracked files differ), or VERSION alone outside a git checkout; it writes nothing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+if [ "${1:-}" = "--package-version" ]; then
+  version=${2:?usage: scripts/build-info.sh --package-version VERSION}
+  short=$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null) || { echo "$version"; exit 0; }
+  stamp=$(TZ=UTC git -C "$root" show -s --format=%cd --date=format-local:%Y%m%d%H%M%S HEAD)
+  suffix=""
+  git -C "$root" diff --quiet HEAD -- 2>/dev/null || suffix=".dirty"
+  echo "$version+git$stamp.$short$suffix"
+  exit 0
+fi
 out="$root/Sources/AuditCore/BuildStamp.generated.swift"
 commit=$(git -C "$root" rev-parse HEAD 2>/dev/null) || { rm -f "$out"; exit 0; }
 date=$(TZ=UTC git -C "$root" show -s --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ HEAD)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages replica-audit needs to build, test and run its demo.
 # As root: apt-get update + install of whatever is missing. Otherwise: prints the exact
-# command and exits 1. Usage: scripts/deps.sh [build|test|demo|bench]
+# command and exits 1. Usage: scripts/deps.sh [build|test|demo|bench|release]
 set -euo pipefail
 what=${1:-test}
 pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev nbdkit libnbd-bin gdisk fdisk util-linux
@@ -19,9 +19,13 @@ case "$what" in
         # python3-apt; the wave test's unreachable appliance is an ssh connection
         pkgs+=(python3-venv python3-apt openssh-client)
         # issue 13: a real PostgreSQL server (scripts/pg-test-server.sh), psql and sqlite3 to tamper with ledgers
-        pkgs+=(postgresql postgresql-client sqlite3) ;;
+        pkgs+=(postgresql postgresql-client sqlite3)
+        # issue 17: ReleaseFilesTests render the generated man page
+        pkgs+=(groff-base) ;;
   demo) pkgs+=(openssl) ;;  # issue 15: the demo signs its reports
   bench) pkgs+=(qemu-utils time hyperfine) ;;
+  # issue 17: make deb and scripts/release-check.sh (dpkg-shlibdeps, lintian, man -l, the installed demo)
+  release) pkgs+=(openssl dpkg-dev binutils groff-base man-db lintian) ;;
   build) pkgs=(pkg-config libnbd-dev libfdisk-dev libblkid-dev libsqlite3-dev libpq-dev) ;;
 esac
 missing=()

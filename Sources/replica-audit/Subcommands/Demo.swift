@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 
 /// `demo`: runs the repository's Fixtures/demo.sh with this binary, which rebuilds the seed
-/// incident, serves it with nbdkit and verifies it.
+/// incident, serves it with nbdkit and verifies it. An installed binary (`make install`, the
+/// .deb; docs/RELEASE.md) runs the copy installed under PREFIX/share/replica-audit/Fixtures and
+/// writes into ./replica-audit-demo/.
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -13,8 +15,12 @@ struct Demo: ParsableCommand {
             incident's sparse images into .work/demo, serves them with nbdkit on Unix sockets, runs \
             preflight on the appliance's mapping (blocked before the copy), and runs verify three times into Reports/demo/ — the appliance's broken mapping \
             (duplicate-target), the contaminated volume (fails and names the contamination), and a \
-            correct replication (passes). Needs nbdkit, sgdisk, mkfs.ext4, mkfs.fat and python3. \
-            Without the repository it says so and exits 2.
+            correct replication (passes). Needs nbdkit, sgdisk, mkfs.ext4, mkfs.fat, python3 and openssl.
+
+            Installed (make install, or the Debian package), it runs the copy of the script in \
+            PREFIX/share/replica-audit/Fixtures/ beside the binary and writes the images and reports \
+            into ./replica-audit-demo/ (work/ and reports/) under the current directory. Without the \
+            repository or an installed copy it says so and exits 2.
             """)
 
     /// The examples that end this command's help page.
@@ -23,15 +29,32 @@ struct Demo: ParsableCommand {
     ]
 
     func run() throws {
-        guard let script = Demo.findScript() else {
+        let found = Demo.findScript() ?? Demo.installedScript()
+        guard let script = found else {
             printError("replica-audit demo: Fixtures/demo.sh was not found above \(FileManager.default.currentDirectoryPath) "
-                       + "or above this executable; run it from a checkout of the replica-audit repository (or use 'make demo' there)")
+                       + "or above this executable, nor installed in \(Demo.installedFixtures().path); run it from a checkout "
+                       + "of the replica-audit repository (or use 'make demo' there), or reinstall the package")
             throw ExitCode(2)
+        }
+        var environment = ProcessInfo.processInfo.environment
+        if found == Demo.installedScript() {
+            // The installed share directory is read-only: images and reports go under the current directory.
+            let cwd = FileManager.default.currentDirectoryPath
+            guard FileManager.default.isWritableFile(atPath: cwd) else {
+                printError("replica-audit demo: the current directory \(cwd) is not writable; the installed demo writes "
+                           + "its images and reports into ./replica-audit-demo/ there: cd to a writable directory")
+                throw ExitCode(2)
+            }
+            let base = URL(fileURLWithPath: cwd).appendingPathComponent("replica-audit-demo")
+            if environment["DEMO_WORK"] == nil {
+                environment["DEMO_WORK"] = base.appendingPathComponent("work").path
+                environment["DEMO_WORK_LABEL"] = "replica-audit-demo/work"
+            }
+            if environment["DEMO_REPORTS"] == nil { environment["DEMO_REPORTS"] = base.appendingPathComponent("reports").path }
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [script.path]
-        var environment = ProcessInfo.processInfo.environment
         environment["REPLICA_AUDIT_BIN"] = Demo.executablePath()
         process.environment = environment
         process.currentDirectoryURL = script.deletingLastPathComponent().deletingLastPathComponent()
@@ -55,6 +78,19 @@ struct Demo: ParsableCommand {
             }
         }
         return nil
+    }
+
+    /// Where `make install` and the Debian package put the demo's fixtures: PREFIX/share/replica-audit/Fixtures
+    /// for the binary in PREFIX/bin.
+    static func installedFixtures() -> URL {
+        URL(fileURLWithPath: executablePath()).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("share/replica-audit/Fixtures").standardizedFileURL
+    }
+
+    /// The installed demo script, when there is one.
+    static func installedScript() -> URL? {
+        let candidate = installedFixtures().appendingPathComponent("demo.sh")
+        return FileManager.default.isExecutableFile(atPath: candidate.path) ? candidate : nil
     }
 
     /// The absolute path of this executable.
