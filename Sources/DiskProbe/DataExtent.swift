@@ -75,39 +75,26 @@ public enum DataExtentSurvey {
     static let maxStatusRequests = 1024
 
     /// Measures `volume`, whose probe gave `partitions`. Nil when the volume could not be
-    /// read for it (a read error is the probe's business, not a reason to guess).
-    public static func measure(_ volume: any Volume, partitions: [Partition]) -> DataExtent? {
+    /// read for it (a read error is the probe's business, not a reason to guess). `known`
+    /// gives bytes the probe already holds (nil otherwise), so they are not read again.
+    ///
+    /// Requests go out in rounds (`Volume.perform`, docs/PROBE.md "Round trips"): block status
+    /// of the whole volume in windows, all at once; the sampled blocks at once; and the
+    /// search for where data ends a few levels of its bisection at a time — the same blocks,
+    /// and so the same answer, as reading them one after the other.
+    public static func measure(_ volume: any Volume, partitions: [Partition],
+                               known: @escaping (UInt64, Int) -> [UInt8]? = { _, _ in nil }) -> DataExtent? {
         let size = volume.sizeBytes
         guard size > 0 else { return nil }
         do throws(VolumeError) {
-            var reader = Reader(volume: volume)
+            var reader = Reader(volume: volume, known: known)
             // 1. Allocation, as data runs (not hole, not zero).
             var runs: [Range<UInt64>] = []
             var allocated: UInt64?
             if volume.supportsBlockStatus {
-                var pos: UInt64 = 0
-                var requests = 0
-                var total: UInt64 = 0
-                while pos < size {
-                    requests += 1
-                    if requests > maxStatusRequests {
-                        runs.append(pos..<size)  // too fragmented to map: the rest counts as data
-                        total += size - pos
-                        break
-                    }
-                    let part = try volume.extents(offset: pos, length: size - pos)
-                    guard let last = part.last, last.end > pos else { break }
-                    for e in part where !e.zero && !e.hole && e.length > 0 {
-                        total += e.length
-                        if let l = runs.last, l.upperBound >= e.offset {
-                            runs[runs.count - 1] = l.lowerBound..<max(l.upperBound, e.end)
-                        } else {
-                            runs.append(e.offset..<e.end)
-                        }
-                    }
-                    pos = last.end
-                }
-                allocated = total
+                let map = try allocationMap(volume)
+                runs = map.runs
+                allocated = map.allocated
                 if runs.isEmpty {
                     return DataExtent(method: "block-status", holdsData: false, blankProven: true, dataEndBytes: 0,
                                       allocatedBytes: 0, blocksRead: 0, nonZeroBlocks: 0,
@@ -155,23 +142,29 @@ public enum DataExtentSurvey {
             let inRuns = Set(positions.map { $0 / 4096 * 4096 }).sorted().filter { pos in
                 runs.contains { $0.contains(pos) }
             }
-            var nonZero: [Range<UInt64>] = []
-            for pos in inRuns {
+            let sampled = inRuns.map { pos -> (at: UInt64, length: UInt64) in
                 let run = runs.first { $0.contains(pos) }!
-                let length = min(blockBytes, run.upperBound - pos, size - pos)
-                if try reader.holdsData(at: pos, length: length) { nonZero.append(pos..<pos + length) }
+                return (pos, min(blockBytes, run.upperBound - pos, size - pos))
+            }
+            try reader.fetch(sampled)
+            var nonZero: [Range<UInt64>] = []
+            for block in sampled {
+                if try reader.holdsData(at: block.at, length: block.length) { nonZero.append(block.at..<block.at + block.length) }
             }
 
             // 3. Where data ends: after the last non-zero block, search up to the next block
-            // that read as zeros (or the end of its run) for the last data.
+            // that read as zeros (or the end of its run) for the last data. The bisection's
+            // next levels are fetched together, then walked as one block at a time would.
             var dataEnd = nonZero.last?.upperBound ?? 0
             if let last = nonZero.last, let run = runs.first(where: { $0.contains(last.lowerBound) }) {
                 let nextZero = inRuns.first { $0 >= last.upperBound && $0 < run.upperBound } ?? run.upperBound
                 var lo = last.upperBound, hi = nextZero
                 while hi > lo, hi - lo > blockBytes {
                     let mid = (lo + (hi - lo) / 2) / 4096 * 4096
-                    if try reader.holdsData(at: mid, length: min(blockBytes, size - mid)) {
-                        lo = min(hi, mid + min(blockBytes, size - mid))
+                    let length = min(blockBytes, size - mid)
+                    if !reader.has(mid, length) { try reader.fetch(bisection(lo: lo, hi: hi, size: size, levels: 4)) }
+                    if try reader.holdsData(at: mid, length: length) {
+                        lo = min(hi, mid + length)
                         dataEnd = max(dataEnd, lo)
                     } else {
                         hi = mid
@@ -184,7 +177,8 @@ public enum DataExtentSurvey {
             if dataEnd >= 512 {
                 let ss = UInt64(volume.logicalSectorSize)
                 let from = dataEnd > blockBytes ? (dataEnd - blockBytes) / ss * ss : 0
-                let tail = try volume.read(at: from, count: Int(dataEnd - from))
+                let tail: [UInt8]
+                if let held = known(from, Int(dataEnd - from)) { tail = held } else { tail = try volume.read(at: from, count: Int(dataEnd - from)) }
                 let magic = Array("EFI PART".utf8)
                 var at = tail.count - Int(ss)
                 while at >= 0 {
@@ -209,28 +203,133 @@ public enum DataExtentSurvey {
         }
     }
 
+    /// Block status of the whole volume as data runs, and the bytes they hold: one round
+    /// asks every window of the volume at once (a server may answer a prefix of each; the
+    /// rest goes in the next round). After `maxStatusRequests` requests the rest counts as data.
+    static func allocationMap(_ volume: any Volume) throws(VolumeError) -> (runs: [Range<UInt64>], allocated: UInt64) {
+        let size = volume.sizeBytes
+        let window: UInt64 = 0x7FF0_0000  // under the 2 GiB an NBD block-status request can ask
+        var unknown: [Range<UInt64>] = [0..<size]
+        var data: [Range<UInt64>] = []
+        var requests = 0
+        while !unknown.isEmpty {
+            var asked: [Range<UInt64>] = []
+            for gap in unknown {
+                var pos = gap.lowerBound
+                while pos < gap.upperBound, requests + asked.count < maxStatusRequests {
+                    let end = min(gap.upperBound, pos + window)
+                    asked.append(pos..<end)
+                    pos = end
+                }
+            }
+            if asked.isEmpty {
+                data += unknown  // too fragmented to map: the rest counts as data
+                break
+            }
+            requests += asked.count
+            let replies = volume.perform(asked.map { .extents(offset: $0.lowerBound, length: UInt64($0.count)) })
+            var next: [Range<UInt64>] = []
+            for (range, reply) in zip(asked, replies) {
+                let extents: [Extent]
+                switch reply {
+                case .extents(let e): extents = e
+                case .failed(let error): throw error
+                case .read: extents = []
+                }
+                var pos = range.lowerBound
+                for e in extents where e.end > pos && e.offset <= pos {
+                    let end = min(e.end, range.upperBound)
+                    if !e.zero && !e.hole { data.append(pos..<end) }
+                    pos = end
+                    if pos >= range.upperBound { break }
+                }
+                if pos < range.upperBound {
+                    guard pos > range.lowerBound else { break }  // no progress: stop, as a lone request would
+                    next.append(pos..<range.upperBound)
+                }
+            }
+            // Windows not asked this round (the request budget) stay unknown.
+            let askedEnd = asked.last?.upperBound ?? 0
+            next += unknown.compactMap { gap in
+                gap.upperBound <= askedEnd ? nil : max(gap.lowerBound, askedEnd)..<gap.upperBound
+            }
+            unknown = next.sorted { $0.lowerBound < $1.lowerBound }
+        }
+        data.sort { $0.lowerBound < $1.lowerBound }
+        var runs: [Range<UInt64>] = []
+        var total: UInt64 = 0
+        for d in data where !d.isEmpty {
+            total += UInt64(d.count)
+            if let l = runs.last, l.upperBound >= d.lowerBound {
+                runs[runs.count - 1] = l.lowerBound..<max(l.upperBound, d.upperBound)
+            } else {
+                runs.append(d)
+            }
+        }
+        return (runs, total)
+    }
+
+    /// The blocks the next `levels` levels of the bisection of `[lo, hi)` may look at.
+    static func bisection(lo: UInt64, hi: UInt64, size: UInt64, levels: Int) -> [(at: UInt64, length: UInt64)] {
+        guard levels > 0, hi > lo, hi - lo > blockBytes else { return [] }
+        let mid = (lo + (hi - lo) / 2) / 4096 * 4096
+        let length = min(blockBytes, size - mid)
+        return [(mid, length)] + bisection(lo: min(hi, mid + length), hi: hi, size: size, levels: levels - 1)
+            + bisection(lo: lo, hi: mid, size: size, levels: levels - 1)
+    }
+
     /// Reads blocks and tells whether they hold a non-zero byte.
     struct Reader {
         let volume: any Volume
+        let known: (UInt64, Int) -> [UInt8]?
+        /// Blocks looked at.
         var reads = 0
-        var buffer = [UInt8](repeating: 0, count: Int(DataExtentSurvey.blockBytes))
+        /// Whether each fetched block (offset, length) holds a non-zero byte.
+        private var fetched: [UInt64: (length: UInt64, data: Bool)] = [:]
+        /// Blocks per round: 256 × 64 KiB = 16 MiB in memory at most.
+        static let roundBlocks = 256
 
-        init(volume: any Volume) { self.volume = volume }
+        init(volume: any Volume, known: @escaping (UInt64, Int) -> [UInt8]?) {
+            self.volume = volume
+            self.known = known
+        }
+
+        func has(_ offset: UInt64, _ length: UInt64) -> Bool { fetched[offset]?.length == length }
+
+        /// Fetches `blocks` not fetched yet: from what the probe holds, else read in rounds.
+        mutating func fetch(_ blocks: [(at: UInt64, length: UInt64)]) throws(VolumeError) {
+            var wanted: [(at: UInt64, length: UInt64)] = []
+            for b in blocks where b.length > 0 && !has(b.at, b.length) {
+                if let bytes = known(b.at, Int(b.length)) {
+                    fetched[b.at] = (b.length, bytes.contains { $0 != 0 })
+                } else if !wanted.contains(where: { $0.at == b.at && $0.length == b.length }) {
+                    wanted.append(b)
+                }
+            }
+            var i = 0
+            while i < wanted.count {
+                let round = wanted[i..<min(i + Reader.roundBlocks, wanted.count)]
+                let replies = volume.perform(round.map { .read(offset: $0.at, count: Int($0.length)) })
+                for (b, reply) in zip(round, replies) {
+                    switch reply {
+                    case .read(let bytes): fetched[b.at] = (b.length, bytes.contains { $0 != 0 })
+                    case .failed(let error): throw error
+                    case .extents: break
+                    }
+                }
+                i += Reader.roundBlocks
+            }
+        }
 
         mutating func holdsData(at offset: UInt64, length: UInt64) throws(VolumeError) -> Bool {
             guard length > 0 else { return false }
             reads += 1
-            var failure: VolumeError?
-            let found = buffer.withUnsafeMutableBytes { raw -> Bool in
-                let slice = UnsafeMutableRawBufferPointer(rebasing: raw[0..<Int(length)])
-                do throws(VolumeError) { try volume.read(into: slice, at: offset) } catch {
-                    failure = error
-                    return false
-                }
-                return slice.contains { $0 != 0 }
+            if !has(offset, length) { try fetch([(offset, length)]) }
+            guard let block = fetched[offset], block.length == length else {
+                throw VolumeError(kind: .readFailed, operation: "read", target: volume.displayName,
+                                  message: "block at \(offset) was not read")
             }
-            if let failure { throw failure }
-            return found
+            return block.data
         }
     }
 }
