@@ -283,7 +283,10 @@ public enum DiskProber {
                                                  isContainer: container, isNested: false))
             }
         }
-        try copyPartitionRegions(partitions, copier: copier, sectorSize: sectorSize, size: size, options: options)
+        // A hostile label may name thousands of partitions: plan ahead for the first ones only
+        // (the rest are still read, in later rounds or one by one).
+        try copyPartitionRegions(Array(partitions.prefix(128)), copier: copier, sectorSize: sectorSize, size: size,
+                                 options: options)
     }
 
     /// Whether libfdisk's GPT is the one `header` describes: the same disk GUID and the same

@@ -110,7 +110,7 @@ final class RoundTripTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("dos.img").path
         try Tools.run("truncate", ["-s", "256M", path])
-        try Tools.run("/bin/sh", ["-c", "printf 'label: dos\\n,8M,83\\n,200M,5\\n,8M,83\\n,8M,83\\n,8M,83\\n,8M,83\\n' | sfdisk -q '\(path)'"])
+        try Tools.run("/bin/sh", ["-c", "printf 'label: dos\\n,8M,83\\n,,5\\n,8M,83\\n,8M,83\\n,8M,83\\n,8M,83\\n' | sfdisk -q '\(path)'"])
         let server = try delayedServer(path)
         var overNBD = try timedProbe(server.uri()).result
         var asFile = try probe(path)
@@ -121,5 +121,22 @@ final class RoundTripTests: XCTestCase {
         overNBD.target = ""
         asFile.target = ""
         XCTAssertEqual(try canonicalJSON(overNBD), try canonicalJSON(asFile))
+    }
+
+    /// The count reaches the user: `inspect --verbose` prints it, `--format json` carries it.
+    func testInspectReportsRoundTrips() throws {
+        let server = try delayedServer(try image("vol2000-contaminated"))
+        let json = try Repository.runTool(["inspect", server.uri(), "--format", "json", "--verbose"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let trips = try XCTUnwrap(object["roundTrips"] as? Int, "roundTrips missing from inspect --format json")
+        XCTAssertTrue((1...5).contains(trips), "\(trips)")
+        // With JSON on stdout, the verbose line goes to stderr.
+        XCTAssertTrue(json.stderr.contains("probe: \(trips) round trips"), json.stderr)
+        let text = try Repository.runTool(["inspect", server.uri(), "-v"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("probe: \(trips) round trips, "), text.stdout)
+        let plain = try Repository.runTool(["inspect", server.uri()])
+        XCTAssertFalse(plain.stdout.contains("round trips"), plain.stdout)
     }
 }
