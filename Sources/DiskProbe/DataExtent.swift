@@ -83,6 +83,7 @@ public enum DataExtentSurvey {
     /// search for where data ends a few levels of its bisection at a time — the same blocks,
     /// and so the same answer, as reading them one after the other.
     public static func measure(_ volume: any Volume, partitions: [Partition],
+                               firstMapRound: (requests: [VolumeRequest], replies: [VolumeReply])? = nil,
                                known: @escaping (UInt64, Int) -> [UInt8]? = { _, _ in nil }) -> DataExtent? {
         let size = volume.sizeBytes
         guard size > 0 else { return nil }
@@ -92,7 +93,7 @@ public enum DataExtentSurvey {
             var runs: [Range<UInt64>] = []
             var allocated: UInt64?
             if volume.supportsBlockStatus {
-                let map = try allocationMap(volume)
+                let map = try allocationMap(volume, firstRound: firstMapRound)
                 runs = map.runs
                 allocated = map.allocated
                 if runs.isEmpty {
@@ -206,28 +207,48 @@ public enum DataExtentSurvey {
     /// Block status of the whole volume as data runs, and the bytes they hold: one round
     /// asks every window of the volume at once (a server may answer a prefix of each; the
     /// rest goes in the next round). After `maxStatusRequests` requests the rest counts as data.
-    static func allocationMap(_ volume: any Volume) throws(VolumeError) -> (runs: [Range<UInt64>], allocated: UInt64) {
-        let size = volume.sizeBytes
+    /// The block-status requests of the map's first round (empty without block status),
+    /// for a caller that sends them along with its own first round (`firstMapRound`).
+    public static func firstMapRound(_ volume: any Volume) -> [VolumeRequest] {
+        guard volume.supportsBlockStatus, volume.sizeBytes > 0 else { return [] }
+        return windows([0..<volume.sizeBytes], budget: maxStatusRequests).map { .extents(offset: $0.lowerBound, length: UInt64($0.count)) }
+    }
+
+    /// The windows of `unknown` one round asks, at most `budget` of them.
+    private static func windows(_ unknown: [Range<UInt64>], budget: Int) -> [Range<UInt64>] {
         let window: UInt64 = 0x7FF0_0000  // under the 2 GiB an NBD block-status request can ask
+        var asked: [Range<UInt64>] = []
+        for gap in unknown {
+            var pos = gap.lowerBound
+            while pos < gap.upperBound, asked.count < budget {
+                let end = min(gap.upperBound, pos + window)
+                asked.append(pos..<end)
+                pos = end
+            }
+        }
+        return asked
+    }
+
+    static func allocationMap(_ volume: any Volume, firstRound: (requests: [VolumeRequest], replies: [VolumeReply])? = nil)
+        throws(VolumeError) -> (runs: [Range<UInt64>], allocated: UInt64) {
+        let size = volume.sizeBytes
         var unknown: [Range<UInt64>] = [0..<size]
         var data: [Range<UInt64>] = []
         var requests = 0
         while !unknown.isEmpty {
-            var asked: [Range<UInt64>] = []
-            for gap in unknown {
-                var pos = gap.lowerBound
-                while pos < gap.upperBound, requests + asked.count < maxStatusRequests {
-                    let end = min(gap.upperBound, pos + window)
-                    asked.append(pos..<end)
-                    pos = end
-                }
-            }
+            let asked = windows(unknown, budget: maxStatusRequests - requests)
             if asked.isEmpty {
                 data += unknown  // too fragmented to map: the rest counts as data
                 break
             }
+            let sent: [VolumeRequest] = asked.map { .extents(offset: $0.lowerBound, length: UInt64($0.count)) }
+            let replies: [VolumeReply]
+            if requests == 0, let firstRound, firstRound.requests == sent, firstRound.replies.count == sent.count {
+                replies = firstRound.replies  // sent along with the probe's first round
+            } else {
+                replies = volume.perform(sent)
+            }
             requests += asked.count
-            let replies = volume.perform(asked.map { .extents(offset: $0.lowerBound, length: UInt64($0.count)) })
             var next: [Range<UInt64>] = []
             for (range, reply) in zip(asked, replies) {
                 let extents: [Extent]

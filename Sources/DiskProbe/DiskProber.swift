@@ -32,10 +32,12 @@ public enum DiskProber {
         // Round 1 needs nothing but the size: the disk's head and tail (labels, superblocks,
         // backup headers, every sector-size candidate's LBA 1 and last LBA) and the fixed
         // places libblkid's probers look at (whole sectors of either size).
-        try copier.prefetch([(0, UInt64(options.diskHeadBytes)), (size - tail, size)]
+        // The data-extent survey's block status of the whole volume needs only the size too.
+        let surveyMap = options.measureDataExtent ? DataExtentSurvey.firstMapRound(counter) : []
+        let firstRound = try copier.prefetch([(0, UInt64(options.diskHeadBytes)), (size - tail, size)]
             + copier.plan { () throws(ProbeError) in
                 try ProberRegions.copy(copier, start: 0, length: size, sectorSize: 4096, place: "whole disk")
-            })
+            }, along: surveyMap)
         try copier.copy(offset: 0, length: UInt64(options.diskHeadBytes), purpose: "disk head")
         try copier.copy(offset: size - tail, length: tail, purpose: "disk tail")
 
@@ -188,7 +190,8 @@ public enum DiskProber {
         if !ambiguous.isEmpty { result.findings.append(AmbiguousSignatureRule.finding(places: ambiguous)) }
         // Blank and half-written volumes (issue 9): where the data ends, against the label.
         if options.measureDataExtent {
-            result.dataExtent = DataExtentSurvey.measure(counter, partitions: result.partitions) { (offset, count) in
+            result.dataExtent = DataExtentSurvey.measure(counter, partitions: result.partitions,
+                                                         firstMapRound: (surveyMap, firstRound.extra)) { (offset, count) in
                 try? copier.bytes(offset: offset, count: count)
             }
         }

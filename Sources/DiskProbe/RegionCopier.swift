@@ -59,7 +59,7 @@ final class RegionCopier {
             defer { planning = false }
             _ = try body()
             planning = false
-            guard try prefetch(planned) else { break }
+            guard try prefetch(planned).fetched else { break }
         }
         return try body()
     }
@@ -77,10 +77,13 @@ final class RegionCopier {
     }
 
     /// Fetches every part of `ranges` not copied, stashed or failed yet, in one round:
-    /// block status of each gap and its reads, all in flight together. Returns false when
-    /// there was nothing to fetch.
+    /// block status of each gap and its reads, all in flight together. `extra` requests
+    /// (another reader's, e.g. the data-extent survey's block status) ride in the same
+    /// round; their replies are returned in order. `fetched` is false when there was
+    /// nothing to fetch.
     @discardableResult
-    func prefetch(_ ranges: [(start: UInt64, end: UInt64)]) throws(ProbeError) -> Bool {
+    func prefetch(_ ranges: [(start: UInt64, end: UInt64)],
+                  along extra: [VolumeRequest] = []) throws(ProbeError) -> (fetched: Bool, extra: [VolumeReply]) {
         let size = volume.sizeBytes
         var wanted = IntervalSet()
         for r in ranges where r.start < size {
@@ -93,13 +96,20 @@ final class RegionCopier {
                 }
             }
         }
-        guard !wanted.ranges.isEmpty else { return false }
+        guard !wanted.ranges.isEmpty || !extra.isEmpty else { return (false, []) }
         if stash == nil { stash = try ShadowFile(sizeBytes: size) }
-        var requests: [VolumeRequest] = []
+        var requests: [VolumeRequest] = extra
+        var extraReplies: [VolumeReply]?
         var bytes: UInt64 = 0
         func send() throws(ProbeError) {
             guard !requests.isEmpty else { return }
-            try apply(requests, volume.perform(requests))
+            var replies = volume.perform(requests)
+            if extraReplies == nil {
+                extraReplies = Array(replies.prefix(extra.count))
+                replies.removeFirst(extra.count)
+                requests.removeFirst(extra.count)
+            }
+            try apply(requests, replies)
             requests = []
             bytes = 0
         }
@@ -115,7 +125,7 @@ final class RegionCopier {
             }
         }
         try send()
-        return true
+        return (!wanted.ranges.isEmpty, extraReplies ?? [])
     }
 
     /// Files a round's replies: zero extents first (their bytes are never used, as a lone
