@@ -307,6 +307,9 @@ public enum DataExtentSurvey {
         var reads = 0
         /// Whether each fetched block (offset, length) holds a non-zero byte.
         private var fetched: [UInt64: (length: UInt64, data: Bool)] = [:]
+        /// Blocks whose read failed: the error is thrown only if the walk looks at the block
+        /// (a block fetched ahead and never looked at cannot fail the survey).
+        private var failed: [UInt64: (length: UInt64, error: VolumeError)] = [:]
         /// Blocks per round: 256 × 64 KiB = 16 MiB in memory at most.
         static let roundBlocks = 256
 
@@ -315,7 +318,9 @@ public enum DataExtentSurvey {
             self.known = known
         }
 
-        func has(_ offset: UInt64, _ length: UInt64) -> Bool { fetched[offset]?.length == length }
+        func has(_ offset: UInt64, _ length: UInt64) -> Bool {
+            fetched[offset]?.length == length || failed[offset]?.length == length
+        }
 
         /// Fetches `blocks` not fetched yet: from what the probe holds, else read in rounds.
         mutating func fetch(_ blocks: [(at: UInt64, length: UInt64)]) throws(VolumeError) {
@@ -334,7 +339,7 @@ public enum DataExtentSurvey {
                 for (b, reply) in zip(round, replies) {
                     switch reply {
                     case .read(let bytes): fetched[b.at] = (b.length, bytes.contains { $0 != 0 })
-                    case .failed(let error): throw error
+                    case .failed(let error): failed[b.at] = (b.length, error)
                     case .extents: break
                     }
                 }
@@ -346,6 +351,7 @@ public enum DataExtentSurvey {
             guard length > 0 else { return false }
             reads += 1
             if !has(offset, length) { try fetch([(offset, length)]) }
+            if let f = failed[offset], f.length == length { throw f.error }
             guard let block = fetched[offset], block.length == length else {
                 throw VolumeError(kind: .readFailed, operation: "read", target: volume.displayName,
                                   message: "block at \(offset) was not read")
