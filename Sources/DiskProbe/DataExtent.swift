@@ -310,8 +310,11 @@ public enum DataExtentSurvey {
         /// Blocks whose read failed: the error is thrown only if the walk looks at the block
         /// (a block fetched ahead and never looked at cannot fail the survey).
         private var failed: [UInt64: (length: UInt64, error: VolumeError)] = [:]
-        /// Blocks per round: 256 × 64 KiB = 16 MiB in memory at most.
-        static let roundBlocks = 256
+        /// Bytes one round reads at most (the memory it takes).
+        static let roundBytes: UInt64 = 32 << 20
+        /// Blocks this close are read as one span, of at most `maxSpan` bytes.
+        static let joinGap: UInt64 = 64 << 10
+        static let maxSpan: UInt64 = 1 << 20
 
         init(volume: any Volume, known: @escaping (UInt64, Int) -> [UInt8]?) {
             self.volume = volume
@@ -332,18 +335,38 @@ public enum DataExtentSurvey {
                     wanted.append(b)
                 }
             }
+            // Neighbouring blocks (often: the samples of a small data run) go out as one read.
+            var spans: [(at: UInt64, end: UInt64, blocks: [(at: UInt64, length: UInt64)])] = []
+            for b in wanted.sorted(by: { $0.at < $1.at }) {
+                if let last = spans.last, b.at <= last.end + Reader.joinGap,
+                   max(last.end, b.at + b.length) - last.at <= Reader.maxSpan {
+                    spans[spans.count - 1].end = max(last.end, b.at + b.length)
+                    spans[spans.count - 1].blocks.append(b)
+                } else {
+                    spans.append((b.at, b.at + b.length, [b]))
+                }
+            }
             var i = 0
-            while i < wanted.count {
-                let round = wanted[i..<min(i + Reader.roundBlocks, wanted.count)]
-                let replies = volume.perform(round.map { .read(offset: $0.at, count: Int($0.length)) })
-                for (b, reply) in zip(round, replies) {
-                    switch reply {
-                    case .read(let bytes): fetched[b.at] = (b.length, bytes.contains { $0 != 0 })
-                    case .failed(let error): failed[b.at] = (b.length, error)
-                    case .extents: break
+            while i < spans.count {
+                var j = i + 1, bytes = spans[i].end - spans[i].at
+                while j < spans.count, bytes + (spans[j].end - spans[j].at) <= Reader.roundBytes {
+                    bytes += spans[j].end - spans[j].at
+                    j += 1
+                }
+                let round = spans[i..<j]
+                let replies = volume.perform(round.map { .read(offset: $0.at, count: Int($0.end - $0.at)) })
+                for (span, reply) in zip(round, replies) {
+                    for b in span.blocks {
+                        switch reply {
+                        case .read(let bytes):
+                            let from = Int(b.at - span.at)
+                            fetched[b.at] = (b.length, bytes[from..<from + Int(b.length)].contains { $0 != 0 })
+                        case .failed(let error): failed[b.at] = (b.length, error)
+                        case .extents: break
+                        }
                     }
                 }
-                i += Reader.roundBlocks
+                i = j
             }
         }
 
