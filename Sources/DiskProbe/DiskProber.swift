@@ -64,7 +64,9 @@ public enum DiskProber {
         // and (planned from the raw label, before libfdisk has read it) each partition's
         // head, tail and prober regions.
         let reader = WitnessReader(copier: copier, sectorSize: sectorSize, options: options)
-        let witnesses = try copier.inRounds(3) { () throws(ProbeError) -> WitnessSet in
+        // As many rounds as a chain of EBRs may need (each names the next); a round stops
+        // the loop as soon as it has nothing new to fetch.
+        let witnesses = try copier.inRounds(options.maxLogicalPartitions + 3) { () throws(ProbeError) -> WitnessSet in
             try ProberRegions.copy(copier, start: 0, length: size, sectorSize: sectorSize, place: "whole disk")
             let w = try readWitnesses(reader)
             if copier.isPlanning {
@@ -279,7 +281,10 @@ public enum DiskProber {
             }
             partitions = rawGPTLabel(header, entries: try reader.gptEntries(of: header), fdisk: nil, warnings: []).partitions
         } else if let mbr = w.value.mbr, mbr.bootSignatureValid {
-            for e in mbr.entries where e.sectors > 0 && e.type != "0xee" {
+            // The primary entries, and the logical ones of the EBRs read so far (so each
+            // logical partition's regions travel with the next EBR).
+            let logical = try reader.extendedChain(mbr).links.compactMap(\.logical)
+            for e in mbr.entries + logical where e.sectors > 0 && e.type != "0xee" {
                 let container = MBRParser.extendedTypes.contains { MBRParser.hexByte($0) == e.type }
                 partitions.append(FdiskPartition(partno: e.index - 1, startLBA: e.startLBA, sectors: e.sectors, type: e.type,
                                                  typeName: nil, uuid: nil, name: nil, bootable: false,
