@@ -83,6 +83,7 @@ let package = Package(
         // a plain build makes them replay tools for saved inputs).
         .target(name: "FuzzSupport"),
         .executableTarget(name: "fuzz-witnesses", dependencies: ["FuzzSupport", "DiskProbe", "BlockAccess"]),
+        .executableTarget(name: "fuzz-parsers", dependencies: ["FuzzSupport", "DiskProbe"]),  // issue 17: the pure parsers, fast
         .executableTarget(name: "fuzz-inventory", dependencies: ["FuzzSupport", "SourceInventory"]),
 
         // Test helpers: a hermetic nbdkit per test, fixture builders, running the built binary.

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Times `replica-audit inspect --format json` against `nbdinfo --json` on the same NBD
-# targets in one run: the seed incident's five images, each served by its own nbdkit on a
-# Unix socket. Prints both mean times and the ratio (goal: inspect within 2x of nbdinfo).
+# Times `replica-audit inspect --format json` against `nbdinfo --json` (the peer) in one run,
+# on the same nbdkit exports, and prints both times and their ratio (issue 17):
+#
+#   1 local   the seed incident's five images, each on its own nbdkit Unix socket
+#             (goal: inspect within 2x of nbdinfo)
+#   2 delayed the contaminated seed volume behind nbdkit's delay filter, which adds 20 ms to
+#             every read and block-status request (delay-read=20ms delay-extents=20ms), as a
+#             WAN link would (goal: inspect <= 150 ms); also the probe's round trips
+#             (probe.roundTrips), and the same with nbdkit's default 16 threads, where the
+#             filter's sleeping threads, not the link, bound how many requests overlap
 #
 # usage: bench/inspect.sh [RUNS]      (default 30; uses hyperfine when installed)
+#        BIN=PATH uses that replica-audit binary instead of building the release one
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh bench
@@ -12,10 +20,14 @@ for t in nbdkit nbdinfo python3; do
   command -v "$t" >/dev/null || { echo "bench: '$t' is missing (run 'make deps')" >&2; exit 2; }
 done
 
-echo "building release (.build-release)…" >&2
-# A statically linked Swift runtime starts in a third of the time of the dynamic one.
-swift build -c release --scratch-path .build-release --static-swift-stdlib --product replica-audit >&2
-bin=$(swift build -c release --scratch-path .build-release --static-swift-stdlib --show-bin-path)/replica-audit
+if [ -n "${BIN:-}" ]; then
+  bin=$BIN
+else
+  echo "building release (.build-release)…" >&2
+  # A statically linked Swift runtime starts in a third of the time of the dynamic one.
+  swift build -c release --scratch-path .build-release --static-swift-stdlib --product replica-audit >&2
+  bin=$(swift build -c release --scratch-path .build-release --static-swift-stdlib --show-bin-path)/replica-audit
+fi
 
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/ra-bench-XXXXXX")
 pids=()
@@ -26,46 +38,70 @@ cleanup() {
 }
 trap cleanup EXIT
 
+serve() {  # serve NAME nbdkit-arguments…: nbdkit on $work/NAME.sock, started from this shell
+  local sock="$work/$1.sock"; shift
+  nbdkit -f --exit-with-parent -U "$sock" "$@" &
+  pids+=($!)
+  for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+  [ -S "$sock" ] || { echo "bench: nbdkit for $sock did not start" >&2; exit 1; }
+}
+
 Fixtures/make-seed.sh "$work" >/dev/null
 uris=()
 for img in disk2000 disk2001 vol2000 vol2001 vol2000-contaminated; do
-  sock="$work/$img.sock"
-  nbdkit -f --exit-with-parent -U "$sock" file "file=$work/$img.img" &
-  pids+=($!)
-  for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
-  [ -S "$sock" ] || { echo "bench: nbdkit for $img did not start" >&2; exit 1; }
-  uris+=("nbd+unix:///?socket=$sock")
+  serve "$img" file "file=$work/$img.img"
+  uris+=("nbd+unix:///?socket=$work/$img.sock")
 done
+delay=(--filter=delay file "file=$work/vol2000-contaminated.img" delay-read=20ms delay-extents=20ms)
+serve delayed --threads=256 "${delay[@]}"
+serve delayed16 "${delay[@]}"
+delayed="nbd+unix:///?socket=$work/delayed.sock"
+delayed16="nbd+unix:///?socket=$work/delayed16.sock"
 
 inspect_all="for u in ${uris[*]}; do '$bin' inspect --format json \"\$u\" >/dev/null; done"
 nbdinfo_all="for u in ${uris[*]}; do nbdinfo --json \"\$u\" >/dev/null; done"
-# Both must succeed before they are timed.
+# Every command must succeed before it is timed.
 bash -c "$inspect_all" && bash -c "$nbdinfo_all"
+trips=$("$bin" inspect --format json "$delayed" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("roundTrips"))')
 
-echo "targets: ${#uris[@]} seed images over nbd+unix; runs: $runs"
+commands=(
+  "inspect local (5 targets)" "$inspect_all"
+  "nbdinfo local (5 targets)" "$nbdinfo_all"
+  "inspect delayed" "'$bin' inspect --format json '$delayed' >/dev/null"
+  "nbdinfo delayed" "nbdinfo --json '$delayed' >/dev/null"
+  "inspect delayed, 16 server threads" "'$bin' inspect --format json '$delayed16' >/dev/null"
+)
+echo "targets: ${#uris[@]} seed images over nbd+unix, and the contaminated one behind a 20 ms delay; runs: $runs"
 if command -v hyperfine >/dev/null; then
-  hyperfine --shell=bash --warmup 3 --runs "$runs" --style basic --export-json "$work/times.json" \
-    -n "replica-audit inspect --format json" "$inspect_all" \
-    -n "nbdinfo --json" "$nbdinfo_all" >&2
-  python3 - "$work/times.json" <<'PY'
+  args=()
+  for ((i = 0; i < ${#commands[@]}; i += 2)); do args+=(-n "${commands[i]}" "${commands[i+1]}"); done
+  hyperfine --shell=bash --warmup 3 --runs "$runs" --style basic --export-json "$work/times.json" "${args[@]}" >&2
+  python3 - "$work/times.json" > "$work/means" <<'PY'
 import json, sys
-r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-i, n = r["replica-audit inspect --format json"], r["nbdinfo --json"]
-print(f"inspect: {i['mean']*1000:.1f} ms ± {i['stddev']*1000:.1f} (all 5 targets)")
-print(f"nbdinfo: {n['mean']*1000:.1f} ms ± {n['stddev']*1000:.1f} (all 5 targets)")
-print(f"ratio inspect/nbdinfo: {i['mean']/n['mean']:.2f}  (goal: <= 2.00)")
+for x in json.load(open(sys.argv[1]))["results"]:
+    print(f'{x["mean"]:.6f}\t{x["stddev"]:.6f}\t{x["command"]}')
 PY
 else
-  measure() {
-    local start end
+  : > "$work/means"
+  for ((i = 0; i < ${#commands[@]}; i += 2)); do
+    bash -c "${commands[i+1]}"  # warm-up
     start=$(date +%s%N)
-    for _ in $(seq "$runs"); do bash -c "$1"; done
+    for _ in $(seq "$runs"); do bash -c "${commands[i+1]}"; done
     end=$(date +%s%N)
-    echo $(( (end - start) / runs / 1000 ))
-  }
-  bash -c "$inspect_all"; bash -c "$nbdinfo_all"  # warm-up
-  i=$(measure "$inspect_all"); n=$(measure "$nbdinfo_all")
-  echo "inspect: $((i / 1000)) ms (all 5 targets)"
-  echo "nbdinfo: $((n / 1000)) ms (all 5 targets)"
-  python3 -c "print(f'ratio inspect/nbdinfo: {$i/$n:.2f}  (goal: <= 2.00)')"
+    printf '%s\t0\t%s\n' "$(python3 -c "print(($end - $start) / $runs / 1e9)")" "${commands[i]}" >> "$work/means"
+  done
 fi
+python3 - "$work/means" "$trips" <<'PY'
+import sys
+means = {}
+for line in open(sys.argv[1]):
+    mean, sd, name = line.rstrip("\n").split("\t")
+    means[name] = (float(mean), float(sd))
+def ms(name): return f'{means[name][0]*1000:7.1f} ms ± {means[name][1]*1000:.1f}'
+for name in means: print(f'{name:40s} {ms(name)}')
+il, nl = means["inspect local (5 targets)"][0], means["nbdinfo local (5 targets)"][0]
+idl, ndl = means["inspect delayed"][0], means["nbdinfo delayed"][0]
+print(f'ratio inspect/nbdinfo, local:   {il/nl:.2f}  (goal: <= 2.00)')
+print(f'ratio inspect/nbdinfo, delayed: {idl/ndl:.2f}')
+print(f'inspect over the 20 ms link:    {idl*1000:.0f} ms  (goal: <= 150 ms); probe.roundTrips = {sys.argv[2]}')
+PY

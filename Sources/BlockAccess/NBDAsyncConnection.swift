@@ -1,4 +1,3 @@
-import CLibNBD
 import Foundation
 
 /// What became of one request sent on an `NBDAsyncConnection`.
@@ -31,7 +30,8 @@ public final class NBDAsyncConnection: @unchecked Sendable {
     /// Set once the connection is unusable (server gone, timeout); every later submit throws it.
     public private(set) var failure: VolumeError?
 
-    var handle: OpaquePointer?
+    /// The libnbd handle and everything done with it (NBDHandle.swift).
+    let handle: NBDHandle
     private var pending: [Int64: Pending] = [:]
     private var finished: [NBDCompletion] = []
     /// When the connection last made progress while requests were in flight.
@@ -42,20 +42,15 @@ public final class NBDAsyncConnection: @unchecked Sendable {
         case blockStatus(tag: Int, collector: BlockStatusCollector)
     }
 
-    /// Connects to `uri` and waits for the handshake. The corresponding C functions are
-    /// `nbd_create`, `nbd_add_meta_context` and `nbd_aio_connect_uri`.
+    /// Connects to `uri` (`nbd_aio_connect_uri`) and waits for the handshake.
     public init(uri: String, timeout: Duration = .seconds(30)) throws(VolumeError) {
         self.target = .nbd(uri: uri)
         self.timeout = timeout
-        guard let h = nbd_create() else {
-            throw VolumeError(kind: .unreachable, operation: "nbd_create", target: target.redacted,
-                              message: LibNBD.copyError(), errno: nbd_get_errno())
-        }
-        // Stored at once: deinit closes it on every throw below. Buffers are only looked
-        // at after a successful read, so libnbd need not zero them first (a memset of
-        // every byte read, ~5% of a full compare's CPU).
-        handle = h
-        let export = try LibNBD.connect(h, uri: uri, target: target, timeout: timeout, initializeReadBuffers: false)
+        // The handle closes itself on every throw below. Buffers are only looked at after
+        // a successful read, so libnbd need not zero them first (a memset of every byte
+        // read, ~5% of a full compare's CPU).
+        handle = try NBDHandle(target: target)
+        let export = try handle.connect(.uri(uri), timeout: timeout, initializeReadBuffers: false)
         sizeBytes = export.sizeBytes
         supportsBlockStatus = export.supportsBlockStatus
         canMultiConn = export.canMultiConn
@@ -65,30 +60,12 @@ public final class NBDAsyncConnection: @unchecked Sendable {
     deinit { close() }
 
     /// Closes the connection politely: requests still in flight are given up to 2 s to be
-    /// answered, then the disconnect (`NBD_CMD_DISC`, as `nbd_shutdown` sends it, through
-    /// its asynchronous form `nbd_aio_disconnect` so that a silent server cannot hang the
-    /// close) and up to 2 s for the server to end the connection, then `nbd_close`. A
-    /// server must never see its client vanish with replies in flight (nbdkit 1.32 aborted
-    /// on that). A dead or failed connection is just closed. Buffers of requests still in
-    /// flight are no longer touched once this returns.
+    /// answered, then the disconnect and up to 2 s for the server to end the connection
+    /// (NBDHandle.close). A dead or failed connection is just closed. Buffers of requests
+    /// still in flight are no longer touched once this returns.
     public func close() {
-        guard let h = handle else { return }
-        if failure == nil, nbd_aio_is_dead(h) == 0, nbd_aio_is_closed(h) == 0 {
-            let limit = min(timeout, .seconds(2))
-            var deadline = ContinuousClock.now + limit
-            while nbd_aio_in_flight(h) > 0, nbd_aio_is_dead(h) == 0, ContinuousClock.now < deadline {
-                if nbd_poll(h, 100) == -1 { break }
-            }
-            retireCompleted()
-            if nbd_aio_in_flight(h) == 0, nbd_aio_is_ready(h) == 1, nbd_aio_disconnect(h, 0) == 0 {
-                deadline = ContinuousClock.now + limit
-                while nbd_aio_is_closed(h) == 0, nbd_aio_is_dead(h) == 0, ContinuousClock.now < deadline {
-                    if nbd_poll(h, 100) == -1 { break }
-                }
-            }
-        }
-        nbd_close(h)
-        handle = nil
+        if let failure { handle.markFailed(failure) }
+        handle.close(drain: true, limit: min(timeout, .seconds(2))) { retireCompleted() }
     }
 
     /// Requests still waiting for an answer.
@@ -100,10 +77,9 @@ public final class NBDAsyncConnection: @unchecked Sendable {
     /// Sends a read of `buffer.count` bytes at `offset`; its completion carries `tag`.
     /// The corresponding C function is `nbd_aio_pread`.
     public func submitRead(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64, tag: Int) throws(VolumeError) {
-        let h = try liveHandle("nbd_aio_pread")
+        try checkUsable("nbd_aio_pread")
         if pending.isEmpty { lastProgress = .now }
-        let cookie = nbd_aio_pread(h, buffer.baseAddress, buffer.count, offset, LibNBD.noCompletion, 0)
-        if cookie < 0 { throw error("nbd_aio_pread at offset \(offset)", kind: .readFailed) }
+        let cookie = try handle.submitRead(into: buffer, at: offset)
         pending[cookie] = .read(tag: tag, offset: offset, count: buffer.count)
     }
 
@@ -117,13 +93,11 @@ public final class NBDAsyncConnection: @unchecked Sendable {
             finished.append(.blockStatus(tag: tag, extents: extents, error: nil))
             return
         }
-        let h = try liveHandle("nbd_aio_block_status")
+        try checkUsable("nbd_aio_block_status")
         if pending.isEmpty { lastProgress = .now }
         let collector = BlockStatusCollector(start: offset, end: end)
-        let callback = collector.callback()
         let count = min(end - offset, UInt64(UInt32.max / 2) & ~UInt64(0xFFFF))
-        let cookie = nbd_aio_block_status(h, count, offset, callback, LibNBD.noCompletion, 0)
-        if cookie < 0 { throw error("nbd_aio_block_status at offset \(offset)", kind: .readFailed) }
+        let cookie = try handle.submitBlockStatus(collector, offset: offset, length: count)
         pending[cookie] = .blockStatus(tag: tag, collector: collector)
     }
 
@@ -140,12 +114,9 @@ public final class NBDAsyncConnection: @unchecked Sendable {
     /// Retires every command libnbd has finished. The corresponding C functions are
     /// `nbd_aio_peek_command_completed` and `nbd_aio_command_completed`.
     func retireCompleted() {
-        guard let h = handle else { return }
-        while !pending.isEmpty {
-            let cookie = nbd_aio_peek_command_completed(h)
-            if cookie <= 0 { break }
-            let r = nbd_aio_command_completed(h, UInt64(cookie))
-            let failed: VolumeError? = r == -1 ? error(describe(cookie), kind: .readFailed) : nil
+        while !pending.isEmpty, let cookie = handle.nextCompleted() {
+            var failed: VolumeError?
+            if case .failed(let e) = handle.completion(of: cookie, operation: describe(cookie)) { failed = e }
             guard let entry = pending.removeValue(forKey: cookie) else { continue }
             lastProgress = .now
             switch entry {
@@ -174,8 +145,8 @@ public final class NBDAsyncConnection: @unchecked Sendable {
 
     /// Checks liveness and the request timeout after a poll round.
     func checkHealth() {
-        guard failure == nil, let h = handle else { return }
-        if nbd_aio_is_dead(h) == 1 || nbd_aio_is_closed(h) == 1 {
+        guard failure == nil, !handle.isClosed else { return }
+        if handle.isDead {
             fail(error("connection", kind: .readFailed))
         } else if !pending.isEmpty, ContinuousClock.now - lastProgress > timeout {
             fail(VolumeError(kind: .timeout, operation: describeOldest(), target: target.redacted,
@@ -195,20 +166,16 @@ public final class NBDAsyncConnection: @unchecked Sendable {
         pending.keys.min().map(describe) ?? "poll"
     }
 
-    // MARK: - The libnbd funnel
+    // MARK: - Errors
 
     func error(_ operation: String, kind: VolumeError.Kind) -> VolumeError {
-        LibNBD.error(operation, kind: kind, target: target)
+        handle.error(operation, kind: kind)
     }
 
-    private func liveHandle(_ operation: String) throws(VolumeError) -> OpaquePointer {
+    private func checkUsable(_ operation: String) throws(VolumeError) {
         if let failure {
             throw VolumeError(kind: .closed, operation: operation, target: target.redacted,
                               message: "connection is unusable after an earlier failure: \(failure.message)")
         }
-        guard let h = handle else {
-            throw VolumeError(kind: .closed, operation: operation, target: target.redacted, message: "connection is closed")
-        }
-        return h
     }
 }

@@ -1,4 +1,3 @@
-import CLibNBD
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -11,21 +10,14 @@ public enum NBDPoll {
     /// state machines, and retires what finished (collect it with `collect()`).
     ///
     /// Connections that die or whose oldest request passes their timeout are failed: their
-    /// requests complete with the error and the connection is closed. The corresponding C
-    /// functions are `nbd_aio_get_fd`, `nbd_aio_get_direction`, `nbd_aio_notify_read` and
-    /// `nbd_aio_notify_write`.
+    /// requests complete with the error and the connection is closed. Each handle says
+    /// what it waits for and is told what `poll(2)` saw (NBDHandle.swift).
     public static func wait(_ connections: [NBDAsyncConnection], milliseconds: Int32) {
         var fds: [pollfd] = []
         var polled: [NBDAsyncConnection] = []
         for c in connections {
-            guard c.failure == nil, let h = c.handle, c.inFlight > 0 else { continue }
-            let fd = nbd_aio_get_fd(h)
-            let direction = nbd_aio_get_direction(h)
-            var events: Int16 = 0
-            if direction & UInt32(LIBNBD_AIO_DIRECTION_READ) != 0 { events |= Int16(POLLIN) }
-            if direction & UInt32(LIBNBD_AIO_DIRECTION_WRITE) != 0 { events |= Int16(POLLOUT) }
-            guard fd >= 0, events != 0 else { continue }
-            fds.append(pollfd(fd: fd, events: events, revents: 0))
+            guard c.failure == nil, c.inFlight > 0, let fd = c.handle.pollDescriptor() else { continue }
+            fds.append(fd)
             polled.append(c)
         }
         if fds.isEmpty {
@@ -35,16 +27,8 @@ public enum NBDPoll {
         }
         let r = fds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), milliseconds) }
         if r > 0 {
-            for (i, c) in polled.enumerated() {
-                guard let h = c.handle else { continue }
-                let revents = Int32(fds[i].revents)
-                var status: Int32 = 0
-                if revents & (Int32(POLLIN) | Int32(POLLHUP) | Int32(POLLERR)) != 0 {
-                    status = nbd_aio_notify_read(h)
-                } else if revents & Int32(POLLOUT) != 0 {
-                    status = nbd_aio_notify_write(h)
-                }
-                if status == -1 { c.fail(c.error("poll", kind: .readFailed)) }
+            for (i, c) in polled.enumerated() where !c.handle.isClosed {
+                if !c.handle.notify(revents: fds[i].revents) { c.fail(c.error("poll", kind: .readFailed)) }
             }
         }
         for c in connections {

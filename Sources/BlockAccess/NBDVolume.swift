@@ -1,4 +1,3 @@
-import CLibNBD
 import Foundation
 
 /// An NBD export read through libnbd. Read-only: only `NBD_CMD_READ` and
@@ -31,11 +30,10 @@ public final class NBDVolume: Volume, @unchecked Sendable {
     public let timeout: Duration
 
     private let lock = NSLock()
-    private var handle: OpaquePointer?
-    private var dead: VolumeError?
+    /// The libnbd handle and everything done with it (NBDHandle.swift).
+    private let handle: NBDHandle
 
-    /// Connects to `uri`. The corresponding C functions are `nbd_create`,
-    /// `nbd_add_meta_context` and `nbd_aio_connect_uri`.
+    /// Connects to `uri` (`nbd_aio_connect_uri`).
     public convenience init(uri: String, sectorSize: Int? = nil, timeout: Duration = .seconds(30)) throws(VolumeError) {
         try self.init(target: .nbd(uri: uri), how: .uri(uri), container: nil, sectorSize: sectorSize, timeout: timeout)
     }
@@ -43,29 +41,25 @@ public final class NBDVolume: Volume, @unchecked Sendable {
     /// Reads the local image container `path` (qcow2, VMDK, VHD, VHDX, VDI) as the guest
     /// sees it: libnbd starts `qemu-nbd -r -f FORMAT PATH` with socket activation, as
     /// `nbdinfo -- [ qemu-nbd -r -f qcow2 PATH ]` does, and stops it when the volume closes.
-    /// `qemuNBD` is the qemu-nbd executable to run. The corresponding C function is
-    /// `nbd_aio_connect_systemd_socket_activation`.
+    /// `qemuNBD` is the qemu-nbd executable to run.
     public convenience init(container path: String, format: ImageContainerFormat, qemuNBD: String,
                             sectorSize: Int? = nil, timeout: Duration = .seconds(30)) throws(VolumeError) {
         try self.init(target: .file(path: path), how: .socketActivation(argv: format.qemuNBDArguments(qemuNBD, path: path)),
                       container: format, sectorSize: sectorSize, timeout: timeout)
     }
 
-    init(target: Target, how: LibNBD.Connection, container: ImageContainerFormat?, sectorSize: Int?,
+    init(target: Target, how: NBDHandle.Connection, container: ImageContainerFormat?, sectorSize: Int?,
          timeout: Duration) throws(VolumeError) {
         self.target = target
         self.timeout = timeout
         self.containerFormat = container
-        self.displayName = container.map { "\(target.redacted) (\($0.reportName) via qemu-nbd)" } ?? target.redacted
-        guard let h = nbd_create() else {
-            throw VolumeError(kind: .unreachable, operation: "nbd_create", target: target.redacted,
-                              message: LibNBD.copyError(), errno: nbd_get_errno())
-        }
-        // Stored at once: deinit closes it on every throw below.
-        self.handle = h
-        let export: LibNBD.Export
+        let displayName = container.map { "\(target.redacted) (\($0.reportName) via qemu-nbd)" } ?? target.redacted
+        self.displayName = displayName
+        // The handle closes itself on every throw below.
+        handle = try NBDHandle(target: target, displayName: displayName, noun: "volume")
+        let export: NBDHandle.Export
         do throws(VolumeError) {
-            export = try LibNBD.connect(h, how: how, target: target, timeout: timeout, initializeReadBuffers: true)
+            export = try handle.connect(how, timeout: timeout, initializeReadBuffers: true)
         } catch {
             var e = error
             if let container {
@@ -79,7 +73,7 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         self.supportsBlockStatus = export.supportsBlockStatus
         self.canMultiConn = export.canMultiConn
         self.maxRequestBytes = export.maxRequestBytes
-        self.isReadOnlyExport = nbd_is_read_only(h) == 1
+        self.isReadOnlyExport = export.readOnly
         let minBlock = export.minimumBlockSize
         if let s = sectorSize {
             logicalSectorSize = s
@@ -90,38 +84,22 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         }
     }
 
-    deinit {
-        if let h = handle { nbd_close(h) }
-    }
-
     /// Closes the connection: a polite `NBD_CMD_DISC` (so the server has let go of the
     /// export before this returns, which bounds how many connections a caller holds),
     /// waiting at most 2 s, then `nbd_close`. A dead connection is just closed.
     public func close() {
         lock.lock(); defer { lock.unlock() }
-        guard let h = handle else { return }
-        if dead == nil, nbd_aio_is_ready(h) == 1, nbd_aio_disconnect(h, 0) == 0 {
-            let clock = ContinuousClock()
-            let deadline = clock.now.advanced(by: min(timeout, .seconds(2)))
-            while nbd_aio_is_closed(h) == 0, nbd_aio_is_dead(h) == 0, clock.now < deadline {
-                if nbd_poll(h, 100) == -1 { break }
-            }
-        }
-        nbd_close(h)
-        handle = nil
+        handle.close(drain: false, limit: min(timeout, .seconds(2)))
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(VolumeError) {
         try checkRange(offset: offset, count: buffer.count)
         lock.lock(); defer { lock.unlock() }
-        let h = try liveHandle("nbd_aio_pread")
         var done = 0
         while done < buffer.count {
             let n = min(maxRequestBytes, buffer.count - done)
-            let at = offset + UInt64(done)
-            let cookie = nbd_aio_pread(h, buffer.baseAddress! + done, n, at, LibNBD.noCompletion, 0)
-            if cookie < 0 { throw error("nbd_aio_pread at offset \(at)", kind: .readFailed) }
-            try wait(cookie: cookie, operation: "nbd_pread at offset \(at) length \(n)")
+            try handle.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<done + n]),
+                            at: offset + UInt64(done), timeout: timeout)
             done += n
         }
     }
@@ -131,72 +109,130 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         guard offset < end else { return [] }
         guard supportsBlockStatus else { return [Extent(offset: offset, length: end - offset, hole: false, zero: false)] }
         lock.lock(); defer { lock.unlock() }
-        let h = try liveHandle("nbd_aio_block_status")
         let collector = BlockStatusCollector(start: offset, end: end)
-        let callback = collector.callback()
-        let count = min(end - offset, UInt64(UInt32.max / 2))
-        let cookie = nbd_aio_block_status(h, count, offset, callback, LibNBD.noCompletion, 0)
-        if cookie < 0 { throw error("nbd_aio_block_status at offset \(offset)", kind: .readFailed) }
-        try wait(cookie: cookie, operation: "nbd_block_status at offset \(offset)")
+        let cookie = try handle.submitBlockStatus(collector, offset: offset, length: min(end - offset, UInt64(UInt32.max / 2)))
+        let operation = "nbd_block_status at offset \(offset)"
+        try handle.pollUntil(timeout: timeout, operation: operation, kind: .readFailed) { () throws(VolumeError) -> Bool in
+            switch handle.completion(of: cookie, operation: operation) {
+            case .succeeded: return true
+            case .pending: return false
+            case .failed(let e): throw e
+            }
+        }
         if collector.extents.isEmpty {
             return [Extent(offset: offset, length: end - offset, hole: false, zero: false)]
         }
         return collector.extents
     }
 
-    // MARK: - The libnbd funnel
-
-    private func error(_ operation: String, kind: VolumeError.Kind) -> VolumeError {
-        LibNBD.error(operation, kind: kind, target: target)
-    }
-
-    private func liveHandle(_ operation: String) throws(VolumeError) -> OpaquePointer {
-        if let dead { throw VolumeError(kind: .closed, operation: operation, target: displayName,
-                                        message: "connection is unusable after an earlier failure: \(dead.message)") }
-        guard let h = handle else {
-            throw VolumeError(kind: .closed, operation: operation, target: displayName, message: "volume is closed")
+    /// Sends every request before waiting for any answer, so the round costs one network
+    /// latency however many requests it holds (libnbd queues them on the one connection).
+    /// The round ends when every request is answered, the connection dies, or `timeout`
+    /// passes without any answer; requests left unanswered then fail with that error (and
+    /// the connection is not polled again, so their buffers are never written later).
+    public func perform(_ requests: [VolumeRequest]) -> [VolumeReply] {
+        lock.lock(); defer { lock.unlock() }
+        var replies = [VolumeReply?](repeating: nil, count: requests.count)
+        /// A command on the wire: which request, and the piece of a read it carries.
+        enum Sent {
+            case read(index: Int, buffer: UnsafeMutableRawBufferPointer, at: Int)
+            case extents(index: Int, collector: BlockStatusCollector)
         }
-        return h
-    }
-
-    private func wait(cookie: Int64, operation: String) throws(VolumeError) {
-        guard let h = handle else { return }
-        try pollUntil(operation: operation, kind: .readFailed) {
-            let r = nbd_aio_command_completed(h, UInt64(cookie))
-            return r == 1 ? true : (r == -1 ? nil : false)
+        var sent: [Int64: Sent] = [:]
+        var buffers: [Int: UnsafeMutableRawBufferPointer] = [:]
+        var piecesLeft: [Int: Int] = [:]
+        defer {
+            // Safe: a handle that still had commands in flight has failed and is never polled again.
+            for b in buffers.values { b.deallocate() }
         }
-    }
-
-    /// Polls the handle until `done` returns true (or nil: the command failed, read the
-    /// error now), the connection dies, or the timeout passes.
-    private func pollUntil(operation: String, kind: VolumeError.Kind, _ done: () -> Bool?) throws(VolumeError) {
-        guard let h = handle else { return }
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        while true {
-            switch done() {
-            case .some(true): return
-            case .none: throw error(operation, kind: kind)
-            case .some(false): break
-            }
-            if nbd_aio_is_dead(h) == 1 || nbd_aio_is_closed(h) == 1 {
-                let e = error(operation, kind: kind == .readFailed ? .readFailed : .unreachable)
-                dead = e
-                throw e
-            }
-            let remaining = clock.now.duration(to: deadline)
-            if remaining <= .zero {
-                let e = VolumeError(kind: .timeout, operation: operation, target: displayName,
-                                    message: "no answer from the server within \(timeout) (--timeout)")
-                dead = e
-                throw e
-            }
-            if nbd_poll(h, LibNBD.pollMilliseconds(remaining)) == -1 {
-                let e = error(operation, kind: kind)
-                dead = e
-                throw e
+        for (i, request) in requests.enumerated() {
+            do throws(VolumeError) {
+                switch request {
+                case .read(let offset, let count):
+                    try checkRange(offset: offset, count: count)
+                    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 64)
+                    buffers[i] = buffer
+                    if count == 0 { replies[i] = .read([]); continue }
+                    var done = 0
+                    piecesLeft[i] = 0
+                    while done < count {
+                        let n = min(maxRequestBytes, count - done)
+                        let piece = UnsafeMutableRawBufferPointer(rebasing: buffer[done..<done + n])
+                        let cookie = try handle.submitRead(into: piece, at: offset + UInt64(done))
+                        sent[cookie] = .read(index: i, buffer: piece, at: done)
+                        piecesLeft[i, default: 0] += 1
+                        done += n
+                    }
+                case .extents(let offset, let length):
+                    let end = min(offset &+ length, sizeBytes)
+                    guard offset < end else { replies[i] = .extents([]); continue }
+                    guard supportsBlockStatus else {
+                        replies[i] = .extents([Extent(offset: offset, length: end - offset, hole: false, zero: false)])
+                        continue
+                    }
+                    let collector = BlockStatusCollector(start: offset, end: end)
+                    let cookie = try handle.submitBlockStatus(collector, offset: offset,
+                                                              length: min(end - offset, UInt64(UInt32.max / 2)))
+                    sent[cookie] = .extents(index: i, collector: collector)
+                }
+            } catch {
+                replies[i] = .failed(error)
             }
         }
+        func describe(_ s: Sent?) -> String {
+            switch s {
+            case .read(let i, let buffer, let at):
+                if case .read(let offset, _) = requests[i] { return "nbd_pread at offset \(offset + UInt64(at)) length \(buffer.count)" }
+                return "nbd_pread"
+            case .extents(_, let c): return "nbd_block_status at offset \(c.start)"
+            case nil: return "nbd_aio_command_completed"
+            }
+        }
+        if !sent.isEmpty {
+            do throws(VolumeError) {
+                try handle.pollUntilProgress(timeout: timeout, operation: describe(sent.keys.min().flatMap { sent[$0] }),
+                                             kind: .readFailed) { () -> Bool in
+                    while let cookie = handle.nextCompleted() {
+                        let entry = sent.removeValue(forKey: cookie)
+                        let state = handle.completion(of: cookie, operation: describe(entry))
+                        switch (entry, state) {
+                        case (.read(let i, _, _), .failed(let e)), (.extents(let i, _), .failed(let e)):
+                            if replies[i] == nil { replies[i] = .failed(e) }
+                        case (.read(let i, _, _), _):
+                            piecesLeft[i, default: 1] -= 1
+                            if piecesLeft[i] == 0, replies[i] == nil, let b = buffers[i] {
+                                replies[i] = .read([UInt8](UnsafeRawBufferPointer(b)[0..<(requests[i].readCount)]))
+                            }
+                        case (.extents(let i, let c), _):
+                            if replies[i] == nil {
+                                replies[i] = .extents(c.extents.isEmpty
+                                    ? [Extent(offset: c.start, length: c.end - c.start, hole: false, zero: false)] : c.extents)
+                            }
+                        case (nil, _):
+                            break
+                        }
+                    }
+                    return sent.isEmpty
+                }
+            } catch {
+                for entry in sent.values {
+                    switch entry {
+                    case .read(let i, _, _), .extents(let i, _):
+                        if replies[i] == nil { replies[i] = .failed(error) }
+                    }
+                }
+            }
+        }
+        return replies.map { $0 ?? .failed(VolumeError(kind: .readFailed, operation: "perform", target: displayName,
+                                                       message: "no answer was recorded for this request")) }
+    }
+}
+
+extension VolumeRequest {
+    /// The byte count of a read (0 for a block-status request).
+    var readCount: Int {
+        if case .read(_, let count) = self { return count }
+        return 0
     }
 }
 

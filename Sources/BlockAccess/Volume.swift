@@ -48,11 +48,46 @@ public protocol Volume: AnyObject, Sendable {
     /// whole range is one data extent.
     func extents(offset: UInt64, length: UInt64) throws(VolumeError) -> [Extent]
 
+    /// Answers several independent requests — reads and block-status queries — as one
+    /// round: an NBD volume sends them all before waiting for any answer (libnbd's
+    /// asynchronous API over its one connection), other volumes answer them in order. One
+    /// reply per request, in the order asked; a request that fails does not stop the others.
+    func perform(_ requests: [VolumeRequest]) -> [VolumeReply]
+
     /// Closes the volume. Further calls throw `.closed`. Idempotent.
     func close()
 }
 
+/// One request of a `Volume.perform` round.
+public enum VolumeRequest: Sendable, Equatable {
+    /// Read `count` bytes at `offset` (inside the volume).
+    case read(offset: UInt64, count: Int)
+    /// The allocation of `[offset, offset+length)`, possibly only a prefix of it.
+    case extents(offset: UInt64, length: UInt64)
+}
+
+/// The answer to one `VolumeRequest`.
+public enum VolumeReply: Sendable {
+    case read([UInt8])
+    case extents([Extent])
+    case failed(VolumeError)
+}
+
 extension Volume {
+    /// One request after the other: for volumes whose requests cost no network round trip.
+    public func perform(_ requests: [VolumeRequest]) -> [VolumeReply] {
+        requests.map { request in
+            do throws(VolumeError) {
+                switch request {
+                case .read(let offset, let count): return .read(try read(at: offset, count: count))
+                case .extents(let offset, let length): return .extents(try extents(offset: offset, length: length))
+                }
+            } catch {
+                return .failed(error)
+            }
+        }
+    }
+
     /// Reads `count` bytes at `offset`.
     public func read(at offset: UInt64, count: Int) throws(VolumeError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)

@@ -1,4 +1,5 @@
 import AuditCore
+import BlockAccess
 import Crypto
 import Foundation
 
@@ -210,12 +211,14 @@ public enum CanaryImages {
     }
 
     static func makeImage(path: String, spec: DiskSpec, layout: CanaryLayout, tools: [String: String]) throws(CanaryError) {
-        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CanaryError("\(path): cannot be created (\(String(cString: strerror(errno))))") }
-        let truncated = ftruncate(fd, off_t(spec.capacityBytes)) == 0
-        let reason = String(cString: strerror(errno))
-        close(fd)
-        guard truncated else { throw CanaryError("\(path): cannot be sized to \(spec.capacityBytes) bytes (\(reason))") }
+        let fd: FileDescriptor
+        do { fd = try FileDescriptor.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, permissions: 0o644) } catch {
+            throw CanaryError("\(path): cannot be created (\(error.message))")
+        }
+        defer { _ = fd.close() }
+        do { try fd.truncate(to: spec.capacityBytes) } catch {
+            throw CanaryError("\(path): cannot be sized to \(spec.capacityBytes) bytes (\(error.message))")
+        }
         var args = ["-o", "-U", layout.diskGUID]
         for p in layout.partitions {
             let first = p.startBytes / 512, last = (p.startBytes + p.sizeBytes) / 512 - 1
@@ -245,17 +248,20 @@ public enum CanaryImages {
     }
 
     static func writeBlocks(_ blocks: [CanaryBlock], to path: String, secret: [UInt8]) throws(CanaryError) {
-        let fd = open(path, O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CanaryError("\(path): cannot be opened for writing (\(String(cString: strerror(errno))))") }
-        defer { close(fd) }
+        let fd: FileDescriptor
+        do { fd = try FileDescriptor.open(path, O_WRONLY | O_CLOEXEC) } catch {
+            throw CanaryError("\(path): cannot be opened for writing (\(error.message))")
+        }
+        defer { _ = fd.close() }
         for block in blocks {
             let bytes = block.encoded(secret: secret)
-            let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(block.offset)) }
-            guard written == bytes.count else {
-                throw CanaryError("\(path): writing the canary block at byte \(block.offset) failed (\(String(cString: strerror(errno))))")
+            do throws(FileDescriptor.TransferError) {
+                try bytes.withUnsafeBytes { (raw) throws(FileDescriptor.TransferError) in try fd.write(raw, at: block.offset) }
+            } catch {
+                throw CanaryError("\(path): writing the canary block at byte \(block.offset) failed (\(error.errno.message))")
             }
         }
-        guard fsync(fd) == 0 else { throw CanaryError("\(path): fsync failed (\(String(cString: strerror(errno))))") }
+        do { try fd.sync() } catch { throw CanaryError("\(path): fsync failed (\(error.message))") }
     }
 
     /// (Re)makes the qcow2 / streamOptimized VMDK copies the manifest lists.

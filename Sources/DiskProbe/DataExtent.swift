@@ -75,39 +75,27 @@ public enum DataExtentSurvey {
     static let maxStatusRequests = 1024
 
     /// Measures `volume`, whose probe gave `partitions`. Nil when the volume could not be
-    /// read for it (a read error is the probe's business, not a reason to guess).
-    public static func measure(_ volume: any Volume, partitions: [Partition]) -> DataExtent? {
+    /// read for it (a read error is the probe's business, not a reason to guess). `known`
+    /// gives bytes the probe already holds (nil otherwise), so they are not read again.
+    ///
+    /// Requests go out in rounds (`Volume.perform`, docs/PROBE.md "Round trips"): block status
+    /// of the whole volume in windows, all at once; the sampled blocks at once; and the
+    /// search for where data ends a few levels of its bisection at a time — the same blocks,
+    /// and so the same answer, as reading them one after the other.
+    public static func measure(_ volume: any Volume, partitions: [Partition],
+                               firstMapRound: (requests: [VolumeRequest], replies: [VolumeReply])? = nil,
+                               known: @escaping (UInt64, Int) -> [UInt8]? = { _, _ in nil }) -> DataExtent? {
         let size = volume.sizeBytes
         guard size > 0 else { return nil }
         do throws(VolumeError) {
-            var reader = Reader(volume: volume)
+            var reader = Reader(volume: volume, known: known)
             // 1. Allocation, as data runs (not hole, not zero).
             var runs: [Range<UInt64>] = []
             var allocated: UInt64?
             if volume.supportsBlockStatus {
-                var pos: UInt64 = 0
-                var requests = 0
-                var total: UInt64 = 0
-                while pos < size {
-                    requests += 1
-                    if requests > maxStatusRequests {
-                        runs.append(pos..<size)  // too fragmented to map: the rest counts as data
-                        total += size - pos
-                        break
-                    }
-                    let part = try volume.extents(offset: pos, length: size - pos)
-                    guard let last = part.last, last.end > pos else { break }
-                    for e in part where !e.zero && !e.hole && e.length > 0 {
-                        total += e.length
-                        if let l = runs.last, l.upperBound >= e.offset {
-                            runs[runs.count - 1] = l.lowerBound..<max(l.upperBound, e.end)
-                        } else {
-                            runs.append(e.offset..<e.end)
-                        }
-                    }
-                    pos = last.end
-                }
-                allocated = total
+                let map = try allocationMap(volume, firstRound: firstMapRound)
+                runs = map.runs
+                allocated = map.allocated
                 if runs.isEmpty {
                     return DataExtent(method: "block-status", holdsData: false, blankProven: true, dataEndBytes: 0,
                                       allocatedBytes: 0, blocksRead: 0, nonZeroBlocks: 0,
@@ -155,23 +143,29 @@ public enum DataExtentSurvey {
             let inRuns = Set(positions.map { $0 / 4096 * 4096 }).sorted().filter { pos in
                 runs.contains { $0.contains(pos) }
             }
-            var nonZero: [Range<UInt64>] = []
-            for pos in inRuns {
+            let sampled = inRuns.map { pos -> (at: UInt64, length: UInt64) in
                 let run = runs.first { $0.contains(pos) }!
-                let length = min(blockBytes, run.upperBound - pos, size - pos)
-                if try reader.holdsData(at: pos, length: length) { nonZero.append(pos..<pos + length) }
+                return (pos, min(blockBytes, run.upperBound - pos, size - pos))
+            }
+            try reader.fetch(sampled)
+            var nonZero: [Range<UInt64>] = []
+            for block in sampled {
+                if try reader.holdsData(at: block.at, length: block.length) { nonZero.append(block.at..<block.at + block.length) }
             }
 
             // 3. Where data ends: after the last non-zero block, search up to the next block
-            // that read as zeros (or the end of its run) for the last data.
+            // that read as zeros (or the end of its run) for the last data. The bisection's
+            // next levels are fetched together, then walked as one block at a time would.
             var dataEnd = nonZero.last?.upperBound ?? 0
             if let last = nonZero.last, let run = runs.first(where: { $0.contains(last.lowerBound) }) {
                 let nextZero = inRuns.first { $0 >= last.upperBound && $0 < run.upperBound } ?? run.upperBound
                 var lo = last.upperBound, hi = nextZero
                 while hi > lo, hi - lo > blockBytes {
                     let mid = (lo + (hi - lo) / 2) / 4096 * 4096
-                    if try reader.holdsData(at: mid, length: min(blockBytes, size - mid)) {
-                        lo = min(hi, mid + min(blockBytes, size - mid))
+                    let length = min(blockBytes, size - mid)
+                    if !reader.has(mid, length) { try reader.fetch(bisection(lo: lo, hi: hi, size: size, levels: 4)) }
+                    if try reader.holdsData(at: mid, length: length) {
+                        lo = min(hi, mid + length)
                         dataEnd = max(dataEnd, lo)
                     } else {
                         hi = mid
@@ -184,7 +178,8 @@ public enum DataExtentSurvey {
             if dataEnd >= 512 {
                 let ss = UInt64(volume.logicalSectorSize)
                 let from = dataEnd > blockBytes ? (dataEnd - blockBytes) / ss * ss : 0
-                let tail = try volume.read(at: from, count: Int(dataEnd - from))
+                let tail: [UInt8]
+                if let held = known(from, Int(dataEnd - from)) { tail = held } else { tail = try volume.read(at: from, count: Int(dataEnd - from)) }
                 let magic = Array("EFI PART".utf8)
                 var at = tail.count - Int(ss)
                 while at >= 0 {
@@ -209,28 +204,182 @@ public enum DataExtentSurvey {
         }
     }
 
+    /// Block status of the whole volume as data runs, and the bytes they hold: one round
+    /// asks every window of the volume at once (a server may answer a prefix of each; the
+    /// rest goes in the next round). After `maxStatusRequests` requests the rest counts as data.
+    /// The block-status requests of the map's first round (empty without block status),
+    /// for a caller that sends them along with its own first round (`firstMapRound`).
+    public static func firstMapRound(_ volume: any Volume) -> [VolumeRequest] {
+        guard volume.supportsBlockStatus, volume.sizeBytes > 0 else { return [] }
+        return windows([0..<volume.sizeBytes], budget: maxStatusRequests).map { .extents(offset: $0.lowerBound, length: UInt64($0.count)) }
+    }
+
+    /// The windows of `unknown` one round asks, at most `budget` of them.
+    private static func windows(_ unknown: [Range<UInt64>], budget: Int) -> [Range<UInt64>] {
+        let window: UInt64 = 0x7FF0_0000  // under the 2 GiB an NBD block-status request can ask
+        var asked: [Range<UInt64>] = []
+        for gap in unknown {
+            var pos = gap.lowerBound
+            while pos < gap.upperBound, asked.count < budget {
+                let end = min(gap.upperBound, pos + window)
+                asked.append(pos..<end)
+                pos = end
+            }
+        }
+        return asked
+    }
+
+    static func allocationMap(_ volume: any Volume, firstRound: (requests: [VolumeRequest], replies: [VolumeReply])? = nil)
+        throws(VolumeError) -> (runs: [Range<UInt64>], allocated: UInt64) {
+        let size = volume.sizeBytes
+        var unknown: [Range<UInt64>] = [0..<size]
+        var data: [Range<UInt64>] = []
+        var requests = 0
+        while !unknown.isEmpty {
+            let asked = windows(unknown, budget: maxStatusRequests - requests)
+            if asked.isEmpty {
+                data += unknown  // too fragmented to map: the rest counts as data
+                break
+            }
+            let sent: [VolumeRequest] = asked.map { .extents(offset: $0.lowerBound, length: UInt64($0.count)) }
+            let replies: [VolumeReply]
+            if requests == 0, let firstRound, firstRound.requests == sent, firstRound.replies.count == sent.count {
+                replies = firstRound.replies  // sent along with the probe's first round
+            } else {
+                replies = volume.perform(sent)
+            }
+            requests += asked.count
+            var next: [Range<UInt64>] = []
+            for (range, reply) in zip(asked, replies) {
+                let extents: [Extent]
+                switch reply {
+                case .extents(let e): extents = e
+                case .failed(let error): throw error
+                case .read: extents = []
+                }
+                var pos = range.lowerBound
+                for e in extents where e.end > pos && e.offset <= pos {
+                    let end = min(e.end, range.upperBound)
+                    if !e.zero && !e.hole { data.append(pos..<end) }
+                    pos = end
+                    if pos >= range.upperBound { break }
+                }
+                if pos < range.upperBound {
+                    guard pos > range.lowerBound else { break }  // no progress: stop, as a lone request would
+                    next.append(pos..<range.upperBound)
+                }
+            }
+            // Windows not asked this round (the request budget) stay unknown.
+            let askedEnd = asked.last?.upperBound ?? 0
+            next += unknown.compactMap { gap in
+                gap.upperBound <= askedEnd ? nil : max(gap.lowerBound, askedEnd)..<gap.upperBound
+            }
+            unknown = next.sorted { $0.lowerBound < $1.lowerBound }
+        }
+        data.sort { $0.lowerBound < $1.lowerBound }
+        var runs: [Range<UInt64>] = []
+        var total: UInt64 = 0
+        for d in data where !d.isEmpty {
+            total += UInt64(d.count)
+            if let l = runs.last, l.upperBound >= d.lowerBound {
+                runs[runs.count - 1] = l.lowerBound..<max(l.upperBound, d.upperBound)
+            } else {
+                runs.append(d)
+            }
+        }
+        return (runs, total)
+    }
+
+    /// The blocks the next `levels` levels of the bisection of `[lo, hi)` may look at.
+    static func bisection(lo: UInt64, hi: UInt64, size: UInt64, levels: Int) -> [(at: UInt64, length: UInt64)] {
+        guard levels > 0, hi > lo, hi - lo > blockBytes else { return [] }
+        let mid = (lo + (hi - lo) / 2) / 4096 * 4096
+        let length = min(blockBytes, size - mid)
+        return [(mid, length)] + bisection(lo: min(hi, mid + length), hi: hi, size: size, levels: levels - 1)
+            + bisection(lo: lo, hi: mid, size: size, levels: levels - 1)
+    }
+
     /// Reads blocks and tells whether they hold a non-zero byte.
     struct Reader {
         let volume: any Volume
+        let known: (UInt64, Int) -> [UInt8]?
+        /// Blocks looked at.
         var reads = 0
-        var buffer = [UInt8](repeating: 0, count: Int(DataExtentSurvey.blockBytes))
+        /// Whether each fetched block (offset, length) holds a non-zero byte.
+        private var fetched: [UInt64: (length: UInt64, data: Bool)] = [:]
+        /// Blocks whose read failed: the error is thrown only if the walk looks at the block
+        /// (a block fetched ahead and never looked at cannot fail the survey).
+        private var failed: [UInt64: (length: UInt64, error: VolumeError)] = [:]
+        /// Bytes one round reads at most (the memory it takes).
+        static let roundBytes: UInt64 = 32 << 20
+        /// Blocks this close are read as one span, of at most `maxSpan` bytes.
+        static let joinGap: UInt64 = 64 << 10
+        static let maxSpan: UInt64 = 1 << 20
 
-        init(volume: any Volume) { self.volume = volume }
+        init(volume: any Volume, known: @escaping (UInt64, Int) -> [UInt8]?) {
+            self.volume = volume
+            self.known = known
+        }
+
+        func has(_ offset: UInt64, _ length: UInt64) -> Bool {
+            fetched[offset]?.length == length || failed[offset]?.length == length
+        }
+
+        /// Fetches `blocks` not fetched yet: from what the probe holds, else read in rounds.
+        mutating func fetch(_ blocks: [(at: UInt64, length: UInt64)]) throws(VolumeError) {
+            var wanted: [(at: UInt64, length: UInt64)] = []
+            for b in blocks where b.length > 0 && !has(b.at, b.length) {
+                if let bytes = known(b.at, Int(b.length)) {
+                    fetched[b.at] = (b.length, bytes.contains { $0 != 0 })
+                } else if !wanted.contains(where: { $0.at == b.at && $0.length == b.length }) {
+                    wanted.append(b)
+                }
+            }
+            // Neighbouring blocks (often: the samples of a small data run) go out as one read.
+            var spans: [(at: UInt64, end: UInt64, blocks: [(at: UInt64, length: UInt64)])] = []
+            for b in wanted.sorted(by: { $0.at < $1.at }) {
+                if let last = spans.last, b.at <= last.end + Reader.joinGap,
+                   max(last.end, b.at + b.length) - last.at <= Reader.maxSpan {
+                    spans[spans.count - 1].end = max(last.end, b.at + b.length)
+                    spans[spans.count - 1].blocks.append(b)
+                } else {
+                    spans.append((b.at, b.at + b.length, [b]))
+                }
+            }
+            var i = 0
+            while i < spans.count {
+                var j = i + 1, bytes = spans[i].end - spans[i].at
+                while j < spans.count, bytes + (spans[j].end - spans[j].at) <= Reader.roundBytes {
+                    bytes += spans[j].end - spans[j].at
+                    j += 1
+                }
+                let round = spans[i..<j]
+                let replies = volume.perform(round.map { .read(offset: $0.at, count: Int($0.end - $0.at)) })
+                for (span, reply) in zip(round, replies) {
+                    for b in span.blocks {
+                        switch reply {
+                        case .read(let bytes):
+                            let from = Int(b.at - span.at)
+                            fetched[b.at] = (b.length, bytes[from..<from + Int(b.length)].contains { $0 != 0 })
+                        case .failed(let error): failed[b.at] = (b.length, error)
+                        case .extents: break
+                        }
+                    }
+                }
+                i = j
+            }
+        }
 
         mutating func holdsData(at offset: UInt64, length: UInt64) throws(VolumeError) -> Bool {
             guard length > 0 else { return false }
             reads += 1
-            var failure: VolumeError?
-            let found = buffer.withUnsafeMutableBytes { raw -> Bool in
-                let slice = UnsafeMutableRawBufferPointer(rebasing: raw[0..<Int(length)])
-                do throws(VolumeError) { try volume.read(into: slice, at: offset) } catch {
-                    failure = error
-                    return false
-                }
-                return slice.contains { $0 != 0 }
+            if !has(offset, length) { try fetch([(offset, length)]) }
+            if let f = failed[offset], f.length == length { throw f.error }
+            guard let block = fetched[offset], block.length == length else {
+                throw VolumeError(kind: .readFailed, operation: "read", target: volume.displayName,
+                                  message: "block at \(offset) was not read")
             }
-            if let failure { throw failure }
-            return found
+            return block.data
         }
     }
 }

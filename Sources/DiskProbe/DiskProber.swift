@@ -16,16 +16,29 @@ public enum DiskProber {
         }
         let size = volume.sizeBytes
         var result = ProbeResult(target: volume.displayName, sizeBytes: size, sectorSize: volumeSectorSize)
+        result.roundTrips = 0
         let origin = volume.sectorSizeOrigin
         result.deviceSectorSize = origin == .blockDevice ? volumeSectorSize : nil
         guard size >= 2 * UInt64(volumeSectorSize) else {
             result.findings = ProbeRules.evaluate(result)
             return result
         }
+        // Reads go out in dependent rounds, each round's requests in flight together, and
+        // every round is counted (docs/PROBE.md, "Round trips").
+        let counter = RoundTripCounter(volume)
         let shadow = try ShadowFile(sizeBytes: size)
-        let copier = RegionCopier(volume: volume, shadow: shadow)
-        try copier.copy(offset: 0, length: UInt64(options.diskHeadBytes), purpose: "disk head")
+        let copier = RegionCopier(volume: counter, shadow: shadow)
         let tail = min(UInt64(options.diskTailBytes), size)
+        // Round 1 needs nothing but the size: the disk's head and tail (labels, superblocks,
+        // backup headers, every sector-size candidate's LBA 1 and last LBA) and the fixed
+        // places libblkid's probers look at (whole sectors of either size).
+        // The data-extent survey's block status of the whole volume needs only the size too.
+        let surveyMap = options.measureDataExtent ? DataExtentSurvey.firstMapRound(counter) : []
+        let firstRound = try copier.prefetch([(0, UInt64(options.diskHeadBytes)), (size - tail, size)]
+            + copier.plan { () throws(ProbeError) in
+                try ProberRegions.copy(copier, start: 0, length: size, sectorSize: 4096, place: "whole disk")
+            }, along: surveyMap)
+        try copier.copy(offset: 0, length: UInt64(options.diskHeadBytes), purpose: "disk head")
         try copier.copy(offset: size - tail, length: tail, purpose: "disk tail")
 
         // The label says which sector size it was written for; the volume's own size is
@@ -41,13 +54,26 @@ public enum DiskProber {
         result.sectorSizeDetection = detection
         guard size >= 2 * UInt64(sectorSize) else {
             result.findings = ProbeRules.evaluate(result)
+            result.roundTrips = counter.roundTrips
             return result
         }
 
-        try ProberRegions.copy(copier, start: 0, length: size, sectorSize: sectorSize, place: "whole disk")
-
+        // Rounds 2 and on: what round 1 says — the GPT entry arrays where the headers put
+        // them, the backup header where the primary places it (and its entries where they
+        // usually are), the EBR chain link by link, the pointers libblkid's probers follow,
+        // and (planned from the raw label, before libfdisk has read it) each partition's
+        // head, tail and prober regions.
         let reader = WitnessReader(copier: copier, sectorSize: sectorSize, options: options)
-        let witnesses = try readWitnesses(reader)
+        // As many rounds as a chain of EBRs may need (each names the next); a round stops
+        // the loop as soon as it has nothing new to fetch.
+        let witnesses = try copier.inRounds(options.maxLogicalPartitions + 3) { () throws(ProbeError) -> WitnessSet in
+            try ProberRegions.copy(copier, start: 0, length: size, sectorSize: sectorSize, place: "whole disk")
+            let w = try readWitnesses(reader)
+            if copier.isPlanning {
+                try planAhead(w, reader: reader, copier: copier, sectorSize: sectorSize, size: size, options: options)
+            }
+            return w
+        }
         result.witnesses = witnesses.value
 
         // libfdisk allocates count × size bytes for any checksummed GPT header's entry array
@@ -93,7 +119,10 @@ public enum DiskProber {
                 label = rawGPTLabel(header, entries: entries, fdisk: fdisk, warnings: l.warnings + [note])
             }
         }
-        try copyPartitionRegions(label?.partitions ?? [], copier: copier, sectorSize: sectorSize, size: size, options: options)
+        let labelPartitions = label?.partitions ?? []
+        try copier.inRounds(2) { () throws(ProbeError) in
+            try copyPartitionRegions(labelPartitions, copier: copier, sectorSize: sectorSize, size: size, options: options)
+        }
 
         var ambiguous: [String] = []
         let wholeDisk = try BlkidSignatureProbe(fd: shadow.fd, offset: 0, size: size, sectorSize: sectorSize, partitionTables: true)
@@ -121,7 +150,10 @@ public enum DiskProber {
         result.partitions = (label?.partitions ?? []).map { partition($0, label: label, sectorSize: sectorSize) }
         result.partitionTable = label.map { table($0, witnesses: witnesses, partitions: result.partitions, sectorSize: sectorSize) }
         result.partitionTable?.libfdiskReading = libfdiskReading
-        try copyPartitionRegions(label?.partitions ?? [], copier: copier, sectorSize: sectorSize, size: size, options: options)
+        let decidedPartitions = label?.partitions ?? []
+        try copier.inRounds(2) { () throws(ProbeError) in
+            try copyPartitionRegions(decidedPartitions, copier: copier, sectorSize: sectorSize, size: size, options: options)
+        }
 
         if options.probePartitionSignatures {
             for i in result.partitions.indices where result.partitions[i].partitionKind != .extended {
@@ -159,8 +191,14 @@ public enum DiskProber {
         result.findings = ProbeRules.evaluate(result)
         if !ambiguous.isEmpty { result.findings.append(AmbiguousSignatureRule.finding(places: ambiguous)) }
         // Blank and half-written volumes (issue 9): where the data ends, against the label.
-        if options.measureDataExtent { result.dataExtent = DataExtentSurvey.measure(volume, partitions: result.partitions) }
+        if options.measureDataExtent {
+            result.dataExtent = DataExtentSurvey.measure(counter, partitions: result.partitions,
+                                                         firstMapRound: (surveyMap, firstRound.extra)) { (offset, count) in
+                try? copier.bytes(offset: offset, count: count)
+            }
+        }
         result.findings += DataExtentRule.findings(result)
+        result.roundTrips = counter.roundTrips
         return result
     }
 
@@ -225,6 +263,38 @@ public enum DiskProber {
             }
         }
         return WitnessSet(value: w, labelHeader: labelHeader)
+    }
+
+    /// Plans (reads nothing) what the next round should fetch beyond the witnesses: the
+    /// backup's entry array where a backup normally keeps it (between the primary's last
+    /// usable LBA and the backup header), and the head, tail and prober regions of every
+    /// partition the raw label names — the ones libfdisk will almost always name too.
+    private static func planAhead(_ w: WitnessSet, reader: WitnessReader, copier: RegionCopier, sectorSize: Int,
+                                  size: UInt64, options: ProbeOptions) throws(ProbeError) {
+        let ss = UInt64(sectorSize)
+        var partitions: [FdiskPartition] = []
+        if let (header, _) = w.labelHeader {
+            let (first, o1) = (header.lastUsableLBA &+ 1).multipliedReportingOverflow(by: ss)
+            let (last, o2) = header.alternateLBA.multipliedReportingOverflow(by: ss)
+            if !o1, !o2, first < last, last - first <= UInt64(options.maxEntriesArrayBytes) {
+                try copier.copy(offset: first, length: last - first, purpose: "plan")
+            }
+            partitions = rawGPTLabel(header, entries: try reader.gptEntries(of: header), fdisk: nil, warnings: []).partitions
+        } else if let mbr = w.value.mbr, mbr.bootSignatureValid {
+            // The primary entries, and the logical ones of the EBRs read so far (so each
+            // logical partition's regions travel with the next EBR).
+            let logical = try reader.extendedChain(mbr).links.compactMap(\.logical)
+            for e in mbr.entries + logical where e.sectors > 0 && e.type != "0xee" {
+                let container = MBRParser.extendedTypes.contains { MBRParser.hexByte($0) == e.type }
+                partitions.append(FdiskPartition(partno: e.index - 1, startLBA: e.startLBA, sectors: e.sectors, type: e.type,
+                                                 typeName: nil, uuid: nil, name: nil, bootable: false,
+                                                 isContainer: container, isNested: false))
+            }
+        }
+        // A hostile label may name thousands of partitions: plan ahead for the first ones only
+        // (the rest are still read, in later rounds or one by one).
+        try copyPartitionRegions(Array(partitions.prefix(128)), copier: copier, sectorSize: sectorSize, size: size,
+                                 options: options)
     }
 
     /// Whether libfdisk's GPT is the one `header` describes: the same disk GUID and the same

@@ -23,9 +23,137 @@ final class RegionCopier {
     private let chunkBytes: UInt64 = 4 << 20
     private static let zeroBlock = [UInt8](repeating: 0, count: 256 << 10)
 
+    /// Read ahead (docs/PROBE.md, "Round trips"): bytes fetched in a round before the
+    /// probe's own logic asked for them are kept apart, in `stash`, and reach the shadow
+    /// only when `copy` asks for them — so libfdisk and libblkid see exactly the regions
+    /// the ledger cites, as if every read had been sent alone.
+    private var stash: ShadowFile?
+    /// Ranges whose bytes are in `stash`.
+    private var stashed = IntervalSet()
+    /// Ranges block status reported as zeros in a round (not read again, zero in the shadow).
+    private var stashedZeros = IntervalSet()
+    /// Ranges a round failed to read: left to `copy`, which records the failure.
+    private var stashFailed = IntervalSet()
+    /// While planning, `copy` records what it would read (here) instead of reading.
+    private var planning = false
+    private var planned: [(start: UInt64, end: UInt64)] = []
+    /// The most bytes one round reads (bounds the memory a hostile label can make a round take).
+    static let maxRoundBytes: UInt64 = 64 << 20
+
     init(volume: any Volume, shadow: ShadowFile) {
         self.volume = volume
         self.shadow = shadow
+    }
+
+    /// Runs `body` — probe logic that copies through this copier and reads nothing else —
+    /// in dependent rounds: first as a plan (nothing is read; `copy` notes what it would
+    /// read and answers from what is already there), then sends everything noted in one
+    /// `prefetch` round, and again, up to `rounds` times or until a plan needs nothing new;
+    /// then runs it for real, when its copies find their bytes fetched already. Each round
+    /// is one round trip however many reads it holds; what a later step of `body` needs
+    /// from an earlier step's bytes lands in the next round.
+    func inRounds<T>(_ rounds: Int, _ body: () throws(ProbeError) -> T) throws(ProbeError) -> T {
+        for _ in 0..<rounds {
+            planning = true
+            planned = []
+            defer { planning = false }
+            _ = try body()
+            planning = false
+            guard try prefetch(planned).fetched else { break }
+        }
+        return try body()
+    }
+
+    /// Whether `copy` is planning (see `inRounds`).
+    var isPlanning: Bool { planning }
+
+    /// What `body` would copy that is neither copied nor fetched yet; nothing is read.
+    func plan(_ body: () throws(ProbeError) -> Void) throws(ProbeError) -> [(start: UInt64, end: UInt64)] {
+        planning = true
+        planned = []
+        defer { planning = false }
+        try body()
+        return planned
+    }
+
+    /// Fetches every part of `ranges` not copied, stashed or failed yet, in one round:
+    /// block status of each gap and its reads, all in flight together. `extra` requests
+    /// (another reader's, e.g. the data-extent survey's block status) ride in the same
+    /// round; their replies are returned in order. `fetched` is false when there was
+    /// nothing to fetch.
+    @discardableResult
+    func prefetch(_ ranges: [(start: UInt64, end: UInt64)],
+                  along extra: [VolumeRequest] = []) throws(ProbeError) -> (fetched: Bool, extra: [VolumeReply]) {
+        let size = volume.sizeBytes
+        var wanted = IntervalSet()
+        for r in ranges where r.start < size {
+            let end = min(r.end, size)
+            for g in covered.gaps(r.start, end) {
+                for h in stashed.gaps(g.start, g.end) {
+                    for k in stashedZeros.gaps(h.start, h.end) {
+                        for f in stashFailed.gaps(k.start, k.end) { wanted.insert(f.start, f.end) }
+                    }
+                }
+            }
+        }
+        guard !wanted.ranges.isEmpty || !extra.isEmpty else { return (false, []) }
+        if stash == nil { stash = try ShadowFile(sizeBytes: size) }
+        var requests: [VolumeRequest] = extra
+        var extraReplies: [VolumeReply]?
+        var bytes: UInt64 = 0
+        func send() throws(ProbeError) {
+            guard !requests.isEmpty else { return }
+            var replies = volume.perform(requests)
+            if extraReplies == nil {
+                extraReplies = Array(replies.prefix(extra.count))
+                replies.removeFirst(extra.count)
+                requests.removeFirst(extra.count)
+            }
+            try apply(requests, replies)
+            requests = []
+            bytes = 0
+        }
+        for gap in wanted.ranges {
+            if volume.supportsBlockStatus { requests.append(.extents(offset: gap.start, length: gap.end - gap.start)) }
+            var pos = gap.start
+            while pos < gap.end {
+                let n = min(chunkBytes, gap.end - pos)
+                if bytes + n > RegionCopier.maxRoundBytes { try send() }
+                requests.append(.read(offset: pos, count: Int(n)))
+                bytes += n
+                pos += n
+            }
+        }
+        try send()
+        return (!wanted.ranges.isEmpty, extraReplies ?? [])
+    }
+
+    /// Files a round's replies: zero extents first (their bytes are never used, as a lone
+    /// `copy` would not have read them), then the bytes read.
+    private func apply(_ requests: [VolumeRequest], _ replies: [VolumeReply]) throws(ProbeError) {
+        for (request, reply) in zip(requests, replies) {
+            guard case .extents(let offset, let length) = request, case .extents(let extents) = reply else { continue }
+            var pos = offset
+            for e in extents {
+                let s = max(e.offset, pos), t = min(e.end, offset + length)
+                guard s == pos, t > s else { break }
+                if e.zero { stashedZeros.insert(s, t) }
+                pos = t
+            }
+        }
+        for (request, reply) in zip(requests, replies) {
+            guard case .read(let offset, let count) = request else { continue }
+            let end = offset + UInt64(count)
+            switch reply {
+            case .read(let data) where data.count == count:
+                for g in stashedZeros.gaps(offset, end) {
+                    try stash!.write(Array(data[Int(g.start - offset)..<Int(g.end - offset)]), at: g.start)
+                }
+                stashed.insert(offset, end)
+            default:
+                stashFailed.insert(offset, end)
+            }
+        }
     }
 
     /// Copies `[offset, offset+length)`, clamped to the volume, and records it under
@@ -35,9 +163,16 @@ final class RegionCopier {
     func copy(offset: UInt64, length: UInt64, purpose: String) throws(ProbeError) -> Bool {
         guard offset < volume.sizeBytes, length > 0 else { return false }
         let end = offset + min(length, volume.sizeBytes - offset)
+        if planning {
+            guard missing(offset, end).isEmpty else {
+                planned.append((offset, end))
+                return false
+            }
+            return true
+        }
         var failed = false
         for gap in covered.gaps(offset, end) {
-            for piece in dataPieces(gap.start, gap.end) {
+            for piece in try fromStash(gap.start, gap.end) {
                 var pos = piece.start
                 while pos < piece.end {
                     let n = Int(min(chunkBytes, piece.end - pos))
@@ -94,11 +229,30 @@ final class RegionCopier {
         return !overflow && covered.gaps(offset, end).isEmpty
     }
 
-    /// Bytes already copied, from the shadow; nil when any part was not copied.
+    /// Bytes already copied, from the shadow; nil when any part was not copied. While
+    /// planning, also what a round fetched and `copy` will take.
     func bytes(offset: UInt64, count: Int) throws(ProbeError) -> [UInt8]? {
         let (end, overflow) = offset.addingReportingOverflow(UInt64(count))
-        guard !overflow, end <= volume.sizeBytes, covered.gaps(offset, end).isEmpty else { return nil }
-        return try shadow.read(at: offset, count: count)
+        guard !overflow, end <= volume.sizeBytes else { return nil }
+        if covered.gaps(offset, end).isEmpty { return try shadow.read(at: offset, count: count) }
+        guard planning, let stash, missing(offset, end).isEmpty else { return nil }
+        var out = try shadow.read(at: offset, count: count)
+        for d in stashed.intersections(offset, end) {
+            for g in covered.gaps(d.start, d.end) {
+                for z in stashedZeros.gaps(g.start, g.end) {
+                    let part = try stash.read(at: z.start, count: Int(z.end - z.start))
+                    out.replaceSubrange(Int(z.start - offset)..<Int(z.end - offset), with: part)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The parts of `[start, end)` neither copied nor fetched by a round.
+    private func missing(_ start: UInt64, _ end: UInt64) -> [(start: UInt64, end: UInt64)] {
+        covered.gaps(start, end).flatMap { g in
+            stashed.gaps(g.start, g.end).flatMap { h in stashedZeros.gaps(h.start, h.end) }
+        }
     }
 
     /// Lower-case hex SHA-256 of `bytes`.
@@ -154,6 +308,31 @@ final class RegionCopier {
         }
         if let failure { throw failure }
         return bytes
+    }
+
+    /// Copies what a round fetched of `[start, end)` into the shadow (zero extents are
+    /// marked copied, as `dataPieces` marks them) and returns the parts still to read
+    /// from the volume, as `dataPieces` would.
+    private func fromStash(_ start: UInt64, _ end: UInt64) throws(ProbeError) -> [(start: UInt64, end: UInt64)] {
+        guard let stash else { return dataPieces(start, end) }
+        for z in stashedZeros.intersections(start, end) {
+            covered.insert(z.start, z.end)
+            zeros.insert(z.start, z.end)
+        }
+        var rest: [(start: UInt64, end: UInt64)] = []
+        for g in covered.gaps(start, end) {
+            for d in stashed.intersections(g.start, g.end) {
+                var pos = d.start
+                while pos < d.end {
+                    let n = Int(min(chunkBytes, d.end - pos))
+                    try shadow.write(try stash.read(at: pos, count: n), at: pos)
+                    pos += UInt64(n)
+                }
+                covered.insert(d.start, d.end)
+            }
+            rest += covered.gaps(g.start, g.end)
+        }
+        return rest.flatMap { dataPieces($0.start, $0.end) }
     }
 
     /// The parts of `[start, end)` that must be read: all of it, minus the extents block

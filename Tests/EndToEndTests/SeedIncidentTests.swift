@@ -35,6 +35,11 @@ final class SeedIncidentTests: XCTestCase {
         // The probe's stale-label finding is listed once, not twice.
         XCTAssertEqual(run.codes(of: "2000").filter { $0 == "stale-label-at-end" }.count, 1)
         XCTAssertEqual(run.disk("2000")?["actualBytes"] as? Int, 123_480_309_760)
+        // Issue 17: each disk's probe says how many dependent round trips it took.
+        for key in ["2000", "2001"] {
+            let trips = (run.disk(key)?["probe"] as? [String: Any])?["roundTrips"] as? Int
+            XCTAssertTrue((1...5).contains(trips ?? 0), "disk \(key): probe.roundTrips \(String(describing: trips))")
+        }
         XCTAssertTrue(run.stdout.contains(
             "The volume of disk 2000 (Hard disk 1, 115 GiB) carries the partition table of disk 2001 (Hard disk 2, 10 GiB)"),
             run.stdout)

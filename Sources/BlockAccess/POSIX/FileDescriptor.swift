@@ -97,6 +97,11 @@ public struct FileDescriptor: Hashable, Sendable {
         return done
     }
 
+    /// Flushes the file's data and metadata to storage (`fsync(2)`).
+    public func sync() throws(Errno) {
+        guard fsync(rawValue) == 0 else { throw Errno.current }
+    }
+
     /// Writes all of `bytes` at `offset` with `pwrite(2)`, retrying on EINTR and after short writes.
     public func write(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) throws(TransferError) {
         var done = 0

@@ -42,6 +42,10 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     /// Where the volume holds data (block status and sampled reads), for blank and
     /// half-written volumes; nil when it was not measured.
     public var dataExtent: DataExtent?
+    /// Dependent round trips the probe made to the volume: each round of requests sent
+    /// together counts once (docs/PROBE.md, "Round trips"); nil in results recorded before
+    /// they were counted.
+    public var roundTrips: Int?
 
     /// Creates the value from its fields.
     public init(target: String, sizeBytes: UInt64, sectorSize: Int, partitionTable: PartitionTable? = nil,
@@ -70,11 +74,12 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         case unreadableRegions, findings, partitionTableSignature, deviceSectorSize, sectorSizeDetection
         case multiDeviceMembers, partitionReaders, incompleteProbes
         case dataExtent
+        case roundTrips
     }
 
     /// Encodes every key, absent values as `null` (the contract has `"partitionTable": null`).
     public func encode(to encoder: Encoder) throws {
-        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder, omittingNil: ["multiDeviceMembers", "partitionReaders", "incompleteProbes"])
+        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder, omittingNil: ["multiDeviceMembers", "partitionReaders", "incompleteProbes", "roundTrips"])
     }
 }
 

@@ -3,7 +3,7 @@ import DiskProbe
 /// What happened when the verifier tried to read one disk's destination volume.
 public enum ReadOutcome: Sendable, Equatable {
     /// The volume was opened and probed. The probe may still list unreadable regions.
-    case probed(ProbeResult)
+    indirect case probed(ProbeResult)
     /// The target could not be opened; the message is the copied library error.
     case unreachable(message: String)
     /// The volume opened but the probe failed part-way (a read error, a dead connection).

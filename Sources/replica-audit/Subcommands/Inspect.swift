@@ -53,6 +53,13 @@ struct Inspect: ParsableCommand {
     @Option(help: "Output format: text (like fdisk -l plus blkid plus the witnesses) or json.")
     var format: OutputFormat = .text
 
+    @Flag(name: .shortAndLong, help: ArgumentHelp(
+        "Also print how the volume was read: round trips, regions and bytes read, time taken.",
+        discussion: "A round trip is one round of requests sent together and waited for together; over a slow link "
+            + "the probe's time is about round trips × the link's latency (docs/PROBE.md, \"Round trips\"). "
+            + "With --format json the line goes to standard error; roundTrips is in the JSON either way."))
+    var verbose = false
+
     @OptionGroup var volume: VolumeOptionsGroup
 
     func run() throws {
@@ -76,6 +83,7 @@ struct Inspect: ParsableCommand {
         }
         defer { opened.close() }
         let result: ProbeResult
+        let started = ContinuousClock.now
         do {
             result = try DiskProber.probe(opened)
         } catch {
@@ -87,6 +95,14 @@ struct Inspect: ParsableCommand {
             FileHandle.standardOutput.write(try JSONOutput.document(result))
         case .text:
             FileHandle.standardOutput.write(Data(ProbeTextView.render(result).utf8))
+        }
+        if verbose {
+            let elapsed = ContinuousClock.now - started
+            let ms = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+            let bytes = result.regionsRead.reduce(UInt64(0)) { $0 + $1.length }
+            let line = "probe: \(result.roundTrips ?? 0) round trips, \(result.regionsRead.count) regions (\(bytes) bytes) read, "
+                + "\(ms) ms\n"
+            (format == .json ? FileHandle.standardError : FileHandle.standardOutput).write(Data(line.utf8))
         }
         if !result.isComplete {
             printError("replica-audit inspect: \(result.unreadableRegions.count) region(s) of \(opened.displayName) could not be read; the result is incomplete")

@@ -1,0 +1,57 @@
+import DiskProbe
+import FuzzSupport
+
+/// libFuzzer target for the pure parsers alone (issue 17): bytes in, witnesses out — the
+/// MBR and its raw entries, the GPT header and its entry array, the EBR chain walker, every
+/// filesystem size parser and the multi-device member parsers (md, btrfs, LVM). No probe, no
+/// shadow file, no libfdisk or libblkid, no allocation of a volume, so it runs thousands of
+/// inputs a second; `fuzz-witnesses` keeps fuzzing the whole probe around them.
+///
+/// The input is read as a disk: LBA 0 an MBR, LBA 1 a GPT header, its entries after it, and
+/// the same bytes as a filesystem's head and as a multi-device member's container. A header
+/// is also tried at 4096 bytes (a 4 KiB-sector label).
+///
+/// Build and run: `make fuzz` (scripts/fuzz.sh).
+enum FuzzParsers {
+    static func run(_ bytes: [UInt8]) {
+        for sector in [512, 4096] where bytes.count >= sector {
+            let lba0 = Array(bytes.prefix(sector))
+            _ = MBRParser.parse(lba0)
+            let raw = MBRParser.rawEntries(lba0)
+            if bytes.count >= 2 * sector, let header = GPTHeaderParser.parse(Array(bytes[sector..<2 * sector])) {
+                _ = GPTHeaderParser.entriesArraySize(header)
+                _ = GPTHeaderParser.entriesSectors(header, sectorSize: sector)
+                let entries = Array(bytes.dropFirst(2 * sector))
+                _ = GPTEntryParser.parse(entries, entrySize: Int(header.entrySize))
+                _ = GPTHeaderParser.entriesCRC(entries)
+            }
+            let sectors = UInt64(max(1, bytes.count / sector))
+            for entry in raw where MBRParser.extendedTypes.contains(entry.typeByte) {
+                _ = DOSExtendedChain.walkReporting(extendedStartLBA: entry.entry.startLBA, extendedSectors: entry.entry.sectors,
+                                                   limit: 64) { lba in
+                    let s = Int(lba % sectors) * sector
+                    return s + sector <= bytes.count ? Array(bytes[s..<s + sector]) : nil
+                }
+            }
+        }
+        if bytes.count < 512 { _ = MBRParser.parse(bytes) }
+        for type in ["ext2", "ext3", "ext4", "xfs", "btrfs", "ntfs", "vfat", "exfat", "swap", "crypto_LUKS"] {
+            _ = FilesystemSizeParser.claim(type: type, head: bytes)
+        }
+        // The multi-device member parsers, with the input as the head of a container whose
+        // tail repeats it (md 0.90/1.0 keep their superblock near the end).
+        let length = UInt64(max(bytes.count, 1)) * 4
+        _ = MultiDeviceMembers.find(place: "fuzz", start: 0, length: length) { offset, count in
+            guard count >= 0 else { return nil }
+            let position = Int(offset % UInt64(max(bytes.count, 1)))
+            guard position + count <= bytes.count else { return nil }
+            return Array(bytes[position..<position + count])
+        }
+    }
+}
+
+/// Entry point: libFuzzer with `-DFUZZING`, else a replay of the files named.
+@main
+enum FuzzParsersMain {
+    static func main() { FuzzDriver.run(FuzzParsers.run) }
+}
