@@ -255,10 +255,12 @@ public enum CanaryImages {
         defer { _ = fd.close() }
         for block in blocks {
             let bytes = block.encoded(secret: secret)
-            do throws(FileDescriptor.TransferError) {
-                try bytes.withUnsafeBytes { (raw) throws(FileDescriptor.TransferError) in try fd.write(raw, at: block.offset) }
-            } catch {
-                throw CanaryError("\(path): writing the canary block at byte \(block.offset) failed (\(error.errno.message))")
+            let failure: FileDescriptor.TransferError? = bytes.withUnsafeBytes { raw -> FileDescriptor.TransferError? in
+                do throws(FileDescriptor.TransferError) { try fd.write(raw, at: block.offset) } catch { return error }
+                return nil
+            }
+            if let failure {
+                throw CanaryError("\(path): writing the canary block at byte \(block.offset) failed (\(failure.errno.message))")
             }
         }
         do { try fd.sync() } catch { throw CanaryError("\(path): fsync failed (\(error.message))") }

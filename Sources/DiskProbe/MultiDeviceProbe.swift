@@ -31,7 +31,7 @@ extension DiskProber {
             members += MultiDeviceMembers.find(place: "partition \(p.number)", start: p.startBytes, length: length, read: read)
         }
         // A GPT dynamic disk: the PRIVHEAD is the last sector of the LDM metadata partition.
-        if result.partitionTable?.type == "gpt", !members.contains(where: { $0.format == "ldm" }),
+        if result.partitionTable?.labelType == .gpt, !members.contains(where: { $0.format == "ldm" }),
            let meta = result.partitions.first(where: { $0.type.lowercased() == MultiDeviceMembers.ldmMetadataType }),
            meta.sizeBytes >= UInt64(ss), meta.startBytes + meta.sizeBytes <= result.sizeBytes,
            let head = fetch(meta.startBytes + meta.sizeBytes - UInt64(ss), 512),
