@@ -127,7 +127,7 @@ fi
 # correctly onto volumes rounded up to whole GiB, and a third whose appliance is offline —
 # fail, pass, inconclusive in one run, exit 1.
 echo
-echo "== building a second VM's images (a correct copy onto rounded-up volumes) in .work/demo/images/rounded"
+echo "== building a second VM's images (a correct copy onto rounded-up volumes) in $shown/images/rounded"
 "$here/make-verify-rounded.sh" "$work/images/rounded" >/dev/null
 nbdkit -f --exit-with-parent -U "$work/sockets/vol-3f1d9a40.sock" file "$work/images/rounded/vol2000.img" &
 pids+=("$!")
@@ -165,26 +165,26 @@ echo
 # Recorded in an audit ledger (SQLite), then listed and its hash chain checked.
 ledger="sqlite:$(rel "$work/ledger.sqlite")"
 rm -f "$work/ledger.sqlite"
-echo "== 4-wave: replica-audit wave .work/demo/wave/wave-demo.yaml --jobs 4 --connect-retries 0 --ledger sqlite:.work/demo/ledger.sqlite"
+echo "== 4-wave: replica-audit wave $shown/wave/wave-demo.yaml --jobs 4 --connect-retries 0 --ledger sqlite:$shown/ledger.sqlite"
 status=0
 "$bin" wave "$work/wave/wave-demo.yaml" --jobs 4 --connect-retries 0 --report-dir "$reports/4-wave" --no-progress \
-  --ledger "$ledger" 2>&1 | sed "s|$work|.work/demo|g" || status=$?
+  --ledger "$ledger" 2>&1 | sed "s|$work|$shown|g" || status=$?
 if [ "$status" -ne 1 ]; then
   echo "demo: 4-wave exited $status, expected 1" >&2
   failures=$((failures + 1))
 fi
 echo
-echo "== the audit ledger: replica-audit ledger list --ledger sqlite:.work/demo/ledger.sqlite"
-"$bin" ledger list --ledger "$ledger" | sed "s|$work|.work/demo|g" || failures=$((failures + 1))
-"$bin" ledger verify --ledger "$ledger" | sed "s|$work|.work/demo|g" || failures=$((failures + 1))
+echo "== the audit ledger: replica-audit ledger list --ledger sqlite:$shown/ledger.sqlite"
+"$bin" ledger list --ledger "$ledger" | sed "s|$work|$shown|g" || failures=$((failures + 1))
+"$bin" ledger verify --ledger "$ledger" | sed "s|$work|$shown|g" || failures=$((failures + 1))
 # Issue 14: the same incident on a canary VM, caught from the copies alone (no source, no
 # inventory but the canary's manifest): every canary block names its disk and offset.
 echo
 canary="$work/canary"
 rm -rf "$canary"
-echo "== 5-canary: replica-audit canary create --vm pgtest1 --disk '2000:115GiB:Hard disk 1' --disk '2001:10GiB:Hard disk 2' --output .work/demo/canary --seed 14"
+echo "== 5-canary: replica-audit canary create --vm pgtest1 --disk '2000:115GiB:Hard disk 1' --disk '2001:10GiB:Hard disk 2' --output $shown/canary --seed 14"
 "$bin" canary create --vm pgtest1 --disk "2000:115GiB:Hard disk 1" --disk "2001:10GiB:Hard disk 2" \
-  --output "$canary" --seed 14 | sed "s|$work|.work/demo|g"
+  --output "$canary" --seed 14 | sed "s|$work|$shown|g"
 # The incident, replayed on the canary: disk 2001's image written over the head of a copy of
 # disk 2000's (only the data extents, as a sparse-aware copier writes them).
 cp --sparse=always "$canary/2000.img" "$work/images/canary-vol2000.img"
@@ -207,7 +207,7 @@ for s in canary-2000 canary-2001; do
   for _ in $(seq 100); do [ -S "$work/sockets/$s.sock" ] && break; sleep 0.05; done
 done
 manifest=$(rel "$canary/canary.json")
-echo "== 5-canary: replica-audit verify --canary $manifest --nbd-targets 2000:…/canary-2000,2001:…/canary-2001" | sed "s|$work|.work/demo|g"
+echo "== 5-canary: replica-audit verify --canary $manifest --nbd-targets 2000:…/canary-2000,2001:…/canary-2001" | sed "s|$work|$shown|g"
 status=0
 "$bin" verify --canary "$manifest" --report-dir "$reports/5-canary" --no-progress \
   --nbd-targets "2000:$(uri canary-2000),2001:$(uri canary-2001)" || status=$?

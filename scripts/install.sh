@@ -20,7 +20,7 @@ case "$prefix" in /*) ;; *) echo "install: PREFIX must be an absolute path, not 
 root=$(cd "$(dirname "$0")/.." && pwd)
 base="$destdir$prefix"
 # The demo's files: the script, what it sources and runs, and its inventory.
-demo_files=(demo.sh make-seed.sh lib.sh overlay.py inventories/demo-pgtest1.json)
+demo_files=(demo.sh make-seed.sh make-verify-rounded.sh lib.sh overlay.py inventories/demo-pgtest1.json)
 docs=(README.md docs/*.md)
 
 if $uninstall; then
@@ -50,7 +50,7 @@ install -m 0644 "$assets/completions/_replica-audit" "$base/share/zsh/site-funct
 install -m 0644 "$assets/completions/replica-audit.fish" "$base/share/fish/vendor_completions.d/replica-audit.fish"
 for f in "${docs[@]}"; do install -m 0644 "$root/$f" "$base/share/doc/replica-audit/$f"; done
 for f in "${demo_files[@]}"; do
-  mode=0644; case "$f" in demo.sh|make-seed.sh) mode=0755 ;; esac  # lib.sh is sourced, overlay.py run by python3
+  mode=0644; case "$f" in demo.sh|make-seed.sh|make-verify-rounded.sh) mode=0755 ;; esac  # lib.sh is sourced, overlay.py run by python3
   install -m "$mode" "$root/Fixtures/$f" "$base/share/replica-audit/Fixtures/$f"
 done
 echo "installed replica-audit into $base"
