@@ -1,3 +1,4 @@
+import AuditCore
 import Crypto
 import Foundation
 
@@ -176,10 +177,8 @@ public struct CanaryManifest: Codable, Sendable, Equatable {
 
     /// Writes the manifest to `path` atomically (a temporary file renamed over it).
     public func write(to path: String) throws(CanaryError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            let data = try encoder.encode(self) + Data("\n".utf8)
+            let data = try JSONOutput.document(self)
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw CanaryError("\(path): cannot be written (\((error as NSError).localizedDescription))")

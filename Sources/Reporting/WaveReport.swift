@@ -80,19 +80,13 @@ public struct WaveReport: Codable, Sendable, Equatable {
                 contamination: report.contamination.map { ContaminationProse.sentence($0, in: report) }, notes: notes)
         }
 
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case index, vm, inventory, verdict, reportDir, disks, failedDisks, findings, contamination, notes
+        }
+
         /// Every field, a missing report folder as null.
         public func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(index, forKey: .index)
-            try container.encode(vm, forKey: .vm)
-            try container.encode(inventory, forKey: .inventory)
-            try container.encode(verdict, forKey: .verdict)
-            try container.encode(reportDir, forKey: .reportDir)
-            try container.encode(disks, forKey: .disks)
-            try container.encode(failedDisks, forKey: .failedDisks)
-            try container.encode(findings, forKey: .findings)
-            try container.encode(contamination, forKey: .contamination)
-            try container.encode(notes, forKey: .notes)
+            try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
         }
 
         /// A VM the wave did not get to: its disks from the inventory, none read.
@@ -115,14 +109,13 @@ public struct WaveReport: Codable, Sendable, Equatable {
         public var expectedBytes: UInt64
         public var actualBytes: UInt64?
 
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case key, label, target, verdict, expectedBytes, actualBytes
+        }
+
+        /// Every field, an absent label, target or size as null.
         public func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(key, forKey: .key)
-            try container.encode(label, forKey: .label)
-            try container.encode(target, forKey: .target)
-            try container.encode(verdict, forKey: .verdict)
-            try container.encode(expectedBytes, forKey: .expectedBytes)
-            try container.encode(actualBytes, forKey: .actualBytes)
+            try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
         }
     }
 
@@ -140,12 +133,13 @@ public struct WaveReport: Codable, Sendable, Equatable {
             message = finding.message
         }
 
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case disk, code, severity, message
+        }
+
+        /// Every field, a VM-level finding's disk as null.
         public func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(disk, forKey: .disk)
-            try container.encode(code, forKey: .code)
-            try container.encode(severity, forKey: .severity)
-            try container.encode(message, forKey: .message)
+            try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
         }
     }
 
@@ -194,11 +188,7 @@ public enum WaveReports {
 
     /// wave.json's bytes, ending with a newline.
     public static func json(_ report: WaveReport) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(report)
-        data.append(0x0A)
-        return data
+        try JSONOutput.document(report)
     }
 
     /// Writes the three files into `directory` (which exists).

@@ -110,11 +110,7 @@ extension LedgerCommand {
             let entries = try reading { try store.list(filter) }
             switch format {
             case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                var data = try encoder.encode(entries.map(LedgerJSON.init))
-                data.append(0x0A)
-                FileHandle.standardOutput.write(data)
+                FileHandle.standardOutput.write(try JSONOutput.document(entries.map(LedgerJSON.init)))
             case .text:
                 print(LedgerText.table(entries, style: TerminalStyle.detect(fd: STDOUT_FILENO)))
                 let filtered = vm != nil || wave != nil || verdict != nil || kind != nil || since != nil || limit != nil
