@@ -31,8 +31,10 @@ let package = Package(
         .systemLibrary(name: "CLibFdisk", pkgConfig: "fdisk", providers: [.apt(["libfdisk-dev"])]),
         .systemLibrary(name: "CLibBlkid", pkgConfig: "blkid", providers: [.apt(["libblkid-dev"])]),
         // Issue 13: the audit ledger's two backends (docs/LEDGER.md).
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // Headers only (libsqlite3-dev, libpq-dev): the ledger loads libsqlite3.so.0 and libpq.so.5
+        // at first use, so they are not linked and the binary does not need them (docs/RELEASE.md).
+        .systemLibrary(name: "CSQLite"),
+        .systemLibrary(name: "CLibPQ"),
 
         .target(name: "AuditCore"),
         .target(name: "BlockAccess", dependencies: [

@@ -9,6 +9,8 @@ final class PostgresLedger: LedgerStore, @unchecked Sendable {
     let location: String
     private let lock = NSLock()
     private var connection: OpaquePointer?
+    /// libpq's functions, loaded at the first PostgreSQL ledger (`PQLibrary`).
+    private let pq: PQLibrary
 
     /// Seconds to wait for the server when connecting, unless the URL says connect_timeout.
     static let connectTimeoutSeconds = 10
@@ -18,15 +20,16 @@ final class PostgresLedger: LedgerStore, @unchecked Sendable {
 
     init(uri: String, create: Bool) throws {
         location = Ledgers.redact(uri)
+        pq = try PQLibrary.load()
         let keywords = ["connect_timeout", "application_name", "dbname"]
         let values = [String(Self.connectTimeoutSeconds), "replica-audit", uri]
         let handle = Self.withCStrings(keywords) { keys in
-            Self.withCStrings(values) { vals in PQconnectdbParams(keys, vals, 1) }
+            Self.withCStrings(values) { vals in pq.connectdbParams(keys, vals, 1) }
         }
         guard let handle else { throw LedgerError(.unreachable, "cannot reach the ledger \(location): out of memory") }
-        guard PQstatus(handle) == CONNECTION_OK else {
-            let message = Self.oneLine(String(cString: PQerrorMessage(handle)))
-            PQfinish(handle)
+        guard pq.status(handle) == CONNECTION_OK else {
+            let message = Self.oneLine(Self.string(pq.errorMessage(handle)))
+            pq.finish(handle)
             throw LedgerError(.unreachable, "cannot reach the ledger \(location): \(message)")
         }
         connection = handle
@@ -47,7 +50,7 @@ final class PostgresLedger: LedgerStore, @unchecked Sendable {
     func close() {
         lock.lock()
         defer { lock.unlock() }
-        if let connection { PQfinish(connection) }
+        if let connection { pq.finish(connection) }
         connection = nil
     }
 
@@ -206,6 +209,11 @@ final class PostgresLedger: LedgerStore, @unchecked Sendable {
                            commandLineJSON: text(11), reportSHA256: text(12), previousHash: text(13), recordHash: text(14))
     }
 
+    /// A string from libpq (its functions return NULL for a NULL connection or result, or when out of memory).
+    static func string(_ text: UnsafeMutablePointer<CChar>?, absent: String = "out of memory") -> String {
+        text.map { String(cString: $0) } ?? absent
+    }
+
     /// One line: libpq's messages end with newlines and may span several.
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
@@ -219,31 +227,31 @@ final class PostgresLedger: LedgerStore, @unchecked Sendable {
     }
 
     private func failure(_ c: OpaquePointer, _ result: OpaquePointer?) -> LedgerError {
-        let message = Self.oneLine(String(cString: result.map { PQresultErrorMessage($0) } ?? PQerrorMessage(c)))
-        let lost = PQstatus(c) != CONNECTION_OK
+        let message = Self.oneLine(Self.string(result.flatMap { pq.resultErrorMessage($0) } ?? pq.errorMessage(c)))
+        let lost = pq.status(c) != CONNECTION_OK
         return LedgerError(lost ? .unreachable : .database, "the ledger \(location) \(lost ? "went away" : "refused a statement"): \(message)")
     }
 
     private func exec(_ c: OpaquePointer, _ sql: String) throws {
-        let result = PQexec(c, sql)
-        defer { PQclear(result) }
-        let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+        let result = pq.exec(c, sql)
+        defer { pq.clear(result) }
+        let status = result.map(pq.resultStatus) ?? PGRES_FATAL_ERROR
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw failure(c, result) }
     }
 
     /// Runs `sql` with text parameters and answers the rows, each column text or nil for NULL.
     private func query(_ c: OpaquePointer, _ sql: String, _ parameters: [String?]) throws -> [[String?]] {
         let result: OpaquePointer? = Self.withOptionalCStrings(parameters) { pointers in
-            PQexecParams(c, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
+            pq.execParams(c, sql, Int32(parameters.count), nil, pointers, nil, nil, 0)
         }
-        defer { PQclear(result) }
-        let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+        defer { pq.clear(result) }
+        let status = result.map(pq.resultStatus) ?? PGRES_FATAL_ERROR
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK, let result else { throw failure(c, result) }
-        let rows = PQntuples(result)
-        let columns = PQnfields(result)
+        let rows = pq.ntuples(result)
+        let columns = pq.nfields(result)
         return (0..<rows).map { row in
             (0..<columns).map { column in
-                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                pq.getisnull(result, row, column) == 1 ? nil : Self.string(pq.getvalue(result, row, column), absent: "")
             }
         }
     }

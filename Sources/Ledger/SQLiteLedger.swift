@@ -8,12 +8,15 @@ final class SQLiteLedger: LedgerStore, @unchecked Sendable {
     let location: String
     private let lock = NSLock()
     private var db: OpaquePointer?
+    /// libsqlite3's functions, loaded at the first SQLite ledger (`SQLiteLibrary`).
+    private let sqlite: SQLiteLibrary
 
     /// How long a writer waits for another writer's transaction, in milliseconds.
     static let busyTimeoutMilliseconds: Int32 = 60_000
 
     init(path: String, create: Bool) throws {
         location = "sqlite:" + path
+        sqlite = try SQLiteLibrary.load()
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw LedgerError(.unreachable, "no ledger at \(path): the file does not exist (it is made by the first run given --ledger)")
         }
@@ -27,15 +30,15 @@ final class SQLiteLedger: LedgerStore, @unchecked Sendable {
         let flags = create ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX)
                            : (SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX)
         var handle: OpaquePointer?
-        let status = sqlite3_open_v2(path, &handle, flags, nil)
+        let status = sqlite.open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK, let handle else {
-            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
-            sqlite3_close_v2(handle)
+            let message = Self.string(handle.flatMap { sqlite.errmsg($0) } ?? sqlite.errstr(status))
+            _ = sqlite.close_v2(handle)
             throw LedgerError(.unreachable, "cannot open the ledger \(path): \(message)")
         }
         db = handle
-        sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
-        sqlite3_extended_result_codes(handle, 1)
+        _ = sqlite.busy_timeout(handle, Self.busyTimeoutMilliseconds)
+        _ = sqlite.extended_result_codes(handle, 1)
         do {
             if create { try migrate() } else { _ = try schemaVersion() }
         } catch let error as LedgerError {
@@ -52,7 +55,7 @@ final class SQLiteLedger: LedgerStore, @unchecked Sendable {
     func close() {
         lock.lock()
         defer { lock.unlock() }
-        if let db { sqlite3_close_v2(db) }
+        if let db { _ = sqlite.close_v2(db) }
         db = nil
     }
 
@@ -135,7 +138,7 @@ final class SQLiteLedger: LedgerStore, @unchecked Sendable {
         try locked { db in
             try exec(db, "BEGIN IMMEDIATE")
             do {
-                let last = try query(db, "SELECT \(Self.entryColumns) FROM ledger_runs ORDER BY id DESC LIMIT 1", [], row: Self.entry).first
+                let last = try query(db, "SELECT \(Self.entryColumns) FROM ledger_runs ORDER BY id DESC LIMIT 1", [], row: entry).first
                 let entry = try LedgerChain.seal(draft, id: (last?.id ?? 0) + 1, previousHash: last?.recordHash ?? LedgerChain.genesisHash,
                                                  recordedAt: LedgerChain.now())
                 let report = String(decoding: draft.report, as: UTF8.self)
@@ -175,13 +178,13 @@ final class SQLiteLedger: LedgerStore, @unchecked Sendable {
         if let limit = filter.limit {
             sql = "SELECT * FROM (SELECT \(Self.entryColumns) FROM ledger_runs\(whereClause) ORDER BY id DESC LIMIT \(max(0, limit))) ORDER BY id"
         }
-        return try locked { db in try query(db, sql, values, row: Self.entry) }
+        return try locked { db in try query(db, sql, values, row: entry) }
     }
 
     func record(id: Int64) throws -> LedgerRecord? {
         try locked { db in
             try query(db, "SELECT \(Self.entryColumns), report FROM ledger_runs WHERE id = ?", [.int(id)]) { statement in
-                LedgerRecord(entry: Self.entry(statement), report: Data(Self.text(statement, 15).utf8))
+                LedgerRecord(entry: entry(statement), report: Data(text(statement, 15).utf8))
             }.first
         }
     }
@@ -190,7 +193,7 @@ final class SQLiteLedger: LedgerStore, @unchecked Sendable {
         try LedgerChain.verify { after in
             try locked { db in
                 try query(db, "SELECT \(Self.entryColumns), report FROM ledger_runs WHERE id > ? ORDER BY id LIMIT 256", [.int(after)]) { statement in
-                    (Self.entry(statement), LedgerChain.sha256(Data(Self.text(statement, 15).utf8)))
+                    (entry(statement), LedgerChain.sha256(Data(text(statement, 15).utf8)))
                 }
             }
         }
@@ -200,22 +203,25 @@ final class SQLiteLedger: LedgerStore, @unchecked Sendable {
 
     static let entryColumns = "id, kind, wave, vm, verdict, started_at, finished_at, recorded_at, host, tool_version, tool_build, command_line, report_sha256, previous_hash, record_hash"
 
-    static func entry(_ s: OpaquePointer) -> LedgerEntry {
-        LedgerEntry(id: sqlite3_column_int64(s, 0), kind: text(s, 1), wave: optionalText(s, 2), vm: optionalText(s, 3),
+    func entry(_ s: OpaquePointer) -> LedgerEntry {
+        LedgerEntry(id: sqlite.column_int64(s, 0), kind: text(s, 1), wave: optionalText(s, 2), vm: optionalText(s, 3),
                     verdict: text(s, 4), startedAt: text(s, 5), finishedAt: text(s, 6), recordedAt: text(s, 7), host: text(s, 8),
                     toolVersion: text(s, 9), toolBuild: text(s, 10), commandLineJSON: text(s, 11), reportSHA256: text(s, 12),
                     previousHash: text(s, 13), recordHash: text(s, 14))
     }
 
-    static func text(_ s: OpaquePointer, _ column: Int32) -> String {
-        guard let bytes = sqlite3_column_text(s, column) else { return "" }
-        let count = Int(sqlite3_column_bytes(s, column))
+    func text(_ s: OpaquePointer, _ column: Int32) -> String {
+        guard let bytes = sqlite.column_text(s, column) else { return "" }
+        let count = Int(sqlite.column_bytes(s, column))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
-    static func optionalText(_ s: OpaquePointer, _ column: Int32) -> String? {
-        sqlite3_column_type(s, column) == SQLITE_NULL ? nil : text(s, column)
+    func optionalText(_ s: OpaquePointer, _ column: Int32) -> String? {
+        sqlite.column_type(s, column) == SQLITE_NULL ? nil : text(s, column)
     }
+
+    /// A message from libsqlite3 (its functions return NULL only when out of memory).
+    static func string(_ text: UnsafePointer<CChar>?) -> String { text.map { String(cString: $0) } ?? "out of memory" }
 
     enum SQLiteValue {
         case int(Int64)
@@ -233,8 +239,8 @@ final class SQLiteLedger: LedgerStore, @unchecked Sendable {
     }
 
     private func error(_ db: OpaquePointer, _ what: String) -> LedgerError {
-        let code = sqlite3_errcode(db)
-        let message = String(cString: sqlite3_errmsg(db))
+        let code = sqlite.errcode(db)
+        let message = Self.string(sqlite.errmsg(db))
         if (code & 0xFF) == SQLITE_NOTADB {
             return LedgerError(.schema, "\(location) is not an SQLite database (\(message)): give a replica-audit ledger, or the path of a new file")
         }
@@ -244,31 +250,31 @@ final class SQLiteLedger: LedgerStore, @unchecked Sendable {
     }
 
     private func exec(_ db: OpaquePointer, _ sql: String) throws {
-        guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw error(db, "run \(sql.prefix(40))") }
+        guard sqlite.exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw error(db, "run \(sql.prefix(40))") }
     }
 
     private func scalarInt(_ db: OpaquePointer, _ sql: String) throws -> Int64? {
-        try query(db, sql, []) { s in sqlite3_column_type(s, 0) == SQLITE_NULL ? nil : sqlite3_column_int64(s, 0) }.first ?? nil
+        try query(db, sql, []) { s in sqlite.column_type(s, 0) == SQLITE_NULL ? nil : sqlite.column_int64(s, 0) }.first ?? nil
     }
 
     private func query<T>(_ db: OpaquePointer, _ sql: String, _ values: [SQLiteValue], row: (OpaquePointer) throws -> T) throws -> [T] {
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+        guard sqlite.prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw error(db, "prepare a statement")
         }
-        defer { sqlite3_finalize(statement) }
+        defer { _ = sqlite.finalize(statement) }
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         for (index, value) in values.enumerated() {
             let position = Int32(index + 1)
             switch value {
-            case .int(let number): sqlite3_bind_int64(statement, position, number)
-            case .text(let text): sqlite3_bind_text(statement, position, text, -1, transient)
-            case .null: sqlite3_bind_null(statement, position)
+            case .int(let number): _ = sqlite.bind_int64(statement, position, number)
+            case .text(let text): _ = sqlite.bind_text(statement, position, text, -1, transient)
+            case .null: _ = sqlite.bind_null(statement, position)
             }
         }
         var rows: [T] = []
         while true {
-            let status = sqlite3_step(statement)
+            let status = sqlite.step(statement)
             if status == SQLITE_ROW { rows.append(try row(statement)); continue }
             if status == SQLITE_DONE { break }
             throw error(db, sql.hasPrefix("INSERT") ? "append the record" : "read records")
