@@ -11,8 +11,9 @@
 #   5. the .deb is installed — `dpkg -i` as root (dpkg then also checks that its Depends hold
 #      here), else (or with --extract) `dpkg -x` into a scratch root — and, with a clean
 #      environment, the installed binary prints its version, the man page renders with
-#      `man -l`, the bash completion loads, and `replica-audit demo` from the installed files
-#      gives the demo's verdicts; then the package is purged.
+#      `man -l`, the bash completion loads, a PostgreSQL ledger loads libpq (and without it
+#      the error names the package), and `replica-audit demo` from the installed files gives
+#      the demo's verdicts (its wave recorded in an SQLite ledger); then the package is purged.
 # usage: scripts/release-check.sh [--extract]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -120,6 +121,16 @@ echo "bash: 'replica-audit ver<TAB>' → $words"
 [[ " $words " == *" verify "* ]] || fail "the bash completion does not complete 'ver' to verify"
 grep -q "#compdef replica-audit" "$prefix/share/zsh/site-functions/_replica-audit" || fail "the zsh completion has no #compdef"
 grep -Eq "complete -c '?replica-audit'?" "$prefix/share/fish/vendor_completions.d/replica-audit.fish" || fail "the fish completion completes nothing"
+
+step "the audit ledger's libraries (loaded at first use, docs/LEDGER.md)"
+# Not linked: the installed binary loads libpq for a PostgreSQL ledger (nothing listens on
+# port 1, so it must get as far as connecting), names the package when the library is
+# missing, and the demo below records its wave in an SQLite ledger through libsqlite3.
+pq=$(clean "$ra" ledger list --ledger postgres://audit@127.0.0.1:1/ledger 2>&1) && fail "ledger list on a closed port succeeded: $pq"
+[[ "$pq" == *"cannot reach the ledger"* ]] || fail "the installed binary did not use libpq: $pq"
+pq=$(clean env REPLICA_AUDIT_LIBPQ=/nonexistent/libpq.so.5 "$ra" ledger list --ledger postgres://audit@127.0.0.1:1/ledger 2>&1) && fail "ledger list without libpq succeeded"
+[[ "$pq" == *"needs libpq.so.5 (Debian: apt-get install libpq5)"* ]] || fail "without libpq: $pq"
+echo "libpq: loaded for a PostgreSQL ledger; without it: ${pq#replica-audit: }"
 
 step "replica-audit demo (from the installed files, in $work/demo-run)"
 mkdir -p "$work/demo-run"
