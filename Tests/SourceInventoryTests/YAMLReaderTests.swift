@@ -163,6 +163,141 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertGreaterThan(bothAccepted, 50)
         XCTAssertGreaterThan(refused, 50)
     }
+
+    /// What the reader does not read, or what is not YAML: one line with the line and column.
+    func testRefusalsNameTheLineAndColumn() {
+        let cases: [(text: String, field: String?, message: String)] = [
+            ("a: 'open\nb: 1\n", nil, "invalid YAML: line 1, column 4: the quoted value that starts here is not closed"),
+            ("a: \"open\n", nil, "invalid YAML: line 1, column 4: the quoted value that starts here is not closed"),
+            ("a: [1, 2\n", nil, "invalid YAML: line 1, column 4: the '[' that starts here is not closed"),
+            ("a: {b: 1\n", nil, "invalid YAML: line 1, column 4: the '{' that starts here is not closed"),
+            ("a: ['x' 'y']\n", nil, "invalid YAML: line 1, column 9: expected ',' or ']' here"),
+            ("a: [x] y\n", nil, "invalid YAML: line 1, column 8: unexpected text after the value"),
+            ("a:\n\tb: 1\n", nil, "invalid YAML: line 2, column 2: a tab in the indentation (YAML indents with spaces only)"),
+            ("a: 1\n---\nb: 2\n", nil, "invalid YAML: line 2, column 1: the file holds a second YAML document (only one is read)"),
+            ("a: !!float 1.5\n", nil, "invalid YAML: line 1, column 4: the tag !!float is not supported (only !!str, !!int, !!map and !!seq)"),
+            ("a: !local x\n", nil, "invalid YAML: line 1, column 4: the tag !local is not supported (only !!str, !!int, !!map and !!seq)"),
+            ("a: !!int x1\n", nil, "invalid YAML: line 1, column 4: 'x1' is not a whole number (!!int)"),
+            ("a: !!seq {b: 1}\n", nil, "invalid YAML: line 1, column 4: the tag does not fit the object it is on"),
+            ("base: &b {x: 1}\nc:\n  <<: *b\n", nil, "invalid YAML: line 3, column 3: merge keys (<<) are not supported"),
+            ("? a\n: b\n", nil, "invalid YAML: line 1, column 1: explicit keys (\"? \") are not supported"),
+            ("a: *nowhere\n", nil, "invalid YAML: line 1, column 4: the alias *nowhere names no anchor defined before it"),
+            ("a: b: c\n", nil, "invalid YAML: line 1, column 5: mapping values are not allowed in this context"),
+            ("a: plain\n  more: x\n", nil, "invalid YAML: line 2, column 7: mapping values are not allowed in this context"),
+            ("a: 1\n  b: 2\n", nil, "invalid YAML: line 2, column 4: mapping values are not allowed in this context"),
+            ("a: 'x'\n  b: 2\n", nil, "invalid YAML: line 2, column 3: this line is indented more than the keys of its mapping (column 1)"),
+            ("- a\nb: 1\n", nil, "invalid YAML: line 2, column 1: unexpected text after the document's value (is the indentation right?)"),
+            ("a: 1\n- b\n", nil, "invalid YAML: line 2, column 1: a sequence entry among the keys of a mapping"),
+            ("a: - b\n", nil, "invalid YAML: line 1, column 4: a block sequence cannot start on the line of its key"),
+            ("a: \"\\q\"\n", nil, "invalid YAML: line 1, column 5: unknown escape in a double-quoted value"),
+            ("a: \"\\u12\"\n", nil, "invalid YAML: line 1, column 5: the escape needs 4 hexadecimal digits"),
+            ("a: \"\\uD800\"\n", nil, "invalid YAML: line 1, column 5: the escape is not a Unicode character"),
+            ("a: x\u{7}y\n", nil, "invalid YAML: line 1, column 5: control character U+0007 is not allowed"),
+            ("a: |0\n  x\n", nil, "invalid YAML: line 1, column 5: a block scalar's indentation indicator must be 1 to 9"),
+            ("a: | x\n", nil, "invalid YAML: line 1, column 6: unexpected text after the block scalar's indicator"),
+            ("a: [b, |\n  x]\n", nil, "invalid YAML: line 1, column 8: block scalars (| and >) are not allowed inside [...] or {...}"),
+            ("'a\n b': 1\n", nil, "invalid YAML: line 1, column 1: a mapping key must be on one line"),
+            (": 1\n", nil, "invalid YAML: line 1, column 1: a mapping key is missing before ':'"),
+            ("%TAG ! tag:x,2000:\n---\na: 1\n", nil, "invalid YAML: line 1, column 1: directives other than %YAML are not supported"),
+            ("a: @x\n", nil, "invalid YAML: line 1, column 4: '@' cannot start a value"),
+            ("a: &x&y 1\n", nil, "invalid YAML: line 1, column 5: an anchor or alias name may hold only letters, digits, '-' and '_'"),
+            ("", nil, "the YAML document is empty"),
+            ("# only a comment\n", nil, "the YAML document is empty"),
+            ("vm:\n  disks:\n    - key: 1\n      key: 2\n", "vm.disks[0].key", "duplicate key \"key\""),
+            ("a: {b: 1, b: 2}\n", "a.b", "duplicate key \"b\""),
+            ("a:\n  [x]: 1\n", "a", "a mapping key that is not a plain value"),
+        ]
+        for test in cases {
+            do {
+                let value = try mine(test.text)
+                XCTFail("\(test.text.debugDescription): read \(value)")
+            } catch {
+                XCTAssertEqual(error.field, test.field, test.text.debugDescription)
+                XCTAssertEqual(error.message, test.message, test.text.debugDescription)
+                XCTAssertFalse(error.message.contains("\n"), test.text.debugDescription)
+            }
+        }
+    }
+
+    /// Tags are honoured: `!!str` keeps a plain scalar's text as a string, `!!int` makes a
+    /// whole number of a quoted one. (Yams' conversion ignored them; the reader does not.)
+    func testTagsAreHonoured() throws {
+        let value = try mine("a: !!str 123\nb: !!str true\nc: !!int 42\nd: !!int '7'\ne: !!map {x: 1}\nf: !!seq [1]\ng: !!str ~\nh: !<tag:yaml.org,2002:str> 5\n")
+        XCTAssertEqual(value, .object([("a", .string("123")), ("b", .string("true")), ("c", .number("42")), ("d", .number("7")),
+                                       ("e", .object([("x", .number("1"))])), ("f", .array([.number("1")])), ("g", .string("~")),
+                                       ("h", .string("5"))]))
+    }
+
+    /// Anchors and aliases expand; every expanded value counts against the budget, and an
+    /// alias cannot nest deeper than the limit.
+    func testAliasesAreBoundedLikeYams() throws {
+        XCTAssertEqual(try mine("a: &x [1, {b: 2}]\nc: *x\n"), try reference("a: &x [1, {b: 2}]\nc: *x\n"))
+        // A billion laughs: 9 levels of 9 aliases.
+        var bomb = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 { bomb += "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 9).joined(separator: ", ") + "]\n" }
+        let start = Date()
+        for read in [mine, reference] as [(String) throws(FieldError) -> DocumentValue] {
+            do {
+                _ = try read(bomb)
+                XCTFail("the alias bomb was read")
+            } catch {
+                XCTAssertEqual(error.message, "the YAML expands to more than 200000 values (aliases?)")
+            }
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
+        // 100 levels anchored, then aliased 50 levels down: 150 levels once expanded.
+        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        let nested = "a: &d " + deep + "\nb: " + String(repeating: "[", count: 50) + "*d" + String(repeating: "]", count: 50) + "\n"
+        for read in [mine, reference] as [(String) throws(FieldError) -> DocumentValue] {
+            do {
+                _ = try read(nested)
+                XCTFail("the deep alias was read")
+            } catch {
+                XCTAssertEqual(error.message, "YAML nesting deeper than 128 levels")
+            }
+        }
+    }
+
+    /// Large and hostile inputs take time in proportion to their size: an unclosed quote at
+    /// the start of 4 MB, 100,000 flow brackets opened and closed in turn, a 2,000-VM wave file.
+    func testLargeInputsAreLinear() throws {
+        var start = Date()
+        let unclosed = "a: \"" + String(repeating: "x ", count: 2_000_000)
+        XCTAssertThrowsError(try mine(unclosed)) { error in
+            XCTAssertEqual((error as? FieldError)?.message, "invalid YAML: line 1, column 4: the quoted value that starts here is not closed")
+        }
+        let brackets = "a: [" + String(repeating: "[], ", count: 100_000) + "]\n"
+        guard case .object(let members) = try mine(brackets), case .array(let items) = members.first?.value else {
+            return XCTFail("not an array of arrays")
+        }
+        XCTAssertEqual(items.count, 100_000)
+        print("4 MB unclosed quote and 100,000 flow entries: \(Int(Date().timeIntervalSince(start) * 1000)) ms")
+        start = Date()
+        let wave = Self.wave(vms: 2_000)
+        let value = try mine(wave)
+        let ours = Date().timeIntervalSince(start)
+        XCTAssertEqual(value, try reference(wave))
+        print("2,000-VM wave file (\(wave.utf8.count) bytes): \(Int(ours * 1000)) ms, Yams and its conversion \(Int((Date().timeIntervalSince(start) - ours) * 1000)) ms (debug build)")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 20)
+    }
+
+    /// A wave file of `vms` entries in the README's style.
+    static func wave(vms: Int) -> String {
+        var text = "wave: wave-12  # a big one\ncontent: none\nby_id_dir: /dev/disk/by-id\nvms:\n"
+        for index in 0..<vms {
+            text += """
+              - inventory: inv/vm\(index).json   # any inventory format
+                vm: vm-\(index)
+                targets: "2000:nbd://oma/vol-\(index)-1,2001:nbd://oma/vol-\(index)-2"
+                ovf_properties: {KEY: VALUE, 'other': "x\\ty"}
+                volumes: {2000: 101328f1-7c9e-4f55-9a3a-\(String(format: "%012d", index))}
+                content: sample
+                seed: \(index * 7919)
+
+            """
+        }
+        return text
+    }
 }
 
 /// Random documents and their YAML text in varied styles.

@@ -107,16 +107,27 @@ struct YAMLParser {
 
     private mutating func document() throws(FieldError) -> DocumentValue {
         var sawStart = false
-        // Directives (only %YAML) and the document start marker.
+        var sawDirective = false
+        // Directives (only "%YAML 1.x") and the document start marker.
         while try skipToContent() {
             if pos == lineStart, byte(pos) == UInt8(ascii: "%") {
                 if !matches("%YAML", at: pos) || !isBlank(byte(pos + 5)) {
                     throw syntax("directives other than %YAML are not supported")
                 }
-                skipToLineEnd()
+                pos += 5
+                skipBlanks()
+                if !(matches("1.", at: pos) && byte(pos + 2) >= UInt8(ascii: "0") && byte(pos + 2) <= UInt8(ascii: "9") && isBlank(byte(pos + 3))) {
+                    throw syntax("the %YAML directive needs a version 1.x")
+                }
+                pos += 3
+                try expectLineEnd()
+                sawDirective = true
                 continue
             }
             break
+        }
+        if sawDirective, !(pos < bytes.count && isDocumentMarker("---")) {
+            throw syntax("a directive must be followed by \"---\"")
         }
         var value: DocumentValue?
         if pos < bytes.count, isDocumentMarker("---") {
@@ -240,7 +251,7 @@ struct YAMLParser {
     /// After a value: only blanks and a comment may follow on its line.
     private mutating func expectLineEnd() throws(FieldError) {
         skipBlanks()
-        if byte(pos) == UInt8(ascii: "#"), pos == lineStart || isBlank(bytes[pos - 1]) {
+        if byte(pos) == UInt8(ascii: "#") {
             skipToLineEnd()
         }
         if pos < bytes.count, bytes[pos] != 0x0A {
@@ -386,7 +397,8 @@ struct YAMLParser {
             pos += 1
         }
         let end = byte(pos)
-        if pos == start || !(isBlank(end) || isFlowIndicator(end) || end == UInt8(ascii: ":")) {
+        let ends = isBlank(end) || (flow && (end == UInt8(ascii: ",") || end == UInt8(ascii: "]") || end == UInt8(ascii: "}")))
+        if pos == start || !ends {
             throw syntax("an anchor or alias name may hold only letters, digits, '-' and '_'", at: start)
         }
         return String(decoding: bytes[start..<pos], as: UTF8.self)
@@ -605,6 +617,7 @@ struct YAMLParser {
         var items: [DocumentValue] = []
         while true {
             pos += 1  // the '-'
+            if byte(pos) == 0x09 { throw syntax("a tab after '-' (YAML indents with spaces only)") }
             path.append(.index(items.count))
             skipBlanks()
             if atLineEndOrComment() {
@@ -889,8 +902,10 @@ struct YAMLParser {
                 throw syntax("explicit keys (\"? \") are not supported")
             }
             let entryStart = pos
+            let entryLine = lineStart
             path.append(isSequence ? .index(items.count) : .key(""))
             let first = try flowNode(valueIfScalar: isSequence)
+            let keyOnOneLine = lineStart == entryLine
             skipFlowSpace()
             // flowPlain stops only at a ':' that indicates a value; after a quoted or flow
             // node, ':' indicates one even without a blank ({"a":1}).
@@ -904,6 +919,7 @@ struct YAMLParser {
                     path.removeLast()
                     throw FieldError(pathText, "a mapping key that is not a plain value")
                 }
+                if hasValue, !keyOnOneLine { throw syntax("a mapping key must be on one line", at: entryStart) }
                 if first.properties.tag != nil, first.properties.tag != .str {
                     throw syntax("the tag does not fit a mapping key", at: first.properties.tagPosition)
                 }
@@ -981,27 +997,24 @@ struct YAMLParser {
             value = .string(text)
         case UInt8(ascii: "|"), UInt8(ascii: ">"):
             throw syntax("block scalars (| and >) are not allowed inside [...] or {...}")
-        case UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: ":"):
-            if properties.isEmpty, current != UInt8(ascii: ":") { throw syntax("a value is missing before '\(Character(Unicode.Scalar(current)))'") }
-            if current == UInt8(ascii: ":"), !isBlank(byte(pos + 1)), !isFlowIndicator(byte(pos + 1)) {
-                let text = flowPlain()
-                keyText = text
-                plainText = text
-                value = Self.plainValue(text)
-            } else {
-                keyText = ""
-                plainText = ""
-                value = .null
-            }
+        case UInt8(ascii: ":"):
+            throw syntax("a mapping key is missing before ':'")
+        case UInt8(ascii: "?"):
+            throw syntax("explicit keys (\"?\") are not supported")
+        case UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"):
+            if properties.isEmpty { throw syntax("a value is missing before '\(Character(Unicode.Scalar(current)))'") }
+            keyText = ""
+            plainText = ""
+            value = .null
         case UInt8(ascii: "@"), UInt8(ascii: "`"), UInt8(ascii: "%"), UInt8(ascii: "#"):
             throw syntax("'\(Character(Unicode.Scalar(current)))' cannot start a value")
         case 0 where pos >= bytes.count:
             throw syntax("the file ends inside [...] or {...}")
         default:
-            if current == UInt8(ascii: "-") || current == UInt8(ascii: "?"), isBlank(byte(pos + 1)) {
+            if current == UInt8(ascii: "-"), isBlank(byte(pos + 1)) {
                 throw syntax("'\(Character(Unicode.Scalar(current))) ' cannot start a value inside [...] or {...}")
             }
-            let text = flowPlain()
+            let text = try flowPlain()
             keyText = text
             plainText = text
             value = Self.plainValue(text)
@@ -1017,14 +1030,17 @@ struct YAMLParser {
     }
 
     /// A plain scalar inside `[...]` / `{...}`, possibly over several lines (folded).
-    private mutating func flowPlain() -> String {
+    private mutating func flowPlain() throws(FieldError) -> String {
         var out: [UInt8] = []
         var pendingBreaks = 0
         var pendingSpace: [UInt8] = []
         while pos < bytes.count {
             let current = bytes[pos]
             if isFlowIndicator(current) { break }
-            if current == UInt8(ascii: ":"), isBlank(byte(pos + 1)) || isFlowIndicator(byte(pos + 1)) { break }
+            if current == UInt8(ascii: ":"), isBlank(byte(pos + 1)) { break }
+            if current == UInt8(ascii: ":"), isFlowIndicator(byte(pos + 1)) {
+                throw syntax("':' must be followed by a space to end a key inside [...] or {...}")
+            }
             if current == UInt8(ascii: "#"), pos > 0, isBlank(bytes[pos - 1]) { break }
             if current == 0x20 || current == 0x09 {
                 if pendingBreaks == 0 { pendingSpace.append(current) }
