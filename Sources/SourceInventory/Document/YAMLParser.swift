@@ -558,7 +558,7 @@ struct YAMLParser {
                 if let anchor = properties.anchor { anchors[anchor] = Anchored(value: .string(key), count: 1, height: 1) }
             }
             path.append(.key(key))
-            if !seen.insert(key).inserted { throw FieldError(pathText, "duplicate key \"\(key)\"") }
+            if Self.isDuplicate(key, members, &seen) { throw FieldError(pathText, "duplicate key \"\(key)\"") }
             pos += 1  // the ':'
             members.append((key, try mappingValue(keyIndent: mappingColumn)))
             path.removeLast()
@@ -639,6 +639,14 @@ struct YAMLParser {
             if !isSequenceEntry() { break }
         }
         return .array(items)
+    }
+
+    /// Whether `key` is already among `members`: a scan while the mapping is small, then a
+    /// set (filled on first use), so a huge mapping stays linear.
+    private static func isDuplicate(_ key: String, _ members: [(key: String, value: DocumentValue)], _ seen: inout Set<String>) -> Bool {
+        if members.count < 16 { return members.contains { $0.key == key } }
+        if seen.isEmpty { seen = Set(members.map(\.key)) }
+        return !seen.insert(key).inserted
     }
 
     // MARK: Block scalars
@@ -725,7 +733,15 @@ struct YAMLParser {
     private mutating func quoted() throws(FieldError) -> String {
         let opening = pos
         let double = bytes[pos] == UInt8(ascii: "\"")
+        let closing = bytes[pos]
         pos += 1
+        // The common case, one line without escapes: the text is a slice of the input.
+        var end = pos
+        while end < bytes.count, bytes[end] != closing, bytes[end] != 0x0A, bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        if end < bytes.count, bytes[end] == closing, double || byte(end + 1) != closing {
+            defer { pos = end + 1 }
+            return String(decoding: bytes[pos..<end], as: UTF8.self)
+        }
         var out: [UInt8] = []
         while true {
             if pos >= bytes.count { throw syntax("the quoted value that starts here is not closed", at: opening) }
@@ -935,7 +951,7 @@ struct YAMLParser {
                     depth += 1
                 }
                 path.append(.key(key))
-                if !isSequence, !seen.insert(key).inserted { throw FieldError(pathText, "duplicate key \"\(key)\"") }
+                if !isSequence, Self.isDuplicate(key, members, &seen) { throw FieldError(pathText, "duplicate key \"\(key)\"") }
                 if let anchor = first.properties.anchor { anchors[anchor] = Anchored(value: .string(key), count: 1, height: 1) }
                 var value = DocumentValue.null
                 if hasValue {
@@ -1031,6 +1047,21 @@ struct YAMLParser {
 
     /// A plain scalar inside `[...]` / `{...}`, possibly over several lines (folded).
     private mutating func flowPlain() throws(FieldError) -> String {
+        // The common case, one line: the text is a slice of the input.
+        let start = pos
+        var end = pos
+        while pos < bytes.count {
+            let current = bytes[pos]
+            if isFlowIndicator(current) || current == 0x0A { break }
+            if current == UInt8(ascii: ":"), isBlank(byte(pos + 1)) || isFlowIndicator(byte(pos + 1)) { break }
+            if current == UInt8(ascii: "#"), pos > start, isBlank(bytes[pos - 1]) { break }
+            pos += 1
+            if current != 0x20 && current != 0x09 { end = pos }
+        }
+        if byte(pos) != 0x0A && !(byte(pos) == UInt8(ascii: ":") && isFlowIndicator(byte(pos + 1))) {
+            return String(decoding: bytes[start..<end], as: UTF8.self)
+        }
+        pos = start
         var out: [UInt8] = []
         var pendingBreaks = 0
         var pendingSpace: [UInt8] = []
@@ -1076,14 +1107,20 @@ struct YAMLParser {
     /// Plain scalars that look like whole numbers become numbers, `true`/`false` booleans,
     /// `null`/`~`/empty null; everything else (and every quoted scalar) is a string.
     static func plainValue(_ text: String) -> DocumentValue {
-        switch text {
-        case "", "~", "null", "Null", "NULL": return .null
-        case "true", "True", "TRUE": return .bool(true)
-        case "false", "False", "FALSE": return .bool(false)
-        default: break
+        let utf8 = text.utf8
+        guard let first = utf8.first else { return .null }
+        switch first {
+        case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"):
+            if text == "~" || text == "null" || text == "Null" || text == "NULL" { return .null }
+        case UInt8(ascii: "t"), UInt8(ascii: "T"):
+            if text == "true" || text == "True" || text == "TRUE" { return .bool(true) }
+        case UInt8(ascii: "f"), UInt8(ascii: "F"):
+            if text == "false" || text == "False" || text == "FALSE" { return .bool(false) }
+        default:
+            // Whole numbers: an optional "-", then ASCII digits only.
+            let digits = first == UInt8(ascii: "-") ? utf8.dropFirst() : utf8[...]
+            if !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { return .number(text) }
         }
-        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
-        if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { return .number(text) }
         return .string(text)
     }
 }
