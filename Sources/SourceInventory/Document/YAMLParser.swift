@@ -779,7 +779,9 @@ struct YAMLParser {
                 pos += 1
             }
             // Blanks and line breaks.
-            var whitespace: [UInt8] = []
+            // Blanks before the first break are kept (if no break follows): a slice.
+            let whitespaceStart = pos
+            var whitespaceEnd = pos
             var leadingBreak = false
             var trailingBreaks = 0
             while pos < bytes.count, bytes[pos] == 0x20 || bytes[pos] == 0x09 || bytes[pos] == 0x0A {
@@ -790,15 +792,14 @@ struct YAMLParser {
                         throw syntax("a document marker inside the quoted value that starts at \(position(opening))")
                     }
                     if !leadingBlanks {
-                        whitespace.removeAll()
                         leadingBreak = true
                         leadingBlanks = true
                     } else {
                         trailingBreaks += 1
                     }
                 } else {
-                    if !leadingBlanks { whitespace.append(bytes[pos]) }
                     pos += 1
+                    if !leadingBlanks { whitespaceEnd = pos }
                 }
             }
             if leadingBlanks {
@@ -807,7 +808,7 @@ struct YAMLParser {
                 }
                 out.append(contentsOf: repeatElement(0x0A, count: trailingBreaks))
             } else {
-                out.append(contentsOf: whitespace)
+                out.append(contentsOf: bytes[whitespaceStart..<whitespaceEnd])
             }
         }
     }
