@@ -130,6 +130,42 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertEqual(checked, 400)
     }
 
+    /// Wave files as people generate them: 200 documents written by PyYAML (`safe_dump`, as
+    /// Ansible's `to_nice_yaml` does) in block, flow and mixed styles, line widths 20-80 (so
+    /// long plain and quoted scalars are folded over lines), indentation 2 and 4, with and
+    /// without `---` and escapes for non-ASCII.
+    func testPyYAMLDocumentsReadAsYamsReadThem() throws {
+        let dir = try TemporaryDirectory.make(prefix: "pyyaml")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = """
+            import random, sys, yaml
+            random.seed(7)
+            words = ["pg1", "Hard disk 1", "[datastore1] vm/vm.vmdk", "é 日本", "it's", 'say "hi"', "a: b", "a #b", "123",
+                     "true", "null", "", "  lead", "trail ", "multi\\nline\\n", "x" * 120, "long words " * 20, "-x", "~",
+                     "tab\\there", "2000:/dev/vdb"]
+            def value(depth):
+                r = random.random()
+                if depth > 3 or r < 0.4:
+                    return random.choice([None, True, False, 0, 2000, -5, 123480309760] + words * 3)
+                if r < 0.7:
+                    return {random.choice(["name", "key", "targets", "vm", "a b", "2000", "disks"]) + str(i): value(depth + 1)
+                            for i in range(random.randint(0, 5))}
+                return [value(depth + 1) for _ in range(random.randint(0, 5))]
+            for i in range(200):
+                document = {"wave": "w%d" % i, "vms": [value(1) for _ in range(5)]}
+                text = yaml.safe_dump(document, default_flow_style=random.choice([False, None, True]),
+                                      width=random.choice([20, 40, 80]), allow_unicode=random.random() < 0.5,
+                                      indent=random.choice([2, 4]), explicit_start=random.random() < 0.3)
+                open("%s/%03d.yaml" % (sys.argv[1], i), "w", encoding="utf-8").write(text)
+            """
+        try Tools.run("python3", ["-c", script, dir.path])
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        XCTAssertEqual(files.count, 200)
+        for name in files {
+            assertSame(try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8), "PyYAML \(name)")
+        }
+    }
+
     /// Mutated generated documents (bytes dropped, changed, lines cut): whenever both readers
     /// accept one, they read the same value; the reader never crashes or hangs.
     private static let mutations = Array(" :-[]{}'\"#&*!|>\n\tx,?%@\\".utf8)
