@@ -1,5 +1,6 @@
-/// The project's own YAML reader (it replaced Yams/LibYAML so the release binary links no
-/// YAML library and no full Foundation; docs/RELEASE.md). It reads the YAML subset
+/// The project's own YAML reader (it replaced Yams/LibYAML, which needed full Foundation for
+/// NSRegularExpression, so the release binary links no YAML library; docs/RELEASE.md). It
+/// uses only the standard library. It reads the YAML subset
 /// docs/INVENTORIES.md describes — block mappings and sequences, flow `[...]`/`{...}`, plain,
 /// single- and double-quoted scalars (multi-line, folded), block scalars `|`/`>` with
 /// chomping and indentation indicators, comments, one document with `---`/`...`, anchors and
