@@ -11,6 +11,8 @@ case "$what" in
   test) pkgs+=(qemu-utils time chromium gnutls-bin cloud-guest-utils)
         # issue 15: keys made with openssl, the attestation checked by an independent DSSE verifier
         pkgs+=(openssl python3 python3-cryptography)
+        # the YAML reader is checked against wave files written by PyYAML (YAMLReaderTests)
+        pkgs+=(python3-yaml)
         # the filesystems and volume managers whose headers and size fields are parsed, made at test time
         pkgs+=(xfsprogs btrfs-progs ntfs-3g exfatprogs cryptsetup-bin mdadm lvm2)
         # issue 21: Windows dynamic disk fixtures are checked with libldm's ldmtool

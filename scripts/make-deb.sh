@@ -23,10 +23,6 @@ rm -rf "$work" && mkdir -p "$stage"
 # Stripped as Debian policy wants (the symbols stay in .build-release/release/replica-audit);
 # the dynamic symbol table the Swift runtime uses stays.
 strip --remove-section=.comment --remove-section=.note --strip-unneeded "$stage/usr/bin/replica-audit"
-# Yams links LibYAML statically, as every Swift package dependency is (docs/RELEASE.md).
-install -d "$stage/usr/share/lintian/overrides"
-printf 'replica-audit: embedded-library libyaml [usr/bin/replica-audit]\n' > "$stage/usr/share/lintian/overrides/replica-audit"
-chmod 0644 "$stage/usr/share/lintian/overrides/replica-audit"
 doc="$stage/usr/share/doc/replica-audit"
 install -m 0644 "$root/packaging/debian/copyright" "$doc/copyright"
 # The changelog: one entry for this build, dated with its commit.

@@ -6,8 +6,8 @@ public enum InventoryLimits {
     public static let maximumFileBytes: Int = 64 << 20
 
     /// Deepest nesting of objects / arrays / elements accepted: 128. Real inventories nest
-    /// about 12 deep. Checked by the document parsers themselves (JSON) or by a scan of the
-    /// text before the library parser runs (YAML), so no parser recurses past it.
+    /// about 12 deep. Checked by the document parsers themselves (JSON, XML, YAML; YAML is
+    /// also scanned for it before it is parsed), so no parser recurses past it.
     public static let maximumNestingDepth: Int = 128
 
     /// The largest disk capacity accepted: 64 PiB. vSphere's own limit is 62 TiB per VMDK.

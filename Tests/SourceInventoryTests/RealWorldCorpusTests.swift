@@ -21,8 +21,8 @@ final class RealWorldCorpusTests: XCTestCase {
         case disks(vm: String, format: String, configuration: String?, [Disk])
         /// The error's format, field and message, exactly.
         case refused(format: String, field: String?, message: String)
-        /// Not an inventory at all: tried as a YAML manifest, and YAML's own message (Yams'
-        /// wording after the position) starts with `prefix`.
+        /// Not an inventory at all: tried as a YAML manifest, and the YAML reader's message
+        /// (the same line and column Yams/LibYAML named) starts with `prefix`.
         case notAnInventory(prefix: String)
     }
 
@@ -70,7 +70,7 @@ final class RealWorldCorpusTests: XCTestCase {
     static let nestedESXi: [Disk] = [("2000", "Hard disk 1", 2 * GiB), ("2001", "Hard disk 2", 4 * GiB), ("2002", "Hard disk 3", 8 * GiB)]
 
     static let cases: [Case] = [
-        Case(file: "README.md", expected: .notAnInventory(prefix: "invalid YAML: 4:32: error: scanner: mapping values are not allowed in this context")),
+        Case(file: "README.md", expected: .notAnInventory(prefix: "invalid YAML: line 4, column 32: mapping values are not allowed in this context")),
         Case(file: "ovf/vcsa-9.1-tiny-default.ovf", expected: .disks(vm: "VMware-vCenter-Server-Appliance", format: "ovf", configuration: "tiny", vcsa91Tiny)),
         Case(file: "ovf/vcsa-9.1-tiny-default.ovf", configuration: "xlarge",
              expected: .disks(vm: "VMware-vCenter-Server-Appliance", format: "ovf", configuration: "xlarge", vcsa91XLarge)),
@@ -136,7 +136,7 @@ final class RealWorldCorpusTests: XCTestCase {
             ("2000", "Hard disk 1", 200 * GiB), ("2001", "Hard disk 2", 100 * GiB)])),
         // The JavaScript module the JSON was converted from.
         Case(file: "rest-api/nsx-manager-2disk.original.js",
-             expected: .notAnInventory(prefix: "invalid YAML: 2:23: error: scanner: mapping values are not allowed in this context")),
+             expected: .notAnInventory(prefix: "invalid YAML: line 2, column 23: mapping values are not allowed in this context")),
         // vSphere 8's VI/JSON VirtualMachineConfigInfo.
         Case(file: "probe/vsphere-jsonapi-configinfo.json", expected: .disks(vm: "test", format: "vsphere-vi-json", configuration: nil, [
             ("2000", "Hard disk 1", 4 * GiB)])),
