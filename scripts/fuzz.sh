@@ -12,11 +12,14 @@
 # Swift's generic and bounds-check overhead, each instrumented (bench/README.md, "Fuzzing").
 # FUZZ_CONFIGURATION=debug builds them -Onone instead (slower, more exact stack traces).
 #
+# Swift's overflow and precondition traps stay in (-O, not -Ounchecked).
+#
 # Floors: each target prints "TARGET: N exec/s (floor F)". fuzz-parsers' floor is issue 17's
-# 1,000 executions a second; the others' are about half of what they run on a loaded 2-core
-# CI machine. Below a floor the script warns, and fails (exit 3) only with
-# FUZZ_ENFORCE_FLOOR=1: a rate depends on the machine's load, so a busy CI runner must not
-# turn it into a flaky failure. A crash, leak or sanitizer report always fails the run.
+# 1,000 executions a second; the others' are a third to a half of what they run on the loaded
+# 2-core development VM (bench/README.md, "Fuzzing"). Below a floor the script warns, and
+# fails (exit 3) only with FUZZ_ENFORCE_FLOOR=1: a rate depends on the machine's load, so a
+# busy CI runner must not turn it into a flaky failure. A crash, leak or sanitizer report
+# always fails the run.
 #
 # LeakSanitizer runs inside each target at exit and after inputs that leak; its suppressions
 # (scripts/lsan.supp: leaks in the Swift toolchain's libraries) are exported to the fuzzer.
