@@ -7,15 +7,16 @@
 # Corpora live in .work/fuzz/<target>/ (git-ignored); seeds come from Fixtures/.
 # Crashes are written to .work/fuzz/<target>-crashes/; turn each into a regression test.
 #
-# The targets are built optimised (-c release) with the sanitizers: ASan and libFuzzer's
-# coverage work the same under -O, and an unoptimised build spends most of each input in
-# Swift's generic and bounds-check overhead, each instrumented (bench/README.md, "Fuzzing").
-# FUZZ_CONFIGURATION=debug builds them -Onone instead (slower, more exact stack traces).
-#
-# Swift's overflow and precondition traps stay in (-O, not -Ounchecked).
+# The targets' Swift code is built optimised (-O) with the sanitizers: ASan and libFuzzer's
+# coverage work the same under -O, and an -Onone build spends most of each input in Swift's
+# generic and bounds-check overhead, each instrumented (bench/README.md, "Fuzzing"). It is
+# SwiftPM's debug configuration with -O added, not -c release: the C dependencies stay -O0
+# and the Swift modules compile in parallel batches, which builds in less time than release.
+# Swift's overflow and precondition traps stay in (-O, not -Ounchecked). FUZZ_OPT=-Onone
+# builds unoptimised instead (slower, more exact stack traces).
 #
 # Floors: each target prints "TARGET: N exec/s (floor F)". fuzz-parsers' floor is issue 17's
-# 1,000 executions a second; the others' are a third to a half of what they run on the loaded
+# 1,000 executions a second; the others' are a fifth to a half of what they ran on the loaded
 # 2-core development VM (bench/README.md, "Fuzzing"). Below a floor the script warns, and
 # fails (exit 3) only with FUZZ_ENFORCE_FLOOR=1: a rate depends on the machine's load, so a
 # busy CI runner must not turn it into a flaky failure. A crash, leak or sanitizer report
@@ -27,7 +28,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-600}; shift || true
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(fuzz-parsers fuzz-witnesses fuzz-inventory)
-config=${FUZZ_CONFIGURATION:-release}
+opt=${FUZZ_OPT:--O}
 scratch=.build-fuzz
 floor_of() {
   case "$1" in
@@ -39,11 +40,11 @@ floor_of() {
 }
 start=$(date +%s)
 for t in "${targets[@]}"; do
-  swift build -c "$config" --scratch-path "$scratch" --product "$t" \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING >/dev/null
+  swift build --scratch-path "$scratch" --product "$t" \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc "$opt" >/dev/null
 done
-bin=$(swift build -c "$config" --scratch-path "$scratch" --show-bin-path)
-echo "== built ${targets[*]} ($config) in $(( $(date +%s) - start ))s"
+bin=$(swift build --scratch-path "$scratch" --show-bin-path)
+echo "== built ${targets[*]} ($opt) in $(( $(date +%s) - start ))s"
 export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
 below=()
 for t in "${targets[@]}"; do
