@@ -20,7 +20,10 @@ enum FuzzWitnesses {
         if bytes.count > sector, let header = GPTHeaderParser.parse(Array(bytes.dropFirst(sector).prefix(sector))) {
             _ = GPTHeaderParser.entriesArraySize(header)
             _ = GPTHeaderParser.entriesSectors(header, sectorSize: sector)
-            let entries = Array(bytes.dropFirst(2 * sector))
+            // The declared entry array, cut at the input's end, as fuzz-parsers reads it.
+            var length = 16 << 10
+            if case .bytes(let n) = GPTHeaderParser.entriesArraySize(header) { length = n }
+            let entries = Array(bytes.dropFirst(2 * sector).prefix(length))
             _ = GPTEntryParser.parse(entries, entrySize: Int(header.entrySize))
             _ = GPTHeaderParser.entriesCRC(entries)
         }
@@ -46,8 +49,17 @@ enum FuzzWitnesses {
         guard !bytes.isEmpty else { return }
         let anywhere: (UInt64, Int) -> [UInt8]? = { offset, count in
             guard count <= 256 << 10 else { return nil }
-            let start = Int(offset % UInt64(bytes.count))
-            return (0..<count).map { bytes[(start + $0) % bytes.count] }
+            precondition(count >= 0, "a parser asked for \(count) bytes")
+            // Whole runs of the input, wrapping at its end (not one closure call per byte).
+            var out: [UInt8] = []
+            out.reserveCapacity(count)
+            var position = Int(offset % UInt64(bytes.count))
+            while out.count < count {
+                let run = min(count - out.count, bytes.count - position)
+                out += bytes[position..<position + run]
+                position = 0
+            }
+            return out
         }
         _ = MultiDeviceMembers.find(place: "whole disk", start: 0, length: size, read: anywhere, fetch: anywhere)
         _ = MultiDeviceMembers.ldm(Array(bytes.prefix(sector)), at: 0, gpt: true, sectorSize: sector, diskBytes: size, fetch: anywhere)

@@ -39,6 +39,44 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(CRC32.checksum(Array("The quick brown fox jumps over the lazy dog".utf8)), 0x414F_A339)
     }
 
+    /// The eight-bytes-a-turn CRC against a bit-at-a-time reference at every length and
+    /// alignment around its word size, and the in-place header CRC against a zeroed copy.
+    func testCRC32MatchesABitwiseReferenceAtEveryLength() {
+        func reference(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for b in bytes {
+                crc ^= UInt32(b)
+                for _ in 0..<8 { crc = crc & 1 != 0 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
+            }
+            return crc ^ 0xFFFF_FFFF
+        }
+        let bytes = (0..<80).map { UInt8(truncatingIfNeeded: $0 &* 73 &+ 11) }
+        for start in 0..<9 {
+            for end in start...bytes.count {
+                XCTAssertEqual(CRC32.checksum(Array(bytes[start..<end])), reference(bytes[start..<end]), "\(start)..<\(end)")
+            }
+        }
+        for size in [20, 23, 28, 29, 80] {
+            var copy = Array(bytes[0..<size])
+            copy.replaceSubrange(16..<20, with: [0, 0, 0, 0])
+            XCTAssertEqual(CRC32.checksum(bytes, 0..<size, zeroing: 16), reference(copy[...]), "\(size)")
+        }
+    }
+
+    /// In-place magic comparison: out-of-range offsets are a mismatch, never a trap.
+    func testMagicMatchingIsBoundedAndExact() {
+        let bytes = Array("xxEFI PART".utf8)
+        XCTAssertTrue(LittleEndian.matches(bytes, at: 2, "EFI PART"))
+        XCTAssertFalse(LittleEndian.matches(bytes, at: 1, "EFI PART"))
+        XCTAssertFalse(LittleEndian.matches(bytes, at: 3, "EFI PART"))
+        XCTAssertFalse(LittleEndian.matches(bytes, at: -1, "x"))
+        XCTAssertFalse(LittleEndian.matches([], at: 0, "x"))
+        XCTAssertTrue(LittleEndian.matches(bytes, at: 10, ""))
+        XCTAssertTrue(LittleEndian.matches(bytes, at: 0, [0x78, 0x78]))
+        XCTAssertEqual(hexString([0x00, 0x0F, 0xA0, 0xFF]), "000fa0ff")
+        XCTAssertEqual(MultiDeviceMembers.plainUUID(Array(0..<16), 0), "00010203-0405-0607-0809-0a0b0c0d0e0f")
+    }
+
     func testGUIDIsMixedEndianAndUpperCase() {
         let bytes: [UInt8] = [0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF]
         XCTAssertEqual(GUIDFormat.string(bytes), "00112233-4455-6677-8899-AABBCCDDEEFF")

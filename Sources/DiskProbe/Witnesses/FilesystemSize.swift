@@ -57,7 +57,7 @@ public enum FilesystemSizeParser {
 
     /// XFS: `sb_dblocks` × `sb_blocksize` (big-endian, superblock at 0; the internal log is inside).
     static func xfs(_ b: [UInt8]) -> FilesystemSizeClaim? {
-        guard b.count >= 16, Array(b[0..<4]) == Array("XFSB".utf8) else { return nil }
+        guard b.count >= 16, LittleEndian.matches(b, at: 0, "XFSB") else { return nil }
         let blockSize = UInt64(BigEndian.u32(b, 4))
         let blocks = BigEndian.u64(b, 8)
         guard blockSize >= 512, blockSize <= 65536 else { return nil }
@@ -68,7 +68,7 @@ public enum FilesystemSizeParser {
     /// filesystem's `total_bytes` too (the larger one). Superblock at 64 KiB.
     static func btrfs(_ b: [UInt8]) -> FilesystemSizeClaim? {
         let sb = 0x10000
-        guard b.count >= sb + 0x100, Array(b[(sb + 0x40)..<(sb + 0x48)]) == Array("_BHRfS_M".utf8) else { return nil }
+        guard b.count >= sb + 0x100, LittleEndian.matches(b, at: sb + 0x40, "_BHRfS_M") else { return nil }
         let total = LittleEndian.u64(b, sb + 0x70)
         let devices = LittleEndian.u64(b, sb + 0x88)
         let devTotal = LittleEndian.u64(b, sb + 0xC9 + 8)
@@ -83,7 +83,7 @@ public enum FilesystemSizeParser {
     /// NTFS: (total sectors + 1) × bytes per sector: the volume's sectors plus the backup
     /// boot sector after them, which mkntfs places in the partition's last sector.
     static func ntfs(_ b: [UInt8]) -> FilesystemSizeClaim? {
-        guard b.count >= 0x30, Array(b[3..<11]) == Array("NTFS    ".utf8) else { return nil }
+        guard b.count >= 0x30, LittleEndian.matches(b, at: 3, "NTFS    ") else { return nil }
         let bps = UInt64(LittleEndian.u16(b, 0x0B))
         guard bps >= 256, bps <= 4096, bps & (bps - 1) == 0 else { return nil }
         let sectors = LittleEndian.u64(b, 0x28)
@@ -104,7 +104,7 @@ public enum FilesystemSizeParser {
 
     /// exFAT: VolumeLength (sectors) × 2^BytesPerSectorShift.
     static func exfat(_ b: [UInt8]) -> FilesystemSizeClaim? {
-        guard b.count >= 0x70, Array(b[3..<11]) == Array("EXFAT   ".utf8) else { return nil }
+        guard b.count >= 0x70, LittleEndian.matches(b, at: 3, "EXFAT   ") else { return nil }
         let shift = b[0x6C]
         guard shift >= 9, shift <= 12 else { return nil }
         let sectors = LittleEndian.u64(b, 0x48)
@@ -114,8 +114,7 @@ public enum FilesystemSizeParser {
     /// Linux swap: (last_page + 1) × page size; the page size is where "SWAPSPACE2" ends.
     static func swap(_ b: [UInt8]) -> FilesystemSizeClaim? {
         for page in [4096, 8192, 16384, 65536] where b.count >= page {
-            let magic = Array(b[(page - 10)..<page])
-            guard magic == Array("SWAPSPACE2".utf8) else { continue }
+            guard LittleEndian.matches(b, at: page - 10, "SWAPSPACE2") else { continue }
             // swap_header.info: version (u32) then last_page (u32) after 1024 boot bytes, in the
             // writer's byte order: version 1 tells which.
             let littleVersion = LittleEndian.u32(b, 1024)
@@ -130,7 +129,7 @@ public enum FilesystemSizeParser {
     /// (a "dynamic" segment needs at least its offset), and the header areas (2 × hdr_size +
     /// keyslots_size from the JSON config).
     static func luks(_ b: [UInt8]) -> FilesystemSizeClaim? {
-        guard b.count >= 0x6C, Array(b[0..<6]) == [0x4C, 0x55, 0x4B, 0x53, 0xBA, 0xBE] else { return nil }
+        guard b.count >= 0x6C, LittleEndian.matches(b, at: 0, luksMagic) else { return nil }
         let version = BigEndian.u16(b, 6)
         if version == 1 {
             let payload = UInt64(BigEndian.u32(b, 0x68))
@@ -173,6 +172,9 @@ public enum FilesystemSizeParser {
         }
         return FilesystemSizeClaim(claimedBytes: claimed, field: parts.joined(separator: "; "), isLowerBound: lowerBound)
     }
+
+    /// "LUKS\xba\xbe".
+    private static let luksMagic: [UInt8] = [0x4C, 0x55, 0x4B, 0x53, 0xBA, 0xBE]
 
     private static func product(_ count: UInt64, _ unit: UInt64, _ field: String) -> FilesystemSizeClaim? {
         let (v, o) = count.multipliedReportingOverflow(by: unit)

@@ -22,11 +22,17 @@ public enum GPTEntryParser {
         var number = 1
         while base <= array.count - 128 {
             if !GUIDFormat.isZero(array, at: base) {
-                var units: [UInt16] = []
-                for i in stride(from: 56, to: 128, by: 2) {
-                    let u = LittleEndian.u16(array, base + i)
-                    if u == 0 { break }
-                    units.append(u)
+                // The UTF-16LE name up to its first NUL (36 units at most), decoded from a
+                // stack buffer: no array per entry.
+                let name = withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 36) { units in
+                    var n = 0
+                    for i in stride(from: 56, to: 128, by: 2) {
+                        let u = LittleEndian.u16(array, base + i)
+                        if u == 0 { break }
+                        units[n] = u
+                        n += 1
+                    }
+                    return n == 0 ? "" : String(decoding: UnsafeBufferPointer(rebasing: units[..<n]), as: UTF16.self)
                 }
                 result.append(GPTEntry(
                     number: number,
@@ -35,7 +41,7 @@ public enum GPTEntryParser {
                     firstLBA: LittleEndian.u64(array, base + 32),
                     lastLBA: LittleEndian.u64(array, base + 40),
                     attributes: LittleEndian.u64(array, base + 48),
-                    name: String(decoding: units, as: UTF16.self)))
+                    name: name))
             }
             base += entrySize
             number += 1

@@ -49,14 +49,12 @@ public enum GPTHeaderParser {
     /// The header in `sector`, or nil when the sector does not begin with "EFI PART" or is
     /// shorter than 92 bytes.
     public static func parse(_ sector: [UInt8]) -> GPTHeader? {
-        guard sector.count >= minimumHeaderSize, Array(sector[0..<8]) == signature else { return nil }
+        guard sector.count >= minimumHeaderSize, LittleEndian.matches(sector, at: 0, "EFI PART") else { return nil }
         let headerSize = LittleEndian.u32(sector, 12)
         let storedCRC = LittleEndian.u32(sector, 16)
         var computed: UInt32?
         if headerSize >= UInt32(minimumHeaderSize), UInt64(headerSize) <= UInt64(sector.count) {
-            var copy = Array(sector[0..<Int(headerSize)])
-            copy.replaceSubrange(16..<20, with: [0, 0, 0, 0])
-            computed = CRC32.checksum(copy)
+            computed = CRC32.checksum(sector, 0..<Int(headerSize), zeroing: 16)
         }
         return GPTHeader(
             revision: LittleEndian.u32(sector, 8),

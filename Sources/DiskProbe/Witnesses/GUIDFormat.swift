@@ -4,22 +4,25 @@ public enum GUIDFormat {
     /// Formats the 16 bytes at `offset` of `bytes`; "" when fewer than 16 bytes remain.
     public static func string(_ bytes: [UInt8], at offset: Int = 0) -> String {
         guard offset >= 0, offset <= bytes.count - 16 else { return "" }
-        let order = [3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15]
-        let digits = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(36)
-        for i in order {
-            if i < 0 { out.append(UInt8(ascii: "-")); continue }
-            let b = bytes[offset + i]
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
+        // Written straight into the string's storage (one allocation per GUID): the three
+        // little-endian fields byte-reversed (3 2 1 0 - 5 4 - 7 6), then bytes 8…15.
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var o = 0
+            for n in 0..<16 {
+                if n == 4 || n == 6 || n == 8 || n == 10 { out[o] = UInt8(ascii: "-"); o += 1 }
+                let b = bytes[offset + (n < 4 ? 3 - n : n < 6 ? 9 - n : n < 8 ? 13 - n : n)]
+                out[o] = hexDigit(b >> 4, upper: true)
+                out[o + 1] = hexDigit(b & 0x0f, upper: true)
+                o += 2
+            }
+            return o
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether all 16 bytes at `offset` are zero (an unused GPT entry's type GUID).
     static func isZero(_ bytes: [UInt8], at offset: Int) -> Bool {
         guard offset >= 0, offset <= bytes.count - 16 else { return true }
-        return bytes[offset..<offset + 16].allSatisfy { $0 == 0 }
+        for i in offset..<offset + 16 where bytes[i] != 0 { return false }
+        return true
     }
 }

@@ -18,6 +18,23 @@ enum LittleEndian {
         value(bytes, offset, width: 8)
     }
 
+    /// Whether `bytes` holds `magic` at `offset`; false when it would pass the end. Compares
+    /// in place: a magic check allocates nothing (fuzz-parsers runs it on every input).
+    static func matches(_ bytes: [UInt8], at offset: Int, _ magic: StaticString) -> Bool {
+        magic.withUTF8Buffer { matches(bytes, at: offset, $0) }
+    }
+
+    /// Whether `bytes` holds the bytes of `magic` at `offset`; false when it would pass the end.
+    static func matches<C: Collection<UInt8>>(_ bytes: [UInt8], at offset: Int, _ magic: C) -> Bool {
+        guard offset >= 0, offset <= bytes.count - magic.count else { return false }
+        var i = offset
+        for m in magic {
+            if bytes[i] != m { return false }
+            i += 1
+        }
+        return true
+    }
+
     private static func value(_ bytes: [UInt8], _ offset: Int, width: Int) -> UInt64 {
         guard offset >= 0, offset <= bytes.count - width else { return 0 }
         var result: UInt64 = 0
@@ -29,12 +46,23 @@ enum LittleEndian {
 }
 
 /// Lower-case hex of bytes, as SHA-256 digests are printed.
-func hexString<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for b in bytes {
-        out.append(digits[Int(b >> 4)])
-        out.append(digits[Int(b & 0x0f)])
+func hexString<S: Sequence<UInt8>>(_ bytes: S) -> String { hexString(Array(bytes)) }
+
+/// Lower-case hex of bytes, written straight into the string's storage.
+func hexString<C: Collection<UInt8>>(_ bytes: C) -> String {
+    String(unsafeUninitializedCapacity: 2 * bytes.count) { out in
+        var i = 0
+        for b in bytes {
+            out[i] = hexDigit(b >> 4, upper: false)
+            out[i + 1] = hexDigit(b & 0x0f, upper: false)
+            i += 2
+        }
+        return i
     }
-    return String(decoding: out, as: UTF8.self)
+}
+
+/// The ASCII hex digit of `nibble` (0…15).
+@inline(__always)
+func hexDigit(_ nibble: UInt8, upper: Bool) -> UInt8 {
+    nibble < 10 ? 0x30 + nibble : (upper ? 0x37 : 0x57) + nibble
 }

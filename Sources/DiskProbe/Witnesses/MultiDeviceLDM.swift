@@ -34,7 +34,7 @@ extension MultiDeviceMembers {
     /// are read with `fetch` when it can: the VMDB gives the group's name and its disk count.
     public static func ldm(_ ph: [UInt8], at offset: UInt64, gpt: Bool, sectorSize: Int, diskBytes: UInt64,
                            fetch: (UInt64, Int) -> [UInt8]?) -> MultiDeviceMember? {
-        guard ph.count >= 512, Array(ph[0..<8]) == Array("PRIVHEAD".utf8), BigEndian.u16(ph, 12) == 2,
+        guard ph.count >= 512, LittleEndian.matches(ph, at: 0, "PRIVHEAD"), BigEndian.u16(ph, 12) == 2,
               [11, 12].contains(BigEndian.u16(ph, 14)),
               let disk = guidText(ph, 48, 64), let group = guidText(ph, 176, 64) else { return nil }
         guard (512...65536).contains(sectorSize) else { return nil }
@@ -65,7 +65,7 @@ extension MultiDeviceMembers {
             if configSize * ss == 1 << 20 {
                 for copy: UInt64 in [1856, 2047].map({ $0 * 512 / ss }) {
                     guard let other = fetch(configStart * ss + copy * ss, 512), other.count == 512,
-                          Array(other[0..<8]) == Array("PRIVHEAD".utf8), guidText(other, 176, 64) == group,
+                          LittleEndian.matches(other, at: 0, "PRIVHEAD"), guidText(other, 176, 64) == group,
                           let otherDisk = guidText(other, 48, 64) else { continue }
                     if otherDisk != disk { member.staleMemberID = otherDisk }
                     break
@@ -77,11 +77,11 @@ extension MultiDeviceMembers {
         let config = configStart * ss
         for tocSector: UInt64 in [1, 2, 2045, 2046] where tocSector < configSize {
             guard let toc = fetch(config + tocSector * ss, 512), toc.count == 512,
-                  Array(toc[0..<8]) == Array("TOCBLOCK".utf8) else { continue }
+                  LittleEndian.matches(toc, at: 0, "TOCBLOCK") else { continue }
             guard let bitmap = [36, 70].first(where: { nullTerminated(toc, $0, 8) == "config" }) else { continue }
             let vmdbSector = BigEndian.u64(toc, bitmap + 10)
             guard vmdbSector < configSize, let vmdb = fetch(config + vmdbSector * ss, 512), vmdb.count == 512,
-                  Array(vmdb[0..<4]) == Array("VMDB".utf8), guidText(vmdb, 53, 64) == group else { break }
+                  LittleEndian.matches(vmdb, at: 0, "VMDB"), guidText(vmdb, 53, 64) == group else { break }
             member.setName = nonEmpty(nullTerminated(vmdb, 22, 31)) ?? member.setName
             let disks = BigEndian.u32(vmdb, 145)
             if disks > 0, disks <= 1024 { member.deviceCount = Int(disks) }

@@ -255,7 +255,7 @@ public enum MultiDeviceMembers {
     /// CRC-32C checksum hold. Members of a multi-device filesystem share the fsid; each has
     /// its own device UUID and devid, and `dev_item.total_bytes` is its device's size.
     public static func btrfs(_ sb: [UInt8], containerBytes: UInt64) -> MultiDeviceMember? {
-        guard sb.count >= 4096, Array(sb[64..<72]) == Array("_BHRfS_M".utf8) else { return nil }
+        guard sb.count >= 4096, LittleEndian.matches(sb, at: 64, "_BHRfS_M") else { return nil }
         guard LittleEndian.u16(sb, 196) == 0, LittleEndian.u32(sb, 0) == CRC32C.checksum(Array(sb[32..<4096])) else { return nil }
         let label = nullTerminated(sb, 299, 256)
         return MultiDeviceMember(
@@ -277,8 +277,9 @@ public enum MultiDeviceMembers {
         for sector in 0..<4 {
             let base = sector * 512
             guard head.count >= base + 512 else { break }
+            guard LittleEndian.matches(head, at: base, "LABELONE") else { continue }
             let label = Array(head[base..<base + 512])
-            guard Array(label[0..<8]) == Array("LABELONE".utf8), LittleEndian.u64(label, 8) == UInt64(sector) else { continue }
+            guard LittleEndian.u64(label, 8) == UInt64(sector) else { continue }
             guard LittleEndian.u32(label, 16) == lvmCRC(Array(label[20..<512])) else { continue }
             let pvOffset = Int(LittleEndian.u32(label, 20))
             guard pvOffset >= 32, pvOffset + 40 <= 512 else { continue }
@@ -316,7 +317,7 @@ public enum MultiDeviceMembers {
             }
         }
         guard let mda = lists[1].first, let header = read(mda.0, 512),
-              Array(header[4..<20]) == Array(" LVM2 x[5A%r0N*>".utf8) else { return nil }
+              LittleEndian.matches(header, at: 4, " LVM2 x[5A%r0N*>") else { return nil }
         // raw_locns[0] at 40: offset (from the area's start), size, checksum, flags.
         let textOffset = LittleEndian.u64(header, 40), textSize = LittleEndian.u64(header, 48)
         guard textOffset > 0, textSize > 0, textSize <= 1 << 20, textOffset < mda.1,
@@ -406,9 +407,17 @@ public enum MultiDeviceMembers {
     /// 16 bytes as a UUID in byte order (md, btrfs), lower-case and dashed as libblkid prints them.
     static func plainUUID(_ bytes: [UInt8], _ offset: Int) -> String {
         guard offset >= 0, offset + 16 <= bytes.count else { return "" }
-        let hex = hexString(bytes[offset..<offset + 16])
-        let c = Array(hex)
-        return [c[0..<8], c[8..<12], c[12..<16], c[16..<20], c[20..<32]].map { String($0) }.joined(separator: "-")
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var o = 0
+            for n in 0..<16 {
+                if n == 4 || n == 6 || n == 8 || n == 10 { out[o] = UInt8(ascii: "-"); o += 1 }
+                let b = bytes[offset + n]
+                out[o] = hexDigit(b >> 4, upper: false)
+                out[o + 1] = hexDigit(b & 0x0f, upper: false)
+                o += 2
+            }
+            return o
+        }
     }
 
     /// A NUL-terminated string in a fixed field.

@@ -124,7 +124,7 @@ extension MultiDeviceMembers {
         guard (512...4096).contains(sectorSize) else { return nil }
         let ss = UInt64(sectorSize)
         guard length >= 4 * ss, let first = fetch(length - 2 * ss, sectorSize), first.count == sectorSize,
-              Array(first[0..<24]) == imsmSignature else { return nil }
+              LittleEndian.matches(first, at: 0, imsmSignature) else { return nil }
         let size = Int(LittleEndian.u32(first, 0x24))
         guard size >= 0xD8, size % 4 == 0, size <= anchoredReadCap else { return nil }
         var mpb = first
