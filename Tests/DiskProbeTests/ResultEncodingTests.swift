@@ -30,6 +30,11 @@ final class ResultEncodingTests: XCTestCase {
                            omittingNil: ["multiDeviceMembers", "partitionReaders", "incompleteProbes", "roundTrips"], what)
         try assertSameJSON(r.witnesses, Witnesses.CodingKeys.self, "\(what) witnesses")
         if let t = r.partitionTable { try assertSameJSON(t, PartitionTable.CodingKeys.self, "\(what) table") }
+        if let d = r.sectorSizeDetection { try assertSameJSON(d, SectorSizeDetection.CodingKeys.self, "\(what) sector size") }
+        if let readers = r.partitionReaders { try assertSameJSON(readers, PartitionReaders.CodingKeys.self, "\(what) readers") }
+        if let reading = r.partitionTable?.libfdiskReading {
+            try assertSameJSON(reading, LabelReading.CodingKeys.self, "\(what) libfdisk reading")
+        }
         for p in r.partitions { try assertSameJSON(p, Partition.CodingKeys.self, omittingNil: ["parent"], "\(what) partition \(p.number)") }
     }
 
@@ -64,6 +69,11 @@ final class ResultEncodingTests: XCTestCase {
         nested.parent = 5
         nested.typeName = nil
         empty.partitions = [nested]
+        empty.partitionReaders = PartitionReaders(libfdisk: nil, libblkid: PartitionReading(type: "dos", id: nil, partitions: []),
+                                                  used: "libblkid", rejected: nil, disagree: true)
+        var detection = try XCTUnwrap(fromGPT.sectorSizeDetection)
+        detection.labelSectorSize = nil
+        empty.sectorSizeDetection = detection
         try assertAll(empty, "set")
     }
 }

@@ -98,11 +98,14 @@ public struct LabelReading: Codable, Sendable, Equatable {
         self.partitions = partitions
     }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable { case headerSource, diskId, partitions }
+    enum CodingKeys: String, CodingKey, CaseIterable { case headerSource, diskId, partitions }
 
     /// Encodes every key, absent values as `null`.
     public func encode(to encoder: Encoder) throws {
-        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeOrNull(headerSource, forKey: .headerSource)
+        try c.encodeOrNull(diskId, forKey: .diskId)
+        try c.encode(partitions, forKey: .partitions)
     }
 }
 
