@@ -288,7 +288,9 @@ final class RegionCopier {
 
     /// SHA-256 of one region of the shadow `fd`; nil when the shadow cannot be read.
     private static func sha256(fd: Int32, job: HashJob) -> String? {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: zeroBlock.count, alignment: 64)
+        // No larger than the region (most are a sector or a few KiB).
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(min(UInt64(zeroBlock.count), max(job.end - job.start, 1))),
+                                                            alignment: 64)
         defer { buffer.deallocate() }
         var hasher = SHA256()
         var pos = job.start
