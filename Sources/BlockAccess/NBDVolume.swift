@@ -202,6 +202,10 @@ public final class NBDVolume: Volume, @unchecked Sendable {
                             piecesLeft[i, default: 1] -= 1
                             if piecesLeft[i] == 0, replies[i] == nil, let b = buffers[i] {
                                 replies[i] = .read([UInt8](UnsafeRawBufferPointer(b)[0..<(requests[i].readCount)]))
+                                // Every piece is answered: nothing writes into it any more, so a
+                                // round holds each read's bytes once, not twice.
+                                b.deallocate()
+                                buffers[i] = nil
                             }
                         case (.extents(let i, let c), _):
                             if replies[i] == nil {

@@ -89,11 +89,17 @@ extension Volume {
     }
 
     /// Reads `count` bytes at `offset`.
+    /// The buffer is not zero-filled first: `read(into:at:)` fills all of it or throws.
     public func read(at offset: UInt64, count: Int) throws(VolumeError) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
         var failure: VolumeError?
-        bytes.withUnsafeMutableBytes { buf in
-            do throws(VolumeError) { try read(into: buf, at: offset) } catch { failure = error }
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(VolumeError) {
+                try read(into: UnsafeMutableRawBufferPointer(buffer), at: offset)
+            } catch {
+                buffer.initialize(repeating: 0)
+                failure = error
+            }
+            initialized = count
         }
         if let failure { throw failure }
         return bytes

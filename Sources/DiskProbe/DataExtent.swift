@@ -73,6 +73,8 @@ public enum DataExtentSurvey {
     static let maxRunsRead = 256
     /// Block-status requests before the rest of the volume is taken as data.
     static let maxStatusRequests = 1024
+    /// The most bytes of sampled reads sent ahead with the probe's rounds (`speculativeReads`).
+    static let speculativeBytes: UInt64 = 16 << 20
 
     /// Measures `volume`, whose probe gave `partitions`. Nil when the volume could not be
     /// read for it (a read error is the probe's business, not a reason to guess). `known`
@@ -82,13 +84,16 @@ public enum DataExtentSurvey {
     /// of the whole volume in windows, all at once; the sampled blocks at once; and the
     /// search for where data ends a few levels of its bisection at a time — the same blocks,
     /// and so the same answer, as reading them one after the other.
+    /// `prefetched` are reads sent ahead (`speculativeReads`) with their replies: a block
+    /// inside one of them is taken from it instead of being read again.
     public static func measure(_ volume: any Volume, partitions: [Partition],
                                firstMapRound: (requests: [VolumeRequest], replies: [VolumeReply])? = nil,
+                               prefetched: [(request: VolumeRequest, reply: VolumeReply)] = [],
                                known: @escaping (UInt64, Int) -> [UInt8]? = { _, _ in nil }) -> DataExtent? {
         let size = volume.sizeBytes
         guard size > 0 else { return nil }
         do throws(VolumeError) {
-            var reader = Reader(volume: volume, known: known)
+            var reader = Reader(volume: volume, known: known, prefetched: prefetched)
             // 1. Allocation, as data runs (not hole, not zero).
             var runs: [Range<UInt64>] = []
             var allocated: UInt64?
@@ -105,48 +110,9 @@ public enum DataExtentSurvey {
                 runs = [0..<size]
             }
 
-            // 2. Sampled reads inside the data runs: each run's first and last block
-            // (the last runs always), evenly spread blocks, and each partition's start,
-            // middle and end.
-            var positions: [UInt64] = []
-            let chosenRuns: [Range<UInt64>]
-            if runs.count <= maxRunsRead {
-                chosenRuns = runs
-            } else {
-                let step = Double(runs.count - maxRunsRead / 2) / Double(maxRunsRead / 2)
-                chosenRuns = (0..<maxRunsRead / 2).map { runs[Int(Double($0) * step)] } + runs.suffix(maxRunsRead / 2)
-            }
-            for run in chosenRuns {
-                positions.append(run.lowerBound)
-                if run.count > blockBytes { positions.append(run.upperBound - blockBytes) }
-            }
-            let totalRunBytes = runs.reduce(UInt64(0)) { $0 + UInt64($1.count) }
-            let stride = max(blockBytes, totalRunBytes / UInt64(evenSamples))
-            var runIndex = 0, runStart: UInt64 = 0
-            var at: UInt64 = 0
-            while at < totalRunBytes, runIndex < runs.count {
-                while runIndex < runs.count, at >= runStart + UInt64(runs[runIndex].count) {
-                    runStart += UInt64(runs[runIndex].count)
-                    runIndex += 1
-                }
-                guard runIndex < runs.count else { break }
-                positions.append(runs[runIndex].lowerBound + (at - runStart))
-                at += stride
-            }
-            for p in partitions where p.partitionKind != .extended && p.startBytes < size {
-                let end = min(size, p.startBytes &+ p.sizeBytes)
-                positions += [p.startBytes, p.startBytes + (end - p.startBytes) / 2, end > blockBytes ? end - blockBytes : 0]
-            }
-            positions.append(0)
-            positions.append(size > blockBytes ? size - blockBytes : 0)
-            // Only where block status says data: a hole is zeros for sure.
-            let inRuns = Set(positions.map { $0 / 4096 * 4096 }).sorted().filter { pos in
-                runs.contains { $0.contains(pos) }
-            }
-            let sampled = inRuns.map { pos -> (at: UInt64, length: UInt64) in
-                let run = runs.first { $0.contains(pos) }!
-                return (pos, min(blockBytes, run.upperBound - pos, size - pos))
-            }
+            // 2. Sampled reads inside the data runs (`sampledBlocks`).
+            let (inRuns, sampled) = sampledBlocks(runs: runs, size: size,
+                                                  partitions: partitions.map { ($0.startBytes, $0.sizeBytes, $0.partitionKind == .extended) })
             try reader.fetch(sampled)
             var nonZero: [Range<UInt64>] = []
             for block in sampled {
@@ -204,6 +170,81 @@ public enum DataExtentSurvey {
         }
     }
 
+    /// The blocks step 2 of `measure` samples, and the 4 KiB-aligned positions they start at:
+    /// inside the data runs, each run's first and last block (the last runs always), evenly
+    /// spread blocks, and each partition's start, middle and end.
+    static func sampledBlocks(runs: [Range<UInt64>], size: UInt64,
+                          partitions: [(startBytes: UInt64, sizeBytes: UInt64, extended: Bool)])
+        -> (inRuns: [UInt64], sampled: [(at: UInt64, length: UInt64)]) {
+        var positions: [UInt64] = []
+        let chosenRuns: [Range<UInt64>]
+        if runs.count <= maxRunsRead {
+            chosenRuns = runs
+        } else {
+            let step = Double(runs.count - maxRunsRead / 2) / Double(maxRunsRead / 2)
+            chosenRuns = (0..<maxRunsRead / 2).map { runs[Int(Double($0) * step)] } + runs.suffix(maxRunsRead / 2)
+        }
+        for run in chosenRuns {
+            positions.append(run.lowerBound)
+            if run.count > blockBytes { positions.append(run.upperBound - blockBytes) }
+        }
+        let totalRunBytes = runs.reduce(UInt64(0)) { $0 + UInt64($1.count) }
+        let stride = max(blockBytes, totalRunBytes / UInt64(evenSamples))
+        var runIndex = 0, runStart: UInt64 = 0
+        var at: UInt64 = 0
+        while at < totalRunBytes, runIndex < runs.count {
+            while runIndex < runs.count, at >= runStart + UInt64(runs[runIndex].count) {
+                runStart += UInt64(runs[runIndex].count)
+                runIndex += 1
+            }
+            guard runIndex < runs.count else { break }
+            positions.append(runs[runIndex].lowerBound + (at - runStart))
+            at += stride
+        }
+        for p in partitions where !p.extended && p.startBytes < size {
+            let end = min(size, p.startBytes &+ p.sizeBytes)
+            positions += [p.startBytes, p.startBytes + (end - p.startBytes) / 2, end > blockBytes ? end - blockBytes : 0]
+        }
+        positions.append(0)
+        positions.append(size > blockBytes ? size - blockBytes : 0)
+        // Only where block status says data: a hole is zeros for sure.
+        let inRuns = Set(positions.map { $0 / 4096 * 4096 }).sorted().filter { pos in
+            runs.contains { $0.contains(pos) }
+        }
+        let sampled = inRuns.map { pos -> (at: UInt64, length: UInt64) in
+            let run = runs.first { $0.contains(pos) }!
+            return (pos, min(blockBytes, run.upperBound - pos, size - pos))
+        }
+        return (inRuns, sampled)
+    }
+
+    /// The reads step 2 of `measure` would send for a volume with `partitions`, computed from
+    /// the block-status map of the probe's first round alone (empty when that map needs
+    /// another round, or failed): the probe sends them along with its next round, so the
+    /// survey usually needs no round of its own (docs/PROBE.md, "Round trips"). At most
+    /// `speculativeBytes` bytes.
+    public static func speculativeReads(_ volume: any Volume, firstMapRound: (requests: [VolumeRequest], replies: [VolumeReply]),
+                                        partitions: [(startBytes: UInt64, sizeBytes: UInt64, extended: Bool)],
+                                        held: (UInt64, UInt64) -> Bool = { _, _ in false }) -> [VolumeRequest] {
+        let size = volume.sizeBytes
+        guard size > 0 else { return [] }
+        var runs: [Range<UInt64>] = [0..<size]
+        if volume.supportsBlockStatus {
+            guard let map = try? allocationMap(volume, firstRound: firstMapRound, alone: true), !map.runs.isEmpty else { return [] }
+            runs = map.runs
+        }
+        // Not the blocks the probe holds already (`held`): the survey takes those from it.
+        let spans = Reader.spans(sampledBlocks(runs: runs, size: size, partitions: partitions).sampled.filter { !held($0.at, $0.length) })
+        var requests: [VolumeRequest] = []
+        var bytes: UInt64 = 0
+        for span in spans {
+            bytes += span.end - span.at
+            if bytes > speculativeBytes { break }
+            requests.append(.read(offset: span.at, count: Int(span.end - span.at)))
+        }
+        return requests
+    }
+
     /// Block status of the whole volume as data runs, and the bytes they hold: one round
     /// asks every window of the volume at once (a server may answer a prefix of each; the
     /// rest goes in the next round). After `maxStatusRequests` requests the rest counts as data.
@@ -229,8 +270,9 @@ public enum DataExtentSurvey {
         return asked
     }
 
-    static func allocationMap(_ volume: any Volume, firstRound: (requests: [VolumeRequest], replies: [VolumeReply])? = nil)
-        throws(VolumeError) -> (runs: [Range<UInt64>], allocated: UInt64) {
+    /// `alone`: from `firstRound` only — throws rather than send a request.
+    static func allocationMap(_ volume: any Volume, firstRound: (requests: [VolumeRequest], replies: [VolumeReply])? = nil,
+                              alone: Bool = false) throws(VolumeError) -> (runs: [Range<UInt64>], allocated: UInt64) {
         let size = volume.sizeBytes
         var unknown: [Range<UInt64>] = [0..<size]
         var data: [Range<UInt64>] = []
@@ -245,6 +287,9 @@ public enum DataExtentSurvey {
             let replies: [VolumeReply]
             if requests == 0, let firstRound, firstRound.requests == sent, firstRound.replies.count == sent.count {
                 replies = firstRound.replies  // sent along with the probe's first round
+            } else if alone {
+                throw VolumeError(kind: .readFailed, operation: "block status", target: volume.displayName,
+                                  message: "the first round's map is not complete")
             } else {
                 replies = volume.perform(sent)
             }
@@ -316,9 +361,32 @@ public enum DataExtentSurvey {
         static let joinGap: UInt64 = 64 << 10
         static let maxSpan: UInt64 = 1 << 20
 
-        init(volume: any Volume, known: @escaping (UInt64, Int) -> [UInt8]?) {
+        /// Reads sent ahead that succeeded: where they start, and their bytes.
+        private let prefetched: [(at: UInt64, bytes: [UInt8])]
+
+        init(volume: any Volume, known: @escaping (UInt64, Int) -> [UInt8]?,
+             prefetched: [(request: VolumeRequest, reply: VolumeReply)] = []) {
             self.volume = volume
             self.known = known
+            self.prefetched = prefetched.compactMap { p in
+                guard case .read(let offset, let count) = p.request, case .read(let bytes) = p.reply, bytes.count == count else { return nil }
+                return (offset, bytes)
+            }
+        }
+
+        /// Neighbouring blocks (often: the samples of a small data run) as one read each.
+        static func spans(_ blocks: [(at: UInt64, length: UInt64)]) -> [(at: UInt64, end: UInt64, blocks: [(at: UInt64, length: UInt64)])] {
+            var spans: [(at: UInt64, end: UInt64, blocks: [(at: UInt64, length: UInt64)])] = []
+            for b in blocks.sorted(by: { $0.at < $1.at }) {
+                if let last = spans.last, b.at <= last.end + Reader.joinGap,
+                   max(last.end, b.at + b.length) - last.at <= Reader.maxSpan {
+                    spans[spans.count - 1].end = max(last.end, b.at + b.length)
+                    spans[spans.count - 1].blocks.append(b)
+                } else {
+                    spans.append((b.at, b.at + b.length, [b]))
+                }
+            }
+            return spans
         }
 
         func has(_ offset: UInt64, _ length: UInt64) -> Bool {
@@ -330,22 +398,15 @@ public enum DataExtentSurvey {
             var wanted: [(at: UInt64, length: UInt64)] = []
             for b in blocks where b.length > 0 && !has(b.at, b.length) {
                 if let bytes = known(b.at, Int(b.length)) {
-                    fetched[b.at] = (b.length, bytes.contains { $0 != 0 })
+                    fetched[b.at] = (b.length, Reader.holdsNonZero(bytes[...]))
+                } else if let p = prefetched.first(where: { $0.at <= b.at && b.at + b.length <= $0.at + UInt64($0.bytes.count) }) {
+                    let from = Int(b.at - p.at)
+                    fetched[b.at] = (b.length, Reader.holdsNonZero(p.bytes[from..<from + Int(b.length)]))
                 } else if !wanted.contains(where: { $0.at == b.at && $0.length == b.length }) {
                     wanted.append(b)
                 }
             }
-            // Neighbouring blocks (often: the samples of a small data run) go out as one read.
-            var spans: [(at: UInt64, end: UInt64, blocks: [(at: UInt64, length: UInt64)])] = []
-            for b in wanted.sorted(by: { $0.at < $1.at }) {
-                if let last = spans.last, b.at <= last.end + Reader.joinGap,
-                   max(last.end, b.at + b.length) - last.at <= Reader.maxSpan {
-                    spans[spans.count - 1].end = max(last.end, b.at + b.length)
-                    spans[spans.count - 1].blocks.append(b)
-                } else {
-                    spans.append((b.at, b.at + b.length, [b]))
-                }
-            }
+            let spans = Reader.spans(wanted)
             var i = 0
             while i < spans.count {
                 var j = i + 1, bytes = spans[i].end - spans[i].at
@@ -360,13 +421,32 @@ public enum DataExtentSurvey {
                         switch reply {
                         case .read(let bytes):
                             let from = Int(b.at - span.at)
-                            fetched[b.at] = (b.length, bytes[from..<from + Int(b.length)].contains { $0 != 0 })
+                            fetched[b.at] = (b.length, Reader.holdsNonZero(bytes[from..<from + Int(b.length)]))
                         case .failed(let error): failed[b.at] = (b.length, error)
                         case .extents: break
                         }
                     }
                 }
                 i = j
+            }
+        }
+
+        /// Whether `bytes` holds a byte that is not zero: eight bytes at a time (a survey looks
+        /// at megabytes; byte by byte that was most of its CPU time).
+        static func holdsNonZero(_ bytes: ArraySlice<UInt8>) -> Bool {
+            bytes.withUnsafeBytes { raw in
+                let words = raw.count / 8
+                var i = 0
+                while i < words {
+                    if raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self) != 0 { return true }
+                    i += 1
+                }
+                var j = words * 8
+                while j < raw.count {
+                    if raw[j] != 0 { return true }
+                    j += 1
+                }
+                return false
             }
         }
 

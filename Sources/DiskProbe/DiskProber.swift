@@ -70,7 +70,18 @@ public enum DiskProber {
             try ProberRegions.copy(copier, start: 0, length: size, sectorSize: sectorSize, place: "whole disk")
             let w = try readWitnesses(reader)
             if copier.isPlanning {
-                try planAhead(w, reader: reader, copier: copier, sectorSize: sectorSize, size: size, options: options)
+                let planned = try planAhead(w, reader: reader, copier: copier, sectorSize: sectorSize, size: size, options: options)
+                // The survey's sampled reads for the partitions the raw label names ride along
+                // (what libfdisk decides differently is read by the survey itself).
+                if options.measureDataExtent {
+                    let ss = UInt64(sectorSize)
+                    copier.along = DataExtentSurvey.speculativeReads(counter, firstMapRound: (surveyMap, firstRound.extra),
+                                                                     partitions: planned.map { p in
+                        let (start, o1) = p.startLBA.multipliedReportingOverflow(by: ss)
+                        let (bytes, o2) = p.sectors.multipliedReportingOverflow(by: ss)
+                        return (o1 ? .max : start, o2 ? .max : bytes, p.isContainer)
+                    }, held: { copier.isCopied(offset: $0, length: $1) })
+                }
             }
             return w
         }
@@ -193,7 +204,8 @@ public enum DiskProber {
         // Blank and half-written volumes (issue 9): where the data ends, against the label.
         if options.measureDataExtent {
             result.dataExtent = DataExtentSurvey.measure(counter, partitions: result.partitions,
-                                                         firstMapRound: (surveyMap, firstRound.extra)) { (offset, count) in
+                                                         firstMapRound: (surveyMap, firstRound.extra),
+                                                         prefetched: copier.sentAlong) { (offset, count) in
                 try? copier.bytes(offset: offset, count: count)
             }
         }
@@ -269,8 +281,10 @@ public enum DiskProber {
     /// backup's entry array where a backup normally keeps it (between the primary's last
     /// usable LBA and the backup header), and the head, tail and prober regions of every
     /// partition the raw label names — the ones libfdisk will almost always name too.
+    /// Returns the partitions it planned for.
+    @discardableResult
     private static func planAhead(_ w: WitnessSet, reader: WitnessReader, copier: RegionCopier, sectorSize: Int,
-                                  size: UInt64, options: ProbeOptions) throws(ProbeError) {
+                                  size: UInt64, options: ProbeOptions) throws(ProbeError) -> [FdiskPartition] {
         let ss = UInt64(sectorSize)
         var partitions: [FdiskPartition] = []
         if let (header, _) = w.labelHeader {
@@ -295,6 +309,7 @@ public enum DiskProber {
         // (the rest are still read, in later rounds or one by one).
         try copyPartitionRegions(Array(partitions.prefix(128)), copier: copier, sectorSize: sectorSize, size: size,
                                  options: options)
+        return Array(partitions.prefix(128))
     }
 
     /// Whether libfdisk's GPT is the one `header` describes: the same disk GUID and the same

@@ -37,6 +37,11 @@ final class RegionCopier {
     /// While planning, `copy` records what it would read (here) instead of reading.
     private var planning = false
     private var planned: [(start: UInt64, end: UInt64)] = []
+    /// Another reader's requests (the data-extent survey's sampled reads) to send along with
+    /// the next round `inRounds` sends; set while planning. Each is sent once.
+    var along: [VolumeRequest] = []
+    /// The requests sent along so far, with their replies.
+    private(set) var sentAlong: [(request: VolumeRequest, reply: VolumeReply)] = []
     /// The most bytes one round reads (bounds the memory a hostile label can make a round take).
     static let maxRoundBytes: UInt64 = 64 << 20
 
@@ -59,8 +64,14 @@ final class RegionCopier {
             defer { planning = false }
             _ = try body()
             planning = false
-            guard try prefetch(planned).fetched else { break }
+            let extra = along.filter { r in !sentAlong.contains { $0.request == r } }
+            along = []
+            // Never a round of their own: they ride along or wait for their reader.
+            let round = try prefetch(planned, along: extra, extraAlone: false)
+            sentAlong += zip(extra, round.extra).map { ($0, $1) }
+            guard round.fetched else { break }
         }
+        along = []
         return try body()
     }
 
@@ -82,8 +93,9 @@ final class RegionCopier {
     /// round; their replies are returned in order. `fetched` is false when there was
     /// nothing to fetch.
     @discardableResult
-    func prefetch(_ ranges: [(start: UInt64, end: UInt64)],
-                  along extra: [VolumeRequest] = []) throws(ProbeError) -> (fetched: Bool, extra: [VolumeReply]) {
+    /// With `extraAlone` false, `extra` is sent only when the round reads something anyway.
+    func prefetch(_ ranges: [(start: UInt64, end: UInt64)], along extra: [VolumeRequest] = [],
+                  extraAlone: Bool = true) throws(ProbeError) -> (fetched: Bool, extra: [VolumeReply]) {
         let size = volume.sizeBytes
         var wanted = IntervalSet()
         for r in ranges where r.start < size {
@@ -96,7 +108,7 @@ final class RegionCopier {
                 }
             }
         }
-        guard !wanted.ranges.isEmpty || !extra.isEmpty else { return (false, []) }
+        guard !wanted.ranges.isEmpty || (!extra.isEmpty && extraAlone) else { return (false, []) }
         if stash == nil { stash = try ShadowFile(sizeBytes: size) }
         var requests: [VolumeRequest] = extra
         var extraReplies: [VolumeReply]?
@@ -146,9 +158,18 @@ final class RegionCopier {
             let end = offset + UInt64(count)
             switch reply {
             case .read(let data) where data.count == count:
-                for g in stashedZeros.gaps(offset, end) {
-                    try stash!.write(Array(data[Int(g.start - offset)..<Int(g.end - offset)]), at: g.start)
+                let gaps = stashedZeros.gaps(offset, end)
+                let stash = stash!
+                // Straight from the reply's buffer, no copy per piece.
+                let failure = data.withUnsafeBytes { raw -> ProbeError? in
+                    do throws(ProbeError) {
+                        for g in gaps {
+                            try stash.write(UnsafeRawBufferPointer(rebasing: raw[Int(g.start - offset)..<Int(g.end - offset)]), at: g.start)
+                        }
+                        return nil
+                    } catch { return error }
                 }
+                if let failure { throw failure }
                 stashed.insert(offset, end)
             default:
                 stashFailed.insert(offset, end)
@@ -267,7 +288,9 @@ final class RegionCopier {
 
     /// SHA-256 of one region of the shadow `fd`; nil when the shadow cannot be read.
     private static func sha256(fd: Int32, job: HashJob) -> String? {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: zeroBlock.count, alignment: 64)
+        // No larger than the region (most are a sector or a few KiB).
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(min(UInt64(zeroBlock.count), max(job.end - job.start, 1))),
+                                                            alignment: 64)
         defer { buffer.deallocate() }
         var hasher = SHA256()
         var pos = job.start
@@ -322,10 +345,15 @@ final class RegionCopier {
         var rest: [(start: UInt64, end: UInt64)] = []
         for g in covered.gaps(start, end) {
             for d in stashed.intersections(g.start, g.end) {
+                // Through one buffer, reused for every chunk of the piece.
+                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(min(chunkBytes, d.end - d.start)), alignment: 64)
+                defer { buffer.deallocate() }
                 var pos = d.start
                 while pos < d.end {
                     let n = Int(min(chunkBytes, d.end - pos))
-                    try shadow.write(try stash.read(at: pos, count: n), at: pos)
+                    let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n])
+                    try stash.read(into: chunk, at: pos)
+                    try shadow.write(UnsafeRawBufferPointer(chunk), at: pos)
                     pos += UInt64(n)
                 }
                 covered.insert(d.start, d.end)

@@ -36,13 +36,19 @@ public struct SectorSizeDetection: Codable, Sendable, Equatable {
         self.headersFound = headersFound
     }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case used, basis, labelSectorSize, volumeSectorSize, volumeSectorSizeOrigin, headersFound
     }
 
     /// Encodes every key, `labelSectorSize` as `null` when there is no GPT.
     public func encode(to encoder: Encoder) throws {
-        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(used, forKey: .used)
+        try c.encode(basis, forKey: .basis)
+        try c.encodeOrNull(labelSectorSize, forKey: .labelSectorSize)
+        try c.encode(volumeSectorSize, forKey: .volumeSectorSize)
+        try c.encode(volumeSectorSizeOrigin, forKey: .volumeSectorSizeOrigin)
+        try c.encode(headersFound, forKey: .headersFound)
     }
 }
 

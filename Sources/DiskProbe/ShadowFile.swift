@@ -39,18 +39,29 @@ final class ShadowFile {
 
     /// Writes `bytes` at `offset`. The corresponding C function is `pwrite`.
     func write(_ bytes: [UInt8], at offset: UInt64) throws(ProbeError) {
-        let failure = bytes.withUnsafeBytes { raw -> FileDescriptor.TransferError? in
-            do throws(FileDescriptor.TransferError) { try descriptor.write(raw, at: offset); return nil } catch { return error }
+        let failure = bytes.withUnsafeBytes { raw -> ProbeError? in
+            do throws(ProbeError) { try write(raw, at: offset); return nil } catch { return error }
         }
-        if let failure { throw ShadowFile.error("pwrite at \(offset)", failure.errno) }
+        if let failure { throw failure }
+    }
+
+    /// Writes the bytes of `raw` at `offset`, without copying them first. The corresponding C
+    /// function is `pwrite`.
+    func write(_ raw: UnsafeRawBufferPointer, at offset: UInt64) throws(ProbeError) {
+        guard !raw.isEmpty else { return }
+        do { try descriptor.write(raw, at: offset) } catch { throw ShadowFile.error("pwrite at \(offset)", error.errno) }
     }
 
     /// Reads `count` bytes at `offset` (zeros past what was written). The corresponding C
-    /// function is `pread`.
+    /// function is `pread`. The buffer is filled by the read, not zero-filled before it.
     func read(at offset: UInt64, count: Int) throws(ProbeError) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        let failure = bytes.withUnsafeMutableBytes { raw -> ProbeError? in
-            do throws(ProbeError) { try read(into: raw, at: offset); return nil } catch { return error }
+        var failure: ProbeError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(ProbeError) { try read(into: UnsafeMutableRawBufferPointer(buffer), at: offset) } catch {
+                buffer.initialize(repeating: 0)
+                failure = error
+            }
+            initialized = count
         }
         if let failure { throw failure }
         return bytes

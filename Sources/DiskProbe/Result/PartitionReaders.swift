@@ -29,11 +29,16 @@ public struct PartitionReaders: Codable, Sendable, Equatable {
         self.disagree = disagree
     }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable { case libfdisk, libblkid, used, rejected, disagree }
+    enum CodingKeys: String, CodingKey, CaseIterable { case libfdisk, libblkid, used, rejected, disagree }
 
     /// Encodes every key, absent readings as `null`.
     public func encode(to encoder: Encoder) throws {
-        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeOrNull(libfdisk, forKey: .libfdisk)
+        try c.encodeOrNull(libblkid, forKey: .libblkid)
+        try c.encode(used, forKey: .used)
+        try c.encodeOrNull(rejected, forKey: .rejected)
+        try c.encode(disagree, forKey: .disagree)
     }
 }
 

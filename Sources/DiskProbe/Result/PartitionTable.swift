@@ -48,14 +48,25 @@ public struct PartitionTable: Codable, Sendable, Equatable {
         self.impliedMinimumDiskBytes = impliedMinimumDiskBytes
     }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case type, diskId, gpt, impliedDiskBytes, impliedMinimumDiskBytes, impliedSizeCheck, warnings, decodedBy
         case headerSource, fieldSources, libfdiskReading
     }
 
     /// Encodes every key, absent values as `null`.
     public func encode(to encoder: Encoder) throws {
-        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(type, forKey: .type)
+        try c.encodeOrNull(diskId, forKey: .diskId)
+        try c.encodeOrNull(gpt, forKey: .gpt)
+        try c.encodeOrNull(impliedDiskBytes, forKey: .impliedDiskBytes)
+        try c.encodeOrNull(impliedMinimumDiskBytes, forKey: .impliedMinimumDiskBytes)
+        try c.encodeOrNull(impliedSizeCheck, forKey: .impliedSizeCheck)
+        try c.encode(warnings, forKey: .warnings)
+        try c.encode(decodedBy, forKey: .decodedBy)
+        try c.encodeOrNull(headerSource, forKey: .headerSource)
+        try c.encodeOrNull(fieldSources, forKey: .fieldSources)
+        try c.encodeOrNull(libfdiskReading, forKey: .libfdiskReading)
     }
 }
 
@@ -87,11 +98,14 @@ public struct LabelReading: Codable, Sendable, Equatable {
         self.partitions = partitions
     }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable { case headerSource, diskId, partitions }
+    enum CodingKeys: String, CodingKey, CaseIterable { case headerSource, diskId, partitions }
 
     /// Encodes every key, absent values as `null`.
     public func encode(to encoder: Encoder) throws {
-        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeOrNull(headerSource, forKey: .headerSource)
+        try c.encodeOrNull(diskId, forKey: .diskId)
+        try c.encode(partitions, forKey: .partitions)
     }
 }
 
@@ -194,12 +208,25 @@ public struct Partition: Codable, Sendable, Equatable {
         self.filesystem = filesystem
     }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case number, startBytes, sizeBytes, startLBA, endLBA, type, typeName, uuid, name, kind, bootable, filesystem, parent
     }
 
     /// Encodes every key, absent values as `null` (`"filesystem": null`).
     public func encode(to encoder: Encoder) throws {
-        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder, omittingNil: ["parent"])
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(number, forKey: .number)
+        try c.encode(startBytes, forKey: .startBytes)
+        try c.encode(sizeBytes, forKey: .sizeBytes)
+        try c.encode(startLBA, forKey: .startLBA)
+        try c.encode(endLBA, forKey: .endLBA)
+        try c.encode(type, forKey: .type)
+        try c.encodeOrNull(typeName, forKey: .typeName)
+        try c.encodeOrNull(uuid, forKey: .uuid)
+        try c.encodeOrNull(name, forKey: .name)
+        try c.encodeOrNull(kind, forKey: .kind)
+        try c.encode(bootable, forKey: .bootable)
+        try c.encodeOrNull(filesystem, forKey: .filesystem)
+        try c.encodeIfPresent(parent, forKey: .parent)
     }
 }

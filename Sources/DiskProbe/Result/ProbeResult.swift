@@ -69,7 +69,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     /// Whether every region the probers needed was read.
     public var isComplete: Bool { unreadableRegions.isEmpty }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case target, sizeBytes, sectorSize, partitionTable, partitions, filesystem, witnesses, regionsRead
         case unreadableRegions, findings, partitionTableSignature, deviceSectorSize, sectorSizeDetection
         case multiDeviceMembers, partitionReaders, incompleteProbes
@@ -79,7 +79,25 @@ public struct ProbeResult: Codable, Sendable, Equatable {
 
     /// Encodes every key, absent values as `null` (the contract has `"partitionTable": null`).
     public func encode(to encoder: Encoder) throws {
-        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder, omittingNil: ["multiDeviceMembers", "partitionReaders", "incompleteProbes", "roundTrips"])
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(target, forKey: .target)
+        try c.encode(sizeBytes, forKey: .sizeBytes)
+        try c.encode(sectorSize, forKey: .sectorSize)
+        try c.encodeOrNull(partitionTable, forKey: .partitionTable)
+        try c.encode(partitions, forKey: .partitions)
+        try c.encodeOrNull(filesystem, forKey: .filesystem)
+        try c.encode(witnesses, forKey: .witnesses)
+        try c.encode(regionsRead, forKey: .regionsRead)
+        try c.encode(unreadableRegions, forKey: .unreadableRegions)
+        try c.encode(findings, forKey: .findings)
+        try c.encodeOrNull(partitionTableSignature, forKey: .partitionTableSignature)
+        try c.encodeOrNull(deviceSectorSize, forKey: .deviceSectorSize)
+        try c.encodeOrNull(sectorSizeDetection, forKey: .sectorSizeDetection)
+        try c.encodeIfPresent(multiDeviceMembers, forKey: .multiDeviceMembers)
+        try c.encodeIfPresent(partitionReaders, forKey: .partitionReaders)
+        try c.encodeIfPresent(incompleteProbes, forKey: .incompleteProbes)
+        try c.encodeOrNull(dataExtent, forKey: .dataExtent)
+        try c.encodeIfPresent(roundTrips, forKey: .roundTrips)
     }
 }
 

@@ -29,11 +29,17 @@ public struct Witnesses: Codable, Sendable, Equatable {
         self.endGPT = endGPT
     }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable { case mbr, primaryGPT, backupGPT, endGPT, extendedBootRecordLBAs, extendedChainEnding }
+    enum CodingKeys: String, CodingKey, CaseIterable { case mbr, primaryGPT, backupGPT, endGPT, extendedBootRecordLBAs, extendedChainEnding }
 
     /// Encodes every key, absent witnesses as `null`.
     public func encode(to encoder: Encoder) throws {
-        try NullEncoding.encode(self, keys: CodingKeys.self, to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeOrNull(mbr, forKey: .mbr)
+        try c.encodeOrNull(primaryGPT, forKey: .primaryGPT)
+        try c.encodeOrNull(backupGPT, forKey: .backupGPT)
+        try c.encodeOrNull(endGPT, forKey: .endGPT)
+        try c.encode(extendedBootRecordLBAs, forKey: .extendedBootRecordLBAs)
+        try c.encodeOrNull(extendedChainEnding, forKey: .extendedChainEnding)
     }
 }
 
