@@ -38,7 +38,7 @@ let package = Package(
 
         .target(name: "AuditCore"),
         .target(name: "BlockAccess", dependencies: [
-            "CLibNBD",
+            "AuditCore", "CLibNBD",
         ]),
         .target(name: "DiskProbe", dependencies: [
             "AuditCore", "BlockAccess", "CLibFdisk", "CLibBlkid",

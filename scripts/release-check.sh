@@ -4,7 +4,8 @@
 #   1. make release, make deb (timed);
 #   2. the binary's NEEDED libraries are only glibc's (libc, libm, ld-linux; libgcc_s and
 #      libstdc++ for the C++ runtime), libnbd, libfdisk and libblkid — not the audit ledger's
-#      clients libsqlite3 and libpq, which it loads with dlopen (docs/LEDGER.md) — and all of them resolve;
+#      clients libsqlite3 and libpq, which it loads with dlopen (docs/LEDGER.md) — and all of
+#      them resolve; no symbol of full Foundation or ICU is in it (FoundationEssentials only);
 #   3. make install / make uninstall into a scratch DESTDIR put every file in place and
 #      remove every one;
 #   4. lintian finds no error in the .deb (when lintian is installed);
@@ -45,6 +46,20 @@ for lib in libnbd.so.0 libfdisk.so.1 libblkid.so.1 libc.so.6; do
 done
 if ldd "$bin" | grep -q "not found"; then ldd "$bin" >&2; fail "a library of the release binary does not resolve"; fi
 if readelf -d "$bin" | grep -Eq '(RPATH|RUNPATH)'; then fail "the release binary carries an RPATH/RUNPATH: $(readelf -d "$bin" | grep -E 'RPATH|RUNPATH')"; fi
+
+step "FoundationEssentials only"
+# docs/RELEASE.md, "Foundation and start-up": the tool imports FoundationEssentials; one use of
+# an API only full Foundation has would link Foundation, FoundationInternationalization and
+# ICU's data back in (~50 MB, ~2 ms of start-up). Their symbols must not be in the binary.
+symbols=$(nm "$bin" 2>/dev/null || true)
+[ -n "$symbols" ] || fail "nm found no symbols in $bin (cannot check for full Foundation)"
+full=$(grep -cE '\$s(10Foundation|30FoundationInternationalization)' <<<"$symbols" || true)
+icu=$(grep -cE '(ucol|udat|ucal|unum|ubrk)_[a-zA-Z]|icudt[0-9]+_dat' <<<"$symbols" || true)
+echo "full Foundation symbols: $full, ICU symbols: $icu"
+if [ "$full" -ne 0 ] || [ "$icu" -ne 0 ]; then
+  grep -E '\$s(10Foundation|30FoundationInternationalization)' <<<"$symbols" | head -5 | swift demangle --simplified >&2 || true
+  fail "the release binary links full Foundation or ICU ($full Foundation, $icu ICU symbols): a source uses an API FoundationEssentials lacks (docs/RELEASE.md, \"Foundation and start-up\"; FoundationEssentialsRuleTests names the file)"
+fi
 
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/ra-release-XXXXXX")
 installed=false

@@ -227,7 +227,7 @@ public enum FindingCatalog {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+    private static func cell(_ text: String) -> String { text.replacingEvery("|", with: "\\|") }
 }
 
 extension Finding {

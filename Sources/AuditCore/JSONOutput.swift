@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The one JSON encoder set-up of every document the tool writes (report.json,
 /// preflight.json, baselines, `--format json` output, the attestation payload): sorted keys

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,7 +33,7 @@ public enum DeviceUse {
         let children = (try? FileManager.default.contentsOfDirectory(atPath: sys.path)) ?? []
         for child in children where FileManager.default.fileExists(atPath: sys.path + "/\(child)/partition") {
             if let dev = try? String(contentsOfFile: sys.path + "/\(child)/dev", encoding: .utf8) {
-                devices[dev.trimmingCharacters(in: .whitespacesAndNewlines)] = child
+                devices[dev.trimmingWhitespaceAndNewlines()] = child
             }
         }
         return devices
@@ -42,7 +47,7 @@ public enum DeviceUse {
         for line in mountinfo.split(separator: "\n") {
             let fields = line.split(separator: " ")
             guard fields.count > 4, let name = devices[String(fields[2])] else { continue }
-            uses.append("/dev/\(name) is mounted at \(fields[4].replacingOccurrences(of: "\\040", with: " "))")
+            uses.append("/dev/\(name) is mounted at \(fields[4].replacingEvery("\\040", with: " "))")
         }
         let swaps = (try? String(contentsOfFile: "/proc/swaps", encoding: .utf8)) ?? ""
         for line in swaps.split(separator: "\n").dropFirst() {
@@ -57,7 +62,7 @@ public enum DeviceUse {
             let holders = (try? FileManager.default.contentsOfDirectory(atPath: "/sys/class/block/\(name)/holders")) ?? []
             for holder in holders.sorted() {
                 let dmName = (try? String(contentsOfFile: "/sys/class/block/\(holder)/dm/name", encoding: .utf8))?
-                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                    .trimmingWhitespaceAndNewlines()
                 uses.append("/dev/\(name) is held by /dev/\(holder)\(dmName.map { " (\($0))" } ?? "") (LVM, md, dm-crypt or multipath)")
             }
         }
@@ -69,7 +74,7 @@ public enum DeviceUse {
         return blocks.compactMap { name in
             guard let backing = try? String(contentsOfFile: "/sys/block/\(name)/loop/backing_file", encoding: .utf8) else { return nil }
             var st = stat()
-            let path = backing.trimmingCharacters(in: .whitespacesAndNewlines)
+            let path = backing.trimmingWhitespaceAndNewlines()
             guard stat(path, &st) == 0, UInt64(st.st_dev) == dev, UInt64(st.st_ino) == ino else { return nil }
             return "it is attached as /dev/\(name)"
         }

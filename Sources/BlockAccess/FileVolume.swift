@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,7 +21,7 @@ public final class FileVolume: Volume, @unchecked Sendable {
     public let supportsBlockStatus: Bool
     public var displayName: String { target.redacted }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var fd: FileDescriptor?
 
     /// Opens `path` read-only. The corresponding C function is `open(2)` with `O_RDONLY`.

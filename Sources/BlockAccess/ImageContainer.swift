@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,7 +53,7 @@ public enum ImageContainerFormat: String, Sendable, Codable, CaseIterable {
     /// The command a person can run to serve the image, for messages: a Unix socket next to
     /// nothing shared, persistent, and the URI to give replica-audit.
     public func serveCommand(path: String) -> String {
-        let socket = "/tmp/" + ((path as NSString).lastPathComponent.isEmpty ? "image" : (path as NSString).lastPathComponent) + ".sock"
+        let socket = "/tmp/" + (PathText.lastComponent(path).isEmpty ? "image" : PathText.lastComponent(path)) + ".sock"
         return "'qemu-nbd --read-only --persistent --shared=4 --format=\(rawValue) --socket=\(socket) \(path)' "
             + "and give nbd+unix:///?socket=\(socket) as the target"
     }
@@ -81,7 +86,7 @@ public enum ImageContainer {
     static func isVMDKDescriptor(_ head: [UInt8]) -> Bool {
         let text = String(decoding: head.prefix(1024).prefix { $0 != 0 }, as: UTF8.self)
         for line in text.split(separator: "\n", omittingEmptySubsequences: true).prefix(8) {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = line.trimmingWhitespaceAndNewlines()
             if trimmed.lowercased().hasPrefix("# disk descriptorfile") { return true }
             if !trimmed.isEmpty, !trimmed.hasPrefix("#") { return false }
         }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// A volume held in memory, for unit tests of pure logic. Sparse: only the regions set
 /// hold bytes; everything else reads as zeros and reports as a hole.
@@ -9,7 +14,7 @@ public final class MemoryVolume: Volume, @unchecked Sendable {
     public var supportsBlockStatus: Bool { true }
     public var displayName: String { target.redacted }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     /// Allocated chunks keyed by chunk index.
     private var chunks: [UInt64: [UInt8]] = [:]
     private let chunkSize: UInt64 = 64 * 1024

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What became of one request sent on an `NBDAsyncConnection`.
 public enum NBDCompletion: Sendable {

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// An NBD export read through libnbd. Read-only: only `NBD_CMD_READ` and
 /// `NBD_CMD_BLOCK_STATUS` are ever sent.
@@ -29,7 +34,7 @@ public final class NBDVolume: Volume, @unchecked Sendable {
     /// Per-request timeout.
     public let timeout: Duration
 
-    private let lock = NSLock()
+    private let lock = Lock()
     /// The libnbd handle and everything done with it (NBDHandle.swift).
     private let handle: NBDHandle
 
@@ -246,7 +251,7 @@ extension Target {
         var out = text
         for scheme in Target.nbdSchemes {
             var searchStart = out.startIndex
-            while let r = out.range(of: scheme + "://", range: searchStart..<out.endIndex) {
+            while let r = out[searchStart..<out.endIndex].firstRange(of: scheme + "://") {
                 let end = out[r.lowerBound...].firstIndex(where: { $0 == " " || $0 == "'" || $0 == "\"" }) ?? out.endIndex
                 let redacted = Target.redact(String(out[r.lowerBound..<end]))
                 out.replaceSubrange(r.lowerBound..<end, with: redacted)

@@ -1,4 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where a volume lives: an NBD URI (`nbd://`, `nbd+unix://`, `nbds://`, `nbds+unix://`)
 /// or a local image file / block device path.
@@ -11,12 +19,12 @@ public enum Target: Sendable, Hashable, CustomStringConvertible {
     /// Parses a target string. Anything with a `scheme://` prefix must be an NBD URI;
     /// anything else is a local path.
     public init(parsing text: String) throws(VolumeError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
         if trimmed.isEmpty {
             throw VolumeError(kind: .invalidTarget, operation: "parse target", target: "(empty)",
                               message: "the target is empty")
         }
-        if let range = trimmed.range(of: "://") {
+        if let range = trimmed.firstRange(of: "://") {
             let scheme = trimmed[..<range.lowerBound].lowercased()
             guard Target.nbdSchemes.contains(scheme) else {
                 throw VolumeError(
@@ -53,7 +61,7 @@ public enum Target: Sendable, Hashable, CustomStringConvertible {
     static func redact(_ uri: String) -> String {
         var out = uri
         // The authority: after "://", up to the first '/', '?' or '#'.
-        if let schemeEnd = out.range(of: "://") {
+        if let schemeEnd = out.firstRange(of: "://") {
             let authorityEnd = out[schemeEnd.upperBound...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? out.endIndex
             let authority = out[schemeEnd.upperBound..<authorityEnd]
             if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
@@ -66,7 +74,7 @@ public enum Target: Sendable, Hashable, CustomStringConvertible {
         let items = query.split(separator: "&", omittingEmptySubsequences: false).map { item -> String in
             guard let equals = item.firstIndex(of: "=") else { return String(item) }
             let name = item[..<equals].lowercased()
-            let keep = ["socket", "tls-username", "tls"].contains(name.removingPercentEncoding ?? name)
+            let keep = ["socket", "tls-username", "tls"].contains(PathText.percentDecoded(name) ?? name)
             return keep ? String(item) : String(item[..<equals]) + "=REDACTED"
         }
         out.replaceSubrange(out.index(after: question)..<queryEnd, with: items.joined(separator: "&"))
@@ -120,7 +128,7 @@ public enum Target: Sendable, Hashable, CustomStringConvertible {
             guard let comps = URLComponents(string: uri) else { return "nbd:" + uri }
             let scheme = (comps.scheme ?? "nbd").lowercased()
             let tls = scheme.hasPrefix("nbds")
-            var export = comps.percentEncodedPath.removingPercentEncoding ?? comps.path
+            var export = PathText.percentDecoded(comps.percentEncodedPath) ?? comps.path
             if export.hasPrefix("/") { export.removeFirst() }
             let transport = tls ? String(scheme.dropFirst(4)) : String(scheme.dropFirst(3))
             if transport == "+unix" {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A failure to open or read a volume. Carries the operation, the target (redacted),
 /// the message copied from libnbd or `strerror` at the moment of failure, and errno.

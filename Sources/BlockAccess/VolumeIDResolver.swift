@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -91,7 +96,7 @@ public enum VolumeIDResolver {
 
     /// The link names tried for `volumeID`, in order, without repeats.
     public static func candidateLinks(for volumeID: String) -> [String] {
-        let plain = volumeID.replacingOccurrences(of: "-", with: "")
+        let plain = volumeID.replacingEvery("-", with: "")
         let names = [
             "virtio-" + String(volumeID.prefix(20)),
             "virtio-" + String(plain.prefix(20)),
@@ -134,7 +139,7 @@ public enum VolumeIDResolver {
                 problems.append("\(name) names a partition, not a whole disk")
                 continue
             }
-            let linkPath = (directory as NSString).appendingPathComponent(name)
+            let linkPath = PathText.join(directory, name)
             var lst = stat()
             guard lstat(linkPath, &lst) == 0 else { continue }  // not there: the usual case
             switch inspect(linkPath) {
@@ -158,7 +163,7 @@ public enum VolumeIDResolver {
 
     /// Whether a link name is a partition's (`…-partN`).
     public static func isPartitionLinkName(_ name: String) -> Bool {
-        guard let range = name.range(of: "-part", options: .backwards) else { return false }
+        guard let range = name.lastRange(of: "-part") else { return false }
         let digits = name[range.upperBound...]
         return !digits.isEmpty && digits.allSatisfy(\.isNumber)
     }
@@ -204,7 +209,7 @@ public enum VolumeIDResolver {
                 partitionOf = "/dev/" + parent
             }
             let sectors = (try? String(contentsOfFile: sys + "/size", encoding: .utf8))
-                .flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                .flatMap { UInt64($0.trimmingWhitespaceAndNewlines()) }
             return .success(ResolvedDevice(path: resolved, device: "block:\(major):\(minor)", isBlock: true,
                                            partitionOf: partitionOf, sizeBytes: sectors.map { $0 * 512 }))
         case S_IFREG:

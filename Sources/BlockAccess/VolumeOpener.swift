@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// How to open a volume: sector size override, per-request timeout, retry on connect.
 public struct VolumeOptions: Sendable {
@@ -69,7 +74,7 @@ public enum VolumeOpener {
                         if attempt > 1 { e.message += " (after \(attempt) attempts)" }
                         throw e
                     }
-                    Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                    Threads.sleep(seconds: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
                     delay = delay * 2
                 }
             }

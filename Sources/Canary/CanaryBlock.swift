@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One canary block: 4096 bytes that say which VM and disk they belong to, at which byte
 /// offset of that disk they were written, and in which generation, sealed with an

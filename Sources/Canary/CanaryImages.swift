@@ -1,7 +1,14 @@
 import AuditCore
 import BlockAccess
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Makes and advances canary images (`canary create`, `canary advance`): sparse raw images
 /// with a GPT written by sgdisk, FAT and ext4 made by mkfs.fat and mke2fs at an offset into
@@ -42,7 +49,7 @@ public enum CanaryImages {
     /// `115GiB`, `10G`, `512M`, `1.5GiB`, `64 MiB`, `4096`, `1T`: binary units (K, M, G, T with or
     /// without "iB"/"B"), plain bytes without one; a fraction must come to a whole number of bytes.
     public static func parseSize(_ text: String) -> UInt64? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
         let whole = trimmed.prefix { $0.isASCII && $0.isNumber }
         var rest = trimmed.dropFirst(whole.count)
         var fraction = Substring("")
@@ -53,7 +60,7 @@ public enum CanaryImages {
         }
         guard !whole.isEmpty, let number = UInt64(whole) else { return nil }
         let shift: UInt64
-        switch rest.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch rest.trimmingWhitespace().lowercased() {
         case "", "b": shift = 0
         case "k", "kb", "kib": shift = 10
         case "m", "mb", "mib": shift = 20
@@ -178,9 +185,9 @@ public enum CanaryImages {
 
     static func prepare(output: String, disks: [DiskSpec], imageFormat: String) throws(CanaryError) {
         let fm = FileManager.default
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         if fm.fileExists(atPath: output, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw CanaryError("--output \(output): exists and is not a directory") }
+            guard isDirectory else { throw CanaryError("--output \(output): exists and is not a directory") }
             if fm.fileExists(atPath: output + "/" + CanaryManifest.fileName) {
                 throw CanaryError("--output \(output): already holds a canary (canary.json); give an empty or new directory")
             }
@@ -191,7 +198,7 @@ public enum CanaryImages {
             }
         } else {
             do { try fm.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
-                throw CanaryError("--output \(output): cannot be created (\((error as NSError).localizedDescription))")
+                throw CanaryError("--output \(output): cannot be created (\(Errno.reason(error)))")
             }
         }
     }
@@ -231,7 +238,7 @@ public enum CanaryImages {
             switch p.filesystem {
             case .vfat:
                 // 2048 reserved sectors: the partition's first MiB belongs to no file, so its canary block breaks nothing.
-                let id = (p.filesystemUUID ?? "").replacingOccurrences(of: "-", with: "")
+                let id = (p.filesystemUUID ?? "").replacingEvery("-", with: "")
                 try run(tools["mkfs.fat"]!, ["-F", "16", "-R", "2048", "-s", "4", "-i", id, "-n", "CANARY\(p.number)",
                                              "--offset", String(p.startBytes / 512), path, String(p.sizeBytes / 1024)])
             case .ext4:
@@ -280,24 +287,14 @@ public enum CanaryImages {
     }
 
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws(CanaryError) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let merged = environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let outcome: ChildProcess.Outcome
+        do { outcome = try ChildProcess.run(executable, arguments, environment: merged, quiet: true) } catch {
+            throw CanaryError("\(executable) could not start: \(error.message)")
         }
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw CanaryError("\(executable) could not start: \((error as NSError).localizedDescription)")
-        }
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let text = String(decoding: stderr, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-            throw CanaryError("\((executable as NSString).lastPathComponent) \(arguments.prefix(4).joined(separator: " ")) … failed (exit \(process.terminationStatus)): \(text)")
+        guard outcome.status == 0 else {
+            let text = String(decoding: outcome.standardError, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+            throw CanaryError("\(PathText.lastComponent(executable)) \(arguments.prefix(4).joined(separator: " ")) … failed (exit \(outcome.status)): \(text)")
         }
     }
 }

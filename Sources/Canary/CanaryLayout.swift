@@ -1,6 +1,10 @@
 import AuditCore
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The layout of one canary disk, derived from its key, capacity and the manifest's seed
 /// alone (docs/CANARY.md, "Layout"): a GPT with its own disk GUID, two to four partitions
@@ -89,14 +93,14 @@ public struct CanaryLayout: Sendable, Equatable {
         var bytes = (0..<16).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         bytes[6] = bytes[6] & 0x0F | 0x40
         bytes[8] = bytes[8] & 0x3F | 0x80
-        let hex = bytes.map { String(format: "%02X", $0) }.joined()
+        let hex = bytes.map { TextFormat.hex($0, width: 2, uppercase: true) }.joined()
         let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
         return parts.map(String.init).joined(separator: "-")
     }
 
     /// A FAT volume ID as blkid prints it, e.g. "1A2B-3C4D".
     static func fatVolumeID(_ rng: inout SeededGenerator) -> String {
-        let hex = String(format: "%08X", UInt32(truncatingIfNeeded: rng.next()))
+        let hex = TextFormat.hex(UInt32(truncatingIfNeeded: rng.next()), width: 8, uppercase: true)
         return hex.prefix(4) + "-" + hex.suffix(4)
     }
 }

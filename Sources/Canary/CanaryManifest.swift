@@ -1,6 +1,11 @@
 import AuditCore
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import BlockAccess
 
 /// `DIR/canary.json`: what `canary create` made and `canary advance` changed — the VM, its
 /// disks with their layouts, the secret that seals the blocks, and the generation of every
@@ -55,7 +60,7 @@ public struct CanaryManifest: Codable, Sendable, Equatable {
                 stride: UInt64 = CanaryLayout.maxStride, imageFormats: [String] = ["raw"]) {
         canaryVersion = Self.currentVersion
         self.vm = VM(name: vm)
-        self.secret = secret.map { String(format: "%02x", $0) }.joined()
+        self.secret = secret.map { TextFormat.hex($0, width: 2) }.joined()
         self.seed = seed
         blockBytes = CanaryBlock.size
         strideBytes = stride
@@ -96,11 +101,11 @@ public struct CanaryManifest: Codable, Sendable, Equatable {
     public static func load(path: String) throws(CanaryError) -> CanaryManifest {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CanaryError("\(path): cannot be read (\((error as NSError).localizedDescription))")
+            throw CanaryError("\(path): cannot be read (\(Errno.reason(error)))")
         }
         guard data.count <= 64 << 20 else { throw CanaryError("\(path): \(data.count) bytes is too large for a canary manifest") }
-        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            if let version = object["canaryVersion"] as? Int, version != currentVersion {
+        if let root = try? JSONDecoder().decode(JSONValue.self, from: data), case .object(let object) = root {
+            if case .int(let version)? = object["canaryVersion"], version != Int64(currentVersion) {
                 throw CanaryError("\(path): canaryVersion \(version) is not supported; this replica-audit reads version \(currentVersion)")
             }
             if object["canaryVersion"] == nil {
@@ -181,7 +186,7 @@ public struct CanaryManifest: Codable, Sendable, Equatable {
             let data = try JSONOutput.document(self)
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw CanaryError("\(path): cannot be written (\((error as NSError).localizedDescription))")
+            throw CanaryError("\(path): cannot be written (\(Errno.reason(error)))")
         }
     }
 

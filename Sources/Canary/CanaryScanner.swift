@@ -1,6 +1,10 @@
 import BlockAccess
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Reads every expected canary location of one destination volume and classifies it
 /// (docs/CANARY.md, "What verify reports"). Holes reported by block status are answered

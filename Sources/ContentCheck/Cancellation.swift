@@ -1,9 +1,19 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import BlockAccess
+import AuditCore
 
 /// A flag that stops a running comparison or sample early. Thread-safe; once set it
 /// stays set. The engines check it between requests, so they stop within ~100 ms.
 public final class Cancellation: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var cancelled = false
     private var signalSource: DispatchSourceSignal?
 
@@ -32,8 +42,8 @@ public final class Cancellation: @unchecked Sendable {
         source.setEventHandler { [flag] in
             if flag.isCancelled { exit(130) }
             flag.cancel()
-            FileHandle.standardError.write(Data(("\ninterrupted: finishing the requests in flight and disconnecting politely; "
-                                                 + "press Ctrl-C again to quit at once\n").utf8))
+            StandardStream.error.write("\ninterrupted: finishing the requests in flight and disconnecting politely; "
+                                                 + "press Ctrl-C again to quit at once\n")
         }
         source.resume()
         flag.signalSource = source

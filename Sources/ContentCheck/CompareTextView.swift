@@ -11,7 +11,7 @@ public enum CompareTextView {
         out += "compared \(ByteSize.human(r.bytesCompared)) read and checked"
         if r.bytesCheckedAgainstHoles > 0 { out += " (\(ByteSize.human(r.bytesCheckedAgainstHoles)) of them against a hole)" }
         out += ", \(ByteSize.human(r.bytesSkippedAsHoles)) skipped as holes on both sides\n"
-        out += "time     \(String(format: "%.2f", r.elapsedSeconds)) s, \(ByteSize.human(UInt64(r.bytesPerSecond)))/s "
+        out += "time     \(TextFormat.fixed(r.elapsedSeconds, decimals: 2)) s, \(ByteSize.human(UInt64(r.bytesPerSecond)))/s "
             + "(\(r.connections) connection(s) per side, \(r.requestsInFlight) × \(ByteSize.human(r.requestBytes)) in flight)\n"
         if !r.differences.isEmpty {
             out += "\ndiffering extents (\(r.differences.count)\(r.differencesTruncated ? ", list cut at the limit" : ""); "
@@ -41,7 +41,7 @@ public enum CompareTextView {
             : r.status == .different ? "different" : "incomplete: some blocks could not be read"
         out += "result   \(word)\n"
         out += "sample   \(r.check.blocksCompared) blocks, seed \(r.check.seed), stride \(ByteSize.human(r.check.strideBytes)) "
-            + "of allocated data, \(String(format: "%.2f", r.elapsedSeconds)) s\n"
+            + "of allocated data, \(TextFormat.fixed(r.elapsedSeconds, decimals: 2)) s\n"
         if !r.check.mismatches.isEmpty {
             out += "\nmismatching blocks (\(r.check.mismatches.count)):\n"
             for m in r.check.mismatches.prefix(50) {

@@ -1,6 +1,12 @@
 import BlockAccess
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Dispatch
+import AuditCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -395,7 +401,7 @@ final class RegionCopier {
 
     private func record(_ region: RegionRead) {
         if let i = regions.firstIndex(where: { $0.offset == region.offset && $0.length == region.length }) {
-            if !regions[i].purpose.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).contains(region.purpose) {
+            if !regions[i].purpose.split(separator: ",").map({ $0.trimmingWhitespace() }).contains(region.purpose) {
                 regions[i].purpose += ", " + region.purpose
             }
         } else {

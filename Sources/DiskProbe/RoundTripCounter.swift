@@ -1,5 +1,10 @@
 import BlockAccess
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// The volume as the probe sees it: every request passes through, and each one that must
 /// wait for an answer from the volume counts as one round trip — a read, a block-status
@@ -8,7 +13,7 @@ import Foundation
 /// count on an image file as over NBD, so results stay comparable.
 final class RoundTripCounter: Volume, @unchecked Sendable {
     let inner: any Volume
-    private let lock = NSLock()
+    private let lock = Lock()
     private var count = 0
 
     init(_ inner: any Volume) { self.inner = inner }

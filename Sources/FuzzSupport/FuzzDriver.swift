@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The shared entry point of the libFuzzer targets.
 ///
@@ -22,7 +29,7 @@ public enum FuzzDriver {
         #else
         for path in CommandLine.arguments.dropFirst() {
             guard let data = FileManager.default.contents(atPath: path) else {
-                FileHandle.standardError.write(Data("cannot read \(path)\n".utf8))
+                _ = "cannot read \(path)\n".withCString { Glibc.write(STDERR_FILENO, $0, strlen($0)) }
                 exit(2)
             }
             body(Array(data))

@@ -1,5 +1,10 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// The hash chain (docs/LEDGER.md, "Canonical bytes" and "The chain").
 public enum LedgerChain {
@@ -45,7 +50,7 @@ public enum LedgerChain {
 
     /// SHA-256, lower-case hex.
     public static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: data).map { TextFormat.hex($0, width: 2) }.joined()
     }
 
     /// The record hash of an entry: SHA-256 of its canonical bytes.
@@ -61,7 +66,7 @@ public enum LedgerChain {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        let commandLine = String(decoding: try encoder.encode(draft.commandLine.map { $0.replacingOccurrences(of: "\0", with: "") }), as: UTF8.self)
+        let commandLine = String(decoding: try encoder.encode(draft.commandLine.map { $0.replacingEvery("\0", with: "") }), as: UTF8.self)
         var entry = LedgerEntry(id: id, kind: draft.kind.rawValue, wave: draft.wave, vm: draft.vm, verdict: draft.verdict,
                                 startedAt: draft.startedAt, finishedAt: draft.finishedAt, recordedAt: recordedAt,
                                 host: draft.host, toolVersion: draft.toolVersion, toolBuild: draft.toolBuild,
@@ -73,10 +78,7 @@ public enum LedgerChain {
 
     /// Now, ISO 8601 UTC with milliseconds.
     static func now() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
+        UTCTime.milliseconds(Date())
     }
 
     /// Walks records in id order (`next` answers the records after an id, a page at a time,

@@ -1,5 +1,9 @@
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What a run is (docs/LEDGER.md).
 public enum LedgerRunKind: String, Codable, Sendable, CaseIterable {

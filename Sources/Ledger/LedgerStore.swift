@@ -1,5 +1,9 @@
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One audit ledger, whichever database holds it (docs/LEDGER.md). Append-only: there is
 /// no update or delete. Safe to use from several threads; several processes and machines
@@ -31,13 +35,13 @@ public enum LedgerLocation: Sendable, Equatable {
     /// Parses a `--ledger` value: a plain path or `sqlite:PATH` is SQLite, `postgres://…` and
     /// `postgresql://…` are PostgreSQL. Anything else with a scheme is refused.
     public init(parsing text: String) throws {
-        let value = text.trimmingCharacters(in: .whitespaces)
+        let value = text.trimmingWhitespace()
         guard !value.isEmpty, !value.contains(where: { $0.isNewline || $0 == "\0" }) else {
             throw LedgerError(.badURL, "the ledger URL is empty or not one line; give a file path, sqlite:PATH or postgres://user@host:port/db")
         }
         let lower = value.lowercased()
         if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
-            let rest = value[value.range(of: "://")!.upperBound...]
+            let rest = value[value.firstRange(of: "://")!.upperBound...]
             let authority = rest.prefix { $0 != "/" && $0 != "?" }
             let hostPart = authority.split(separator: "@", omittingEmptySubsequences: false).last.map(String.init) ?? ""
             if hostPart.isEmpty, !value.contains("host=") {
@@ -60,7 +64,7 @@ public enum LedgerLocation: Sendable, Equatable {
             self = .sqlite(path: path)
             return
         }
-        if let schemeEnd = value.range(of: "://") ?? value.range(of: ":"),
+        if let schemeEnd = value.firstRange(of: "://") ?? value.firstRange(of: ":"),
            value[..<schemeEnd.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }),
            value[..<schemeEnd.lowerBound].count > 1 {
             let scheme = value[..<schemeEnd.lowerBound]
@@ -95,7 +99,7 @@ public enum Ledgers {
     /// `--ledger` when given, else `REPLICA_AUDIT_LEDGER` when set and not empty, else nil.
     public static func url(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let option { return option }
-        if let value = environment[environmentVariable], !value.trimmingCharacters(in: .whitespaces).isEmpty { return value }
+        if let value = environment[environmentVariable], !value.trimmingWhitespace().isEmpty { return value }
         return nil
     }
 
@@ -104,7 +108,7 @@ public enum Ledgers {
     /// application_name (PostgreSQL) and socket, tls, tls-username (NBD) — so `password=`,
     /// `sslkey=`, `sslpassword=` and `tls-psk-file=` never appear.
     public static func redact(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
+        guard let schemeEnd = url.firstRange(of: "://") else { return url }
         var out = String(url[..<schemeEnd.upperBound])
         let rest = url[schemeEnd.upperBound...]
         let queryStart = rest.firstIndex(of: "?")
@@ -139,7 +143,7 @@ public enum Ledgers {
         arguments.map { argument in
             var word = argument
             var searchStart = word.startIndex
-            while let separator = word.range(of: "://", range: searchStart..<word.endIndex) {
+            while let separator = word[searchStart..<word.endIndex].firstRange(of: "://") {
                 var start = separator.lowerBound
                 while start > word.startIndex, word[word.index(before: start)].isLetter || "+-.".contains(word[word.index(before: start)]) {
                     start = word.index(before: start)

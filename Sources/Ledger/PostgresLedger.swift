@@ -1,5 +1,13 @@
 import CLibPQ
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import AuditCore
 
 /// The shared backend: a PostgreSQL database through libpq (docs/LEDGER.md). Appends run in
 /// a transaction that takes the ledger's advisory lock (`pg_advisory_xact_lock`) before it
@@ -7,7 +15,7 @@ import Foundation
 /// follows the one before it; readers are not blocked.
 final class PostgresLedger: LedgerStore, @unchecked Sendable {
     let location: String
-    private let lock = NSLock()
+    private let lock = Lock()
     private var connection: OpaquePointer?
     /// libpq's functions, loaded at the first PostgreSQL ledger (`PQLibrary`).
     private let pq: PQLibrary
@@ -216,7 +224,7 @@ final class PostgresLedger: LedgerStore, @unchecked Sendable {
 
     /// One line: libpq's messages end with newlines and may span several.
     static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: "; ")
     }
 
     private func locked<T>(_ body: (OpaquePointer) throws -> T) throws -> T {

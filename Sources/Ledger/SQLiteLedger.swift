@@ -1,12 +1,17 @@
 import CSQLite
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// The embedded backend: one SQLite file (docs/LEDGER.md). Appends run in `BEGIN IMMEDIATE`
 /// transactions, so processes appending to one file take turns (waiting up to the busy
 /// timeout) and every record follows the one before it.
 final class SQLiteLedger: LedgerStore, @unchecked Sendable {
     let location: String
-    private let lock = NSLock()
+    private let lock = Lock()
     private var db: OpaquePointer?
     /// libsqlite3's functions, loaded at the first SQLite ledger (`SQLiteLibrary`).
     private let sqlite: SQLiteLibrary
@@ -21,9 +26,9 @@ final class SQLiteLedger: LedgerStore, @unchecked Sendable {
             throw LedgerError(.unreachable, "no ledger at \(path): the file does not exist (it is made by the first run given --ledger)")
         }
         if create {
-            let directory = (path as NSString).deletingLastPathComponent
-            var isDirectory: ObjCBool = false
-            if !directory.isEmpty, !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            let directory = PathText.deletingLastComponent(path)
+            var isDirectory = false
+            if !directory.isEmpty, !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory) {
                 throw LedgerError(.unreachable, "cannot open the ledger \(path): the directory \(directory) does not exist")
             }
         }

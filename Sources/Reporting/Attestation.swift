@@ -1,7 +1,11 @@
 import AuditCore
 import Crypto
 import DiskProbe
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `attestation.dsse.json` (README.md, "Provenance and signed attestations"; docs/CONTRACT.md):
 /// a DSSE envelope, signed with Ed25519, around an in-toto Statement v1 whose subjects are the
@@ -150,8 +154,8 @@ public enum Attestation {
     public static func verify(envelope path: URL, directory: URL, key: Curve25519.Signing.PublicKey) -> Result<Verified, Failure> {
         let fileName = path.lastPathComponent
         let fail = { (text: String) in Result<Verified, Failure>.failure(Failure(description: text)) }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory else {
             return fail("\(directory.path) is not a directory of reports")
         }
         guard let data = FileManager.default.contents(atPath: path.path) else {
@@ -196,7 +200,7 @@ public enum Attestation {
     }
 
     static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        bytes.map { TextFormat.hex($0, width: 2) }.joined()
     }
 
     static func hexBytes(_ text: String) -> Data? {

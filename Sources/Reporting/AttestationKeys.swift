@@ -1,5 +1,13 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import AuditCore
 
 /// A key file that cannot be used, in one line that says what to do.
 public struct AttestationKeyError: Error, CustomStringConvertible, Sendable {
@@ -66,7 +74,7 @@ public enum AttestationKeys {
     /// The key ID recorded in the envelope: SHA-256 of the public key's SubjectPublicKeyInfo DER, hex.
     public static func keyID(_ key: Curve25519.Signing.PublicKey) -> String {
         let der = Data([0x30, 0x2A, 0x30, 0x05] + ed25519OID + [0x03, 0x21, 0x00]) + key.rawRepresentation
-        return SHA256.hash(data: der).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: der).map { TextFormat.hex($0, width: 2) }.joined()
     }
 
     private static func checkAlgorithm(_ algorithm: inout DER, path: String) throws(AttestationKeyError) {
@@ -96,8 +104,8 @@ public enum AttestationKeys {
             throw AttestationKeyError(path, "an RSA key; attestations are signed with Ed25519 only: \(hint)")
         }
         let begin = "-----BEGIN \(label)-----", end = "-----END \(label)-----"
-        guard let start = text.range(of: begin), let stop = text.range(of: end, range: start.upperBound..<text.endIndex) else {
-            let found = text.range(of: #"-----BEGIN [A-Z0-9 ]+-----"#, options: .regularExpression).map { String(text[$0]) } ?? "another PEM block"
+        guard let start = text.firstRange(of: begin), let stop = text[start.upperBound..<text.endIndex].firstRange(of: end) else {
+            let found = text.firstRange(of: #/-----BEGIN [A-Z0-9 ]+-----/#).map { String(text[$0]) } ?? "another PEM block"
             throw AttestationKeyError(path, "holds \(found), expected \(begin): \(what)")
         }
         let body = text[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }

@@ -1,6 +1,10 @@
 import AuditCore
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Verification
 
 extension Attestation {

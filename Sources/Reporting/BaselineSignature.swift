@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The check of a baseline's signature before any volume is read (README.md, "Provenance and
 /// signed attestations"): BASELINE.dsse.json, written by `capture --sign-key`, must hold

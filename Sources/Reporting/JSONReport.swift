@@ -1,5 +1,9 @@
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Verification
 
 /// report.json: the contract's document, pretty-printed with sorted keys so that two runs

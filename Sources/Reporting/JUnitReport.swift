@@ -1,5 +1,9 @@
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Verification
 
 /// junit.xml for CI: one testsuite for the VM (mapping, contamination) and one per disk,

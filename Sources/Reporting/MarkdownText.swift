@@ -28,7 +28,7 @@ public enum MarkdownText {
     /// `inTable` also escapes `|`, which GFM splits cells at even inside code spans.
     public static func code(_ raw: String, inTable: Bool = false) -> String {
         var body = TerminalText.field(raw)
-        if inTable { body = body.replacingOccurrences(of: "|", with: "\\|") }
+        if inTable { body = body.replacingEvery("|", with: "\\|") }
         var longest = 0, run = 0
         for character in body {
             run = character == "`" ? run + 1 : 0

@@ -1,5 +1,12 @@
 import BlockAccess
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A place the tool will write to (a report directory, a baseline file), checked before the
 /// first volume is read so that a typo never costs hours of reading (README, "Reports").
@@ -30,17 +37,17 @@ public enum OutputLocation {
             throw OutputLocationError(path: path, message: "\(option) \(path) is a symbolic link to \(to), which does not exist; "
                                       + "create \(to) or give another \(option)")
         }
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
+            guard isDirectory else {
                 throw OutputLocationError(path: path, message: "\(option) \(path) is a file, not a directory; "
                                           + "give a directory (it is created when missing)")
             }
         } else {
             let parent = url.deletingLastPathComponent().path
-            var parentIsDirectory: ObjCBool = false
+            var parentIsDirectory = false
             let parentExists = fm.fileExists(atPath: parent, isDirectory: &parentIsDirectory)
-            if parentExists, !parentIsDirectory.boolValue {
+            if parentExists, !parentIsDirectory {
                 throw OutputLocationError(path: path, message: "\(option) \(path) cannot be created: \(parent) is a file, not a directory")
             }
             if !parentExists, !createParents {
@@ -66,17 +73,17 @@ public enum OutputLocation {
             throw OutputLocationError(path: path, message: "\(option) \(path) is a symbolic link to \(to), which does not exist; "
                                       + "give the file's real path")
         }
-        var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        var isDirectory = false
+        if fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory {
             throw OutputLocationError(path: path, message: "\(option) \(path) is a directory; give a file name, e.g. \(path)/baseline.json")
         }
         let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var parentIsDirectory: ObjCBool = false
+        var parentIsDirectory = false
         guard fm.fileExists(atPath: parent, isDirectory: &parentIsDirectory) else {
             throw OutputLocationError(path: path, message: "\(option) \(path) cannot be written: the directory \(parent) does not exist; "
                                       + "create it first (mkdir -p \(parent))")
         }
-        guard parentIsDirectory.boolValue else {
+        guard parentIsDirectory else {
             throw OutputLocationError(path: path, message: "\(option) \(path) cannot be written: \(parent) is a file, not a directory")
         }
         try probeWritable(directory: parent, option: option, shown: path)
@@ -124,9 +131,9 @@ public enum OutputLocation {
 
     /// `mkdir -p`: nil on success, else the error.
     private static func mkdirs(_ path: String) -> Errno? {
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            return isDirectory.boolValue ? nil : .notDirectory
+            return isDirectory ? nil : .notDirectory
         }
         let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if parent != path, let problem = mkdirs(parent) { return problem }

@@ -1,5 +1,10 @@
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import BlockAccess
 import Verification
 
 /// The outputs of `preflight` (README.md, "Before the copy: preflight"): preflight.json,
@@ -18,7 +23,7 @@ public enum PreflightReports {
     public static func load(path: String) throws -> PreflightReport {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw PreflightLoadError(message: "the preflight report \(path) cannot be read: \(error.localizedDescription)")
+            throw PreflightLoadError(message: "the preflight report \(path) cannot be read: \(Errno.reason(error))")
         }
         do {
             let report = try JSONDecoder().decode(PreflightReport.self, from: data)
@@ -87,7 +92,7 @@ public enum PreflightReports {
 
     /// report.md, for a ticket.
     public static func markdown(_ report: PreflightReport) -> String {
-        func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        func cell(_ text: String) -> String { text.replacingEvery("|", with: "\\|").replacingEvery("\n", with: " ") }
         var md = "# Preflight of VM \(report.vm.name): \(report.verdict.rawValue)\n\n"
         md += "Checked \(report.startedAt) by \(report.tool.name) \(report.tool.version), before the copy. "
         md += report.volumesOpened ? "Each target was opened read-only; only its size, its flags and its first and last MiB were read.\n\n"

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 import Verification
 
 /// Writes the four report files of a verification into one directory.
@@ -21,11 +26,7 @@ public enum ReportWriter {
 
     /// The default report directory: `Reports/<vm>-<UTC yyyyMMdd'T'HHmmss'Z'>` under `base`.
     public static func defaultDirectory(base: URL, vm: String, at date: Date) -> URL {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         let safe = String(vm.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
-        return base.appendingPathComponent("Reports").appendingPathComponent("\(safe.isEmpty ? "vm" : safe)-\(formatter.string(from: date))")
+        return base.appendingPathComponent("Reports").appendingPathComponent("\(safe.isEmpty ? "vm" : safe)-\(UTCTime.compact(date))")
     }
 }

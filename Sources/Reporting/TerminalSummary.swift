@@ -1,6 +1,13 @@
 import AuditCore
 import BlockAccess
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Verification
 
 /// How the terminal summary is drawn: the width to wrap at (nil: never wrap) and whether
@@ -66,7 +73,7 @@ public enum TerminalSummary {
         let verdictWidth = report.disks.map { $0.verdict.rawValue.count }.max() ?? 4
         for (disk, name) in zip(report.disks, names) {
             let word = disk.verdict.rawValue.uppercased()
-            let padded = name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            let padded = name.padded(toLength: nameWidth)
             let prefix = "\(padded)  \(paint.verdict(disk.verdict, word))"
             let indent = nameWidth + 2 + verdictWidth + 2
             // On a narrow terminal the findings hang 4 columns in, not under the message.

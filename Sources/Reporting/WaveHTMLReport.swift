@@ -1,5 +1,9 @@
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Verification
 
 /// The wave's index.html (README.md, "A wave"): one self-contained page — inline CSS, no
@@ -61,7 +65,7 @@ public enum WaveHTMLReport {
     static func link(_ vm: WaveReport.VM, text: String) -> String {
         guard let dir = vm.reportDir else { return Markup.escape(text) }
         let encoded = dir.split(separator: "/").map { segment in
-            String(segment).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? "_"
+            PathText.percentEncodedSegment(String(segment))
         }.joined(separator: "/")
         return "<a href=\"\(Markup.escape(encoded))/report.html\">\(Markup.escape(text))</a>"
     }

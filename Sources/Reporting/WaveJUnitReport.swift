@@ -1,5 +1,9 @@
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Verification
 
 /// The wave's junit.xml (README.md, "A wave"): one testsuite per VM, one testcase per disk.

@@ -1,5 +1,12 @@
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Verification
 
 /// wave.json (README.md, "A wave"; docs/CONTRACT.md): the outcome of every VM of a wave,

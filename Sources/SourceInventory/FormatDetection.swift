@@ -20,12 +20,63 @@ enum FormatDetection {
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return .json }
         if first == UInt8(ascii: "<") { return .xml }
         let head = String(decoding: bytes.prefix(64 * 1024), as: UTF8.self)
-        if head.contains("# Disk DescriptorFile") || head.range(of: #"(?m)^\s*createType\s*="#, options: .regularExpression) != nil {
+        let scalars = Array(head.unicodeScalars)
+        if head.contains("# Disk DescriptorFile") || anyLine(scalars, startsWith: { key(["createType"], $0, $1) }, then: "=") {
             return .vmdkDescriptor
         }
-        let vmxKeys = #"(?m)^\s*(\.encoding|config\.version|virtualHW\.version|displayName|(scsi|sata|ide|nvme)\d+:\d+\.fileName)\s*=\s*""#
-        if head.range(of: vmxKeys, options: .regularExpression) != nil { return .vmx }
+        if anyLine(scalars, startsWith: vmxKey, then: "=\"") { return .vmx }
         return .yaml
+    }
+
+    /// Whether a line, after leading whitespace, starts with a key (`key(scalars, at)` gives
+    /// where it ends) followed by the characters of `then`, each after optional whitespace:
+    /// the regular expression `(?m)^\s*KEY\s*=\s*"` as ICU reads it: lines start after
+    /// U+000A–U+000D, U+0085, U+2028, U+2029; `\s` is Unicode White_Space.
+    static func anyLine(_ s: [Unicode.Scalar], startsWith key: ([Unicode.Scalar], Int) -> Int?, then: String) -> Bool {
+        var lineStart = 0
+        while lineStart <= s.count {
+            var i = lineStart
+            while i < s.count, isSpace(s[i]) { i += 1 }
+            if var j = key(s, i) {
+                var matched = true
+                for want in then.unicodeScalars {
+                    while j < s.count, isSpace(s[j]) { j += 1 }
+                    guard j < s.count, s[j] == want else { matched = false; break }
+                    j += 1
+                }
+                if matched { return true }
+            }
+            guard let next = s[lineStart...].firstIndex(where: { [0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029].contains($0.value) }) else { return false }
+            lineStart = next + 1
+        }
+        return false
+    }
+
+    /// ICU's `\s`: Unicode White_Space (line breaks, U+000B and U+0085 included).
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isWhitespace }
+
+    /// The end of one of `keys` at `at`, if one is there.
+    static func key(_ keys: [String], _ s: [Unicode.Scalar], _ at: Int) -> Int? {
+        for key in keys {
+            let k = Array(key.unicodeScalars)
+            if at + k.count <= s.count, s[at..<(at + k.count)].elementsEqual(k) { return at + k.count }
+        }
+        return nil
+    }
+
+    /// `\.encoding|config\.version|virtualHW\.version|displayName|(scsi|sata|ide|nvme)\d+:\d+\.fileName`.
+    static func vmxKey(_ s: [Unicode.Scalar], _ at: Int) -> Int? {
+        if let end = key([".encoding", "config.version", "virtualHW.version", "displayName"], s, at) { return end }
+        guard var i = key(["scsi", "sata", "ide", "nvme"], s, at) else { return nil }
+        func digits() -> Bool {
+            let start = i
+            while i < s.count, s[i].properties.numericType == .decimal { i += 1 }
+            return i > start
+        }
+        guard digits(), i < s.count, s[i] == ":" else { return nil }
+        i += 1
+        guard digits() else { return nil }
+        return key([".fileName"], s, i)
     }
 
     /// The format of a parsed JSON document, or an error listing what was found instead.

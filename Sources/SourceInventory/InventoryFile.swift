@@ -1,6 +1,13 @@
 import AuditCore
 import BlockAccess
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads an inventory file's bytes, refusing what no inventory can be before any parser sees
 /// it: a missing or unreadable file, something that is not a regular file (a FIFO or
@@ -17,34 +24,35 @@ enum InventoryFile {
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw FieldError(nil, "not a regular file")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw FieldError(nil, "cannot open: \(Errno.current.message)")
+        let handle: FileDescriptor
+        do { handle = try FileDescriptor.open(path, O_RDONLY | O_CLOEXEC) } catch {
+            throw FieldError(nil, "cannot open: \(error.message)")
         }
-        defer { try? handle.close() }
+        defer { _ = handle.close() }
         // An OVA (a tar archive whose first file is the .ovf descriptor) is read for that
         // descriptor alone, however large its disks: one 512-byte header tells.
-        if let header = try? handle.read(upToCount: 512), header.count == 512, OVAArchive.isTar([UInt8](header)) {
-            return try OVAArchive.descriptor(handle, firstHeader: [UInt8](header))
+        if let header = try? handle.readBytes(at: 0, count: 512), header.count == 512, OVAArchive.isTar(header) {
+            return try OVAArchive.descriptor(handle, firstHeader: header)
         }
         let limit = InventoryLimits.maximumFileBytes
         if info.st_size > limit {
             throw FieldError(nil, "the file is \(ByteCount.describe(UInt64(info.st_size))), larger than the limit of \(ByteCount.describe(UInt64(limit))) for an inventory")
         }
+        var data: [UInt8] = []
         do {
-            try handle.seek(toOffset: 0)
+            // In chunks up to one byte past the limit: a file that grows is noticed.
+            while data.count <= limit {
+                let chunk = try handle.readBytes(at: UInt64(data.count), count: min(1 << 20, limit + 1 - data.count))
+                if chunk.isEmpty { break }
+                data += chunk
+            }
         } catch {
-            throw FieldError(nil, "cannot read: \(error.localizedDescription)")
-        }
-        let data: Data
-        do {
-            data = try handle.read(upToCount: limit + 1) ?? Data()
-        } catch {
-            throw FieldError(nil, "cannot read: \(error.localizedDescription)")
+            throw FieldError(nil, "cannot read: \(error.errno.message)")
         }
         if data.count > limit {
             throw FieldError(nil, "the file grew past the limit of \(ByteCount.describe(UInt64(limit))) while being read")
         }
-        return [UInt8](data)
+        return data
     }
 
     /// The text of an inventory, without a UTF-8 byte order mark; refuses more than
@@ -92,7 +100,7 @@ enum OVAArchive {
 
     /// The bytes of the archive's .ovf descriptor, which must be its first file (PAX and GNU
     /// long-name headers before it are skipped).
-    static func descriptor(_ handle: FileHandle, firstHeader: [UInt8]) throws(FieldError) -> [UInt8] {
+    static func descriptor(_ handle: FileDescriptor, firstHeader: [UInt8]) throws(FieldError) -> [UInt8] {
         var header = firstHeader
         var offset: UInt64 = 0
         var longName: String?
@@ -137,18 +145,17 @@ enum OVAArchive {
         throw FieldError(nil, "an OVA (tar archive) with more than 64 headers before its .ovf descriptor")
     }
 
-    private static func read(_ handle: FileHandle, at offset: UInt64, count: Int) throws(FieldError) -> [UInt8] {
+    private static func read(_ handle: FileDescriptor, at offset: UInt64, count: Int) throws(FieldError) -> [UInt8] {
         do {
-            try handle.seek(toOffset: offset)
-            return [UInt8](try handle.read(upToCount: count) ?? Data())
+            return try handle.readBytes(at: offset, count: count)
         } catch {
-            throw FieldError(nil, "cannot read the OVA: \(error.localizedDescription)")
+            throw FieldError(nil, "cannot read the OVA: \(error.errno.message)")
         }
     }
 
     /// The unsigned sum of the header with the checksum field counted as spaces.
     private static func checksumIsValid(_ header: [UInt8]) -> Bool {
-        let stored = text(header[148..<156]).trimmingCharacters(in: .whitespaces)
+        let stored = text(header[148..<156]).trimmingWhitespace()
         guard let expected = UInt32(stored, radix: 8) else { return false }
         var sum: UInt32 = 0
         for (index, byte) in header.enumerated() { sum += (148..<156).contains(index) ? 32 : UInt32(byte) }
@@ -166,7 +173,7 @@ enum OVAArchive {
             }
             return value
         }
-        let digits = text(field).trimmingCharacters(in: .whitespaces)
+        let digits = text(field).trimmingWhitespace()
         guard let value = digits.isEmpty ? 0 : UInt64(digits, radix: 8) else {
             throw FieldError(nil, "an OVA (tar archive) whose header at offset \(offset) has no valid size")
         }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// What the user chose about how to read an inventory, beyond the VM: the OVF deployment
 /// option and OVF property values (README, "Inventories").
@@ -33,7 +38,7 @@ public struct InventoryOptions: Sendable, Equatable {
             guard let equals = item.firstIndex(of: "=") else {
                 throw InventoryOptionError(message: "--ovf-property '\(item)': expected KEY=VALUE")
             }
-            let key = String(item[..<equals]).trimmingCharacters(in: .whitespaces)
+            let key = String(item[..<equals]).trimmingWhitespace()
             let value = String(item[item.index(after: equals)...])
             guard !key.isEmpty else { throw InventoryOptionError(message: "--ovf-property '\(item)': the key is empty") }
             if result.contains(where: { $0.key == key }) {

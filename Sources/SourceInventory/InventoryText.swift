@@ -1,5 +1,9 @@
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The `inventory --format text` rendering: what was understood, so a person can check it
 /// before trusting a verdict built on it.
@@ -69,7 +73,7 @@ public enum InventoryText {
         let widths = (0..<columns).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { index, cell in
-                index == columns - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                index == columns - 1 ? cell : cell.padded(toLength: widths[index])
             }.joined(separator: "  ").trimmingTrailingSpaces()
         }
     }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// The device keys and labels vSphere gives virtual disks, for the formats that carry none
 /// (OVF, VMX). The rule and its sources are in docs/INVENTORIES.md ("Derived keys"):
@@ -83,7 +88,7 @@ enum DiskModes {
     /// a mode this reader does not know is kept as written, lower-cased.
     static func normalized(_ text: String?) -> String? {
         guard let text else { return nil }
-        let lowered = text.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "-", with: "_")
+        let lowered = text.trimmingWhitespace().lowercased().replacingEvery("-", with: "_")
         return lowered.isEmpty ? nil : lowered
     }
 }

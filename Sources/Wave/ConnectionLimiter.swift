@@ -1,5 +1,10 @@
 import ContentCheck
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// The shared bound on a wave's open connections (`wave --jobs N`; README.md, "A wave"):
 /// every VM takes its slots here before it opens a volume and gives them back when its
@@ -8,7 +13,7 @@ import Foundation
 /// wait for the rest.
 public final class ConnectionLimiter: @unchecked Sendable {
     public let capacity: Int
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var inUse = 0
     private var highest = 0
 
@@ -25,7 +30,7 @@ public final class ConnectionLimiter: @unchecked Sendable {
         defer { condition.unlock() }
         while capacity - inUse < wanted {
             if cancellation?.isCancelled == true { return false }
-            _ = condition.wait(until: Date().addingTimeInterval(0.1))
+            condition.wait(seconds: 0.1)
         }
         if cancellation?.isCancelled == true { return false }
         inUse += wanted

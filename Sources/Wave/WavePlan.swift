@@ -1,6 +1,13 @@
 import AuditCore
 import BlockAccess
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Reporting
 import SourceInventory
 import Verification

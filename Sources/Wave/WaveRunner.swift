@@ -1,7 +1,15 @@
 import AuditCore
 import BlockAccess
 import ContentCheck
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
 import Reporting
 import SourceInventory
 import Verification
@@ -79,14 +87,12 @@ public struct WaveRunner: Sendable {
             guard cancellation?.isCancelled != true, limiter.acquire(slots, unless: cancellation) else { break }
             group.enter()
             announce(state.start(vm.name))
-            let thread = Thread { [self] in
+            Threads.detach(stackSize: 4 << 20) { [self] in
                 let result = verify(vm, jobs: slots)
                 limiter.release(slots)
                 announce(state.finish(position, vm.name, result))
                 group.leave()
             }
-            thread.stackSize = 4 << 20
-            thread.start()
         }
         group.wait()
         let vms = state.results().enumerated().map { position, result in
@@ -139,7 +145,7 @@ public struct WaveRunner: Sendable {
 
     /// The results as they come in, and who is running.
     private final class State: @unchecked Sendable {
-        private let lock = NSLock()
+        private let lock = Lock()
         private var values: [WaveReport.VM?]
         private var running: [String] = []
         private var done = 0
@@ -170,10 +176,7 @@ public struct WaveRunner: Sendable {
 /// UTC timestamps as reports write them ("2026-11-28T13:07:43Z").
 enum ReportClock {
     static func iso8601(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        UTCTime.seconds(date)
     }
 }
 
@@ -190,7 +193,7 @@ public enum WaveSignals {
         source.setEventHandler { [flag] in
             if flag.isCancelled { exit(130) }
             flag.cancel()
-            FileHandle.standardError.write(Data("\nterminated: finishing the VMs under way and writing what finished\n".utf8))
+            StandardStream.error.write("\nterminated: finishing the VMs under way and writing what finished\n")
         }
         source.resume()
         termSource = source

@@ -1,6 +1,14 @@
 import ArgumentParser
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import BlockAccess
 
 /// The root command. Subcommands only wire options to the library layers and turn their
 /// results into exit codes (docs/CONTRACT.md).
@@ -43,10 +51,10 @@ enum Main {
             let message = ReplicaAudit.fullMessage(for: error)
             if code == .success {
                 let examples = ReplicaAudit.examplesSection(for: CommandLine.arguments)
-                if !message.isEmpty { print((examples.isEmpty ? message : message.trimmingCharacters(in: .newlines)) + examples) }
+                if !message.isEmpty { print((examples.isEmpty ? message : message.trimmingNewlines()) + examples) }
                 exit(0)
             }
-            if !message.isEmpty { FileHandle.standardError.write(Data((TerminalText.output(message) + "\n").utf8)) }
+            if !message.isEmpty { StandardStream.error.write(TerminalText.output(message) + "\n") }
             exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
@@ -74,5 +82,5 @@ extension ReplicaAudit {
 /// Writes a line to standard error, control characters escaped (an argument or a label
 /// echoed in an error can never drive the terminal; README, "Output and untrusted text").
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((TerminalText.output(text) + "\n").utf8))
+    StandardStream.error.write(TerminalText.output(text) + "\n")
 }

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,4 +46,25 @@ public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
         ELOOP: "ELOOP", ENOSYS: "ENOSYS", EOVERFLOW: "EOVERFLOW", EPROTONOSUPPORT: "EPROTONOSUPPORT",
         ECONNREFUSED: "ECONNREFUSED", ETIMEDOUT: "ETIMEDOUT",
     ]
+}
+
+
+extension Errno {
+    /// A one-line reason for a failed file operation (FoundationEssentials' `CocoaError`
+    /// carries the `errno` as its underlying `POSIXError`): "No such file or directory",
+    /// in place of full Foundation's `localizedDescription` (docs/RELEASE.md).
+    public static func reason(_ error: any Error) -> String {
+        if let posix = error as? POSIXError { return Errno(rawValue: posix.code.rawValue).message }
+        if let errno = error as? Errno { return errno.message }
+        if let cocoa = error as? CocoaError {
+            if let posix = cocoa.userInfo["NSUnderlyingError"] as? POSIXError { return Errno(rawValue: posix.code.rawValue).message }
+            switch cocoa.code {
+            case .fileNoSuchFile, .fileReadNoSuchFile: return Errno.noSuchFile.message
+            case .fileReadNoPermission, .fileWriteNoPermission: return Errno(rawValue: EACCES).message
+            case .fileReadCorruptFile, .fileReadInapplicableStringEncoding: return "the file is not valid UTF-8 text"
+            default: return "file error \(cocoa.code.rawValue)"
+            }
+        }
+        return String(describing: error)
+    }
 }

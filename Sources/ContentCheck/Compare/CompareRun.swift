@@ -1,5 +1,10 @@
 import BlockAccess
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// State shared by the workers of one comparison: the windows still to claim, the
 /// counters, and the collected differences and unreadable regions.
@@ -14,7 +19,7 @@ final class CompareRun: @unchecked Sendable {
     let differences: RangeCollector<Void>
     let unreadable: RangeCollector<String>
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var nextWindow: UInt64 = 0
     private var counters = Counters()
 

@@ -1,5 +1,9 @@
 import BlockAccess
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One worker thread of a full comparison: it owns a source and a target channel, claims
 /// windows of the disk, asks both sides for block status, and keeps up to `depth` pairs

@@ -1,7 +1,15 @@
 import AuditCore
 import BlockAccess
 import DiskProbe
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
 
 /// The full comparison engine behind `compare` and `verify --content full`.
 ///
@@ -43,12 +51,10 @@ public enum ContentComparator {
         let group = DispatchGroup()
         for worker in workers.list {
             group.enter()
-            let thread = Thread {
+            Threads.detach {
                 worker.compareUntilDone()
                 group.leave()
             }
-            thread.name = "compare-worker"
-            thread.start()
         }
         options.onProgress?(0, end)
         while group.wait(timeout: .now() + .milliseconds(250)) == .timedOut {

@@ -1,5 +1,14 @@
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import BlockAccess
 
 /// A one-line progress bar on stderr — bytes, rate and ETA — redrawn in place when stderr
 /// is a terminal; otherwise a plain line every `interval` (10 s), so a long `compare` in a
@@ -23,7 +32,7 @@ final class ProgressMeter {
             guard ContinuousClock.now - lastPlain >= interval else { return }
             lastPlain = .now
             let percent = Int(min(1, Double(settledBytes) / Double(totalBytes)) * 100)
-            FileHandle.standardError.write(Data("compare: \(ByteSize.human(settledBytes)) / \(ByteSize.human(totalBytes)) (\(percent)%)\n".utf8))
+            StandardStream.error.write("compare: \(ByteSize.human(settledBytes)) / \(ByteSize.human(totalBytes)) (\(percent)%)\n")
             return
         }
         let elapsed = ContinuousClock.now - started
@@ -35,15 +44,15 @@ final class ProgressMeter {
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let eta = rate > 0 ? Int((Double(totalBytes - min(settledBytes, totalBytes)) / rate).rounded()) : 0
         let line = "\r[\(bar)] \(Int(fraction * 100))%  \(ByteSize.human(settledBytes)) / \(ByteSize.human(totalBytes))  "
-            + "\(ByteSize.human(UInt64(rate)))/s  ETA \(eta / 60):\(String(format: "%02d", eta % 60))  "
-        FileHandle.standardError.write(Data(line.utf8))
+            + "\(ByteSize.human(UInt64(rate)))/s  ETA \(eta / 60):\(TextFormat.zeroPadded(eta % 60, width: 2))  "
+        StandardStream.error.write(line)
         drawn = true
     }
 
     /// Clears the line.
     func finish() {
         guard enabled, drawn else { return }
-        FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: 100) + "\r").utf8))
+        StandardStream.error.write("\r" + String(repeating: " ", count: 100) + "\r")
     }
 }
 
@@ -64,7 +73,7 @@ public final class ProgressBoard: @unchecked Sendable {
         var state: State
     }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var entries: [Entry]
     private let title: String
     private let terminal: Bool
@@ -81,7 +90,7 @@ public final class ProgressBoard: @unchecked Sendable {
     /// whether stderr is one; `write` defaults to stderr.
     public init(title: String, disks: [(key: String, totalBytes: UInt64)], interval: Duration = .seconds(10),
                 terminal: Bool? = nil, width: Int = 120,
-                write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+                write: @escaping @Sendable (String) -> Void = { StandardStream.error.write($0) }) {
         self.title = title
         entries = disks.map { Entry(key: $0.key, settled: 0, total: $0.totalBytes, state: .waiting) }
         self.terminal = terminal ?? (isatty(STDERR_FILENO) == 1)
@@ -145,7 +154,7 @@ public final class ProgressBoard: @unchecked Sendable {
     /// "1:02:03" or "2:03".
     static func clock(_ seconds: Int) -> String {
         let h = seconds / 3600, m = seconds / 60 % 60, s = seconds % 60
-        return h > 0 ? "\(h):\(String(format: "%02d", m)):\(String(format: "%02d", s))" : "\(m):\(String(format: "%02d", s))"
+        return h > 0 ? "\(h):\(TextFormat.zeroPadded(m, width: 2)):\(TextFormat.zeroPadded(s, width: 2))" : "\(m):\(TextFormat.zeroPadded(s, width: 2))"
     }
 
     /// Starts drawing on a thread of its own.
@@ -154,7 +163,7 @@ public final class ProgressBoard: @unchecked Sendable {
         guard !running else { lock.unlock(); return }
         running = true
         lock.unlock()
-        let thread = Thread { [self] in
+        Threads.detach { [self] in
             let tick: Duration = terminal ? .milliseconds(250) : interval
             if !terminal { write(line() + "\n") }
             while true {
@@ -171,8 +180,6 @@ public final class ProgressBoard: @unchecked Sendable {
             if terminal { write("\r\u{1B}[K") }
             finished.signal()
         }
-        thread.name = "progress"
-        thread.start()
     }
 
     /// Stops drawing and clears the line on a terminal; returns once the thread is done.

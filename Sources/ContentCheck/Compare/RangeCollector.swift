@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// Collects byte ranges from several workers, in any order, merged and sorted by offset,
 /// keeping at most `limit` of them (the lowest offsets) so memory stays bounded. Total
@@ -11,7 +16,7 @@ final class RangeCollector<Payload: Sendable>: @unchecked Sendable {
         var end: UInt64 { offset + length }
     }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private let limit: Int
     private var entries: [Entry] = []
     private var cutoff = UInt64.max

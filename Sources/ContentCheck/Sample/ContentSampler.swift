@@ -2,7 +2,11 @@ import AuditCore
 import BlockAccess
 import Crypto
 import DiskProbe
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The sampled content check behind `verify --content sample` and `capture`: a seeded,
 /// deterministic set of blocks, hashed with SHA-256, compared against a live source or a

@@ -1,5 +1,9 @@
 import CLibBlkid
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The answer of `blkid_do_safeprobe`: 0 found, 1 nothing, -2 ambiguous, -1 error.
 /// "Nothing" and "ambiguous" are answers, not errors.

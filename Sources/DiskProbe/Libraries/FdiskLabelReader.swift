@@ -1,6 +1,13 @@
 import BlockAccess
 import CLibFdisk
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What libfdisk read from a label.
 struct FdiskLabel: Sendable, Equatable {

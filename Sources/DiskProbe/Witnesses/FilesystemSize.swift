@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// The size a filesystem or container header says it occupies, read from its own
 /// superblock field (README.md, "Filesystem sizes").
@@ -143,22 +148,23 @@ public enum FilesystemSizeParser {
         let jsonEnd = Int(min(UInt64(b.count), headerSize))
         let area = b[4096..<jsonEnd]
         let text = area.prefix { $0 != 0 }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text)) as? [String: Any] else {
+        guard let root = try? JSONDecoder().decode(JSONValue.self, from: Data(text)), case .object(let object) = root else {
             return FilesystemSizeClaim(claimedBytes: 2 * headerSize, field: "2 × hdr_size (\(headerSize)); the JSON area was not readable",
                                        isLowerBound: true)
         }
-        func number(_ value: Any?) -> UInt64? { (value as? String).flatMap { UInt64($0) } }
+        func number(_ value: JSONValue?) -> UInt64? { value?.stringValue.flatMap { UInt64($0) } }
+        func members(_ value: JSONValue?) -> [String: JSONValue]? { if case .object(let o)? = value { o } else { nil } }
         var claimed = 2 * headerSize
         var parts = ["2 × hdr_size (\(headerSize))"]
         var lowerBound = false
-        if let config = object["config"] as? [String: Any], let keyslots = number(config["keyslots_size"]) {
+        if let config = members(object["config"]), let keyslots = number(config["keyslots_size"]) {
             let (v, o) = (2 * headerSize).addingReportingOverflow(keyslots)
             if !o, v > claimed { claimed = v }
             parts[0] += " + keyslots_size (\(keyslots))"
         }
-        let segments = (object["segments"] as? [String: Any]) ?? [:]
+        let segments = members(object["segments"]) ?? [:]
         for key in segments.keys.sorted() {
-            guard let segment = segments[key] as? [String: Any], let offset = number(segment["offset"]) else { continue }
+            guard let segment = members(segments[key]), let offset = number(segment["offset"]) else { continue }
             if let size = number(segment["size"]) {
                 let (end, o) = offset.addingReportingOverflow(size)
                 guard !o else { continue }

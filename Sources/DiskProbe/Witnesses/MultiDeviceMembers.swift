@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// One device of a multi-device guest volume — an md RAID member, a device of a btrfs
 /// filesystem, an LVM physical volume — as its own on-disk header describes it.
@@ -324,11 +329,11 @@ public enum MultiDeviceMembers {
               let textBytes = read(mda.0 + textOffset, Int(min(textSize, mda.1 - textOffset))) else { return nil }
         let text = String(decoding: textBytes.prefix { $0 != 0 }, as: UTF8.self)
         guard let brace = text.firstIndex(of: "{") else { return nil }
-        let name = text[..<brace].trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, let idRange = text.range(of: "id = \"") else { return nil }
+        let name = text[..<brace].trimmingWhitespaceAndNewlines()
+        guard !name.isEmpty, let idRange = text.firstRange(of: "id = \"") else { return nil }
         let afterID = text[idRange.upperBound...]
         guard let close = afterID.firstIndex(of: "\"") else { return nil }
-        let pvCount = text.components(separatedBy: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("pv") && $0.contains("{") }.count
+        let pvCount = text.components(separatedBy: "\n").filter { $0.trimmingWhitespace().hasPrefix("pv") && $0.contains("{") }.count
         return (name, String(afterID[..<close]).lowercased(), pvCount > 0 ? pvCount : nil)
     }
 

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// A value of a parsed document together with the path it was found at, e.g.
 /// `virtualMachines[0].config.hardware.device[3]`. Readers walk the document through nodes,
@@ -99,7 +104,7 @@ struct DocumentNode: Sendable {
         let text: String
         switch value {
         case .number(let n): text = n
-        case .string(let s): text = s.trimmingCharacters(in: .whitespaces)
+        case .string(let s): text = s.trimmingWhitespace()
         default: throw FieldError(path, "expected a whole number, found \(value.kindName)")
         }
         return try WholeNumber.parse(text, field: path)

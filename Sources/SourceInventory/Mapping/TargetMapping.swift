@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 import BlockAccess
 
 /// Parses the two spellings of a disk-to-volume mapping: migratekit's `--nbd-targets`
@@ -23,9 +28,9 @@ public enum TargetMapping {
     public static func parse(nbdTargets: String, inventory: Inventory? = nil,
                              keepUnknown: Bool = false) throws(MappingError) -> [TargetAssignment] {
         let labels = knownLabels(inventory)
-        let spec = nbdTargets.trimmingCharacters(in: .whitespaces)
+        let spec = nbdTargets.trimmingWhitespace()
         guard !spec.isEmpty else { throw MappingError(text: nbdTargets, message: "the mapping is empty; expected KEY:TARGET[,KEY:TARGET…]") }
-        let numericKeys = spec.prefix(while: { $0 != ":" }).trimmingCharacters(in: .whitespaces).allSatisfy(\.isNumber)
+        let numericKeys = spec.prefix(while: { $0 != ":" }).trimmingWhitespace().allSatisfy(\.isNumber)
         var pairs: [Substring] = []
         var start = spec.startIndex
         var index = spec.startIndex
@@ -45,7 +50,7 @@ public enum TargetMapping {
         var assignments: [TargetAssignment] = []
         for pair in pairs {
             if startsMistakenPair(pair, numericKeys: numericKeys, labels: labels) {
-                throw MappingError(text: redacted(String(pair).trimmingCharacters(in: .whitespaces)),
+                throw MappingError(text: redacted(String(pair).trimmingWhitespace()),
                                    message: "in --nbd-targets/--nbd-sources each pair is KEY:TARGET, not KEY=TARGET "
                                        + "(KEY=TARGET is the form of --target/--source); pairs are separated by ','")
             }
@@ -131,7 +136,7 @@ public enum TargetMapping {
     private static func startsMistakenPair(_ rest: Substring, numericKeys: Bool, labels: [String]) -> Bool {
         let trimmed = rest.drop(while: { $0 == " " })
         guard let equals = trimmed.firstIndex(of: "=") else { return false }
-        let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
+        let key = trimmed[..<equals].trimmingWhitespace()
         guard !key.isEmpty, !key.contains(":"), !key.contains("/") else { return false }
         if labels.contains(normalizedLabel(key)) { return true }
         if key.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
@@ -146,7 +151,7 @@ public enum TargetMapping {
     private static func startsPair(_ rest: Substring, numericKeys: Bool, labels: [String]) -> Bool {
         let trimmed = rest.drop(while: { $0 == " " })
         guard let colon = trimmed.firstIndex(of: ":") else { return false }
-        let key = trimmed[..<colon].trimmingCharacters(in: .whitespaces)
+        let key = trimmed[..<colon].trimmingWhitespace()
         if labels.contains(normalizedLabel(key)) { return true }
         // With an inventory, a label-like key of several words ("Hard disk 3") starts a pair
         // too, so that a misspelt label is reported as such rather than swallowed.
@@ -159,8 +164,8 @@ public enum TargetMapping {
 
     private static func assignment(key: Substring, target: Substring, pair: Substring, form: String, labels: [String],
                                    separator: String) throws(MappingError) -> TargetAssignment {
-        let key = key.trimmingCharacters(in: .whitespaces)
-        let text = target.trimmingCharacters(in: .whitespaces)
+        let key = key.trimmingWhitespace()
+        let text = target.trimmingWhitespace()
         guard !key.isEmpty else { throw MappingError(text: redacted(String(pair)), message: "the disk key is empty; expected \(form)") }
         let labelLike = !labels.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " || "_-.".contains($0) }
         guard key.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }) || labels.contains(normalizedLabel(key)) || labelLike else {
@@ -168,9 +173,9 @@ public enum TargetMapping {
         }
         guard !text.isEmpty else { throw MappingError(text: String(pair), message: "disk \(key) has an empty target; expected \(form)") }
         if let second = embeddedPair(text, labels: labels) {
-            throw MappingError(text: redacted(String(pair).trimmingCharacters(in: .whitespaces)),
+            throw MappingError(text: redacted(String(pair).trimmingWhitespace()),
                                message: "this looks like two pairs in one: '\(redacted(second))' follows the target of disk \(key); "
-                                   + "separate pairs with '\(separator.trimmingCharacters(in: .whitespaces))'"
+                                   + "separate pairs with '\(separator.trimmingWhitespace())'"
                                    + (separator == "," ? " (e.g. 2000:/dev/vdb,2001:/dev/vdc)" : " (give --target once per disk)"))
         }
         do {
@@ -190,7 +195,7 @@ public enum TargetMapping {
             if c.isWhitespace || c == ";" || c == "|" {
                 let rest = text[next...].drop(while: { $0.isWhitespace })
                 if let sep = rest.firstIndex(where: { $0 == ":" || $0 == "=" }) {
-                    let key = rest[..<sep].trimmingCharacters(in: .whitespaces)
+                    let key = rest[..<sep].trimmingWhitespace()
                     let numeric = !key.isEmpty && key.allSatisfy { $0.isASCII && $0.isNumber }
                     if (numeric || (!key.isEmpty && labels.contains(normalizedLabel(key)))), rest.index(after: sep) < rest.endIndex {
                         return String(rest)
@@ -214,7 +219,7 @@ public enum TargetMapping {
 
     /// A piece of the argument with its target part redacted, when it parses as one.
     private static func redacted(_ text: String) -> String {
-        guard let range = text.range(of: "://") else { return text }
+        guard let range = text.firstRange(of: "://") else { return text }
         let schemeStart = text[..<range.lowerBound].lastIndex(where: { $0 == ":" || $0 == "=" }).map { text.index(after: $0) } ?? text.startIndex
         let prefix = text[..<schemeStart]
         guard let target = try? Target(parsing: String(text[schemeStart...])) else { return text }

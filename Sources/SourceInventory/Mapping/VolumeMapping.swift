@@ -35,8 +35,8 @@ public enum VolumeMapping {
             guard let equals = item.firstIndex(of: "=") else {
                 throw MappingError(text: item, message: "expected KEY=VOLUME_ID (e.g. 2000=0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d)")
             }
-            let key = item[..<equals].trimmingCharacters(in: .whitespaces)
-            let id = item[item.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let key = item[..<equals].trimmingWhitespace()
+            let id = item[item.index(after: equals)...].trimmingWhitespace()
             guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }) else {
                 throw MappingError(text: item, message: "'\(key)' is not a disk key; expected KEY=VOLUME_ID")
             }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// Reads an OVF descriptor (DMTF DSP0243, as vSphere exports and imports it), the way vSphere
 /// would deploy it (README "Inventories", docs/INVENTORIES.md):
@@ -149,7 +154,7 @@ enum OVFReader {
             }
             guard let capacityText = disk.attributes["capacity"] else { throw FieldError(disk.path + "@ovf:capacity", "is missing") }
             let field = disk.path + "@ovf:capacity"
-            let capacity = try properties.substitute(capacityText.trimmingCharacters(in: .whitespaces), field: field)
+            let capacity = try properties.substitute(capacityText.trimmingWhitespace(), field: field)
             let unitsField = disk.path + "@ovf:capacityAllocationUnits"
             let unitBytes = try allocationUnitBytes(disk.attributes["capacityAllocationUnits"] ?? "byte", field: unitsField)
             let value = try WholeNumber.parse(capacity, field: field + (capacity == capacityText ? "" : " ('\(capacityText)' = '\(capacity)')"))
@@ -326,7 +331,7 @@ struct OVFProperties {
         guard text.contains("${") else { return text }
         var result = ""
         var rest = Substring(text)
-        while let start = rest.range(of: "${") {
+        while let start = rest.firstRange(of: "${") {
             result += rest[..<start.lowerBound]
             guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
                 throw FieldError(field, "'\(text)': an unterminated ${…} property reference")

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// The settings of a VMX or VMDK descriptor: `key = "value"` lines, `#` comments. VMX keys are
 /// case-insensitive; a key given twice is refused, naming it and both lines.
@@ -10,15 +15,15 @@ struct VMXFile {
 
     init(_ text: String) throws(FieldError) {
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
+            let line = rawLine.trimmingScalars(where: { $0 == "\r" || TextFormat.isSpace($0) })
             let number = index + 1
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let equals = line.firstIndex(of: "="), !line[..<equals].contains("\"") else {
                 otherLines.append((line, number))
                 continue
             }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let key = line[..<equals].trimmingWhitespace()
+            var value = line[line.index(after: equals)...].trimmingWhitespace()
             if value.hasPrefix("\"") {
                 guard value.count >= 2, value.hasSuffix("\"") else {
                     throw FieldError(key, "line \(number): the value's closing quote is missing")

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Reads a VMX and the VMDK descriptors it names (`scsi0:1.fileName = "pgtest1_1.vmdk"`,
 /// resolved next to the VMX unless absolute).

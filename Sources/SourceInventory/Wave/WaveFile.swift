@@ -1,4 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import AuditCore
 
 /// A wave file (README.md, "A wave"; docs/CONTRACT.md): many VMs to verify in one run,
 /// in YAML or JSON. This is its structure only, read with the same bounded parsers as an
@@ -83,7 +91,7 @@ public struct WaveFile: Sendable {
             }
             bytes = try InventoryFile.text(try InventoryFile.read(path: path))
         } catch {
-            throw WaveFileError(file: path, entry: nil, field: error.field, message: error.message.replacingOccurrences(of: "an inventory", with: "a wave file"))
+            throw WaveFileError(file: path, entry: nil, field: error.field, message: error.message.replacingEvery("an inventory", with: "a wave file"))
         }
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return try parse(bytes, file: path, defaultName: stem)
@@ -111,7 +119,7 @@ public struct WaveFile: Sendable {
             guard case .object = root.value else { throw FieldError(nil, "expected a mapping with 'wave' and 'vms', found \(root.value.kindName)") }
             try checkFields(root, allowed: waveFields)
             if let name = try root.optional("wave") {
-                let text = try name.string().trimmingCharacters(in: .whitespaces)
+                let text = try name.string().trimmingWhitespace()
                 guard !text.isEmpty, !text.contains(where: { $0.isNewline }), text.count <= 200 else {
                     throw FieldError(name.path, "the wave's name must be one line of 1 to 200 characters")
                 }
@@ -196,7 +204,7 @@ public struct WaveFile: Sendable {
         guard let node else { return nil }
         switch node.value {
         case .string(let text):
-            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw FieldError(node.path, "is empty") }
+            guard !text.trimmingWhitespace().isEmpty else { throw FieldError(node.path, "is empty") }
             return .spec(text)
         case .object:
             let result = try pairs(node)

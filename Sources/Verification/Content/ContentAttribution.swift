@@ -3,7 +3,14 @@ import BlockAccess
 import ContentCheck
 import Crypto
 import DiskProbe
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where foreign content on a destination volume came from (issue 10): regions of the
 /// volume that differ from its own source but are byte-identical to another disk's source,

@@ -2,7 +2,14 @@ import AuditCore
 import BlockAccess
 import ContentCheck
 import DiskProbe
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import SourceInventory
 
 /// `verify --content sample|full`: compares each destination's content with its source

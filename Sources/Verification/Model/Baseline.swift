@@ -2,7 +2,14 @@ import AuditCore
 import BlockAccess
 import ContentCheck
 import DiskProbe
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import SourceInventory
 
 /// What `capture` records about the source disks, so that `verify --baseline` can compare

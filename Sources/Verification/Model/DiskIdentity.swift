@@ -104,7 +104,7 @@ public struct DiskIdentity: Sendable, Equatable {
     }
 
     /// Lower-case, trimmed.
-    static func normalize(_ text: String) -> String { text.trimmingCharacters(in: .whitespaces).lowercased() }
+    static func normalize(_ text: String) -> String { text.trimmingWhitespace().lowercased() }
 }
 
 /// Where one partition sits: the part of a layout that a copy must preserve exactly.

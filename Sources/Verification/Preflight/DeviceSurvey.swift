@@ -1,7 +1,14 @@
 import AuditCore
 import BlockAccess
 import DiskProbe
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One whole disk found by `devices` (README.md, "Attached volumes by volume ID").
 public struct AttachedDevice: Codable, Sendable, Equatable {
@@ -53,7 +60,7 @@ public enum DeviceSurvey {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         for name in names where !name.hasPrefix(".") {
             if VolumeIDResolver.isPartitionLinkName(name) { continue }
-            switch VolumeIDResolver.inspect((directory as NSString).appendingPathComponent(name)) {
+            switch VolumeIDResolver.inspect(PathText.join(directory, name)) {
             case .success(let device):
                 if device.partitionOf != nil { continue }
                 if found[device.device] == nil { order.append(device.device); found[device.device] = (device.path, device.isBlock, []) }
@@ -95,7 +102,7 @@ public enum DeviceSurvey {
         return blocks.compactMap { name in
             guard !name.hasPrefix("ram") else { return nil }
             let size = (try? String(contentsOfFile: "/sys/block/\(name)/size", encoding: .utf8))
-                .flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+                .flatMap { UInt64($0.trimmingWhitespaceAndNewlines()) } ?? 0
             guard size > 0, case .success(let device) = VolumeIDResolver.inspect("/dev/\(name)") else { return nil }
             return (device.device, device)
         }

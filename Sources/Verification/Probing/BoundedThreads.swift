@@ -1,4 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Dispatch
+import AuditCore
 
 /// Runs blocking work on at most `jobs` dedicated threads (not Swift's cooperative pool,
 /// which blocking C I/O would starve).
@@ -10,19 +16,17 @@ enum BoundedThreads {
         let group = DispatchGroup()
         for _ in 0..<max(1, min(jobs, count)) {
             group.enter()
-            let thread = Thread {
+            Threads.detach(stackSize: 4 << 20) {
                 while let index = box.nextIndex() { box.store(body(index), at: index) }
                 group.leave()
             }
-            thread.stackSize = 4 << 20
-            thread.start()
         }
         group.wait()
         return box.results()
     }
 
     private final class Box<T: Sendable>: @unchecked Sendable {
-        private let lock = NSLock()
+        private let lock = Lock()
         private var next = 0
         private var values: [T?]
 

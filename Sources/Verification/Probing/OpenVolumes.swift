@@ -1,5 +1,10 @@
 import BlockAccess
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import AuditCore
 
 /// Volumes left open after their probe, so that later reads (content samples, a full
 /// comparison) go over the connection the probe already had. A server may serve one
@@ -7,7 +12,7 @@ import Foundation
 /// reconnecting would then wait for the whole --timeout or be refused (README.md,
 /// "Targets"). Closed with `closeAll()` or when released.
 public final class OpenVolumes: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var byIdentity: [String: any Volume] = [:]
 
     public init() {}

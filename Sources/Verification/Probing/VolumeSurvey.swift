@@ -1,7 +1,11 @@
 import BlockAccess
 import ContentCheck
 import DiskProbe
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Opens and probes many volumes at once, at most `jobs` at a time, on dedicated threads:
 /// probing is blocking C I/O (libnbd, libfdisk, libblkid) and must not occupy Swift's

@@ -2,7 +2,14 @@ import ArgumentParser
 import AuditCore
 import BlockAccess
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Ledger
 
 /// `--case-id`, `--examiner` and `--sign-key` of `verify`, `preflight` and `capture`, and the
@@ -24,7 +31,7 @@ struct ProvenanceOptions: ParsableArguments {
 
     func validate() throws {
         for (name, value) in [("--case-id", caseId), ("--examiner", examiner)] {
-            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty || value.contains(where: { $0.isNewline }) {
+            if let value, value.trimmingWhitespace().isEmpty || value.contains(where: { $0.isNewline }) {
                 throw ValidationError("\(name) must be one line of text, not empty")
             }
         }
@@ -73,15 +80,20 @@ enum RunEnvironment {
 
     /// SHA-256 of a file's bytes, lower-case hex; nil when it cannot be read (stdin, gone).
     static func sha256(ofFile path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
+        guard let handle = try? FileDescriptor.open(path, O_RDONLY | O_CLOEXEC) else { return nil }
+        defer { _ = handle.close() }
         var hasher = SHA256()
+        var offset: UInt64 = 0
         do {
-            // read(upToCount:) answers nil or empty data at the end of the file.
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+            while true {
+                let chunk = try handle.readBytes(at: offset, count: 1 << 20)
+                if chunk.isEmpty { break }
+                hasher.update(data: chunk)
+                offset += UInt64(chunk.count)
+            }
         } catch {
             return nil
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().map { TextFormat.hex($0, width: 2) }.joined()
     }
 }

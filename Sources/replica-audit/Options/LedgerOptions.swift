@@ -1,6 +1,10 @@
 import ArgumentParser
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Ledger
 
 /// `--ledger URL` on verify and preflight (README.md, "The audit ledger"; docs/LEDGER.md):

@@ -1,7 +1,11 @@
 import ArgumentParser
 import AuditCore
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Reporting
 
 /// Loads `--sign-key`, or prints a one-line reason and exits 2 (before any volume is read).
@@ -50,10 +54,10 @@ struct AttestVerify: ParsableCommand {
             printError("replica-audit: attest verify: --public-key \(error)")
             throw ExitCode(1)
         }
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         let exists = FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
         let url = URL(fileURLWithPath: directory)
-        let outcome = exists && !isDirectory.boolValue
+        let outcome = exists && !isDirectory
             ? Attestation.verify(envelope: Attestation.envelopeURL(forFile: url), directory: url.deletingLastPathComponent(), key: key)
             : Attestation.verify(directory: url, key: key)
         switch outcome {

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Canary
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `canary create` and `canary advance` (issue 14; docs/CANARY.md): a VM whose disks prove
 /// their own content, so `verify --canary` checks a copy completely without the source.

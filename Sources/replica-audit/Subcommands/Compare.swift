@@ -2,7 +2,11 @@ import ArgumentParser
 import AuditCore
 import BlockAccess
 import ContentCheck
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SourceInventory
 
 /// `compare SOURCE TARGET`: full content comparison (or `--sample`), exit codes as

@@ -1,5 +1,10 @@
 import ArgumentParser
+import BlockAccess
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `demo`: runs the repository's Fixtures/demo.sh with this binary, which rebuilds the seed
 /// incident, serves it with nbdkit and verifies it. An installed binary (`make install`, the
@@ -52,15 +57,12 @@ struct Demo: ParsableCommand {
             }
             if environment["DEMO_REPORTS"] == nil { environment["DEMO_REPORTS"] = base.appendingPathComponent("reports").path }
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script.path]
         environment["REPLICA_AUDIT_BIN"] = Demo.executablePath()
-        process.environment = environment
-        process.currentDirectoryURL = script.deletingLastPathComponent().deletingLastPathComponent()
-        try process.run()
-        process.waitUntilExit()
-        if process.terminationStatus != 0 { throw ExitCode(process.terminationStatus) }
+        // In the script's project directory (the parent of Fixtures/), as before.
+        let directory = script.deletingLastPathComponent().deletingLastPathComponent().path
+        let outcome = try ChildProcess.run("/bin/bash", ["-c", #"cd -- "$1" && exec /bin/bash "$2""#, "bash", directory, script.path],
+                                           environment: environment, quiet: false)
+        if outcome.status != 0 { throw ExitCode(outcome.status) }
     }
 
     /// Fixtures/demo.sh in the nearest ancestor of the current directory or of this executable.

@@ -1,7 +1,11 @@
 import ArgumentParser
 import AuditCore
 import BlockAccess
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Verification
 
 /// `devices`: the forensic `lsblk` (README.md, "Attached volumes by volume ID").
@@ -42,7 +46,7 @@ struct Devices: ParsableCommand {
         case .text:
             print(DeviceSurvey.text(survey))
         case .json:
-            FileHandle.standardOutput.write(try JSONOutput.document(survey))
+            StandardStream.output.write(try JSONOutput.document(survey))
         }
     }
 }

@@ -2,7 +2,11 @@ import ArgumentParser
 import AuditCore
 import BlockAccess
 import DiskProbe
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `replica-audit inspect TARGET [--format text|json]`: probes one volume read-only and
 /// prints its partition table, signatures, raw GPT/MBR witnesses and findings.
@@ -92,9 +96,9 @@ struct Inspect: ParsableCommand {
         }
         switch format {
         case .json:
-            FileHandle.standardOutput.write(try JSONOutput.document(result))
+            StandardStream.output.write(try JSONOutput.document(result))
         case .text:
-            FileHandle.standardOutput.write(Data(ProbeTextView.render(result).utf8))
+            StandardStream.output.write(ProbeTextView.render(result))
         }
         if verbose {
             let elapsed = ContinuousClock.now - started
@@ -102,7 +106,7 @@ struct Inspect: ParsableCommand {
             let bytes = result.regionsRead.reduce(UInt64(0)) { $0 + $1.length }
             let line = "probe: \(result.roundTrips ?? 0) round trips, \(result.regionsRead.count) regions (\(bytes) bytes) read, "
                 + "\(ms) ms\n"
-            (format == .json ? FileHandle.standardError : FileHandle.standardOutput).write(Data(line.utf8))
+            (format == .json ? StandardStream.error : StandardStream.output).write(Data(line.utf8))
         }
         if !result.isComplete {
             printError("replica-audit inspect: \(result.unreadableRegions.count) region(s) of \(opened.displayName) could not be read; the result is incomplete")

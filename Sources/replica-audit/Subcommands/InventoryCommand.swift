@@ -1,6 +1,10 @@
 import ArgumentParser
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SourceInventory
 
 /// `replica-audit inventory FILE [--vm NAME] [--format text|json]`: prints what was understood

@@ -1,6 +1,14 @@
 import ArgumentParser
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import BlockAccess
 import Ledger
 import Reporting
 import Verification
@@ -110,7 +118,7 @@ extension LedgerCommand {
             let entries = try reading { try store.list(filter) }
             switch format {
             case .json:
-                FileHandle.standardOutput.write(try JSONOutput.document(entries.map(LedgerJSON.init)))
+                StandardStream.output.write(try JSONOutput.document(entries.map(LedgerJSON.init)))
             case .text:
                 print(LedgerText.table(entries, style: TerminalStyle.detect(fd: STDOUT_FILENO)))
                 let filtered = vm != nil || wave != nil || verdict != nil || kind != nil || since != nil || limit != nil
@@ -152,13 +160,12 @@ extension LedgerCommand {
             }
             switch format {
             case .report:
-                FileHandle.standardOutput.write(record.report)
+                StandardStream.output.write(record.report)
             case .json:
-                var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(LedgerJSON(record.entry))) as? [String: Any] ?? [:]
-                object["report"] = (try? JSONSerialization.jsonObject(with: record.report)) ?? String(decoding: record.report, as: UTF8.self)
-                var data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-                data.append(0x0A)
-                FileHandle.standardOutput.write(data)
+                var object: [String: JSONValue] = [:]
+                if case .object(let entry) = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(LedgerJSON(record.entry))) { object = entry }
+                object["report"] = (try? JSONDecoder().decode(JSONValue.self, from: record.report)) ?? .string(String(decoding: record.report, as: UTF8.self))
+                StandardStream.output.write(try JSONOutput.document(JSONValue.object(object)))
             case .text:
                 print(LedgerText.details(record.entry))
                 if let summary = try LedgerText.summary(record) { print("\n" + summary) }
@@ -172,7 +179,7 @@ extension LedgerCommand {
                     printError("replica-audit: run \(runID)'s stored report.json cannot be read as a verify report (\(error)); use --format report")
                     throw ExitCode(2)
                 }
-                FileHandle.standardOutput.write(Data(HTMLReport.render(report).utf8))
+                StandardStream.output.write(HTMLReport.render(report))
             }
         }
     }
@@ -216,13 +223,12 @@ extension LedgerCommand {
             }
             switch format {
             case .json:
-                var object: [String: Any] = ["ledger": store.location, "intact": check.isIntact && !headMissing, "records": check.records,
-                                             "headHash": check.headHash, "lastId": check.lastID.map { NSNumber(value: $0) } ?? NSNull()]
-                object["firstBadRecord"] = check.firstBreak.map { ["id": NSNumber(value: $0.recordID), "reason": $0.reason] as [String: Any] } ?? NSNull()
-                if expectHead != nil { object["expectedHeadFound"] = check.isIntact ? !headMissing as Any : NSNull() }
-                var data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-                data.append(0x0A)
-                FileHandle.standardOutput.write(data)
+                var object: [String: JSONValue] = ["ledger": .string(store.location), "intact": .bool(check.isIntact && !headMissing),
+                                                   "records": .number(check.records), "headHash": .string(check.headHash),
+                                                   "lastId": check.lastID.map { JSONValue.number($0) } ?? .null]
+                object["firstBadRecord"] = check.firstBreak.map { JSONValue.object(["id": .number($0.recordID), "reason": .string($0.reason)]) } ?? .null
+                if expectHead != nil { object["expectedHeadFound"] = check.isIntact ? .bool(!headMissing) : .null }
+                StandardStream.output.write(try JSONOutput.document(JSONValue.object(object)))
             case .text:
                 if let bad = check.firstBreak {
                     print(TerminalText.output("ledger BROKEN at record \(bad.recordID): \(bad.reason) (\(store.location); records before it hold)"))
@@ -339,27 +345,19 @@ enum LedgerDrafts {
 enum LedgerTime {
     /// A date, a UTC time or an age as the ISO 8601 UTC time the stored times compare with; nil when unreadable.
     static func parse(_ text: String, now: Date = Date()) -> String? {
-        let value = text.trimmingCharacters(in: .whitespaces)
+        let value = text.trimmingWhitespace()
         if let unit = value.last, "mhdw".contains(unit), let amount = Double(value.dropLast()), amount >= 0 {
             let seconds = amount * ["m": 60, "h": 3600, "d": 86_400, "w": 604_800][String(unit)]!
             return format(now.addingTimeInterval(-seconds))
         }
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withFullDate]
-        if value.count == 10, let date = formatter.date(from: value) { return format(date) }
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: value) { return format(date) }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: value) { return format(date) }
+        if value.count == 10, let date = try? Date.ISO8601FormatStyle().year().month().day().parse(value) { return format(date) }
+        if let date = try? Date.ISO8601FormatStyle().parse(value) { return format(date) }
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(value) { return format(date) }
         return nil
     }
 
     private static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        UTCTime.seconds(date)
     }
 }
 
@@ -369,7 +367,7 @@ enum LedgerText {
     static func table(_ entries: [LedgerEntry], style: TerminalStyle) -> String {
         let header = ["ID", "STARTED (UTC)", "KIND", "WAVE", "VM", "VERDICT", "HOST", "TOOL"]
         let rows = entries.map { entry -> [String] in
-            [String(entry.id), entry.startedAt.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: ""),
+            [String(entry.id), entry.startedAt.replacingEvery("T", with: " ").replacingEvery("Z", with: ""),
              entry.kind, entry.wave ?? "-", entry.vm ?? "-", entry.verdict.uppercased(), entry.host,
              String(entry.toolVersion + " " + entry.toolBuild.prefix(12))].map { TerminalText.field(String($0.prefix(40))) }
         }
@@ -378,7 +376,7 @@ enum LedgerText {
         let paint = style.colour
         return ([header] + rows).enumerated().map { index, row in
             row.enumerated().map { column, cell in
-                var text = column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                var text = column == row.count - 1 ? cell : cell.padded(toLength: widths[column])
                 if paint, index > 0, column == 5 {
                     let colour = ["FAIL": "31", "BLOCKED": "31", "PASS": "32", "READY": "32"][cell] ?? "33"
                     text = "\u{1B}[\(colour)m\(text)\u{1B}[0m"
@@ -406,7 +404,7 @@ enum LedgerText {
                                    startedAt: "", finishedAt: "", inputs: [], caseId: nil, examiner: nil).shellCommandLine),
             ("report sha256", entry.reportSHA256), ("previous hash", entry.previousHash), ("record hash", entry.recordHash),
         ]
-        return lines.map { TerminalText.output("\($0.0.padding(toLength: 14, withPad: " ", startingAt: 0))\($0.1)") }.joined(separator: "\n")
+        return lines.map { TerminalText.output("\($0.0.padded(toLength: 14))\($0.1)") }.joined(separator: "\n")
     }
 
     /// The run's own summary from its stored report, as the command printed it; nil for a wave.

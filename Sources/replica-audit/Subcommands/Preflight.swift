@@ -1,7 +1,11 @@
 import ArgumentParser
 import AuditCore
 import BlockAccess
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Ledger
 import Reporting
 import SourceInventory
@@ -84,7 +88,7 @@ struct Preflight: ParsableCommand {
         case .text:
             print(summary)
         case .json:
-            FileHandle.standardOutput.write(try PreflightReports.json(report))
+            StandardStream.output.write(try PreflightReports.json(report))
             printError(summary)
         }
         if let signingKey, writeFailure == nil {
@@ -95,7 +99,7 @@ struct Preflight: ParsableCommand {
             try ledgerOptions.record(draft, reportDirectory: writeFailure == nil ? directory.path : nil)
         }
         if let writeFailure {
-            printError("replica-audit: the reports could not be written to \(directory.path): \(writeFailure.localizedDescription)")
+            printError("replica-audit: the reports could not be written to \(directory.path): \(Errno.reason(writeFailure))")
             throw ExitCode(2)
         }
         if report.verdict != .ready { throw ExitCode(report.verdict.exitCode) }

@@ -4,7 +4,14 @@ import BlockAccess
 import Canary
 import ContentCheck
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import Ledger
 import Reporting
 import SourceInventory
@@ -223,7 +230,7 @@ struct Verify: ParsableCommand {
         let shownDirectory = reportDir ?? "Reports/" + directory.lastPathComponent
         let summary = TerminalSummary.render(report, reportDirectory: writeFailure == nil ? shownDirectory : nil,
                                              style: style, includeHeader: false)
-        if format == .json { FileHandle.standardOutput.write(try JSONReport.render(report)) }
+        if format == .json { StandardStream.output.write(try JSONReport.render(report)) }
         emit(summary, fd: summaryFD)
         for note in notes { printError("note: \(note)") }
         if let signingKey, writeFailure == nil {
@@ -257,7 +264,7 @@ struct Verify: ParsableCommand {
 
     /// Writes `text` and a newline to `fd` at once (print() would buffer it in a pipe).
     private func emit(_ text: String, fd: Int32) {
-        let handle = fd == STDOUT_FILENO ? FileHandle.standardOutput : FileHandle.standardError
+        let handle = fd == STDOUT_FILENO ? StandardStream.output : StandardStream.error
         handle.write(Data((text + "\n").utf8))
     }
 

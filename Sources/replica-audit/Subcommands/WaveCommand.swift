@@ -1,6 +1,14 @@
 import ArgumentParser
 import AuditCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import BlockAccess
 import Ledger
 import Reporting
 import Verification
@@ -89,7 +97,7 @@ struct WaveCommand: ParsableCommand {
         }
         let shownDirectory = reportDir ?? "Reports/" + directory.lastPathComponent
         ledgerOptions.precheck()
-        let out = format == .text ? FileHandle.standardOutput : FileHandle.standardError
+        let out = format == .text ? StandardStream.output : StandardStream.error
         let disks = plan.vms.map(\.inventory.disks.count).reduce(0, +)
         out.write(Data(TerminalText.output("Wave \(plan.name): \(plan.vms.count) VM\(plan.vms.count == 1 ? "" : "s"), "
                                            + "\(disks) disk\(disks == 1 ? "" : "s"), at most \(jobs) connection\(jobs == 1 ? "" : "s") at once").utf8 + [0x0A]))
@@ -119,7 +127,7 @@ struct WaveCommand: ParsableCommand {
 
         var writeFailure: Error?
         do { try WaveReports.write(outcome.report, to: directory) } catch { writeFailure = error }
-        if format == .json { FileHandle.standardOutput.write(try WaveReports.json(outcome.report)) }
+        if format == .json { StandardStream.output.write(try WaveReports.json(outcome.report)) }
         out.write(Data((TerminalText.output(Self.summary(outcome.report, directory: shownDirectory)) + "\n").utf8))
         let stalled = outcome.report.vms.filter { $0.findings.contains { $0.message.contains("no answer from the server within") } }
         if !stalled.isEmpty {
@@ -204,7 +212,7 @@ struct WaveCommand: ParsableCommand {
 final class ProgressLine: @unchecked Sendable {
     private let enabled: Bool
     private let wave: String
-    private let lock = NSLock()
+    private let lock = Lock()
     private let width: Int
 
     init(enabled: Bool, wave: String) {
@@ -221,12 +229,12 @@ final class ProgressLine: @unchecked Sendable {
         text = TerminalText.output(text)
         if text.count > width - 1 { text = String(text.prefix(width - 2)) + "…" }
         lock.lock(); defer { lock.unlock() }
-        FileHandle.standardError.write(Data(("\r\u{1b}[K" + text).utf8))
+        StandardStream.error.write("\r\u{1b}[K" + text)
     }
 
     func clear() {
         guard enabled else { return }
         lock.lock(); defer { lock.unlock() }
-        FileHandle.standardError.write(Data("\r\u{1b}[K".utf8))
+        StandardStream.error.write("\r\u{1b}[K")
     }
 }
