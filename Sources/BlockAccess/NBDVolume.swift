@@ -144,20 +144,20 @@ public final class NBDVolume: Volume, @unchecked Sendable {
             case extents(index: Int, collector: BlockStatusCollector)
         }
         var sent: [Int64: Sent] = [:]
-        var buffers: [Int: UnsafeMutableRawBufferPointer] = [:]
+        // Each read lands in the memory its reply keeps (`ReadBytes`), never copied. What is
+        // left here at the end is freed with the dictionary: safe, since a handle that still
+        // had commands in flight has failed and is never polled again.
+        var buffers: [Int: ReadBytes.Storage] = [:]
         var piecesLeft: [Int: Int] = [:]
-        defer {
-            // Safe: a handle that still had commands in flight has failed and is never polled again.
-            for b in buffers.values { b.deallocate() }
-        }
         for (i, request) in requests.enumerated() {
             do throws(VolumeError) {
                 switch request {
                 case .read(let offset, let count):
                     try checkRange(offset: offset, count: count)
-                    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 64)
-                    buffers[i] = buffer
-                    if count == 0 { replies[i] = .read([]); continue }
+                    if count == 0 { replies[i] = .read(ReadBytes([])); continue }
+                    let storage = ReadBytes.Storage(byteCount: count)
+                    buffers[i] = storage
+                    let buffer = storage.base
                     var done = 0
                     piecesLeft[i] = 0
                     while done < count {
@@ -205,12 +205,9 @@ public final class NBDVolume: Volume, @unchecked Sendable {
                             if replies[i] == nil { replies[i] = .failed(e) }
                         case (.read(let i, _, _), _):
                             piecesLeft[i, default: 1] -= 1
-                            if piecesLeft[i] == 0, replies[i] == nil, let b = buffers[i] {
-                                replies[i] = .read([UInt8](UnsafeRawBufferPointer(b)[0..<(requests[i].readCount)]))
-                                // Every piece is answered: nothing writes into it any more, so a
-                                // round holds each read's bytes once, not twice.
-                                b.deallocate()
-                                buffers[i] = nil
+                            if piecesLeft[i] == 0, replies[i] == nil, let b = buffers.removeValue(forKey: i) {
+                                // Every piece is answered: nothing writes into it any more.
+                                replies[i] = .read(ReadBytes(storage: b, count: requests[i].readCount))
                             }
                         case (.extents(let i, let c), _):
                             if replies[i] == nil {

@@ -68,7 +68,8 @@ public enum VolumeRequest: Sendable, Equatable {
 
 /// The answer to one `VolumeRequest`.
 public enum VolumeReply: Sendable {
-    case read([UInt8])
+    /// The bytes read, in the memory the read filled (not copied into an array).
+    case read(ReadBytes)
     case extents([Extent])
     case failed(VolumeError)
 }
@@ -79,7 +80,8 @@ extension Volume {
         requests.map { request in
             do throws(VolumeError) {
                 switch request {
-                case .read(let offset, let count): return .read(try read(at: offset, count: count))
+                case .read(let offset, let count):
+                    return .read(try ReadBytes.filled(count: count) { (buffer) throws(VolumeError) in try read(into: buffer, at: offset) })
                 case .extents(let offset, let length): return .extents(try extents(offset: offset, length: length))
                 }
             } catch {

@@ -362,7 +362,7 @@ public enum DataExtentSurvey {
         static let maxSpan: UInt64 = 1 << 20
 
         /// Reads sent ahead that succeeded: where they start, and their bytes.
-        private let prefetched: [(at: UInt64, bytes: [UInt8])]
+        private let prefetched: [(at: UInt64, bytes: ReadBytes)]
 
         init(volume: any Volume, known: @escaping (UInt64, Int) -> [UInt8]?,
              prefetched: [(request: VolumeRequest, reply: VolumeReply)] = []) {
@@ -398,10 +398,10 @@ public enum DataExtentSurvey {
             var wanted: [(at: UInt64, length: UInt64)] = []
             for b in blocks where b.length > 0 && !has(b.at, b.length) {
                 if let bytes = known(b.at, Int(b.length)) {
-                    fetched[b.at] = (b.length, Reader.holdsNonZero(bytes[...]))
+                    fetched[b.at] = (b.length, bytes.withUnsafeBytes { Reader.holdsNonZero($0) })
                 } else if let p = prefetched.first(where: { $0.at <= b.at && b.at + b.length <= $0.at + UInt64($0.bytes.count) }) {
                     let from = Int(b.at - p.at)
-                    fetched[b.at] = (b.length, Reader.holdsNonZero(p.bytes[from..<from + Int(b.length)]))
+                    fetched[b.at] = (b.length, Reader.holdsNonZero(p.bytes, from..<from + Int(b.length)))
                 } else if !wanted.contains(where: { $0.at == b.at && $0.length == b.length }) {
                     wanted.append(b)
                 }
@@ -421,7 +421,7 @@ public enum DataExtentSurvey {
                         switch reply {
                         case .read(let bytes):
                             let from = Int(b.at - span.at)
-                            fetched[b.at] = (b.length, Reader.holdsNonZero(bytes[from..<from + Int(b.length)]))
+                            fetched[b.at] = (b.length, Reader.holdsNonZero(bytes, from..<from + Int(b.length)))
                         case .failed(let error): failed[b.at] = (b.length, error)
                         case .extents: break
                         }
@@ -433,21 +433,23 @@ public enum DataExtentSurvey {
 
         /// Whether `bytes` holds a byte that is not zero: eight bytes at a time (a survey looks
         /// at megabytes; byte by byte that was most of its CPU time).
-        static func holdsNonZero(_ bytes: ArraySlice<UInt8>) -> Bool {
-            bytes.withUnsafeBytes { raw in
-                let words = raw.count / 8
-                var i = 0
-                while i < words {
-                    if raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self) != 0 { return true }
-                    i += 1
-                }
-                var j = words * 8
-                while j < raw.count {
-                    if raw[j] != 0 { return true }
-                    j += 1
-                }
-                return false
+        static func holdsNonZero(_ bytes: ReadBytes, _ range: Range<Int>) -> Bool {
+            bytes.withUnsafeBytes { holdsNonZero(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        }
+
+        static func holdsNonZero(_ raw: UnsafeRawBufferPointer) -> Bool {
+            let words = raw.count / 8
+            var i = 0
+            while i < words {
+                if raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self) != 0 { return true }
+                i += 1
             }
+            var j = words * 8
+            while j < raw.count {
+                if raw[j] != 0 { return true }
+                j += 1
+            }
+            return false
         }
 
         mutating func holdsData(at offset: UInt64, length: UInt64) throws(VolumeError) -> Bool {

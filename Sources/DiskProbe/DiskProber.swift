@@ -38,6 +38,8 @@ public enum DiskProber {
             + copier.plan { () throws(ProbeError) in
                 try ProberRegions.copy(copier, start: 0, length: size, sectorSize: 4096, place: "whole disk")
             }, along: surveyMap)
+        // That map tells later rounds which ranges hold only zeros: they are not read.
+        copier.learnAllocation(surveyMap, firstRound.extra)
         try copier.copy(offset: 0, length: UInt64(options.diskHeadBytes), purpose: "disk head")
         try copier.copy(offset: size - tail, length: tail, purpose: "disk tail")
 
@@ -80,7 +82,7 @@ public enum DiskProber {
                         let (start, o1) = p.startLBA.multipliedReportingOverflow(by: ss)
                         let (bytes, o2) = p.sectors.multipliedReportingOverflow(by: ss)
                         return (o1 ? .max : start, o2 ? .max : bytes, p.isContainer)
-                    }, held: { copier.isCopied(offset: $0, length: $1) })
+                    }, held: { copier.isHeldOrPlanned(offset: $0, length: $1) })
                 }
             }
             return w
@@ -206,7 +208,7 @@ public enum DiskProber {
             result.dataExtent = DataExtentSurvey.measure(counter, partitions: result.partitions,
                                                          firstMapRound: (surveyMap, firstRound.extra),
                                                          prefetched: copier.sentAlong) { (offset, count) in
-                try? copier.bytes(offset: offset, count: count)
+                try? copier.heldBytes(offset: offset, count: count)
             }
         }
         result.findings += DataExtentRule.findings(result)

@@ -30,16 +30,23 @@ final class RegionCopier {
     private static let zeroBlock = [UInt8](repeating: 0, count: 256 << 10)
 
     /// Read ahead (docs/PROBE.md, "Round trips"): bytes fetched in a round before the
-    /// probe's own logic asked for them are kept apart, in `stash`, and reach the shadow
-    /// only when `copy` asks for them — so libfdisk and libblkid see exactly the regions
-    /// the ledger cites, as if every read had been sent alone.
-    private var stash: ShadowFile?
+    /// probe's own logic asked for them are kept apart, in `stash` — each read's reply as it
+    /// came, in memory, not copied — and reach the shadow only when `copy` asks for them —
+    /// so libfdisk and libblkid see exactly the regions the ledger cites, as if every read
+    /// had been sent alone. Reads another reader sent along (`along`) join it too: they are
+    /// reads of the same volume, so a round does not read their bytes again. Replies may
+    /// overlap, with the same bytes; of each, only the parts outside `stashedZeros` are used.
+    private var stash: [(offset: UInt64, bytes: ReadBytes)] = []
     /// Ranges whose bytes are in `stash`.
     private var stashed = IntervalSet()
     /// Ranges block status reported as zeros in a round (not read again, zero in the shadow).
     private var stashedZeros = IntervalSet()
     /// Ranges a round failed to read: left to `copy`, which records the failure.
     private var stashFailed = IntervalSet()
+    /// Ranges whose allocation a block-status map already told (`learnAllocation`): a round
+    /// asks no block status for them, and reads none of their zero extents (those are in
+    /// `stashedZeros`).
+    private var mapped = IntervalSet()
     /// While planning, `copy` records what it would read (here) instead of reading.
     private var planning = false
     private var planned: [(start: UInt64, end: UInt64)] = []
@@ -103,19 +110,24 @@ final class RegionCopier {
     func prefetch(_ ranges: [(start: UInt64, end: UInt64)], along extra: [VolumeRequest] = [],
                   extraAlone: Bool = true) throws(ProbeError) -> (fetched: Bool, extra: [VolumeReply]) {
         let size = volume.sizeBytes
-        var wanted = IntervalSet()
+        // What the other reader's reads of this round bring is not read twice.
+        var alongReads = IntervalSet()
+        for case .read(let offset, let count) in extra where count > 0 { alongReads.insert(offset, offset + UInt64(count)) }
+        var needed = IntervalSet(), wanted = IntervalSet()
         for r in ranges where r.start < size {
             let end = min(r.end, size)
             for g in covered.gaps(r.start, end) {
                 for h in stashed.gaps(g.start, g.end) {
                     for k in stashedZeros.gaps(h.start, h.end) {
-                        for f in stashFailed.gaps(k.start, k.end) { wanted.insert(f.start, f.end) }
+                        for f in stashFailed.gaps(k.start, k.end) {
+                            needed.insert(f.start, f.end)
+                            for a in alongReads.gaps(f.start, f.end) { wanted.insert(a.start, a.end) }
+                        }
                     }
                 }
             }
         }
-        guard !wanted.ranges.isEmpty || (!extra.isEmpty && extraAlone) else { return (false, []) }
-        if stash == nil { stash = try ShadowFile(sizeBytes: size) }
+        guard !needed.ranges.isEmpty || (!extra.isEmpty && extraAlone) else { return (false, []) }
         var requests: [VolumeRequest] = extra
         var extraReplies: [VolumeReply]?
         var bytes: UInt64 = 0
@@ -132,7 +144,9 @@ final class RegionCopier {
             bytes = 0
         }
         for gap in wanted.ranges {
-            if volume.supportsBlockStatus { requests.append(.extents(offset: gap.start, length: gap.end - gap.start)) }
+            if volume.supportsBlockStatus {
+                for u in mapped.gaps(gap.start, gap.end) { requests.append(.extents(offset: u.start, length: u.end - u.start)) }
+            }
             var pos = gap.start
             while pos < gap.end {
                 let n = min(chunkBytes, gap.end - pos)
@@ -143,12 +157,40 @@ final class RegionCopier {
             }
         }
         try send()
-        return (!wanted.ranges.isEmpty, extraReplies ?? [])
+        // The other reader's reads join the stash (a failed one leaves its bytes to `copy`,
+        // which reads them alone and records the failure).
+        for (request, reply) in zip(extra, extraReplies ?? []) {
+            guard case .read(let offset, let count) = request, count > 0, case .read(let data) = reply, data.count == count else { continue }
+            stash.append((offset, data))
+            stashed.insert(offset, offset + UInt64(count))
+        }
+        return (!needed.ranges.isEmpty, extraReplies ?? [])
     }
 
     /// Files a round's replies: zero extents first (their bytes are never used, as a lone
     /// `copy` would not have read them), then the bytes read.
     private func apply(_ requests: [VolumeRequest], _ replies: [VolumeReply]) throws(ProbeError) {
+        learnAllocation(requests, replies, markMapped: false)
+        for (request, reply) in zip(requests, replies) {
+            guard case .read(let offset, let count) = request else { continue }
+            let end = offset + UInt64(count)
+            switch reply {
+            case .read(let data) where data.count == count:
+                stash.append((offset, data))
+                stashed.insert(offset, end)
+            default:
+                stashFailed.insert(offset, end)
+            }
+        }
+    }
+
+    /// Takes what block-status replies told of the volume's allocation: their zero extents
+    /// are zeros a round need not read (as a round's own block status would have said), and
+    /// with `markMapped`, the ranges they cover need no block status of their own. The
+    /// probe hands in the data-extent survey's map of the whole volume, which rides in its
+    /// first round, so later rounds read only what that map shows as data (docs/PROBE.md,
+    /// "Round trips"). A reply covers a prefix of its request at most; the rest stays unknown.
+    func learnAllocation(_ requests: [VolumeRequest], _ replies: [VolumeReply], markMapped: Bool = true) {
         for (request, reply) in zip(requests, replies) {
             guard case .extents(let offset, let length) = request, case .extents(let extents) = reply else { continue }
             var pos = offset
@@ -158,28 +200,7 @@ final class RegionCopier {
                 if e.zero { stashedZeros.insert(s, t) }
                 pos = t
             }
-        }
-        for (request, reply) in zip(requests, replies) {
-            guard case .read(let offset, let count) = request else { continue }
-            let end = offset + UInt64(count)
-            switch reply {
-            case .read(let data) where data.count == count:
-                let gaps = stashedZeros.gaps(offset, end)
-                let stash = stash!
-                // Straight from the reply's buffer, no copy per piece.
-                let failure = data.withUnsafeBytes { raw -> ProbeError? in
-                    do throws(ProbeError) {
-                        for g in gaps {
-                            try stash.write(UnsafeRawBufferPointer(rebasing: raw[Int(g.start - offset)..<Int(g.end - offset)]), at: g.start)
-                        }
-                        return nil
-                    } catch { return error }
-                }
-                if let failure { throw failure }
-                stashed.insert(offset, end)
-            default:
-                stashFailed.insert(offset, end)
-            }
+            if markMapped, pos > offset { mapped.insert(offset, pos) }
         }
     }
 
@@ -250,6 +271,17 @@ final class RegionCopier {
         return try bytes(offset: offset, count: min(length, Int(volume.sizeBytes - offset)))
     }
 
+    /// Whether all of `[offset, offset+length)` is copied, fetched, or — while planning — in
+    /// the plan of the round about to be sent: `heldBytes` will have it after that round
+    /// (unless its read fails).
+    func isHeldOrPlanned(offset: UInt64, length: UInt64) -> Bool {
+        let (end, overflow) = offset.addingReportingOverflow(length)
+        guard !overflow else { return false }
+        var plan = IntervalSet()
+        if planning { for r in planned { plan.insert(r.start, r.end) } }
+        return missing(offset, end).allSatisfy { plan.gaps($0.start, $0.end).isEmpty }
+    }
+
     /// Whether all of `[offset, offset+length)` was copied already.
     func isCopied(offset: UInt64, length: UInt64) -> Bool {
         let (end, overflow) = offset.addingReportingOverflow(length)
@@ -262,13 +294,24 @@ final class RegionCopier {
         let (end, overflow) = offset.addingReportingOverflow(UInt64(count))
         guard !overflow, end <= volume.sizeBytes else { return nil }
         if covered.gaps(offset, end).isEmpty { return try shadow.read(at: offset, count: count) }
-        guard planning, let stash, missing(offset, end).isEmpty else { return nil }
+        guard planning else { return nil }
+        return try heldBytes(offset: offset, count: count)
+    }
+
+    /// Bytes copied or fetched by a round already (from the shadow and the stash, zeros where
+    /// block status said so); nil when any part is neither. What a round fetched is what
+    /// `copy` would read, so another reader (the data-extent survey) may use it.
+    func heldBytes(offset: UInt64, count: Int) throws(ProbeError) -> [UInt8]? {
+        let (end, overflow) = offset.addingReportingOverflow(UInt64(count))
+        guard !overflow, end <= volume.sizeBytes, missing(offset, end).isEmpty else { return nil }
         var out = try shadow.read(at: offset, count: count)
         for d in stashed.intersections(offset, end) {
             for g in covered.gaps(d.start, d.end) {
                 for z in stashedZeros.gaps(g.start, g.end) {
-                    let part = try stash.read(at: z.start, count: Int(z.end - z.start))
-                    out.replaceSubrange(Int(z.start - offset)..<Int(z.end - offset), with: part)
+                    try stashedPieces(z.start, z.end) { (at, raw) in
+                        let from = Int(at - offset)
+                        out.withUnsafeMutableBytes { UnsafeMutableRawBufferPointer(rebasing: $0[from..<from + raw.count]).copyMemory(from: raw) }
+                    }
                 }
             }
         }
@@ -343,7 +386,7 @@ final class RegionCopier {
     /// marked copied, as `dataPieces` marks them) and returns the parts still to read
     /// from the volume, as `dataPieces` would.
     private func fromStash(_ start: UInt64, _ end: UInt64) throws(ProbeError) -> [(start: UInt64, end: UInt64)] {
-        guard let stash else { return dataPieces(start, end) }
+        guard !stash.isEmpty || !stashedZeros.ranges.isEmpty else { return dataPieces(start, end) }
         for z in stashedZeros.intersections(start, end) {
             covered.insert(z.start, z.end)
             zeros.insert(z.start, z.end)
@@ -351,22 +394,30 @@ final class RegionCopier {
         var rest: [(start: UInt64, end: UInt64)] = []
         for g in covered.gaps(start, end) {
             for d in stashed.intersections(g.start, g.end) {
-                // Through one buffer, reused for every chunk of the piece.
-                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(min(chunkBytes, d.end - d.start)), alignment: 64)
-                defer { buffer.deallocate() }
-                var pos = d.start
-                while pos < d.end {
-                    let n = Int(min(chunkBytes, d.end - pos))
-                    let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n])
-                    try stash.read(into: chunk, at: pos)
-                    try shadow.write(UnsafeRawBufferPointer(chunk), at: pos)
-                    pos += UInt64(n)
-                }
+                // Straight from the replies' memory.
+                try stashedPieces(d.start, d.end) { (at, raw) throws(ProbeError) in try shadow.write(raw, at: at) }
                 covered.insert(d.start, d.end)
             }
             rest += covered.gaps(g.start, g.end)
         }
         return rest.flatMap { dataPieces($0.start, $0.end) }
+    }
+
+    /// Calls `body` with each part of `[start, end)` — all of it stashed — and where it
+    /// starts, in order, straight from the replies that hold them.
+    private func stashedPieces(_ start: UInt64, _ end: UInt64,
+                               _ body: (UInt64, UnsafeRawBufferPointer) throws(ProbeError) -> Void) throws(ProbeError) {
+        var pos = start
+        while pos < end {
+            guard let piece = stash.first(where: { $0.offset <= pos && pos - $0.offset < UInt64($0.bytes.count) }) else {
+                throw ProbeError(kind: .shadow, operation: "stash", message: "the bytes at \(pos) were not fetched")
+            }
+            let upTo = min(end, piece.offset + UInt64(piece.bytes.count))
+            try piece.bytes.withUnsafeBytes { (raw) throws(ProbeError) in
+                try body(pos, UnsafeRawBufferPointer(rebasing: raw[Int(pos - piece.offset)..<Int(upTo - piece.offset)]))
+            }
+            pos = upTo
+        }
     }
 
     /// The parts of `[start, end)` that must be read: all of it, minus the extents block
