@@ -9,6 +9,9 @@
 #             WAN link would (goal: inspect <= 150 ms); also the probe's round trips
 #             (probe.roundTrips), and the same with nbdkit's default 16 threads, where the
 #             filter's sleeping threads, not the link, bound how many requests overlap
+#   3 bytes   what inspect of the contaminated volume reads over the wire (nbdkit's log
+#             filter counts the requests), and nbdcopy reading that many bytes from another
+#             nbdkit: a peer that moves the same bytes, the floor of what reading them costs
 #
 # usage: bench/inspect.sh [RUNS]      (default 30; uses hyperfine when installed)
 #        BIN=PATH uses that replica-audit binary instead of building the release one
@@ -57,6 +60,27 @@ serve delayed --threads=256 "${delay[@]}"
 serve delayed16 "${delay[@]}"
 delayed="nbd+unix:///?socket=$work/delayed.sock"
 delayed16="nbd+unix:///?socket=$work/delayed16.sock"
+contaminated="nbd+unix:///?socket=$work/vol2000-contaminated.sock"
+
+# 3: the requests inspect sends, from nbdkit's log of them, and a file of that many bytes.
+serve logged --filter=log file "file=$work/vol2000-contaminated.img" "logfile=$work/requests.log"
+"$bin" inspect --format json "nbd+unix:///?socket=$work/logged.sock" >/dev/null
+read -r wire_reads wire_bytes wire_extents < <(python3 - "$work/requests.log" <<'PY'
+import re, sys
+reads = size = extents = 0
+for line in open(sys.argv[1]):
+    if line.rstrip().endswith("..."):
+        if " Read " in line:
+            reads += 1
+            size += int(re.search(r"count=(0x[0-9a-f]+|[0-9]+)", line).group(1), 0)
+        elif " Extents " in line:
+            extents += 1
+print(reads, size, extents)
+PY
+)
+head -c "$wire_bytes" /dev/urandom > "$work/transfer.img"
+serve transfer file "file=$work/transfer.img"
+transfer="nbd+unix:///?socket=$work/transfer.sock"
 
 inspect_all="for u in ${uris[*]}; do '$bin' inspect --format json \"\$u\" >/dev/null; done"
 nbdinfo_all="for u in ${uris[*]}; do nbdinfo --json \"\$u\" >/dev/null; done"
@@ -70,6 +94,9 @@ commands=(
   "inspect delayed" "'$bin' inspect --format json '$delayed' >/dev/null"
   "nbdinfo delayed" "nbdinfo --json '$delayed' >/dev/null"
   "inspect delayed, 16 server threads" "'$bin' inspect --format json '$delayed16' >/dev/null"
+  "inspect contaminated" "'$bin' inspect --format json '$contaminated' >/dev/null"
+  "nbdinfo contaminated" "nbdinfo --json '$contaminated' >/dev/null"
+  "nbdcopy of inspect's bytes" "nbdcopy '$transfer' null:"
 )
 echo "targets: ${#uris[@]} seed images over nbd+unix, and the contaminated one behind a 20 ms delay; runs: $runs"
 if command -v hyperfine >/dev/null; then
@@ -91,7 +118,7 @@ else
     printf '%s\t0\t%s\n' "$(python3 -c "print(($end - $start) / $runs / 1e9)")" "${commands[i]}" >> "$work/means"
   done
 fi
-python3 - "$work/means" "$trips" <<'PY'
+python3 - "$work/means" "$trips" "$wire_reads" "$wire_bytes" "$wire_extents" <<'PY'
 import sys
 means = {}
 for line in open(sys.argv[1]):
@@ -104,4 +131,9 @@ idl, ndl = means["inspect delayed"][0], means["nbdinfo delayed"][0]
 print(f'ratio inspect/nbdinfo, local:   {il/nl:.2f}  (goal: <= 2.00)')
 print(f'ratio inspect/nbdinfo, delayed: {idl/ndl:.2f}')
 print(f'inspect over the 20 ms link:    {idl*1000:.0f} ms  (goal: <= 150 ms); probe.roundTrips = {sys.argv[2]}')
+ic, nc, cc = (means[n][0] for n in ("inspect contaminated", "nbdinfo contaminated", "nbdcopy of inspect's bytes"))
+print(f'inspect of the contaminated volume reads {int(sys.argv[4]) / 1e6:.2f} MB in {sys.argv[3]} reads '
+      f'and {sys.argv[5]} block-status requests')
+print(f'ratio inspect/nbdinfo, contaminated volume:            {ic/nc:.2f}')
+print(f'ratio inspect/nbdcopy of the same bytes (the floor):  {ic/cc:.2f}')
 PY
