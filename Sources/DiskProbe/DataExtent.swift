@@ -434,7 +434,8 @@ public enum DataExtentSurvey {
         /// Whether `bytes` holds a byte that is not zero: eight bytes at a time (a survey looks
         /// at megabytes; byte by byte that was most of its CPU time).
         static func holdsNonZero(_ bytes: ReadBytes, _ range: Range<Int>) -> Bool {
-            bytes.withUnsafeBytes { holdsNonZero(UnsafeRawBufferPointer(rebasing: $0[range])) }
+            precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "block \(range) outside a read of \(bytes.count) bytes")
+            return bytes.withUnsafeBytes { holdsNonZero(UnsafeRawBufferPointer(rebasing: $0[range])) }
         }
 
         static func holdsNonZero(_ raw: UnsafeRawBufferPointer) -> Bool {

@@ -33,8 +33,8 @@ final class RoundTripTests: XCTestCase {
                          filters: ["delay"], extraOptions: ["--threads=256"])
     }
 
-    /// A volume that answers a round one request at a time (the serial path).
-    final class OneByOne: Volume, @unchecked Sendable {
+    /// A volume that passes everything to `inner`; the two below watch or reshape the rounds.
+    class Forwarding: Volume, @unchecked Sendable {
         let inner: any Volume
         init(_ inner: any Volume) { self.inner = inner }
         var displayName: String { inner.displayName }
@@ -49,7 +49,32 @@ final class RoundTripTests: XCTestCase {
         func extents(offset: UInt64, length: UInt64) throws(VolumeError) -> [Extent] {
             try inner.extents(offset: offset, length: length)
         }
+        func perform(_ requests: [VolumeRequest]) -> [VolumeReply] { inner.perform(requests) }
         func close() { inner.close() }
+    }
+
+    /// A volume that answers a round one request at a time (the serial path).
+    final class OneByOne: Forwarding, @unchecked Sendable {
+        override func perform(_ requests: [VolumeRequest]) -> [VolumeReply] {
+            requests.map { request in inner.perform([request])[0] }
+        }
+    }
+
+    /// A volume that records every request of every round (reads and block status).
+    final class Recording: Forwarding, @unchecked Sendable {
+        private(set) var rounds: [[VolumeRequest]] = []
+        override func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(VolumeError) {
+            rounds.append([.read(offset: offset, count: buffer.count)])
+            try super.read(into: buffer, at: offset)
+        }
+        override func extents(offset: UInt64, length: UInt64) throws(VolumeError) -> [Extent] {
+            rounds.append([.extents(offset: offset, length: length)])
+            return try super.extents(offset: offset, length: length)
+        }
+        override func perform(_ requests: [VolumeRequest]) -> [VolumeReply] {
+            rounds.append(requests)
+            return super.perform(requests)
+        }
     }
 
     private func timedProbe(_ uri: String) throws -> (result: ProbeResult, seconds: Double) {
@@ -164,32 +189,6 @@ final class RoundTripTests: XCTestCase {
             }
         }
         XCTAssertGreaterThanOrEqual(saved, 3, "the survey's own sampled-read round was saved on the volumes with data")
-    }
-
-    /// A volume that records every request of every round (reads and block status).
-    final class Recording: Volume, @unchecked Sendable {
-        let inner: any Volume
-        private(set) var rounds: [[VolumeRequest]] = []
-        init(_ inner: any Volume) { self.inner = inner }
-        var displayName: String { inner.displayName }
-        var target: Target { inner.target }
-        var sizeBytes: UInt64 { inner.sizeBytes }
-        var logicalSectorSize: Int { inner.logicalSectorSize }
-        var sectorSizeOrigin: SectorSizeOrigin { inner.sectorSizeOrigin }
-        var supportsBlockStatus: Bool { inner.supportsBlockStatus }
-        func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(VolumeError) {
-            rounds.append([.read(offset: offset, count: buffer.count)])
-            try inner.read(into: buffer, at: offset)
-        }
-        func extents(offset: UInt64, length: UInt64) throws(VolumeError) -> [Extent] {
-            rounds.append([.extents(offset: offset, length: length)])
-            return try inner.extents(offset: offset, length: length)
-        }
-        func perform(_ requests: [VolumeRequest]) -> [VolumeReply] {
-            rounds.append(requests)
-            return inner.perform(requests)
-        }
-        func close() { inner.close() }
     }
 
     /// No byte goes over the wire twice, and after round 1 nothing the whole-volume
