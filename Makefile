@@ -64,9 +64,11 @@ demo:
 PREFIX ?= /usr/local
 DESTDIR ?=
 RELEASE_FLAGS = -c release --static-swift-stdlib --disable-local-rpath --scratch-path .build-release
+# The C++ runtime is linked in statically too (scripts/static-cxx.sh), so the binary needs
+# only glibc, libnbd, libfdisk and libblkid.
 release:
 	@scripts/deps.sh build
-	$(SWIFT) build $(RELEASE_FLAGS) --product replica-audit $(STAMP)
+	cxx=$$(scripts/static-cxx.sh .build-release/static-cxx) && $(SWIFT) build $(RELEASE_FLAGS) $$cxx --product replica-audit $(STAMP)
 	scripts/release-assets.sh .build-release/release/replica-audit .build-release/assets
 
 # install builds nothing (so `sudo make install` after `make release` leaves no root-owned
