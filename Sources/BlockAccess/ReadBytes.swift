@@ -53,14 +53,8 @@ public struct ReadBytes: RandomAccessCollection, Sendable, Equatable, CustomStri
         try body(UnsafeRawBufferPointer(rebasing: storage.base[0..<count]))
     }
 
-    /// The bytes of `range` as an array (a copy).
-    public func array(_ range: Range<Int>) -> [UInt8] {
-        precondition(range.lowerBound >= 0 && range.upperBound <= count, "ReadBytes: range \(range) out of 0..<\(count)")
-        return [UInt8](UnsafeRawBufferPointer(rebasing: storage.base[range]))
-    }
-
     /// All the bytes as an array (a copy).
-    public var array: [UInt8] { array(0..<count) }
+    public var array: [UInt8] { withUnsafeBytes { [UInt8]($0) } }
 
     public static func == (a: ReadBytes, b: ReadBytes) -> Bool {
         a.count == b.count && a.withUnsafeBytes { x in b.withUnsafeBytes { y in x.elementsEqual(y) } }

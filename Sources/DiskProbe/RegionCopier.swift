@@ -161,8 +161,7 @@ final class RegionCopier {
         // which reads them alone and records the failure).
         for (request, reply) in zip(extra, extraReplies ?? []) {
             guard case .read(let offset, let count) = request, count > 0, case .read(let data) = reply, data.count == count else { continue }
-            stash.append((offset, data))
-            stashed.insert(offset, offset + UInt64(count))
+            keep(data, at: offset)
         }
         return (!needed.ranges.isEmpty, extraReplies ?? [])
     }
@@ -176,12 +175,17 @@ final class RegionCopier {
             let end = offset + UInt64(count)
             switch reply {
             case .read(let data) where data.count == count:
-                stash.append((offset, data))
-                stashed.insert(offset, end)
+                keep(data, at: offset)
             default:
                 stashFailed.insert(offset, end)
             }
         }
+    }
+
+    /// Puts a reply's bytes in the stash.
+    private func keep(_ data: ReadBytes, at offset: UInt64) {
+        stash.append((offset, data))
+        stashed.insert(offset, offset + UInt64(data.count))
     }
 
     /// Takes what block-status replies told of the volume's allocation: their zero extents
