@@ -149,13 +149,15 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         // had commands in flight has failed and is never polled again.
         var buffers: [Int: ReadBytes.Storage] = [:]
         var piecesLeft: [Int: Int] = [:]
+        // The round's reads share one mapping when they are large in all (`ReadBytes.Slab`).
+        var storages = ReadBytes.storages(for: requests, sizeBytes: sizeBytes)
         for (i, request) in requests.enumerated() {
             do throws(VolumeError) {
                 switch request {
                 case .read(let offset, let count):
                     try checkRange(offset: offset, count: count)
                     if count == 0 { replies[i] = .read(ReadBytes([])); continue }
-                    let storage = ReadBytes.Storage(byteCount: count)
+                    let storage = storages.removeValue(forKey: i) ?? ReadBytes.Storage(byteCount: count)
                     buffers[i] = storage
                     let buffer = storage.base
                     var done = 0

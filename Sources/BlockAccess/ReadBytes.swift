@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// The bytes one read of a `Volume.perform` round returned, in the memory the read wrote
 /// into: a reply is handed on without being copied into an array first (docs/PROBE.md,
 /// "Round trips": a probe's round can carry megabytes, and every copy of them is page
@@ -5,15 +11,97 @@
 /// storage is shared by its copies and freed with the last of them.
 public struct ReadBytes: RandomAccessCollection, Sendable, Equatable, CustomStringConvertible {
     /// Memory written once, by the read, before the `ReadBytes` is made; only read after.
+    /// Either its own allocation, or a piece of a round's `Slab`.
     final class Storage: @unchecked Sendable {
         let base: UnsafeMutableRawBufferPointer
+        /// The mapping `base` lies in (kept alive by every piece of it), or nil when `base`
+        /// is this storage's own allocation.
+        private let slab: Slab?
 
         init(byteCount: Int) {
             base = .allocate(byteCount: Swift.max(byteCount, 1), alignment: 64)
+            slab = nil
         }
 
-        deinit { base.deallocate() }
+        init(slab: Slab, base: UnsafeMutableRawBufferPointer) {
+            self.slab = slab
+            self.base = base
+        }
+
+        deinit { if slab == nil { base.deallocate() } }
     }
+
+    /// One anonymous mapping for all the reads of a round, in 2 MiB pages where the kernel
+    /// offers transparent huge pages (docs/PROBE.md, "Round trips"): a round of megabytes in
+    /// separate allocations costs a page fault for every 4 KiB it receives, which was a
+    /// quarter of a probe's CPU time. Unmapped when the last reply in it is freed.
+    final class Slab: @unchecked Sendable {
+        static let hugePage = 2 << 20
+        private let mapping: UnsafeMutableRawPointer
+        private let mappedBytes: Int
+        private let start: UnsafeMutableRawPointer
+        let capacity: Int
+
+        /// nil when the mapping fails (the caller then allocates each read on its own).
+        init?(capacity: Int) {
+            guard capacity > 0, capacity <= Int.max - 2 * Slab.hugePage else { return nil }
+            let size = (capacity + Slab.hugePage - 1) / Slab.hugePage * Slab.hugePage
+            // One huge page more than needed, so that a 2 MiB-aligned start fits inside.
+            let mapped = size + Slab.hugePage
+            guard let p = mmap(nil, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+                  p != MAP_FAILED else { return nil }
+            mapping = p
+            mappedBytes = mapped
+            let aligned = (Int(bitPattern: p) + Slab.hugePage - 1) / Slab.hugePage * Slab.hugePage
+            start = UnsafeMutableRawPointer(bitPattern: aligned)!
+            self.capacity = size
+            // Advice only: where transparent huge pages are off, the mapping keeps 4 KiB pages.
+            _ = madvise(start, size, MADV_HUGEPAGE)
+        }
+
+        deinit { munmap(mapping, mappedBytes) }
+
+        /// Hands out consecutive pieces, each 64-byte aligned, until the slab is full.
+        struct Cursor {
+            let slab: Slab
+            private var used = 0
+
+            init(_ slab: Slab) { self.slab = slab }
+
+            /// A storage of `byteCount` bytes in the slab, or its own allocation when the
+            /// slab has no room left.
+            mutating func storage(byteCount: Int) -> Storage {
+                let n = (Swift.max(byteCount, 1) + 63) & ~63
+                guard n <= slab.capacity - used else { return Storage(byteCount: byteCount) }
+                let piece = UnsafeMutableRawBufferPointer(start: slab.start + used, count: byteCount)
+                used += n
+                return Storage(slab: slab, base: piece)
+            }
+        }
+    }
+
+    /// The memory for the reads of a round on a volume of `sizeBytes`, by request index: from
+    /// one slab when the round reads at least `slabThreshold` bytes in all, else each read its
+    /// own allocation. Reads of nothing, and reads outside the volume (which fail unread), get
+    /// none.
+    static func storages(for requests: [VolumeRequest], sizeBytes: UInt64) -> [Int: Storage] {
+        let reads = requests.indices.compactMap { i -> (index: Int, count: Int)? in
+            guard case .read(let offset, let count) = requests[i], count > 0 else { return nil }
+            let (end, overflow) = offset.addingReportingOverflow(UInt64(count))
+            return overflow || end > sizeBytes ? nil : (i, count)
+        }
+        let total = reads.reduce(0) { $0 &+ (($1.count + 63) & ~63) }
+        var cursor = total >= slabThreshold ? Slab(capacity: total).map(Slab.Cursor.init) : nil
+        var storages: [Int: Storage] = [:]
+        for read in reads {
+            storages[read.index] = cursor?.storage(byteCount: read.count) ?? Storage(byteCount: read.count)
+        }
+        return storages
+    }
+
+    /// Below this many bytes in a round, a slab's whole huge page would cost more to clear
+    /// than the separate allocations' page faults.
+    static let slabThreshold = 1 << 20
 
     private let storage: Storage
     public let count: Int
@@ -35,7 +123,11 @@ public struct ReadBytes: RandomAccessCollection, Sendable, Equatable, CustomStri
     /// Memory for `count` bytes, filled by `fill` (which must write all of them or throw);
     /// the read goes straight into the memory the result keeps.
     public static func filled<E: Error>(count: Int, _ fill: (UnsafeMutableRawBufferPointer) throws(E) -> Void) throws(E) -> ReadBytes {
-        let storage = Storage(byteCount: count)
+        try filled(Storage(byteCount: count), count: count, fill)
+    }
+
+    /// Like `filled(count:_:)`, into `storage` (of at least `count` bytes).
+    static func filled<E: Error>(_ storage: Storage, count: Int, _ fill: (UnsafeMutableRawBufferPointer) throws(E) -> Void) throws(E) -> ReadBytes {
         try fill(UnsafeMutableRawBufferPointer(rebasing: storage.base[0..<count]))
         return ReadBytes(storage: storage, count: count)
     }

@@ -76,12 +76,15 @@ public enum VolumeReply: Sendable {
 
 extension Volume {
     /// One request after the other: for volumes whose requests cost no network round trip.
+    /// A large round's reads share one mapping, as over NBD (`ReadBytes.Slab`).
     public func perform(_ requests: [VolumeRequest]) -> [VolumeReply] {
-        requests.map { request in
+        var storages = ReadBytes.storages(for: requests, sizeBytes: sizeBytes)
+        return requests.indices.map { i in
             do throws(VolumeError) {
-                switch request {
+                switch requests[i] {
                 case .read(let offset, let count):
-                    return .read(try ReadBytes.filled(count: count) { (buffer) throws(VolumeError) in try read(into: buffer, at: offset) })
+                    let storage = storages.removeValue(forKey: i) ?? ReadBytes.Storage(byteCount: count)
+                    return .read(try ReadBytes.filled(storage, count: count) { (buffer) throws(VolumeError) in try read(into: buffer, at: offset) })
                 case .extents(let offset, let length): return .extents(try extents(offset: offset, length: length))
                 }
             } catch {

@@ -79,6 +79,42 @@ final class PerformRoundTests: XCTestCase {
         }
     }
 
+    func testALargeRoundsRepliesShareOneMappingThatOutlivesTheRound() throws {
+        // 48 reads of 64 KiB (3 MiB in all): one slab (`ReadBytes.Slab`), the pieces one
+        // after the other in it, each 64-byte aligned; a reply kept after the others are freed
+        // and after further rounds still holds its bytes. A small round allocates each read
+        // on its own. Over NBD and from the file.
+        let server = try NBDKitServer(plugin: "file", args: ["file=\(path!)"])
+        let offsets = (0..<48).map { Self.hole + $0 << 16 }
+        for target in [server.uri(), path!] {
+            let volume = try VolumeOpener.open(target)
+            defer { volume.close() }
+            var kept: ReadBytes?
+            do {
+                let replies = volume.perform(offsets.map { .read(offset: UInt64($0), count: 65536) })
+                var addresses: [Int] = []
+                for (i, reply) in replies.enumerated() {
+                    guard case .read(let bytes) = reply else { return XCTFail("\(target) reply \(i): \(reply)") }
+                    XCTAssertTrue(bytes.array == expected(offsets[i], 65536), "\(target): reply \(i) differs from the file")
+                    addresses.append(bytes.withUnsafeBytes { Int(bitPattern: $0.baseAddress) })
+                }
+                XCTAssertTrue(addresses.allSatisfy { $0 % 64 == 0 }, "\(addresses)")
+                XCTAssertEqual(zip(addresses, addresses.dropFirst()).map { $1 - $0 }, Array(repeating: 65536, count: 47),
+                               "\(target): the replies of a large round lie one after the other in one mapping")
+                if case .read(let bytes) = replies[17] { kept = bytes }
+            }
+            for _ in 0..<3 {  // further rounds map and unmap slabs of their own
+                _ = volume.perform(offsets.map { .read(offset: UInt64($0), count: 65536) })
+            }
+            XCTAssertTrue(kept?.array == expected(offsets[17], 65536), "\(target): a kept reply lost its bytes")
+            let small = volume.perform([.read(offset: UInt64(Self.hole), count: 4096), .read(offset: 0, count: 4096)])
+            for (i, reply) in small.enumerated() {
+                guard case .read(let bytes) = reply else { return XCTFail("\(target) small reply \(i): \(reply)") }
+                XCTAssertEqual(bytes.array, expected(i == 0 ? Self.hole : 0, 4096))
+            }
+        }
+    }
+
     func testARoundCostsOneLatencyNotOnePerRequest() throws {
         // 100 ms per read; threads enough that the filter's sleeps overlap as a link's latency would.
         let server = try NBDKitServer(plugin: "file", args: ["file=\(path!)", "delay-read=100ms"], filters: ["delay"],

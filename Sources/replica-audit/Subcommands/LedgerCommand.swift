@@ -76,6 +76,7 @@ extension LedgerCommand {
     /// `ledger list`.
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the recorded runs, oldest first.",
             discussion: "Filters combine (all must hold). --since takes a date (2026-12-01), a UTC time (2026-12-01T08:00:00Z) or an age (90m, 36h, 7d).")
 
@@ -131,6 +132,7 @@ extension LedgerCommand {
     /// `ledger show`.
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one recorded run: its record and its report.",
             discussion: """
                 --format text: the record and the run's summary; json: the record with its report.json \
@@ -245,6 +247,7 @@ extension LedgerCommand {
     /// `ledger record`.
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "record",
             abstract: "Record a run from its report folder (when the ledger could not be reached at the time).",
             discussion: """
                 Reads report.json (verify) or preflight.json (preflight) from the folder and appends it \
