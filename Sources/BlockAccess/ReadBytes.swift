@@ -99,8 +99,8 @@ public struct ReadBytes: RandomAccessCollection, Sendable, Equatable, CustomStri
         return storages
     }
 
-    /// Below this many bytes in a round, a slab's whole huge page would cost more to clear
-    /// than the separate allocations' page faults.
+    /// A slab is whole 2 MiB pages, which the kernel clears in full: below 1 MiB in a round,
+    /// separate allocations touch less memory.
     static let slabThreshold = 1 << 20
 
     private let storage: Storage

@@ -82,8 +82,8 @@ final class PerformRoundTests: XCTestCase {
     func testALargeRoundsRepliesShareOneMappingThatOutlivesTheRound() throws {
         // 48 reads of 64 KiB (3 MiB in all): one slab (`ReadBytes.Slab`), the pieces one
         // after the other in it, each 64-byte aligned; a reply kept after the others are freed
-        // and after further rounds still holds its bytes. A small round allocates each read
-        // on its own. Over NBD and from the file.
+        // and after further rounds still holds its bytes; a small round after them (its reads
+        // allocated one by one) reads right. Over NBD and from the file.
         let server = try NBDKitServer(plugin: "file", args: ["file=\(path!)"])
         let offsets = (0..<48).map { Self.hole + $0 << 16 }
         for target in [server.uri(), path!] {
