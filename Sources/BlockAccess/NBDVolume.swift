@@ -150,7 +150,7 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         var buffers: [Int: ReadBytes.Storage] = [:]
         var piecesLeft: [Int: Int] = [:]
         // The round's reads share one mapping when they are large in all (`ReadBytes.Slab`).
-        var storages = ReadBytes.storages(for: requests, sizeBytes: sizeBytes)
+        var storages = readStorages(for: requests)
         for (i, request) in requests.enumerated() {
             do throws(VolumeError) {
                 switch request {
@@ -233,14 +233,6 @@ public final class NBDVolume: Volume, @unchecked Sendable {
         }
         return replies.map { $0 ?? .failed(VolumeError(kind: .readFailed, operation: "perform", target: displayName,
                                                        message: "no answer was recorded for this request")) }
-    }
-}
-
-extension VolumeRequest {
-    /// The byte count of a read (0 for a block-status request).
-    var readCount: Int {
-        if case .read(_, let count) = self { return count }
-        return 0
     }
 }
 

@@ -61,6 +61,9 @@ public struct ReadBytes: RandomAccessCollection, Sendable, Equatable, CustomStri
 
         deinit { munmap(mapping, mappedBytes) }
 
+        /// The slab bytes a read of `byteCount` bytes takes: a whole number of 64-byte lines.
+        static func pieceBytes(_ byteCount: Int) -> Int { (Swift.max(byteCount, 1) + 63) & ~63 }
+
         /// Hands out consecutive pieces, each 64-byte aligned, until the slab is full.
         struct Cursor {
             let slab: Slab
@@ -71,7 +74,7 @@ public struct ReadBytes: RandomAccessCollection, Sendable, Equatable, CustomStri
             /// A storage of `byteCount` bytes in the slab, or its own allocation when the
             /// slab has no room left.
             mutating func storage(byteCount: Int) -> Storage {
-                let n = (Swift.max(byteCount, 1) + 63) & ~63
+                let n = Slab.pieceBytes(byteCount)
                 guard n <= slab.capacity - used else { return Storage(byteCount: byteCount) }
                 let piece = UnsafeMutableRawBufferPointer(start: slab.start + used, count: byteCount)
                 used += n
@@ -80,23 +83,15 @@ public struct ReadBytes: RandomAccessCollection, Sendable, Equatable, CustomStri
         }
     }
 
-    /// The memory for the reads of a round on a volume of `sizeBytes`, by request index: from
-    /// one slab when the round reads at least `slabThreshold` bytes in all, else each read its
-    /// own allocation. Reads of nothing, and reads outside the volume (which fail unread), get
-    /// none.
-    static func storages(for requests: [VolumeRequest], sizeBytes: UInt64) -> [Int: Storage] {
-        let reads = requests.indices.compactMap { i -> (index: Int, count: Int)? in
-            guard case .read(let offset, let count) = requests[i], count > 0 else { return nil }
-            let (end, overflow) = offset.addingReportingOverflow(UInt64(count))
-            return overflow || end > sizeBytes ? nil : (i, count)
+    /// Storages for reads of `counts` bytes (each at least 1), in order: from one slab when
+    /// they come to at least `slabThreshold` bytes in all, else each its own allocation.
+    static func storages(byteCounts counts: [Int]) -> [Storage] {
+        let total = counts.reduce(0) { $0 &+ Slab.pieceBytes($1) }
+        guard total >= slabThreshold, let slab = Slab(capacity: total) else {
+            return counts.map { Storage(byteCount: $0) }
         }
-        let total = reads.reduce(0) { $0 &+ (($1.count + 63) & ~63) }
-        var cursor = total >= slabThreshold ? Slab(capacity: total).map(Slab.Cursor.init) : nil
-        var storages: [Int: Storage] = [:]
-        for read in reads {
-            storages[read.index] = cursor?.storage(byteCount: read.count) ?? Storage(byteCount: read.count)
-        }
-        return storages
+        var cursor = Slab.Cursor(slab)
+        return counts.map { cursor.storage(byteCount: $0) }
     }
 
     /// A slab is whole 2 MiB pages, which the kernel clears in full: below 1 MiB in a round,

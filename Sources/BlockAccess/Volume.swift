@@ -64,6 +64,12 @@ public enum VolumeRequest: Sendable, Equatable {
     case read(offset: UInt64, count: Int)
     /// The allocation of `[offset, offset+length)`, possibly only a prefix of it.
     case extents(offset: UInt64, length: UInt64)
+
+    /// The byte count of a read (0 for a block-status request).
+    var readCount: Int {
+        if case .read(_, let count) = self { return count }
+        return 0
+    }
 }
 
 /// The answer to one `VolumeRequest`.
@@ -78,7 +84,7 @@ extension Volume {
     /// One request after the other: for volumes whose requests cost no network round trip.
     /// A large round's reads share one mapping, as over NBD (`ReadBytes.Slab`).
     public func perform(_ requests: [VolumeRequest]) -> [VolumeReply] {
-        var storages = ReadBytes.storages(for: requests, sizeBytes: sizeBytes)
+        var storages = readStorages(for: requests)
         return requests.indices.map { i in
             do throws(VolumeError) {
                 switch requests[i] {
@@ -113,6 +119,17 @@ extension Volume {
     /// Reads the logical sector at `lba`.
     public func readSector(_ lba: UInt64) throws(VolumeError) -> [UInt8] {
         try read(at: lba * UInt64(logicalSectorSize), count: logicalSectorSize)
+    }
+
+    /// The memory for the reads of a round, by request index (`ReadBytes.storages`: one
+    /// slab for a large round). Reads of nothing, and reads outside the volume (which fail
+    /// unread), get none.
+    func readStorages(for requests: [VolumeRequest]) -> [Int: ReadBytes.Storage] {
+        let reads = requests.indices.filter { i in
+            guard case .read(let offset, let count) = requests[i], count > 0 else { return false }
+            return (try? checkRange(offset: offset, count: count)) != nil
+        }
+        return Dictionary(uniqueKeysWithValues: zip(reads, ReadBytes.storages(byteCounts: reads.map { requests[$0].readCount })))
     }
 
     /// Checks that `[offset, offset+count)` lies inside the volume.
