@@ -76,9 +76,27 @@ public enum DataExtentSurvey {
     /// The most bytes of sampled reads sent ahead with the probe's rounds (`speculativeReads`).
     static let speculativeBytes: UInt64 = 16 << 20
 
+    /// What a caller already holds of the volume, so the survey does not read it again: the
+    /// bytes of a range, and whether a range holds a byte that is not zero — asked of every
+    /// sampled block, and answered without copying the bytes. Each is nil for a range not
+    /// wholly held, and both must agree with the volume's bytes.
+    public struct HeldBytes {
+        public var bytes: (UInt64, Int) -> [UInt8]?
+        public var holdsNonZero: (UInt64, Int) -> Bool?
+
+        /// Creates the value from its two answers.
+        public init(bytes: @escaping (UInt64, Int) -> [UInt8]?, holdsNonZero: @escaping (UInt64, Int) -> Bool?) {
+            self.bytes = bytes
+            self.holdsNonZero = holdsNonZero
+        }
+
+        /// Nothing held: every block is read.
+        public static var none: HeldBytes { HeldBytes(bytes: { _, _ in nil }, holdsNonZero: { _, _ in nil }) }
+    }
+
     /// Measures `volume`, whose probe gave `partitions`. Nil when the volume could not be
     /// read for it (a read error is the probe's business, not a reason to guess). `known`
-    /// gives bytes the probe already holds (nil otherwise), so they are not read again.
+    /// tells what the probe already holds, so it is not read again.
     ///
     /// Requests go out in rounds (`Volume.perform`, docs/PROBE.md "Round trips"): block status
     /// of the whole volume in windows, all at once; the sampled blocks at once; and the
@@ -89,7 +107,7 @@ public enum DataExtentSurvey {
     public static func measure(_ volume: any Volume, partitions: [Partition],
                                firstMapRound: (requests: [VolumeRequest], replies: [VolumeReply])? = nil,
                                prefetched: [(request: VolumeRequest, reply: VolumeReply)] = [],
-                               known: @escaping (UInt64, Int) -> [UInt8]? = { _, _ in nil }) -> DataExtent? {
+                               known: HeldBytes = .none) -> DataExtent? {
         let size = volume.sizeBytes
         guard size > 0 else { return nil }
         do throws(VolumeError) {
@@ -145,7 +163,7 @@ public enum DataExtentSurvey {
                 let ss = UInt64(volume.logicalSectorSize)
                 let from = dataEnd > blockBytes ? (dataEnd - blockBytes) / ss * ss : 0
                 let tail: [UInt8]
-                if let held = known(from, Int(dataEnd - from)) { tail = held } else { tail = try volume.read(at: from, count: Int(dataEnd - from)) }
+                if let held = known.bytes(from, Int(dataEnd - from)) { tail = held } else { tail = try volume.read(at: from, count: Int(dataEnd - from)) }
                 let magic = Array("EFI PART".utf8)
                 var at = tail.count - Int(ss)
                 while at >= 0 {
@@ -347,7 +365,7 @@ public enum DataExtentSurvey {
     /// Reads blocks and tells whether they hold a non-zero byte.
     struct Reader {
         let volume: any Volume
-        let known: (UInt64, Int) -> [UInt8]?
+        let known: HeldBytes
         /// Blocks looked at.
         var reads = 0
         /// Whether each fetched block (offset, length) holds a non-zero byte.
@@ -364,7 +382,7 @@ public enum DataExtentSurvey {
         /// Reads sent ahead that succeeded: where they start, and their bytes.
         private let prefetched: [(at: UInt64, bytes: ReadBytes)]
 
-        init(volume: any Volume, known: @escaping (UInt64, Int) -> [UInt8]?,
+        init(volume: any Volume, known: HeldBytes,
              prefetched: [(request: VolumeRequest, reply: VolumeReply)] = []) {
             self.volume = volume
             self.known = known
@@ -397,8 +415,8 @@ public enum DataExtentSurvey {
         mutating func fetch(_ blocks: [(at: UInt64, length: UInt64)]) throws(VolumeError) {
             var wanted: [(at: UInt64, length: UInt64)] = []
             for b in blocks where b.length > 0 && !has(b.at, b.length) {
-                if let bytes = known(b.at, Int(b.length)) {
-                    fetched[b.at] = (b.length, bytes.withUnsafeBytes { Reader.holdsNonZero($0) })
+                if let data = known.holdsNonZero(b.at, Int(b.length)) {
+                    fetched[b.at] = (b.length, data)
                 } else if let p = prefetched.first(where: { $0.at <= b.at && b.at + b.length <= $0.at + UInt64($0.bytes.count) }) {
                     let from = Int(b.at - p.at)
                     fetched[b.at] = (b.length, Reader.holdsNonZero(p.bytes, from..<from + Int(b.length)))

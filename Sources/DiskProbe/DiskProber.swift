@@ -207,9 +207,9 @@ public enum DiskProber {
         if options.measureDataExtent {
             result.dataExtent = DataExtentSurvey.measure(counter, partitions: result.partitions,
                                                          firstMapRound: (surveyMap, firstRound.extra),
-                                                         prefetched: copier.sentAlong) { (offset, count) in
-                try? copier.heldBytes(offset: offset, count: count)
-            }
+                                                         prefetched: copier.sentAlong,
+                                                         known: .init(bytes: { try? copier.heldBytes(offset: $0, count: $1) },
+                                                                      holdsNonZero: { try? copier.heldHoldsNonZero(offset: $0, count: $1) }))
         }
         result.findings += DataExtentRule.findings(result)
         result.roundTrips = counter.roundTrips

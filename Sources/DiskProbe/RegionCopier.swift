@@ -322,6 +322,46 @@ final class RegionCopier {
         return out
     }
 
+    /// Whether the bytes `heldBytes` would return hold one that is not zero, without copying
+    /// them: what a round fetched is looked at where its reply lies, and only copied ranges
+    /// are read back from the shadow, a piece at a time, stopping at the first non-zero byte.
+    /// nil when any part is neither copied nor fetched. The data-extent survey asks this of
+    /// each block it samples (docs/PROBE.md, "Round trips").
+    func heldHoldsNonZero(offset: UInt64, count: Int) throws(ProbeError) -> Bool? {
+        let (end, overflow) = offset.addingReportingOverflow(UInt64(count))
+        guard !overflow, end <= volume.sizeBytes, missing(offset, end).isEmpty else { return nil }
+        // Copied: in the shadow (never written where block status said zeros, so zero there).
+        let copied = covered.intersections(offset, end).flatMap { zeros.gaps($0.start, $0.end) }
+        if !copied.isEmpty {
+            let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(min(64 << 10, copied.map { $0.end - $0.start }.max()!)),
+                                                                 alignment: 64)
+            defer { scratch.deallocate() }
+            for c in copied {
+                var pos = c.start
+                while pos < c.end {
+                    let n = Int(min(UInt64(scratch.count), c.end - pos))
+                    let piece = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<n])
+                    try shadow.read(into: piece, at: pos)
+                    if DataExtentSurvey.Reader.holdsNonZero(UnsafeRawBufferPointer(piece)) { return true }
+                    pos += UInt64(n)
+                }
+            }
+        }
+        // Fetched, not copied yet: the replies' bytes, except where block status said zeros;
+        // the rest reads as the shadow's zeros.
+        var found = false
+        for d in stashed.intersections(offset, end) {
+            for g in covered.gaps(d.start, d.end) {
+                for z in stashedZeros.gaps(g.start, g.end) where !found {
+                    try stashedPieces(z.start, z.end) { (_, raw) in
+                        if !found, DataExtentSurvey.Reader.holdsNonZero(raw) { found = true }
+                    }
+                }
+            }
+        }
+        return found
+    }
+
     /// The parts of `[start, end)` neither copied nor fetched by a round.
     private func missing(_ start: UInt64, _ end: UInt64) -> [(start: UInt64, end: UInt64)] {
         covered.gaps(start, end).flatMap { g in

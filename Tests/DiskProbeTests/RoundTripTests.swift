@@ -1,3 +1,4 @@
+import AuditCore
 import BlockAccess
 @testable import DiskProbe
 import Foundation
@@ -189,6 +190,73 @@ final class RoundTripTests: XCTestCase {
             }
         }
         XCTAssertGreaterThanOrEqual(saved, 3, "the survey's own sampled-read round was saved on the volumes with data")
+    }
+
+    /// The survey asks the probe's copier whether a block holds a non-zero byte
+    /// (`heldHoldsNonZero`) instead of taking a copy of its bytes (`heldBytes`). Over a
+    /// volume with written data, data that is all zeros, and holes, with some ranges copied
+    /// into the shadow, others only fetched by a round (and some of those copied after),
+    /// and block status's zeros known, the two answer alike for 600 ranges — nil exactly
+    /// where a part is neither copied nor fetched (holes count as held: block status told
+    /// their zeros) — and every answer is the file's truth.
+    func testHeldNonZeroAnswersAsTheHeldBytesDo() throws {
+        let dir = try TemporaryDirectory.make(prefix: "roundtrip-held")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("held.img").path
+        try Tools.run("truncate", ["-s", "32M", path])
+        // Data: random bytes; a lone non-zero byte late in a zero block; written zeros (allocated).
+        try Tools.run("/bin/sh", ["-c", """
+            dd if=/dev/urandom of='\(path)' bs=64K count=4 seek=8 conv=notrunc status=none
+            dd if=/dev/urandom of='\(path)' bs=4K count=3 seek=1000 conv=notrunc status=none
+            dd if=/dev/zero of='\(path)' bs=64K count=8 seek=100 conv=notrunc status=none
+            printf '\\001' | dd of='\(path)' bs=1 seek=\((100 * 65536) + 200_000) conv=notrunc status=none
+            dd if=/dev/urandom of='\(path)' bs=64K count=2 seek=300 conv=notrunc status=none
+            """])
+        let truth = try Data(contentsOf: URL(fileURLWithPath: path))
+        let server = try NBDKitServer(plugin: "file", args: ["file=\(path)"])
+        let volume = try VolumeOpener.open(server.uri())
+        defer { volume.close() }
+        XCTAssertTrue(volume.supportsBlockStatus)
+        let copier = RegionCopier(volume: volume, shadow: try ShadowFile(sizeBytes: volume.sizeBytes))
+        let map = DataExtentSurvey.firstMapRound(volume)
+        copier.learnAllocation(map, volume.perform(map))
+        let kib: UInt64 = 1024
+        // Fetched by a round (some of it sent along as another reader's reads), then partly copied.
+        try copier.prefetch([(512 * kib, 1024 * kib), (6400 * kib, 6800 * kib), (19_000 * kib, 19_400 * kib)],
+                            along: [.read(offset: 4000 * kib, count: 12 << 10), .read(offset: 4096 * kib, count: 8 << 10)])
+        XCTAssertTrue(try copier.copy(offset: 768 * kib, length: 64 * kib, purpose: "test"))
+        XCTAssertTrue(try copier.copy(offset: 6500 * kib, length: 200 * kib, purpose: "test"))
+        // Copied without a round.
+        XCTAssertTrue(try copier.copy(offset: 19_200 * kib, length: 600 * kib, purpose: "test"))
+        XCTAssertTrue(try copier.copy(offset: 0, length: 64 * kib, purpose: "test"))
+
+        var generator = SeededGenerator(seed: 17)
+        var held = 0, nonZero = 0
+        for i in 0..<600 {
+            // Around the places above, aligned and not, small and large.
+            let anchors: [UInt64] = [0, 512 * kib, 768 * kib, 1000 * kib, 4000 * kib, 4096 * kib, 6400 * kib, 6600 * kib, 19_000 * kib, 19_600 * kib]
+            let base = anchors[i % anchors.count]
+            let offset = base + UInt64.random(in: 0..<(256 * kib), using: &generator) / (i % 3 == 0 ? 1 : 512) * (i % 3 == 0 ? 1 : 512)
+            let count = Int([1, 6, 512, 4096, 65536, 200_000][i % 6] as Int)
+            guard offset + UInt64(count) <= volume.sizeBytes else { continue }
+            let bytes = try copier.heldBytes(offset: offset, count: count)
+            let answer = try copier.heldHoldsNonZero(offset: offset, count: count)
+            XCTAssertEqual(answer, bytes.map { $0.contains { $0 != 0 } }, "at \(offset), \(count) bytes")
+            if let answer {
+                held += 1
+                let expected = truth[Int(offset)..<Int(offset) + count].contains { $0 != 0 }
+                XCTAssertEqual(answer, expected, "at \(offset), \(count) bytes: not the file's bytes")
+                if answer { nonZero += 1 }
+            }
+        }
+        XCTAssertGreaterThan(held, 150, "ranges held")
+        XCTAssertGreaterThan(nonZero, 40, "held ranges with data")
+        XCTAssertGreaterThan(held - nonZero, 40, "held ranges of zeros")
+        // Written zeros past the round's fetch: data to block status, neither copied nor fetched.
+        XCTAssertNil(try copier.heldHoldsNonZero(offset: 6850 * kib, count: 4096), "neither copied nor fetched")
+        XCTAssertNil(try copier.heldBytes(offset: 6850 * kib, count: 4096))
+        // A hole: block status's zeros are held without a read.
+        XCTAssertEqual(try copier.heldHoldsNonZero(offset: 30 << 20, count: 65536), false)
     }
 
     /// No byte goes over the wire twice, and after round 1 nothing the whole-volume
