@@ -276,9 +276,16 @@ enum ProberRegions {
             }
         }
         if foundType != "udf" {
+            // The 128 sectors' descriptors from one read of them all when all were copied
+            // (the same bytes as a read each, without 128 reads of the shadow).
+            let window = try bytes(32768, 128 * 512)
             var k: UInt64 = 0
             while k < 128 {
-                if let d = try bytes(32768 + k * 512, 6), [Array("NSR02".utf8), Array("NSR03".utf8)].contains(Array(d[1..<6])) {
+                let at = Int(k) * 512
+                let d: [UInt8]?
+                if let window { d = Array(window[at..<at + 6]) } else { d = try bytes(32768 + k * 512, 6) }
+                if let d,
+                   [Array("NSR02".utf8), Array("NSR03".utf8)].contains(Array(d[1..<6])) {
                     result.append(IncompleteProbe(place: place, prober: "udf",
                                                   reason: "a UDF volume recognition sequence was read, but libblkid did not recognise UDF: its anchor or descriptors lie outside what was read"))
                     break
