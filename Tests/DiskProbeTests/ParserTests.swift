@@ -56,6 +56,10 @@ final class ParserTests: XCTestCase {
                 XCTAssertEqual(CRC32.checksum(Array(bytes[start..<end])), reference(bytes[start..<end]), "\(start)..<\(end)")
             }
         }
+        // A GPT entry array's size of seeded random bytes: every table of the eight is used.
+        var generator = SeededGenerator(seed: 32)
+        let entries = (0..<16_384).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        XCTAssertEqual(CRC32.checksum(entries), reference(entries[...]))
         for size in [20, 23, 28, 29, 80] {
             var copy = Array(bytes[0..<size])
             copy.replaceSubrange(16..<20, with: [0, 0, 0, 0])
