@@ -38,8 +38,8 @@ public final class NBDAsyncConnection: @unchecked Sendable {
     let handle: NBDHandle
     private var pending: [Int64: Pending] = [:]
     private var finished: [NBDCompletion] = []
-    /// When the connection last made progress while requests were in flight.
-    var lastProgress = ContinuousClock.now
+    /// The request timeout, counted from the last answer while requests are in flight.
+    private var deadline: ProgressDeadline
 
     private enum Pending {
         case read(tag: Int, offset: UInt64, count: Int)
@@ -50,6 +50,7 @@ public final class NBDAsyncConnection: @unchecked Sendable {
     public init(uri: String, timeout: Duration = .seconds(30)) throws(VolumeError) {
         self.target = .nbd(uri: uri)
         self.timeout = timeout
+        deadline = ProgressDeadline(timeout: timeout)
         // The handle closes itself on every throw below. Buffers are only looked at after
         // a successful read, so libnbd need not zero them first (a memset of every byte
         // read, ~5% of a full compare's CPU).
@@ -82,7 +83,7 @@ public final class NBDAsyncConnection: @unchecked Sendable {
     /// The corresponding C function is `nbd_aio_pread`.
     public func submitRead(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64, tag: Int) throws(VolumeError) {
         try checkUsable("nbd_aio_pread")
-        if pending.isEmpty { lastProgress = .now }
+        if pending.isEmpty { deadline.progressed() }
         let cookie = try handle.submitRead(into: buffer, at: offset)
         pending[cookie] = .read(tag: tag, offset: offset, count: buffer.count)
     }
@@ -98,7 +99,7 @@ public final class NBDAsyncConnection: @unchecked Sendable {
             return
         }
         try checkUsable("nbd_aio_block_status")
-        if pending.isEmpty { lastProgress = .now }
+        if pending.isEmpty { deadline.progressed() }
         let collector = BlockStatusCollector(start: offset, end: end)
         let count = min(end - offset, UInt64(UInt32.max / 2) & ~UInt64(0xFFFF))
         let cookie = try handle.submitBlockStatus(collector, offset: offset, length: count)
@@ -122,7 +123,7 @@ public final class NBDAsyncConnection: @unchecked Sendable {
             var failed: VolumeError?
             if case .failed(let e) = handle.completion(of: cookie, operation: describe(cookie)) { failed = e }
             guard let entry = pending.removeValue(forKey: cookie) else { continue }
-            lastProgress = .now
+            deadline.progressed()
             switch entry {
             case .read(let tag, _, _):
                 finished.append(.read(tag: tag, error: failed))
@@ -152,9 +153,8 @@ public final class NBDAsyncConnection: @unchecked Sendable {
         guard failure == nil, !handle.isClosed else { return }
         if handle.isDead {
             fail(error("connection", kind: .readFailed))
-        } else if !pending.isEmpty, ContinuousClock.now - lastProgress > timeout {
-            fail(VolumeError(kind: .timeout, operation: describeOldest(), target: target.redacted,
-                             message: "no answer from the server within \(timeout) (--timeout)"))
+        } else if !pending.isEmpty, deadline.remaining < .zero {
+            fail(deadline.error(describeOldest(), target: target.redacted))
         }
     }
 

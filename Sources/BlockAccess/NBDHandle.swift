@@ -259,14 +259,13 @@ final class NBDHandle: @unchecked Sendable {
 
     private func pollUntil(timeout: Duration, restartOnProgress: Bool, operation: @autoclosure () -> String,
                            kind: VolumeError.Kind, _ done: () throws(VolumeError) -> Bool) throws(VolumeError) {
-        let clock = ContinuousClock()
-        var deadline = clock.now.advanced(by: timeout)
+        var deadline = ProgressDeadline(timeout: timeout)
         var inFlight = commandsInFlight
         while true {
             if try done() { return }
             if restartOnProgress {
                 let now = commandsInFlight
-                if now < inFlight { deadline = clock.now.advanced(by: timeout) }
+                if now < inFlight { deadline.progressed() }
                 inFlight = now
             }
             if isDead {
@@ -274,10 +273,9 @@ final class NBDHandle: @unchecked Sendable {
                 markFailed(e)
                 throw e
             }
-            let remaining = clock.now.duration(to: deadline)
+            let remaining = deadline.remaining
             if remaining <= .zero {
-                let e = VolumeError(kind: .timeout, operation: operation(), target: displayName,
-                                    message: "no answer from the server within \(timeout) (--timeout)")
+                let e = deadline.error(operation(), target: displayName)
                 markFailed(e)
                 throw e
             }
@@ -364,6 +362,30 @@ final class NBDHandle: @unchecked Sendable {
 
     /// Whether the handle was closed.
     var isClosed: Bool { h == nil }
+}
+
+/// The request timeout of both NBD paths — `NBDHandle.pollUntilProgress` (the probe's
+/// rounds) and `NBDAsyncConnection` (the content checks, many requests in flight): it
+/// counts from the last answer, so a round of many requests fails only once the server
+/// has stopped answering for `timeout`, not because the round is long.
+struct ProgressDeadline {
+    let timeout: Duration
+    private var last = ContinuousClock.now
+
+    /// A deadline `timeout` from now.
+    init(timeout: Duration) { self.timeout = timeout }
+
+    /// An answer came (or requests went out to an idle server): the timeout counts from now.
+    mutating func progressed() { last = .now }
+
+    /// What is left of the timeout; zero or less once it has passed.
+    var remaining: Duration { timeout - (ContinuousClock.now - last) }
+
+    /// The error of a server that stopped answering during `operation`.
+    func error(_ operation: String, target: String) -> VolumeError {
+        VolumeError(kind: .timeout, operation: operation, target: target,
+                    message: "no answer from the server within \(timeout) (--timeout)")
+    }
 }
 
 /// Gathers `base:allocation` extents from libnbd's callback, clamped to the asked range.
