@@ -229,7 +229,7 @@ final class RegionCopier {
                 while pos < piece.end {
                     let n = Int(min(chunkBytes, piece.end - pos))
                     do {
-                        let bytes = try readVolume(at: pos, count: n)
+                        let bytes = try volume.read(at: pos, count: n)
                         try shadow.write(bytes, at: pos)
                         covered.insert(pos, pos + UInt64(n))
                     } catch let error as VolumeError {
@@ -407,23 +407,6 @@ final class RegionCopier {
         }
         guard feedData(upTo: job.end) else { return nil }
         return hexString(hasher.finalize())
-    }
-
-    /// Reads from the volume into a fresh, not pre-zeroed buffer.
-    private func readVolume(at offset: UInt64, count: Int) throws(VolumeError) -> [UInt8] {
-        var failure: VolumeError?
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            do throws(VolumeError) {
-                try volume.read(into: UnsafeMutableRawBufferPointer(buffer), at: offset)
-                initialized = count
-            } catch {
-                buffer.initialize(repeating: 0)
-                initialized = count
-                failure = error
-            }
-        }
-        if let failure { throw failure }
-        return bytes
     }
 
     /// Copies what a round fetched of `[start, end)` into the shadow (zero extents are
