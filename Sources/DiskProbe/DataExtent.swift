@@ -457,13 +457,21 @@ public enum DataExtentSurvey {
         }
 
         static func holdsNonZero(_ raw: UnsafeRawBufferPointer) -> Bool {
-            let words = raw.count / 8
+            // 64 bytes a turn, one test of eight words or-ed together (the compiler may use
+            // vector loads), then word by word, then byte by byte.
+            let count = raw.count
             var i = 0
-            while i < words {
-                if raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self) != 0 { return true }
-                i += 1
+            while count - i >= 64 {
+                var any: UInt64 = 0
+                for k in 0..<8 { any |= raw.loadUnaligned(fromByteOffset: i + k * 8, as: UInt64.self) }
+                if any != 0 { return true }
+                i += 64
             }
-            var j = words * 8
+            while count - i >= 8 {
+                if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) != 0 { return true }
+                i += 8
+            }
+            var j = i
             while j < raw.count {
                 if raw[j] != 0 { return true }
                 j += 1

@@ -67,6 +67,26 @@ final class ParserTests: XCTestCase {
         }
     }
 
+    /// The survey's zero test (64 bytes a turn, then words, then bytes): a single non-zero
+    /// byte is found at every position of every length up to 200, at every alignment of
+    /// the buffer, and a buffer of zeros holds none.
+    func testHoldsNonZeroFindsOneByteAnywhere() {
+        var bytes = [UInt8](repeating: 0, count: 208)
+        bytes.withUnsafeMutableBytes { raw in
+            for start in 0..<8 {
+                for length in 0...200 {
+                    let window = UnsafeMutableRawBufferPointer(rebasing: raw[start..<start + length])
+                    XCTAssertFalse(DataExtentSurvey.Reader.holdsNonZero(UnsafeRawBufferPointer(window)), "\(start), \(length)")
+                    for at in 0..<length {
+                        window[at] = 0x80
+                        XCTAssertTrue(DataExtentSurvey.Reader.holdsNonZero(UnsafeRawBufferPointer(window)), "\(start), \(length), \(at)")
+                        window[at] = 0
+                    }
+                }
+            }
+        }
+    }
+
     /// In-place magic comparison: out-of-range offsets are a mismatch, never a trap.
     func testMagicMatchingIsBoundedAndExact() {
         let bytes = Array("xxEFI PART".utf8)
