@@ -306,17 +306,12 @@ final class RegionCopier {
     /// block status said so); nil when any part is neither. What a round fetched is what
     /// `copy` would read, so another reader (the data-extent survey) may use it.
     func heldBytes(offset: UInt64, count: Int) throws(ProbeError) -> [UInt8]? {
-        let (end, overflow) = offset.addingReportingOverflow(UInt64(count))
-        guard !overflow, end <= volume.sizeBytes, missing(offset, end).isEmpty else { return nil }
+        guard let end = heldEnd(offset, count) else { return nil }
         var out = try shadow.read(at: offset, count: count)
-        for d in stashed.intersections(offset, end) {
-            for g in covered.gaps(d.start, d.end) {
-                for z in stashedZeros.gaps(g.start, g.end) {
-                    try stashedPieces(z.start, z.end) { (at, raw) in
-                        let from = Int(at - offset)
-                        out.withUnsafeMutableBytes { UnsafeMutableRawBufferPointer(rebasing: $0[from..<from + raw.count]).copyMemory(from: raw) }
-                    }
-                }
+        for z in fetchedOnly(offset, end) {
+            try stashedPieces(z.start, z.end) { (at, raw) in
+                let from = Int(at - offset)
+                out.withUnsafeMutableBytes { UnsafeMutableRawBufferPointer(rebasing: $0[from..<from + raw.count]).copyMemory(from: raw) }
             }
         }
         return out
@@ -328,8 +323,7 @@ final class RegionCopier {
     /// nil when any part is neither copied nor fetched. The data-extent survey asks this of
     /// each block it samples (docs/PROBE.md, "Round trips").
     func heldHoldsNonZero(offset: UInt64, count: Int) throws(ProbeError) -> Bool? {
-        let (end, overflow) = offset.addingReportingOverflow(UInt64(count))
-        guard !overflow, end <= volume.sizeBytes, missing(offset, end).isEmpty else { return nil }
+        guard let end = heldEnd(offset, count) else { return nil }
         // Copied: in the shadow (never written where block status said zeros, so zero there).
         let copied = covered.intersections(offset, end).flatMap { zeros.gaps($0.start, $0.end) }
         if !copied.isEmpty {
@@ -347,19 +341,30 @@ final class RegionCopier {
                 }
             }
         }
-        // Fetched, not copied yet: the replies' bytes, except where block status said zeros;
-        // the rest reads as the shadow's zeros.
+        // Fetched, not copied yet: the replies' bytes; the rest reads as the shadow's zeros.
         var found = false
-        for d in stashed.intersections(offset, end) {
-            for g in covered.gaps(d.start, d.end) {
-                for z in stashedZeros.gaps(g.start, g.end) where !found {
-                    try stashedPieces(z.start, z.end) { (_, raw) in
-                        if !found, DataExtentSurvey.Reader.holdsNonZero(raw) { found = true }
-                    }
-                }
+        for z in fetchedOnly(offset, end) where !found {
+            try stashedPieces(z.start, z.end) { (_, raw) in
+                if !found, DataExtentSurvey.Reader.holdsNonZero(raw) { found = true }
             }
         }
         return found
+    }
+
+    /// Where `[offset, offset+count)` ends, when it lies in the volume and every part of it
+    /// is copied or fetched; nil otherwise.
+    private func heldEnd(_ offset: UInt64, _ count: Int) -> UInt64? {
+        let (end, overflow) = offset.addingReportingOverflow(UInt64(count))
+        guard !overflow, end <= volume.sizeBytes, missing(offset, end).isEmpty else { return nil }
+        return end
+    }
+
+    /// The parts of `[start, end)` whose bytes are a round's replies in the stash: fetched,
+    /// not copied yet, and not where block status said zeros.
+    private func fetchedOnly(_ start: UInt64, _ end: UInt64) -> [(start: UInt64, end: UInt64)] {
+        stashed.intersections(start, end).flatMap { d in
+            covered.gaps(d.start, d.end).flatMap { g in stashedZeros.gaps(g.start, g.end) }
+        }
     }
 
     /// The parts of `[start, end)` neither copied nor fetched by a round.
