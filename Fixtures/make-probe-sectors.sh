@@ -15,7 +15,8 @@
 #                      the last MiB were overwritten by the head of a 40 GiB root disk (GPT disk GUID 4000…0040,
 #                      partition 2 reaching 39 GiB, ext4 in it); the data disk's old backup stays at its end
 #   bigger-root        that 40 GiB root disk;  bigger-data: that 12 GiB data disk
-#   fs-oversize        GPT disk, one partition per type (ext4 xfs btrfs ntfs vfat exfat swap luks1 luks2),
+#   fs-oversize        GPT disk, one partition per type (ext4 xfs btrfs ntfs vfat exfat swap luks1 luks2
+#                      f2fs jfs nilfs2 reiserfs minix squashfs erofs iso9660),
 #                      each filesystem made for twice its partition (LUKS: header larger than it)
 #   fs-faithful        the same filesystems in partitions larger than they are (either case
 #                      makes both images)
@@ -24,7 +25,8 @@
 #                      a bigger disk's data.  fs-label-bigger-src is that 2 GiB disk as it was.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-need sgdisk fdisk mkfs.ext4 mkfs.xfs mkfs.btrfs mkntfs mkfs.fat mkfs.exfat mkswap cryptsetup truncate dd
+need sgdisk fdisk mkfs.ext4 mkfs.xfs mkfs.btrfs mkntfs mkfs.fat mkfs.exfat mkswap cryptsetup truncate dd \
+  mkfs.f2fs mkfs.jfs mkfs.nilfs2 mkfs.reiserfs mkfs.minix mksquashfs mkfs.erofs xorriso
 out=${1:?usage: make-probe-sectors.sh OUTDIR [CASE...]}
 shift
 mkdir -p "$out"
@@ -87,6 +89,22 @@ mkscratch() {
   vfat)  mkfs.fat -F 32 -i 0FA70001 "$f" >/dev/null ;;
   exfat) mkfs.exfat -L exfat "$f" >/dev/null ;;
   swap)  mkswap -q -U 5a090000-0000-4000-8000-00000000005a "$f" >/dev/null ;;
+  f2fs)     mkfs.f2fs -q -f "$f" >/dev/null ;;
+  jfs)      mkfs.jfs -q "$f" >/dev/null ;;
+  nilfs2)   mkfs.nilfs2 -q -f -B 512 "$f" >/dev/null ;;
+  reiserfs) mkfs.reiserfs -q -f -u 4e150000-0000-4000-8000-0000000004e1 "$f" >/dev/null 2>&1 ;;
+  minix)    mkfs.minix -3 "$f" >/dev/null ;;
+  squashfs|erofs|iso9660)
+    # Read-only images of a 2.9 MB tree, uncompressed: their size is their content's.
+    local tree; tree=$(mktemp -d "$f.tree.XXXXXX")
+    seq 1 400000 > "$tree/numbers"
+    rm -f "$f"
+    case "$type" in
+    squashfs) mksquashfs "$tree" "$f" -quiet -noappend -noI -noD -noF -noX -all-time 0 -mkfs-time 0 >/dev/null ;;
+    erofs)    mkfs.erofs --quiet -T0 "$f" "$tree" >/dev/null ;;
+    iso9660)  xorriso -as mkisofs -quiet -V numbers -o "$f" "$tree" 2>/dev/null ;;
+    esac
+    rm -rf "$tree" ;;
   luks1|luks2)
     printf 'not-a-secret' > "$f.key"
     cryptsetup luksFormat -q --type "$type" --pbkdf pbkdf2 --pbkdf-force-iterations 1000 \
@@ -102,7 +120,8 @@ fs_disks() {
   local big=$1 ok=$2 start=1 n=1 scratch small=() fit=()
   rm -f "$big" "$ok"; truncate -s 2G "$big"; truncate -s 2G "$ok"
   scratch=$(mktemp "$big.scratch.XXXXXX")
-  for spec in ext4:64 xfs:300 btrfs:256 ntfs:64 vfat:64 exfat:32 swap:64 luks1:4 luks2:20; do
+  for spec in ext4:64 xfs:300 btrfs:256 ntfs:64 vfat:64 exfat:32 swap:64 luks1:4 luks2:20 \
+              f2fs:64 jfs:32 nilfs2:64 reiserfs:64 minix:16 squashfs:4 erofs:4 iso9660:4; do
     local type=${spec%%:*} mib=${spec##*:} part
     mkscratch "$type" "$scratch" "$mib"
     place "$big" "$start" "$scratch"

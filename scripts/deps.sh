@@ -15,6 +15,7 @@ case "$what" in
         pkgs+=(python3-yaml)
         # the filesystems and volume managers whose headers and size fields are parsed, made at test time
         pkgs+=(xfsprogs btrfs-progs ntfs-3g exfatprogs cryptsetup-bin mdadm lvm2)
+        pkgs+=(f2fs-tools jfsutils nilfs-tools reiserfsprogs squashfs-tools erofs-utils xorriso)
         # issue 21: Windows dynamic disk fixtures are checked with libldm's ldmtool
         pkgs+=(ldmtool)
         # issue 16: ansible-core in a venv (scripts/ansible-venv.sh); the role's apt task needs

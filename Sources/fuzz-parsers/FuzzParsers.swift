@@ -43,7 +43,7 @@ enum FuzzParsers {
                 }
             }
         }
-        for type in ["ext2", "ext3", "ext4", "xfs", "btrfs", "ntfs", "vfat", "exfat", "swap", "crypto_LUKS"] {
+        for type in FilesystemSizeParser.parsedTypes {
             _ = FilesystemSizeParser.claim(type: type, head: bytes)
         }
         // The multi-device member parsers, with the input as the head of a container whose

@@ -35,7 +35,7 @@ enum FuzzWitnesses {
             }
         }
         // Issue 9: the filesystem size parsers, each on the input as a filesystem's head.
-        for type in ["ext4", "xfs", "btrfs", "ntfs", "vfat", "exfat", "swap", "crypto_LUKS"] {
+        for type in FilesystemSizeParser.parsedTypes {
             _ = FilesystemSizeParser.claim(type: type, head: bytes)
         }
         // The whole probe, libfdisk and libblkid included, on an image of at least 64 KiB.

@@ -92,6 +92,59 @@ final class FilesystemSizeTests: XCTestCase {
         XCTAssertEqual(FilesystemSizeParser.claim(type: "swap", head: swap.head)?.claimedBytes, 36 << 20)
     }
 
+    /// F2FS, JFS, NILFS2, ReiserFS and Minix claim the whole file mkfs was given; JFS's
+    /// claim reaches past its aggregate (`s_size`, what jfs_tune shows) to the inline journal
+    /// at the end.
+    func testLessCommonFilesystemsClaimTheSizeTheyWereMadeFor() throws {
+        for (type, mib, command) in [("f2fs", 64, "mkfs.f2fs -q -f FILE >/dev/null"),
+                                     ("nilfs2", 64, "mkfs.nilfs2 -q -f -B 512 FILE >/dev/null"),
+                                     ("minix", 24, "mkfs.minix -3 FILE >/dev/null"),
+                                     ("minix", 16, "mkfs.minix -2 FILE >/dev/null"),
+                                     ("jfs", 32, "mkfs.jfs -q FILE >/dev/null")] {
+            let fs = try made("\(type)-\(mib).img", mib: mib, command)
+            let claim = try XCTUnwrap(FilesystemSizeParser.claim(type: type, head: fs.head), "\(type) \(mib) MiB")
+            XCTAssertEqual(claim.claimedBytes, UInt64(mib) << 20, "\(type): \(claim.field)")
+            XCTAssertFalse(claim.isLowerBound)
+            if type == "jfs" {
+                let tune = try Tools.run("jfs_tune", ["-l", fs.path]).stdout
+                let aggregate = try field(tune, "Aggregate size:") * field(tune, "Physical block size:")
+                XCTAssertLessThan(aggregate, claim.claimedBytes, claim.field)
+                XCTAssertTrue(claim.field.contains("s_logpxd"), claim.field)
+            }
+        }
+        // Minix v1: at most 65535 zones of 1 KiB.
+        let v1 = try made("minix-v1.img", mib: 64, "mkfs.minix -1 FILE >/dev/null")
+        XCTAssertEqual(FilesystemSizeParser.claim(type: "minix", head: v1.head)?.claimedBytes, 65535 * 1024)
+        let reiser = try made("reiserfs.img", mib: 64, "mkfs.reiserfs -q -f FILE >/dev/null 2>&1")
+        let reiserClaim = try XCTUnwrap(FilesystemSizeParser.claim(type: "reiserfs", head: reiser.head))
+        let debug = try Tools.sh("debugreiserfs '\(reiser.path)' 2>/dev/null").stdout
+        XCTAssertEqual(reiserClaim.claimedBytes, try field(debug, "Count of blocks on the device:") * field(debug, "Blocksize:"))
+        XCTAssertEqual(reiserClaim.claimedBytes, 64 << 20)
+    }
+
+    /// SquashFS, EROFS and ISO 9660 images are as long as their content: the claim is
+    /// unsquashfs's "Filesystem size", and the length of the EROFS and ISO files.
+    func testReadOnlyImagesClaimTheirOwnLength() throws {
+        let tree = scratch.appendingPathComponent("tree")
+        try Tools.sh("mkdir -p '\(tree.path)' && seq 1 300000 > '\(tree.path)/numbers'")
+        for (type, command) in [("squashfs", "mksquashfs '\(tree.path)' FILE -quiet -noappend -noI -noD -noF -noX >/dev/null"),
+                                ("erofs", "mkfs.erofs --quiet FILE '\(tree.path)'"),
+                                ("iso9660", "xorriso -as mkisofs -quiet -o FILE '\(tree.path)' 2>/dev/null")] {
+            let fs = try made("\(type).img", mib: 0, "rm -f FILE && " + command)
+            let claim = try XCTUnwrap(FilesystemSizeParser.claim(type: type, head: fs.head), type)
+            let length = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: fs.path)[.size] as? Int)
+            if type == "squashfs" {
+                let info = try Tools.run("unsquashfs", ["-s", fs.path]).stdout
+                XCTAssertEqual(claim.claimedBytes, try field(info, "Filesystem size"))
+                // The archive is padded to 4 KiB.
+                XCTAssertEqual((claim.claimedBytes + 4095) / 4096 * 4096, UInt64(length))
+            } else {
+                XCTAssertEqual(claim.claimedBytes, UInt64(length), "\(type): \(claim.field)")
+            }
+            XCTAssertGreaterThan(claim.claimedBytes, 1 << 20, type)
+        }
+    }
+
     func testLUKSHeadersClaimTheirHeaderAndSegments() throws {
         let key = scratch.appendingPathComponent("key").path
         try Tools.sh("printf not-a-secret > '\(key)'")
@@ -110,7 +163,7 @@ final class FilesystemSizeTests: XCTestCase {
 
     func testHostileBytesNeverTrapAndOverflowsGiveNothing() {
         var rng = SeededGenerator(seed: 9)
-        for type in ["ext4", "xfs", "btrfs", "ntfs", "vfat", "exfat", "swap", "crypto_LUKS", "zfs_member"] {
+        for type in FilesystemSizeParser.parsedTypes + ["zfs_member"] {
             for count in [0, 1, 100, 1100, 4096, 70_000] {
                 _ = FilesystemSizeParser.claim(type: type, head: (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) })
             }
@@ -129,7 +182,8 @@ final class FilesystemSizeTests: XCTestCase {
         let r = try probe(server.uri())
         let found = r.findings.filter { $0.code == "filesystem-larger-than-container" }
         XCTAssertEqual(found.map { $0.evidence["type"]?.stringValue ?? "" },
-                       ["ext4", "xfs", "btrfs", "ntfs", "vfat", "exfat", "swap", "crypto_LUKS", "crypto_LUKS"])
+                       ["ext4", "xfs", "btrfs", "ntfs", "vfat", "exfat", "swap", "crypto_LUKS", "crypto_LUKS",
+                        "f2fs", "jfs", "nilfs2", "reiserfs", "minix", "squashfs", "erofs", "iso9660"])
         for f in found {
             XCTAssertEqual(f.severity, .critical)
             let claimed = try XCTUnwrap(f.evidence["claimedBytes"]?.uint64Value)
@@ -145,7 +199,7 @@ final class FilesystemSizeTests: XCTestCase {
         let twin = try probe(faithful.uri())
         XCTAssertEqual(codes(twin), [])
         // The claims are there, each smaller than its partition.
-        XCTAssertEqual(twin.partitions.compactMap { $0.filesystem?.sizeClaim }.count, 9)
+        XCTAssertEqual(twin.partitions.compactMap { $0.filesystem?.sizeClaim }.count, 17)
         for p in twin.partitions {
             XCTAssertLessThanOrEqual(try XCTUnwrap(p.filesystem?.sizeClaim?.claimedBytes), p.sizeBytes)
         }

@@ -25,12 +25,17 @@ public struct FilesystemSizeClaim: Codable, Sendable, Equatable {
 }
 
 /// Pure parsers of the size fields of ext2/3/4, XFS, Btrfs, NTFS, FAT, exFAT, swap and LUKS1/2
-/// headers. Total functions of hostile bytes: any input gives a claim or nil; products
+/// headers, and of the less common filesystems in FilesystemSizeMore.swift. Total functions of hostile bytes: any input gives a claim or nil; products
 /// that overflow give nil.
 public enum FilesystemSizeParser {
     /// How many bytes from the start of a filesystem the parsers look at (Btrfs's
     /// superblock ends at 68 KiB; a LUKS2 JSON area may reach 4 MiB, read as far as copied).
     public static let headBytes = 256 << 10
+
+    /// The libblkid TYPE names `claim` has a parser for (the fuzz targets run each).
+    public static let parsedTypes = ["ext2", "ext3", "ext4", "ext4dev", "jbd", "xfs", "btrfs", "ntfs", "vfat", "msdos",
+                                     "exfat", "swap", "crypto_LUKS", "f2fs", "jfs", "nilfs2", "reiserfs", "minix",
+                                     "squashfs", "erofs", "iso9660"]
 
     /// The claim of the filesystem libblkid named `type` whose first bytes are `head`.
     public static func claim(type: String, head: [UInt8]) -> FilesystemSizeClaim? {
@@ -43,6 +48,14 @@ public enum FilesystemSizeParser {
         case "exfat": exfat(head)
         case "swap": swap(head)
         case "crypto_LUKS": luks(head)
+        case "f2fs": f2fs(head)
+        case "jfs": jfs(head)
+        case "nilfs2": nilfs2(head)
+        case "reiserfs": reiserfs(head)
+        case "minix": minix(head)
+        case "squashfs": squashfs(head)
+        case "erofs": erofs(head)
+        case "iso9660": iso9660(head)
         default: nil
         }
     }
@@ -182,7 +195,7 @@ public enum FilesystemSizeParser {
     /// "LUKS\xba\xbe".
     private static let luksMagic: [UInt8] = [0x4C, 0x55, 0x4B, 0x53, 0xBA, 0xBE]
 
-    private static func product(_ count: UInt64, _ unit: UInt64, _ field: String) -> FilesystemSizeClaim? {
+    static func product(_ count: UInt64, _ unit: UInt64, _ field: String) -> FilesystemSizeClaim? {
         let (v, o) = count.multipliedReportingOverflow(by: unit)
         guard !o, v > 0 else { return nil }
         return FilesystemSizeClaim(claimedBytes: v, field: field)
