@@ -23,6 +23,14 @@
 #   fs-label-smaller   2 GiB disk with ext4 of 1.9 GiB in partition 1, under the GPT of a 1 GiB disk
 #                      (partition 1 of 0.9 GiB at the same start): a smaller disk's label over
 #                      a bigger disk's data.  fs-label-bigger-src is that 2 GiB disk as it was.
+#   dos-4k             64 MiB DOS label written by fdisk -b 4096 (disk signature 0x4096d05a):
+#                      primary 1 (ext4 "first", LBA 256, 16 MiB), extended 2 (LBA 4352 to the
+#                      end) holding logical 5 (ext4 "logical", LBA 4608, 16 MiB)
+#   dos-512            64 MiB DOS label for 512-byte sectors (0x0512d05a): primary 1, ext4
+#                      "first" at LBA 2048, 16 MiB
+#   dos-512-empty-grown  a 512-byte DOS label made for 8 MiB (one partition to its end, no
+#                      filesystem) on a volume grown to 64 MiB: at 4096 bytes the entry ends
+#                      exactly at the volume's end, and holds nothing there either
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 need sgdisk fdisk mkfs.ext4 mkfs.xfs mkfs.btrfs mkntfs mkfs.fat mkfs.exfat mkswap cryptsetup truncate dd \
@@ -31,7 +39,8 @@ out=${1:?usage: make-probe-sectors.sh OUTDIR [CASE...]}
 shift
 mkdir -p "$out"
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(gpt-512 gpt-4k pmbr-no-gpt pmbr-backup-only pmbr-no-gpt-4k bigger-head fs-oversize fs-faithful fs-label-smaller)
+[ ${#cases[@]} -gt 0 ] || cases=(gpt-512 gpt-4k pmbr-no-gpt pmbr-backup-only pmbr-no-gpt-4k bigger-head fs-oversize fs-faithful fs-label-smaller
+                                 dos-4k dos-512 dos-512-empty-grown)
 
 gpt512() {
   local img=$1 guid=$2
@@ -184,6 +193,42 @@ for c in "${cases[@]}"; do
     sparse_copy "$src" "$img"
     overlay "$small" "$img" $((1024 * 1024))
     rm -f "$small"
+    ;;
+  dos-4k)
+    rm -f "$img"; truncate -s 64M "$img"
+    fdisk -b 4096 "$img" >/dev/null 2>&1 <<FDISK
+o
+x
+i
+0x4096d05a
+r
+n
+p
+1
+256
++16M
+n
+e
+2
+4352
+
+n
+4608
++16M
+w
+FDISK
+    mkext4_at "$img" $((256 * 4096)) $((16 << 20)) d05a4096-0001-4000-8000-000000004096 first
+    mkext4_at "$img" $((4608 * 4096)) $((16 << 20)) d05a4096-0005-4000-8000-000000004096 logical
+    ;;
+  dos-512)
+    rm -f "$img"; truncate -s 64M "$img"
+    printf 'label: dos\nlabel-id: 0x0512d05a\nstart=2048, size=32768, type=83\n' | sfdisk -q "$img" >/dev/null
+    mkext4_at "$img" $((2048 * 512)) $((16 << 20)) d05a0512-0001-4000-8000-000000000512 first
+    ;;
+  dos-512-empty-grown)
+    rm -f "$img"; truncate -s 8M "$img"
+    printf 'label: dos\nlabel-id: 0x0512e8e8\nstart=2048, type=83\n' | sfdisk -q "$img" >/dev/null
+    truncate -s 64M "$img"
     ;;
   *) echo "make-probe-sectors.sh: unknown case $c" >&2; exit 2 ;;
   esac

@@ -10,6 +10,21 @@ public enum DiskProber {
     /// Probes `volume`. Reads that fail are recorded in `unreadableRegions` (and as an
     /// `unreadable-region` finding); only a failure of the probe's own machinery throws.
     public static func probe(_ volume: any Volume, options: ProbeOptions = .init()) throws(ProbeError) -> ProbeResult {
+        let first = try probe(volume, options: options, dosSectorSize: nil)
+        // A DOS label does not say its sector size (README.md, "Sector sizes"): when none of
+        // its partitions holds a signature at the size read, it is read at the other size,
+        // and that reading is kept if its partitions hold some.
+        guard let other = DOSLabelSectorSize.otherSize(worthTrying: first) else { return first }
+        let second = try probe(volume, options: options, dosSectorSize: other)
+        // The round trips of both readings went over the wire.
+        var kept = DOSLabelSectorSize.partitionsHoldSignatures(second) ? second : first
+        kept.roundTrips = (first.roundTrips ?? 0) + (second.roundTrips ?? 0)
+        return kept
+    }
+
+    /// One probe, reading LBAs at `dosSectorSize` when no GPT says the size.
+    private static func probe(_ volume: any Volume, options: ProbeOptions,
+                              dosSectorSize: Int?) throws(ProbeError) -> ProbeResult {
         let volumeSectorSize = volume.logicalSectorSize
         if let problem = SectorSize.problem(volumeSectorSize) {
             throw ProbeError(kind: .volume, operation: "probe", message: "logical \(problem)")
@@ -45,7 +60,8 @@ public enum DiskProber {
 
         // The label says which sector size it was written for; the volume's own size is
         // only a hint (README.md, "Sector sizes").
-        let detection = try SectorSizeDetector.detect(sizeBytes: size, volumeSize: volumeSectorSize, origin: origin) {
+        let detection = try SectorSizeDetector.detect(sizeBytes: size, volumeSize: volumeSectorSize, origin: origin,
+                                                      dosSectorSize: dosSectorSize) {
             (offset: UInt64, count: Int) throws(ProbeError) -> [UInt8]? in
             // Already in the head or tail copy (and in the ledger) unless those were cut short.
             if let bytes = try copier.bytes(offset: offset, count: count) { return bytes }

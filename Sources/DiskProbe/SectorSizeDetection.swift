@@ -13,9 +13,11 @@ public struct SectorSizeDetection: Codable, Sendable, Equatable {
     /// Why: "gpt-primary" (a GPT header at LBA 1 at that size), "gpt-end" (a GPT header at
     /// the last LBA at that size, naming itself), "forced" (`--sector-size`), "device" (no
     /// GPT found: the block device's logical size, or the NBD minimum block size as the only
-    /// hint), "default" (512: an image file without a GPT).
+    /// hint), "default" (512: an image file without a GPT), "dos-signatures" (a DOS label
+    /// whose partitions hold signatures only at this size; see `DOSLabelSectorSize`).
     public var basis: String
-    /// The sector size the GPT headers found were written for; nil without any.
+    /// The sector size the label was written for: the GPT headers', or a DOS label's found
+    /// by its partitions' signatures; nil when nothing says it.
     public var labelSectorSize: Int?
     /// The volume's logical sector size as opened, and where it came from: "block-device"
     /// (BLKSSZGET, what a guest given the device sees), "nbd-minimum-block-size" (an I/O
@@ -91,7 +93,9 @@ enum SectorSizeDetector {
 
     /// Looks for GPT headers at every candidate size in `bytes(offset, count)` (nil when not
     /// copied) and picks the size to read LBAs with.
-    static func detect(sizeBytes: UInt64, volumeSize: Int, origin: SectorSizeOrigin,
+    /// `dosSectorSize`: the size a DOS label's partitions were found to hold signatures at
+    /// (`DOSLabelSectorSize`), used when no GPT says the size and none is forced.
+    static func detect(sizeBytes: UInt64, volumeSize: Int, origin: SectorSizeOrigin, dosSectorSize: Int? = nil,
                        bytes: (UInt64, Int) throws(ProbeError) -> [UInt8]?) throws(ProbeError) -> SectorSizeDetection {
         var found: [SectorSizeWitness] = []
         let sizes = candidates(volumeSize: volumeSize, origin: origin)
@@ -125,6 +129,9 @@ enum SectorSizeDetector {
             (used, basis) = (volumeSize, "forced")
         } else if let label {
             (used, basis) = (label.size, label.basis)
+        } else if let dosSectorSize {
+            label = (dosSectorSize, "dos-signatures")
+            (used, basis) = (dosSectorSize, "dos-signatures")
         } else if origin == .blockDevice || origin == .nbdMinimumBlockSize {
             // Without a GPT nothing on disk says the size (a DOS label counts in sectors of
             // whatever size it was written for): the device's, or the NBD server's block size

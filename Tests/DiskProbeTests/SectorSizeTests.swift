@@ -15,7 +15,8 @@ final class SectorSizeTests: XCTestCase {
     override class func setUp() {
         super.setUp()
         cases = try? FixtureDirectory.build("make-probe-sectors.sh", ["gpt-512", "gpt-4k", "pmbr-no-gpt", "pmbr-no-gpt-4k",
-                                                                      "pmbr-backup-only"])
+                                                                      "pmbr-backup-only", "dos-4k", "dos-512",
+                                                                      "dos-512-empty-grown"])
     }
 
     override class func tearDown() {
@@ -124,6 +125,70 @@ final class SectorSizeTests: XCTestCase {
         let rMixed = try probe(loopMixed.path)
         XCTAssertEqual(rMixed.sectorSize, 4096)
         XCTAssertEqual(finding(rMixed, "label-sector-size-mismatch")?.severity, .critical)
+    }
+
+    /// A DOS label says nothing of its sector size: one written by fdisk -b 4096, read at
+    /// 512, names partitions in the disk's first eighth that hold nothing. Its partitions'
+    /// signatures are where it is read at 4096 (EBR chain included), on a file, over NBD and
+    /// on loop devices; a 512-byte label on a 4096-byte device is read at 512 the same way.
+    func testADOSLabelIsReadAtTheSectorSizeItsPartitionsSignaturesAreAt() throws {
+        let server = try NBDKitServer(plugin: "file", args: ["file=\(try image("dos-4k"))"])
+        for target in [try image("dos-4k"), server.uri()] {
+            let r = try probe(target)
+            XCTAssertEqual(r.sectorSize, 4096, target)
+            XCTAssertEqual(r.sectorSizeDetection?.basis, "dos-signatures")
+            XCTAssertEqual(r.sectorSizeDetection?.labelSectorSize, 4096)
+            XCTAssertEqual(r.partitionTable?.labelType, .dos)
+            XCTAssertEqual(r.partitionTable?.diskId, "0x4096d05a")
+            XCTAssertEqual(r.partitions.map(\.number), [1, 2, 5])
+            XCTAssertEqual(r.partitions.map(\.startBytes), [256 * 4096, 4352 * 4096, 4608 * 4096])
+            XCTAssertEqual(r.partitions.map { $0.filesystem?.uuid }, ["d05a4096-0001-4000-8000-000000004096", nil,
+                                                                     "d05a4096-0005-4000-8000-000000004096"])
+            let f = try XCTUnwrap(finding(r, "label-sector-size-mismatch"), "\(codes(r))")
+            XCTAssertEqual(f.severity, .info)
+            XCTAssertTrue(f.message.contains("The DOS label on this volume is written for 4096-byte sectors"), f.message)
+            XCTAssertEqual(codes(r), ["label-sector-size-mismatch"])
+            // Both readings' requests are counted.
+            XCTAssertGreaterThan(r.roundTrips ?? 0, try probe(try image("dos-512")).roundTrips ?? 0)
+        }
+        // On a 4096-byte device the device's size is the label's: nothing to report.
+        let loop4k = try LoopDevice(image: try image("dos-4k"), sectorSize: 4096)
+        defer { loop4k.detach() }
+        let r4k = try probe(loop4k.path)
+        XCTAssertEqual(r4k.sectorSizeDetection?.basis, "device")
+        XCTAssertEqual(r4k.partitions.compactMap { $0.filesystem?.type }, ["ext4", "ext4"])
+        XCTAssertEqual(codes(r4k), [])
+        // On a 512-byte device the guest finds the partitions at the wrong places: critical.
+        let loop512 = try LoopDevice(image: try image("dos-4k"), sectorSize: 512)
+        defer { loop512.detach() }
+        let r512 = try probe(loop512.path)
+        XCTAssertEqual(r512.sectorSize, 4096)
+        let critical = try XCTUnwrap(finding(r512, "label-sector-size-mismatch"), "\(codes(r512))")
+        XCTAssertEqual(critical.severity, .critical)
+        XCTAssertTrue(critical.message.contains("partitions at the wrong places"), critical.message)
+        // The other way round: a 512-byte DOS label on a 4096-byte device.
+        let loopMixed = try LoopDevice(image: try image("dos-512"), sectorSize: 4096)
+        defer { loopMixed.detach() }
+        let rMixed = try probe(loopMixed.path)
+        XCTAssertEqual(rMixed.sectorSize, 512)
+        XCTAssertEqual(rMixed.partitions.first?.filesystem?.uuid, "d05a0512-0001-4000-8000-000000000512")
+        XCTAssertEqual(finding(rMixed, "label-sector-size-mismatch")?.severity, .critical)
+    }
+
+    /// The faithful 512-byte DOS labels stay at 512: one whose partition holds a filesystem
+    /// is never read at another size, and one that holds nothing (its entry reaching the
+    /// volume's end exactly at 4096 bytes) keeps 512 when 4096 shows nothing either.
+    func testA512ByteDOSLabelStaysAt512() throws {
+        let r = try probe(try image("dos-512"))
+        XCTAssertEqual(r.sectorSize, 512)
+        XCTAssertEqual(r.sectorSizeDetection?.basis, "default")
+        XCTAssertEqual(codes(r), [])
+        let empty = try probe(try image("dos-512-empty-grown"))
+        XCTAssertEqual(empty.sectorSize, 512)
+        XCTAssertEqual(empty.sectorSizeDetection?.basis, "default")
+        XCTAssertNil(empty.sectorSizeDetection?.labelSectorSize)
+        XCTAssertEqual(empty.partitions.map(\.startBytes), [2048 * 512])
+        XCTAssertFalse(codes(empty).contains("label-sector-size-mismatch"))
     }
 
     func testProtectiveMBRWithoutAnyGPTHeaderIsADamagedLabel() throws {
