@@ -12,9 +12,12 @@
 #   dense2001.img  64 MiB of written zeros (block status says data, every byte is zero)
 #   dos2000.img    1 GiB, DOS label: ext4 + ext4; dos-half2000.img its first 400 MiB only
 #   src2001.{qcow2,vmdk,vhdx,vhd}  src2001 in image containers made by qemu-img convert
+#   wiped2001.img  vol2001 after `wipefs -a -f` (GPT headers, the 0x55AA and ext4's magic erased; the data stays)
+#   raw2001.img    256 MiB raw disk: 16 MiB of seeded bytes at 1 MiB, no label or signature;
+#                  raw-copy2001.img a faithful copy of it
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-need sgdisk sfdisk mkfs.ext4 truncate qemu-img
+need sgdisk sfdisk mkfs.ext4 truncate qemu-img wipefs python3
 out=${1:?usage: make-data-cases.sh OUTDIR}
 mkdir -p "$out"
 
@@ -52,6 +55,15 @@ mkext4 "$d" 1050624 1046528 90020002-0d0d-4e00-8000-000000009002 dosdata
 printf 'label: dos\nlabel-id: 0x90029002\n2048,1048576,83\n1050624,1046528,83\n' | sfdisk -q "$d" >/dev/null 2>&1
 rm -f "$out/dos-half2000.img"; truncate -s 1G "$out/dos-half2000.img"
 dd if="$d" of="$out/dos-half2000.img" bs=1M count=400 conv=notrunc,sparse status=none
+
+# A wiped label: wipefs -a erases every signature it knows and leaves the data.
+sparse_copy "$out/vol2001.img" "$out/wiped2001.img"
+wipefs -a -f -q "$out/wiped2001.img"
+# Raw data with no label (a database's raw disk), and its copy.
+rm -f "$out/raw2001.img"; truncate -s 256M "$out/raw2001.img"
+python3 -c 'import random, sys; r = random.Random(2001); sys.stdout.buffer.write(r.randbytes(16 << 20))' \
+  | dd of="$out/raw2001.img" bs=1M seek=1 conv=notrunc status=none
+sparse_copy "$out/raw2001.img" "$out/raw-copy2001.img"
 
 qemu-img convert -q -f raw -O qcow2 "$s1" "$out/src2001.qcow2"
 qemu-img convert -q -f raw -O vmdk "$s1" "$out/src2001.vmdk"

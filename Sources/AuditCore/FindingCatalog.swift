@@ -194,6 +194,9 @@ public enum FindingCatalog {
         FindingDefinition(FindingCode.copyIncomplete, .critical,
                           "data stops at an offset, yet the label promises partitions or a backup GPT past it, or partitions holding data on the source hold nothing here",
                           "Run the copy again to completion; the data stops part-way."),
+        FindingDefinition(FindingCode.volumeUnrecognised, .warning, severities: "warning / info",
+                          "the volume holds data but no partition table and no signature libblkid knows: nothing on it could be checked, so the verdict is at best inconclusive (a wiped label, or raw data); info when its source holds unrecognised data too",
+                          "Compare the volume with its source (--nbd-sources, a --baseline, --content full); if its label was wiped, replicate the disk again."),
         // Issue 14: canary disks (docs/CANARY.md).
         FindingDefinition(FindingCode.contentFromOtherDisk, .critical,
                           "`--canary`: canary locations hold another disk's sealed blocks (which disk, the ranges, the extent of its image on the volume; also a contamination entry with evidence `canary-blocks`)",

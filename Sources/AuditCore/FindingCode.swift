@@ -63,8 +63,9 @@ public enum FindingCode {
     /// readers disagree about a real table (warning or above): a disk with one never passes;
     /// at best it is inconclusive. The info form (libfdisk took a FAT/NTFS/exFAT boot sector
     /// or an Atari table for a label, and libblkid's answer was used) is understood.
+    /// So is a volume that holds data and nothing recognisable (`volume-unrecognised`, warning).
     public static func notUnderstood(_ finding: Finding) -> Bool {
-        finding.code == partitionReadersDisagree && finding.severity >= .warning
+        (finding.code == partitionReadersDisagree || finding.code == volumeUnrecognised) && finding.severity >= .warning
     }
     // Issue 21 / issue 10 (multi-device guest storage, cloned disks, attribution from size
     // fields, a target that is its own source).
@@ -87,6 +88,9 @@ public enum FindingCode {
     public static let volumeBlank = "volume-blank"
     /// The copy stopped part-way: the label promises data (partitions, a backup GPT header) past where the data ends.
     public static let copyIncomplete = "copy-incomplete"
+    /// The volume holds data but no partition table and no signature: nothing on it could be
+    /// checked (a wiped label, or raw data). Warning: the verdict is at best inconclusive.
+    public static let volumeUnrecognised = "volume-unrecognised"
 
     // Issue 14: canary disks (`verify --canary`; docs/CANARY.md). content-mismatch is reused for
     // overwritten or damaged canary blocks.

@@ -64,6 +64,7 @@ public enum Verifier {
             context.targetIdentity = observation.targetIdentity
             context.labelExtension = labelExtension
             context.referenceFailure = input.referenceFailures[disk.key]
+            context.contentCompared = input.content.compared
             for rule in rules {
                 if let reason = rule.skipReason(in: context) {
                     checks.append(RuleCheck(family: rule.family, verdict: .pass, findingCodes: [], skippedBecause: reason))

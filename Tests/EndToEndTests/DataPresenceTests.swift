@@ -106,6 +106,46 @@ final class DataPresenceTests: XCTestCase {
         XCTAssertEqual(twin.finding("volume-blank", of: "2001")?["severity"] as? String, "info")
     }
 
+    /// A volume whose label and signatures were wiped (wipefs -a) holds data and nothing
+    /// recognisable: never a pass. A raw-data disk copied faithfully is checked by its
+    /// content against its source instead, and passes; against another disk's raw data it fails.
+    func testAWipedVolumeIsNeverAPassAndRawDataIsJudgedByItsContent() throws {
+        let s = try scenario()
+        let wiped = try verify(s, "wiped", targets: ["2000": "vol2000.img", "2001": "wiped2001.img"])
+        XCTAssertEqual(wiped.status, 3, wiped.stdout + wiped.stderr)
+        XCTAssertEqual(wiped.verdict, "inconclusive")
+        XCTAssertEqual(wiped.disk("2000")?["verdict"] as? String, "pass")
+        XCTAssertEqual(wiped.disk("2001")?["verdict"] as? String, "inconclusive")
+        let finding = try XCTUnwrap(wiped.finding("volume-unrecognised", of: "2001"), "\(wiped.codes(of: "2001"))")
+        XCTAssertEqual(finding["severity"] as? String, "warning")
+        let evidence = try XCTUnwrap(finding["evidence"] as? [String: Any])
+        XCTAssertEqual(evidence["labelRemnants"] as? [String], ["1 MBR partition entry (type 0xee) without the 0x55AA boot signature"])
+        XCTAssertGreaterThan(evidence["nonZeroBlocks"] as? Int ?? 0, 0)
+        XCTAssertTrue((finding["message"] as? String ?? "").contains("as a wiped label leaves it"), "\(finding)")
+        // Against its (labelled) source the layout differs: a failure.
+        let wipedSrc = try verify(s, "wiped-src", targets: ["2001": "wiped2001.img"], sources: ["2001": "src2001.img"])
+        XCTAssertEqual(wipedSrc.status, 1, wipedSrc.stdout + wipedSrc.stderr)
+
+        // Raw data alone: inconclusive too. With its source and the content compared: a pass.
+        let raw = try verify(s, "raw", targets: ["2001": "raw-copy2001.img"])
+        XCTAssertEqual(raw.status, 3, raw.stdout + raw.stderr)
+        XCTAssertEqual(raw.finding("volume-unrecognised", of: "2001")?["severity"] as? String, "warning")
+        XCTAssertEqual(raw.finding("volume-unrecognised", of: "2001").flatMap { $0["evidence"] as? [String: Any] }?["labelRemnants"]
+                       as? [String], [])
+        let rawSrc = try verify(s, "raw-src", targets: ["2001": "raw-copy2001.img"], sources: ["2001": "raw2001.img"],
+                                extra: ["--content", "sample"])
+        XCTAssertEqual(rawSrc.status, 0, rawSrc.stdout + rawSrc.stderr)
+        XCTAssertEqual(rawSrc.finding("volume-unrecognised", of: "2001")?["severity"] as? String, "info")
+        // Without the content compared, nothing about the raw data was checked: still inconclusive.
+        let rawNoContent = try verify(s, "raw-src-none", targets: ["2001": "raw-copy2001.img"], sources: ["2001": "raw2001.img"])
+        XCTAssertEqual(rawNoContent.status, 3, rawNoContent.stdout + rawNoContent.stderr)
+        // Another disk's raw data against this source: the content differs.
+        let other = try verify(s, "raw-other", targets: ["2001": "wiped2001.img"], sources: ["2001": "raw2001.img"],
+                               extra: ["--content", "sample"])
+        XCTAssertEqual(other.status, 1, other.stdout + other.stderr)
+        XCTAssertNotNil(other.finding("content-mismatch", of: "2001"), "\(other.codes(of: "2001"))")
+    }
+
     func testInspectReportsBlankWrittenZerosAndADOSHalfCopy() throws {
         let s = try scenario()
         func inspect(_ image: String) throws -> [String: Any] {

@@ -4,7 +4,9 @@ import AuditCore
 /// (`volume-blank`, a warning here: without an inventory nobody says it should hold any),
 /// and a label that promises data where the volume has none (`copy-incomplete`, critical):
 /// partitions past the point where the data stops that hold nothing, or a GPT whose backup
-/// header is missing from a region that holds nothing. README.md, "Blank and half-written volumes".
+/// header is missing from a region that holds nothing; and a volume that holds data but
+/// nothing recognisable (`volume-unrecognised`, a warning that leaves the verdict
+/// inconclusive). README.md, "Blank and half-written volumes".
 public enum DataExtentRule {
     /// GPT partition types that hold nothing by design (Microsoft reserved) and DOS
     /// extended containers: their emptiness says nothing about the copy.
@@ -24,6 +26,43 @@ public enum DataExtentRule {
     public static func isBlank(_ probe: ProbeResult) -> Bool {
         guard let extent = probe.dataExtent else { return false }
         return !extent.holdsData && hasNoStructure(probe)
+    }
+
+    /// Whether the volume holds data (a non-zero byte was found) yet has no partition
+    /// table, no signature and no partitions: nothing on it was understood, so nothing on it
+    /// was checked (`volume-unrecognised`).
+    public static func isUnrecognised(_ probe: ProbeResult) -> Bool {
+        guard let extent = probe.dataExtent, extent.holdsData, probe.isComplete else { return false }
+        return probe.partitionTable == nil && probe.filesystem == nil && probe.partitionTableSignature == nil
+            && probe.partitions.isEmpty && (probe.multiDeviceMembers ?? []).isEmpty
+    }
+
+    /// What is left of a label on an unrecognised volume: MBR entries whose boot signature
+    /// is gone (wipefs clears only the 0x55AA), for messages and evidence.
+    static func labelRemnants(_ probe: ProbeResult) -> [String] {
+        guard let mbr = probe.witnesses.mbr, !mbr.bootSignatureValid else { return [] }
+        let entries = mbr.entries.filter { $0.type != "0x00" && $0.sectors > 0 }
+        guard !entries.isEmpty else { return [] }
+        return ["\(entries.count) MBR partition entr\(entries.count == 1 ? "y" : "ies") (type "
+                + entries.map(\.type).joined(separator: ", ") + ") without the 0x55AA boot signature"]
+    }
+
+    /// The `volume-unrecognised` finding of `probe` (see `isUnrecognised`), at `severity`,
+    /// about `subject` ("The volume", "The volume of disk 2000 (…)"); `why` ends the message.
+    public static func unrecognisedFinding(_ probe: ProbeResult, severity: Severity, subject: String, why: String) -> Finding? {
+        guard isUnrecognised(probe), let extent = probe.dataExtent else { return nil }
+        let remnants = labelRemnants(probe)
+        let where_ = extent.allocatedBytes.map { "\(ByteSize.human($0)) allocated by block status, " } ?? ""
+        let left = remnants.isEmpty ? "" : " It still holds \(remnants.joined(separator: "; ")), as a wiped label leaves it."
+        return Finding(
+            code: FindingCode.volumeUnrecognised, severity: severity,
+            message: "\(subject) holds data (\(where_)\(extent.nonZeroBlocks) of \(extent.blocksRead) blocks read hold non-zero "
+                + "bytes, the last data ending at offset \(extent.dataEndBytes)) but no partition table and no filesystem or other "
+                + "signature libblkid knows, so nothing on it could be checked.\(left) \(why)",
+            evidence: ["dataEndBytes": .number(extent.dataEndBytes), "method": .string(extent.method),
+                       "allocatedBytes": extent.allocatedBytes.map { .number($0) } ?? .null,
+                       "blocksRead": .number(UInt64(extent.blocksRead)), "nonZeroBlocks": .number(UInt64(extent.nonZeroBlocks)),
+                       "labelRemnants": .array(remnants.map { .string($0) })])
     }
 
     /// How the blankness was established, for messages.
@@ -124,6 +163,12 @@ public enum DataExtentRule {
                                 + "signature. If it should hold a copy of a disk, nothing was written to it: check which "
                                 + "volume the replication wrote to, and rerun it.",
                             evidence: blankEvidence(probe, extent))]
+        }
+        if let unrecognised = unrecognisedFinding(
+            probe, severity: .warning, subject: "The volume",
+            why: "Its label may have been wiped (wipefs), or it holds raw data: compare it with its source (verify "
+                + "--nbd-sources, a --baseline) before trusting it.") {
+            return [unrecognised]
         }
         if let gap = gap(probe) {
             return [Finding(code: FindingCode.copyIncomplete, severity: .critical,

@@ -9,6 +9,8 @@ import SourceInventory
 /// - `copy-incomplete`, critical: the volume's own label promises data past where its data
 ///   stops (DataExtentRule), or partitions that hold data (or a backup GPT header) on the
 ///   source hold nothing on the volume.
+/// - `volume-unrecognised`: data and nothing recognisable. The probe's warning (verdict
+///   inconclusive at best) stands, unless the source holds unrecognised data too (info).
 public enum DataPresenceRule: DiskRule {
     /// The data-presence family.
     public static let family = RuleFamily.dataPresence
@@ -40,6 +42,17 @@ public enum DataPresenceRule: DiskRule {
                                 + "table or signature, while \(why). Nothing was written to it: check which volume the "
                                 + "replication wrote this disk to (another disk's volume may hold it) and rerun it.",
                             evidence: evidence)]
+        }
+        if DataExtentRule.isUnrecognised(probe) {
+            // Raw data on the source too, and the content compared: as on the source, and the
+            // content check decides. Otherwise the probe's own warning stands (the verdict is
+            // inconclusive at best).
+            guard let reference = context.reference, DataExtentRule.isUnrecognised(reference), context.contentCompared
+            else { return [] }
+            return DataExtentRule.unrecognisedFinding(
+                probe, severity: .info, subject: subject,
+                why: "Its source holds unrecognised data too (raw data, not a label lost in the copy); the content "
+                    + "comparison with the source decides.").map { [$0] } ?? []
         }
         var gap = DataExtentRule.gap(probe)
         // Against the source: partitions that hold data there and nothing here.

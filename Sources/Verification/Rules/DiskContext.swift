@@ -22,6 +22,8 @@ public struct DiskContext: Sendable {
     public var labelExtension: LabelExtension?
     /// Why the disk's source or baseline entry could not be used, when it could not.
     public var referenceFailure: String?
+    /// Whether the volume's content is compared with its source (`--content sample|full`).
+    public var contentCompared = false
 
     /// A context for `disk`, whose volume gave `probe`; the verifier fills in peers and contamination.
     public init(inventory: Inventory, disk: SourceDisk, probe: ProbeResult, reference: ProbeResult? = nil,
