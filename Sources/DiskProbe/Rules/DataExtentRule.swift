@@ -33,8 +33,10 @@ public enum DataExtentRule {
     /// was checked (`volume-unrecognised`).
     public static func isUnrecognised(_ probe: ProbeResult) -> Bool {
         guard let extent = probe.dataExtent, extent.holdsData, probe.isComplete else { return false }
+        // Signatures libblkid would not choose between are `ambiguous-signature`'s to report.
         return probe.partitionTable == nil && probe.filesystem == nil && probe.partitionTableSignature == nil
             && probe.partitions.isEmpty && (probe.multiDeviceMembers ?? []).isEmpty
+            && !probe.findings.contains { $0.code == FindingCode.ambiguousSignature }
     }
 
     /// What is left of a label on an unrecognised volume: MBR entries whose boot signature
