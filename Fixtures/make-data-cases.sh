@@ -12,12 +12,15 @@
 #   dense2001.img  64 MiB of written zeros (block status says data, every byte is zero)
 #   dos2000.img    1 GiB, DOS label: ext4 + ext4; dos-half2000.img its first 400 MiB only
 #   src2001.{qcow2,vmdk,vhdx,vhd}  src2001 in image containers made by qemu-img convert
+#   dos-cut2000.img  dos2000 copied up to 700 MiB: inside partition 2, whose ext4 lacks its last backup superblock
+#   xfs2000.img, ntfs2000.img  1 GiB whole-disk XFS and NTFS; xfs-cut2000.img, ntfs-cut2000.img
+#                  their first 600 and 800 MiB (the last AG's superblock, the backup boot sector missing)
 #   wiped2001.img  vol2001 after `wipefs -a -f` (GPT headers, the 0x55AA and ext4's magic erased; the data stays)
 #   raw2001.img    256 MiB raw disk: 16 MiB of seeded bytes at 1 MiB, no label or signature;
 #                  raw-copy2001.img a faithful copy of it
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-need sgdisk sfdisk mkfs.ext4 truncate qemu-img wipefs python3
+need sgdisk sfdisk mkfs.ext4 mkfs.xfs mkntfs truncate qemu-img wipefs python3
 out=${1:?usage: make-data-cases.sh OUTDIR}
 mkdir -p "$out"
 
@@ -55,6 +58,17 @@ mkext4 "$d" 1050624 1046528 90020002-0d0d-4e00-8000-000000009002 dosdata
 printf 'label: dos\nlabel-id: 0x90029002\n2048,1048576,83\n1050624,1046528,83\n' | sfdisk -q "$d" >/dev/null 2>&1
 rm -f "$out/dos-half2000.img"; truncate -s 1G "$out/dos-half2000.img"
 dd if="$d" of="$out/dos-half2000.img" bs=1M count=400 conv=notrunc,sparse status=none
+
+# Copies that stopped inside a filesystem, where no label says where the data must go on.
+rm -f "$out/dos-cut2000.img"; truncate -s 1G "$out/dos-cut2000.img"
+dd if="$d" of="$out/dos-cut2000.img" bs=1M count=700 conv=notrunc,sparse status=none
+for fs in xfs ntfs; do
+  rm -f "$out/${fs}2000.img" "$out/${fs}-cut2000.img"; truncate -s 1G "$out/${fs}2000.img" "$out/${fs}-cut2000.img"
+done
+mkfs.xfs -q -f -m uuid=90000003-0d0d-4e00-8000-000000009000 "$out/xfs2000.img"
+mkntfs -Q -F -q "$out/ntfs2000.img" >/dev/null 2>&1
+dd if="$out/xfs2000.img" of="$out/xfs-cut2000.img" bs=1M count=600 conv=notrunc,sparse status=none
+dd if="$out/ntfs2000.img" of="$out/ntfs-cut2000.img" bs=1M count=800 conv=notrunc,sparse status=none
 
 # A wiped label: wipefs -a erases every signature it knows and leaves the data.
 sparse_copy "$out/vol2001.img" "$out/wiped2001.img"

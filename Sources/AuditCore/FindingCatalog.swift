@@ -192,7 +192,7 @@ public enum FindingCatalog {
                           "the volume holds no data and no label (critical in verify; warning in inspect; info when its source is blank too)",
                           "Replicate the disk: nothing was written to this volume."),
         FindingDefinition(FindingCode.copyIncomplete, .critical,
-                          "data stops at an offset, yet the label promises partitions or a backup GPT past it, or partitions holding data on the source hold nothing here",
+                          "data stops at an offset, yet the label promises partitions or a backup GPT past it, or a filesystem's end structure (ext2/3/4's last backup superblock, XFS's last AG superblock, NTFS's backup boot sector) is missing past it, or partitions holding data on the source hold nothing here",
                           "Run the copy again to completion; the data stops part-way."),
         FindingDefinition(FindingCode.volumeUnrecognised, .warning, severities: "warning / info",
                           "the volume holds data but no partition table and no signature libblkid knows: nothing on it could be checked, so the verdict is at best inconclusive (a wiped label, or raw data); info when its source holds unrecognised data too",

@@ -213,6 +213,21 @@ public enum DiskProber {
                                                                        copier: copier)
         }
 
+        // The structure each filesystem keeps near its end, all read in one round (README.md,
+        // "Blank and half-written volumes").
+        let ends = try copier.inRounds(1) { () throws(ProbeError) -> [Int: FilesystemEndStructure] in
+            var found: [Int: FilesystemEndStructure] = [:]
+            if let fs = result.filesystem { found[-1] = try endStructure(fs, at: 0, within: size, copier: copier) }
+            for (i, p) in result.partitions.enumerated() {
+                guard let fs = p.filesystem, p.startBytes < size, p.sizeBytes > 0 else { continue }
+                found[i] = try endStructure(fs, at: p.startBytes, within: min(p.sizeBytes, size - p.startBytes), copier: copier)
+            }
+            return found
+        }
+        for (i, end) in ends {
+            if i < 0 { result.filesystem?.endStructure = end } else { result.partitions[i].filesystem?.endStructure = end }
+        }
+
         result.multiDeviceMembers = try multiDeviceMembers(result, copier: copier)
         result.incompleteProbes = gaps.isEmpty ? nil : gaps
         result.regionsRead = try copier.ledger()
@@ -478,6 +493,21 @@ public enum DiskProber {
         var head = try copier.bytes(offset: offset, count: count)
         if head == nil { head = try copier.copyBytes(offset: offset, length: count, purpose: "\(fs.type) superblock at \(offset)") }
         return head.flatMap { FilesystemSizeParser.claim(type: fs.type, head: $0) }
+    }
+
+    /// The end structure of `fs`, which starts at `offset` with `available` bytes of the
+    /// volume after it; nil when its type has none, it lies outside `available`, or (while
+    /// `inRounds` plans) its bytes are not fetched yet.
+    private static func endStructure(_ fs: FilesystemSignature, at offset: UInt64, within available: UInt64,
+                                     copier: RegionCopier) throws(ProbeError) -> FilesystemEndStructure? {
+        let count = Int(min(UInt64(FilesystemSizeParser.headBytes), available))
+        guard count > 0, let head = try copier.bytes(offset: offset, count: count),
+              let witness = FilesystemEndParser.witness(type: fs.type, head: head) else { return nil }
+        let (end, overflow) = witness.offset.addingReportingOverflow(UInt64(witness.count))
+        guard !overflow, end <= available,
+              let bytes = try copier.copyBytes(offset: offset + witness.offset, length: witness.count,
+                                               purpose: "\(fs.type) \(witness.what)") else { return nil }
+        return FilesystemEndStructure(what: witness.what, offsetBytes: offset + witness.offset, present: witness.holds(bytes))
     }
 
     private static func signature(_ values: [String: String], raw: [String: [UInt8]]) -> FilesystemSignature? {

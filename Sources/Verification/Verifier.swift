@@ -65,6 +65,7 @@ public enum Verifier {
             context.labelExtension = labelExtension
             context.referenceFailure = input.referenceFailures[disk.key]
             context.contentCompared = input.content.compared
+            var judged: Set<String> = []
             for rule in rules {
                 if let reason = rule.skipReason(in: context) {
                     checks.append(RuleCheck(family: rule.family, verdict: .pass, findingCodes: [], skippedBecause: reason))
@@ -73,8 +74,9 @@ public enum Verifier {
                 let ruleFindings = rule.findings(in: context)
                 checks.append(check(rule.family, ruleFindings))
                 findings += ruleFindings
+                judged.formUnion(rule.judgedProbeCodes)
             }
-            let adopted = Set(findings.map(\.code))
+            let adopted = Set(findings.map(\.code)).union(judged)
             let probeOwn = probe.findings.filter { !adopted.contains($0.code) }
             checks.append(check(.probe, probeOwn))
             findings += probeOwn

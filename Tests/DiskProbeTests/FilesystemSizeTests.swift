@@ -145,6 +145,50 @@ final class FilesystemSizeTests: XCTestCase {
         }
     }
 
+    /// The end structure of ext2/3/4 (with sparse_super, without it, with sparse_super2;
+    /// 1 KiB and 4 KiB blocks), XFS and NTFS is where their own tools say, and holds what it
+    /// should: dumpe2fs's last "Backup superblock", xfs_db's last AG, NTFS's last sector.
+    func testEndStructuresAreWhereTheToolsSayAndHoldTheirMagic() throws {
+        for (name, mib, opts) in [("sparse-1k", 96, "-b 1024"), ("sparse-4k", 300, "-b 4096"),
+                                  ("every-group", 96, "-b 1024 -O ^sparse_super,^resize_inode"),
+                                  ("sparse2", 300, "-b 4096 -O sparse_super2 -E num_backup_sb=1")] {
+            let fs = try made("end-\(name).img", mib: mib, "mkfs.ext4 -q -F \(opts) FILE 2>/dev/null")
+            let witness = try XCTUnwrap(FilesystemEndParser.witness(type: "ext4", head: fs.head), name)
+            let dump = try Tools.run("dumpe2fs", [fs.path]).stdout
+            let blockSize = try field(dump, "Block size:")
+            let lastBackup = try XCTUnwrap(dump.split(separator: "\n").last { $0.contains("Backup superblock at") }, name)
+            let block = try XCTUnwrap(UInt64(lastBackup.split(separator: " ").drop { $0 != "at" }.dropFirst().first?
+                .trimmingCharacters(in: CharacterSet(charactersIn: ",")) ?? ""), String(lastBackup))
+            XCTAssertEqual(witness.offset, block * blockSize, "\(name): \(witness.what)")
+            XCTAssertTrue(witness.holds(try bytes(fs.path, at: witness.offset, count: witness.count)), name)
+            XCTAssertFalse(witness.holds([UInt8](repeating: 0, count: witness.count)), name)
+        }
+        let xfs = try made("end-xfs.img", mib: 320, "mkfs.xfs -q -f FILE")
+        let xw = try XCTUnwrap(FilesystemEndParser.witness(type: "xfs", head: xfs.head))
+        let db = try Tools.run("xfs_db", ["-r", "-c", "sb 0", "-c", "p agcount agblocks blocksize", xfs.path]).stdout
+        let (agCount, agBlocks, blockSize) = (try field(db, "agcount"), try field(db, "agblocks"), try field(db, "blocksize"))
+        XCTAssertEqual(xw.offset, (agCount - 1) * agBlocks * blockSize)
+        XCTAssertTrue(xw.holds(try bytes(xfs.path, at: xw.offset, count: xw.count)))
+        let ntfs = try made("end-ntfs.img", mib: 40, "mkntfs -Q -F -q FILE >/dev/null 2>&1")
+        let nw = try XCTUnwrap(FilesystemEndParser.witness(type: "ntfs", head: ntfs.head))
+        XCTAssertEqual(nw.offset, (40 << 20) - 512)
+        XCTAssertTrue(nw.holds(try bytes(ntfs.path, at: nw.offset, count: nw.count)))
+        // Hostile heads never trap.
+        var rng = SeededGenerator(seed: 12)
+        for type in ["ext4", "xfs", "ntfs"] {
+            for count in [0, 100, 1100, 4096] {
+                _ = FilesystemEndParser.witness(type: type, head: (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            }
+        }
+    }
+
+    private func bytes(_ path: String, at offset: UInt64, count: Int) throws -> [UInt8] {
+        let handle = try XCTUnwrap(FileHandle(forReadingAtPath: path))
+        defer { try? handle.close() }
+        try handle.seek(toOffset: offset)
+        return [UInt8](try handle.read(upToCount: count) ?? Data())
+    }
+
     func testLUKSHeadersClaimTheirHeaderAndSegments() throws {
         let key = scratch.appendingPathComponent("key").path
         try Tools.sh("printf not-a-secret > '\(key)'")

@@ -106,6 +106,45 @@ final class DataPresenceTests: XCTestCase {
         XCTAssertEqual(twin.finding("volume-blank", of: "2001")?["severity"] as? String, "info")
     }
 
+    /// A copy that stopped inside a filesystem, where no label says where data must go on
+    /// (a DOS label's last partition, a whole-disk XFS or NTFS): the structure mkfs writes near
+    /// the filesystem's end is missing. Each faithful twin passes.
+    func testACopyThatStoppedInsideAFilesystemLacksItsEndStructure() throws {
+        let s = try scenario()
+        for (cut, faithful, place, type, structure) in [
+            ("dos-cut2000.img", "dos2000.img", "partition 2", "ext4", "backup superblock of group"),
+            ("xfs-cut2000.img", "xfs2000.img", "whole disk", "xfs", "superblock of allocation group"),
+            ("ntfs-cut2000.img", "ntfs2000.img", "whole disk", "ntfs", "backup boot sector"),
+        ] {
+            let run = try verify(s, "cut-\(type)", targets: ["2000": cut])
+            XCTAssertEqual(run.status, 1, "\(cut): " + run.stdout + run.stderr)
+            let finding = try XCTUnwrap(run.finding("copy-incomplete", of: "2000"), "\(cut): \(run.codes(of: "2000"))")
+            let evidence = try XCTUnwrap(finding["evidence"] as? [String: Any])
+            let ends = try XCTUnwrap(evidence["missingFilesystemEnds"] as? [[String: Any]])
+            XCTAssertEqual(ends.count, 1, cut)
+            XCTAssertEqual(ends.first?["place"] as? String, place, cut)
+            XCTAssertEqual(ends.first?["type"] as? String, type, cut)
+            XCTAssertTrue((ends.first?["structure"] as? String ?? "").hasPrefix(structure), "\(ends)")
+            let offset = try XCTUnwrap(ends.first?["offsetBytes"] as? Int)
+            XCTAssertGreaterThanOrEqual(offset, try XCTUnwrap(evidence["dataEndBytes"] as? Int), cut)
+            XCTAssertEqual(evidence["emptyPartitions"] as? [Int], [], cut)
+
+            let twin = try verify(s, "whole-\(type)", targets: ["2000": faithful])
+            XCTAssertEqual(twin.status, 0, "\(faithful): " + twin.stdout + twin.stderr)
+            XCTAssertFalse(twin.allCodes.contains("copy-incomplete"), faithful)
+            // The structure is recorded as present in the probe.
+            let probe = try XCTUnwrap(twin.disk("2000")?["probe"] as? [String: Any])
+            let signature = place == "whole disk" ? probe["filesystem"] as? [String: Any]
+                : (probe["partitions"] as? [[String: Any]])?.last?["filesystem"] as? [String: Any]
+            XCTAssertEqual((signature?["endStructure"] as? [String: Any])?["present"] as? Bool, true, faithful)
+        }
+        // Against a source that has it, the cut copy fails the same way; a source that lacks
+        // it too (the same cut image) does not make the copy's gap its doing.
+        let same = try verify(s, "cut-same-src", targets: ["2000": "xfs-cut2000.img"], sources: ["2000": "xfs-cut2000.img"],
+                              extra: ["--content", "sample"])
+        XCTAssertFalse(same.allCodes.contains("copy-incomplete"), "\(same.codes(of: "2000"))")
+    }
+
     /// A volume whose label and signatures were wiped (wipefs -a) holds data and nothing
     /// recognisable: never a pass. A raw-data disk copied faithfully is checked by its
     /// content against its source instead, and passes; against another disk's raw data it fails.

@@ -21,6 +21,10 @@ public struct FilesystemSignature: Codable, Sendable, Equatable {
     /// The UUID's raw bytes, hex-encoded, when they are not valid UTF-8 (DDF's GUID is
     /// 24 raw bytes); `uuid` then holds a lossy display string.
     public var uuidHex: String?
+    /// The structure the filesystem keeps near its end (ext2/3/4's last backup superblock,
+    /// XFS's last allocation group's superblock, NTFS's backup boot sector) and whether it is
+    /// there; nil for other types, or when it would lie outside the filesystem's container.
+    public var endStructure: FilesystemEndStructure?
 
     /// Creates the value from its fields.
     public init(type: String, uuid: String? = nil, label: String? = nil, usage: String? = nil, version: String? = nil,
@@ -34,5 +38,22 @@ public struct FilesystemSignature: Codable, Sendable, Equatable {
         self.label = label
         self.usage = usage
         self.version = version
+    }
+}
+
+/// A filesystem's end structure as found on the volume (`FilesystemEndParser`).
+public struct FilesystemEndStructure: Codable, Sendable, Equatable {
+    /// "backup superblock of group 49 (of 64)", "superblock of allocation group 3 (of 4)", "backup boot sector".
+    public var what: String
+    /// Where it starts on the volume.
+    public var offsetBytes: UInt64
+    /// Whether the bytes there hold it (a copy that stopped before it left zeros).
+    public var present: Bool
+
+    /// Creates the value from its fields.
+    public init(what: String, offsetBytes: UInt64, present: Bool) {
+        self.what = what
+        self.offsetBytes = offsetBytes
+        self.present = present
     }
 }

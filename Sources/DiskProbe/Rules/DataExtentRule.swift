@@ -4,7 +4,8 @@ import AuditCore
 /// (`volume-blank`, a warning here: without an inventory nobody says it should hold any),
 /// and a label that promises data where the volume has none (`copy-incomplete`, critical):
 /// partitions past the point where the data stops that hold nothing, or a GPT whose backup
-/// header is missing from a region that holds nothing; and a volume that holds data but
+/// header is missing from a region that holds nothing, or a filesystem's end structure
+/// (its last backup superblock, …) is missing past where the data stops; and a volume that holds data but
 /// nothing recognisable (`volume-unrecognised`, a warning that leaves the verdict
 /// inconclusive). README.md, "Blank and half-written volumes".
 public enum DataExtentRule {
@@ -43,7 +44,12 @@ public enum DataExtentRule {
     /// is gone (wipefs clears only the 0x55AA), for messages and evidence.
     static func labelRemnants(_ probe: ProbeResult) -> [String] {
         guard let mbr = probe.witnesses.mbr, !mbr.bootSignatureValid else { return [] }
-        let entries = mbr.entries.filter { $0.type != "0x00" && $0.sectors > 0 }
+        // Entries that fit on the volume (at 512 or 4096 bytes a sector): random bytes rarely do.
+        let sectors = probe.sizeBytes / 512
+        let entries = mbr.entries.filter { e in
+            let (end, overflow) = e.startLBA.addingReportingOverflow(e.sectors)
+            return e.type != "0x00" && e.sectors > 0 && e.startLBA > 0 && !overflow && end <= sectors
+        }
         guard !entries.isEmpty else { return [] }
         return ["\(entries.count) MBR partition entr\(entries.count == 1 ? "y" : "ies") (type "
                 + entries.map(\.type).joined(separator: ", ") + ") without the 0x55AA boot signature"]
@@ -88,20 +94,47 @@ public enum DataExtentRule {
         public var emptyPartitions: [Partition]
         /// The byte offset of the backup GPT header the primary names, when it is missing.
         public var missingBackupGPTOffset: UInt64?
+        /// Filesystems whose end structure is missing past where the data stops.
+        public var missingEnds: [MissingEnd]
 
         /// Creates the value from its fields.
-        public init(dataEndBytes: UInt64, emptyPartitions: [Partition], missingBackupGPTOffset: UInt64?) {
+        public init(dataEndBytes: UInt64, emptyPartitions: [Partition], missingBackupGPTOffset: UInt64?,
+                    missingEnds: [MissingEnd] = []) {
             self.dataEndBytes = dataEndBytes
             self.emptyPartitions = emptyPartitions
             self.missingBackupGPTOffset = missingBackupGPTOffset
+            self.missingEnds = missingEnds
+        }
+    }
+
+    /// A filesystem whose end structure (`FilesystemEndStructure`) is not there.
+    public struct MissingEnd: Sendable, Equatable {
+        /// "whole disk" or "partition N".
+        public var place: String
+        public var type: String
+        public var structure: FilesystemEndStructure
+    }
+
+    /// The filesystems of `probe` whose end structure is missing at or past `dataEnd`:
+    /// a copy that stopped inside them.
+    public static func missingEnds(_ probe: ProbeResult, dataEnd: UInt64) -> [MissingEnd] {
+        var places: [(String, FilesystemSignature?)] = [("whole disk", probe.filesystem)]
+        places += probe.partitions.map { ("partition \($0.number)", $0.filesystem) }
+        return places.compactMap { place, fs in
+            guard let fs, let end = fs.endStructure, !end.present, end.offsetBytes >= dataEnd else { return nil }
+            return MissingEnd(place: place, type: fs.type, structure: end)
         }
     }
 
     /// The gap between the label and the data, or nil when the label's promises are kept
     /// (or cannot be judged: no label, no measurement).
     public static func gap(_ probe: ProbeResult) -> Gap? {
-        guard let extent = probe.dataExtent, extent.holdsData, let table = probe.partitionTable else { return nil }
+        guard let extent = probe.dataExtent, extent.holdsData else { return nil }
         let end = extent.dataEndBytes
+        let ends = missingEnds(probe, dataEnd: end)
+        guard let table = probe.partitionTable else {
+            return ends.isEmpty ? nil : Gap(dataEndBytes: end, emptyPartitions: [], missingBackupGPTOffset: nil, missingEnds: ends)
+        }
         // A half copy wrote some partitions and not the later ones: with no partition
         // holding anything, empty partitions are no evidence (a label never formatted).
         let somePartitionHoldsData = probe.partitions.contains { p in
@@ -123,8 +156,8 @@ public enum DataExtentRule {
                 missingBackup = offset
             }
         }
-        guard !empty.isEmpty || missingBackup != nil else { return nil }
-        return Gap(dataEndBytes: end, emptyPartitions: empty, missingBackupGPTOffset: missingBackup)
+        guard !empty.isEmpty || missingBackup != nil || !ends.isEmpty else { return nil }
+        return Gap(dataEndBytes: end, emptyPartitions: empty, missingBackupGPTOffset: missingBackup, missingEnds: ends)
     }
 
     /// "partition 2 (ext4 expected, 1.5 GiB at 512 MiB)".
@@ -142,8 +175,14 @@ public enum DataExtentRule {
         if let offset = gap.missingBackupGPTOffset {
             what.append("the backup GPT header its label names at offset \(offset) is missing")
         }
+        for m in gap.missingEnds {
+            what.append("the \(m.type) filesystem on \(m.place == "whole disk" ? "the whole disk" : m.place) lacks its \(m.structure.what) at offset \(m.structure.offsetBytes), "
+                        + "which mkfs always writes")
+        }
         return "\(subject) looks like a copy that stopped part-way: data stops at offset \(gap.dataEndBytes) "
-            + "(\(ByteSize.human(gap.dataEndBytes))), yet its own label promises more — \(what.joined(separator: "; ")). "
+            + "(\(ByteSize.human(gap.dataEndBytes))), yet "
+            + (gap.emptyPartitions.isEmpty && gap.missingBackupGPTOffset == nil ? "its filesystems promise" : "its own label promises")
+            + " more — \(what.joined(separator: "; ")). "
             + "Rerun the replication of this disk (or compare it with its source: --nbd-sources, --content full) before using it."
     }
 
@@ -152,6 +191,10 @@ public enum DataExtentRule {
         ["dataEndBytes": .number(gap.dataEndBytes), "method": .string(extent.method),
          "emptyPartitions": .array(gap.emptyPartitions.map { .number(UInt64($0.number)) }),
          "missingBackupGPTOffset": gap.missingBackupGPTOffset.map { .number($0) } ?? .null,
+         "missingFilesystemEnds": .array(gap.missingEnds.map {
+             ["place": .string($0.place), "type": .string($0.type), "structure": .string($0.structure.what),
+              "offsetBytes": .number($0.structure.offsetBytes)]
+         }),
          "blocksRead": .number(UInt64(extent.blocksRead))]
     }
 

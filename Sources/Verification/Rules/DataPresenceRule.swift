@@ -15,6 +15,11 @@ public enum DataPresenceRule: DiskRule {
     /// The data-presence family.
     public static let family = RuleFamily.dataPresence
 
+    /// With the source in view, a gap the source shares is not the copy's: the probe's own
+    /// findings of these codes give way to this rule's.
+    public static let judgedProbeCodes: Set<String> = [FindingCode.volumeBlank, FindingCode.copyIncomplete,
+                                                       FindingCode.volumeUnrecognised]
+
     /// Skipped when the volume's data extent was not measured.
     public static func skipReason(in context: DiskContext) -> String? {
         if !context.probe.isComplete { return "parts of the volume could not be read" }
@@ -47,14 +52,29 @@ public enum DataPresenceRule: DiskRule {
             // Raw data on the source too, and the content compared: as on the source, and the
             // content check decides. Otherwise the probe's own warning stands (the verdict is
             // inconclusive at best).
-            guard let reference = context.reference, DataExtentRule.isUnrecognised(reference), context.contentCompared
-            else { return [] }
+            guard let reference = context.reference, DataExtentRule.isUnrecognised(reference), context.contentCompared else {
+                return DataExtentRule.unrecognisedFinding(
+                    probe, severity: .warning, subject: subject,
+                    why: context.reference == nil
+                        ? "Its label may have been wiped (wipefs), or it holds raw data: verify with its source "
+                            + "(--nbd-sources, a --baseline) and the content compared."
+                        : context.contentCompared
+                            ? "Its source has a label or signature: the copy's is gone."
+                            : "Its source holds unrecognised data too: compare the content (--content sample or full) to check it."
+                ).map { [$0] } ?? []
+            }
             return DataExtentRule.unrecognisedFinding(
                 probe, severity: .info, subject: subject,
                 why: "Its source holds unrecognised data too (raw data, not a label lost in the copy); the content "
                     + "comparison with the source decides.").map { [$0] } ?? []
         }
         var gap = DataExtentRule.gap(probe)
+        // A filesystem end structure missing on the source as well is not the copy's doing.
+        if let reference = context.reference, var g = gap, !g.missingEnds.isEmpty {
+            let alsoOnSource = Set(DataExtentRule.missingEnds(reference, dataEnd: 0).map { "\($0.place) \($0.type)" })
+            g.missingEnds.removeAll { alsoOnSource.contains("\($0.place) \($0.type)") }
+            gap = g.emptyPartitions.isEmpty && g.missingBackupGPTOffset == nil && g.missingEnds.isEmpty ? nil : g
+        }
         // Against the source: partitions that hold data there and nothing here.
         var emptyHere: [Partition] = []
         var sourceBackupLost = false

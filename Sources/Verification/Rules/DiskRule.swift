@@ -8,9 +8,15 @@ public protocol DiskRule {
     static func skipReason(in context: DiskContext) -> String?
     /// The rule's findings for the disk in `context`; empty when all is well.
     static func findings(in context: DiskContext) -> [Finding]
+    /// Probe finding codes this rule decides for the disk when it runs: the probe's own
+    /// findings of these codes are dropped, whether or not the rule emits them (it knows
+    /// more: the source, the inventory).
+    static var judgedProbeCodes: Set<String> { get }
 }
 
 extension DiskRule {
     /// Rules run whenever the volume was read, unless they say otherwise.
     public static func skipReason(in context: DiskContext) -> String? { nil }
+    /// By default a rule overrides only the probe findings whose codes it emits.
+    public static var judgedProbeCodes: Set<String> { [] }
 }
