@@ -12,6 +12,8 @@
 #   dense2001.img  64 MiB of written zeros (block status says data, every byte is zero)
 #   dos2000.img    1 GiB, DOS label: ext4 + ext4; dos-half2000.img its first 400 MiB only
 #   src2001.{qcow2,vmdk,vhdx,vhd}  src2001 in image containers made by qemu-img convert
+#   qcow2-on-vol2001.img, vmdk-on-vol2001.img  256 MiB volumes to which src2001.qcow2 / .vmdk was
+#                  written byte for byte (an appliance that copied the image file, not the disk)
 #   dos-cut2000.img  dos2000 copied up to 700 MiB: inside partition 2, whose ext4 lacks its last backup superblock
 #   xfs2000.img, ntfs2000.img  1 GiB whole-disk XFS and NTFS; xfs-cut2000.img, ntfs-cut2000.img
 #                  their first 600 and 800 MiB (the last AG's superblock, the backup boot sector missing)
@@ -84,4 +86,8 @@ qemu-img convert -q -f raw -O vmdk "$s1" "$out/src2001.vmdk"
 qemu-img convert -q -f raw -O vhdx "$s1" "$out/src2001.vhdx"
 qemu-img convert -q -f raw -O vpc -o force_size=on "$s1" "$out/src2001.vhd"
 qemu-img convert -q -f raw -O vpc -o subformat=fixed,force_size=on "$s1" "$out/src2001-fixed.vhd"
+for f in qcow2 vmdk; do
+  rm -f "$out/$f-on-vol2001.img"; truncate -s 256M "$out/$f-on-vol2001.img"
+  dd if="$out/src2001.$f" of="$out/$f-on-vol2001.img" conv=notrunc,sparse status=none
+done
 echo "data-presence and container images in $out"

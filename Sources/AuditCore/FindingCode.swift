@@ -91,6 +91,10 @@ public enum FindingCode {
     /// The volume holds data but no partition table and no signature: nothing on it could be
     /// checked (a wiped label, or raw data). Warning: the verdict is at best inconclusive.
     public static let volumeUnrecognised = "volume-unrecognised"
+    /// The volume begins with an image container's header (qcow2, VMDK, …): the image file
+    /// was written to it byte for byte, and a guest sees no disk (critical; info when the
+    /// source begins with the same header).
+    public static let imageContainerOnVolume = "image-container-on-volume"
 
     // Issue 14: canary disks (`verify --canary`; docs/CANARY.md). content-mismatch is reused for
     // overwritten or damaged canary blocks.

@@ -57,6 +57,12 @@ public enum DiskProber {
         copier.learnAllocation(surveyMap, firstRound.extra)
         try copier.copy(offset: 0, length: UInt64(options.diskHeadBytes), purpose: "disk head")
         try copier.copy(offset: size - tail, length: tail, purpose: "disk tail")
+        // An image file's header at the volume's start: its bytes, not the disk it holds,
+        // were written here. (A fixed VHD's footer at the end is not looked at: the raw disk
+        // before it is intact.)
+        if let head = try copier.bytes(offset: 0, count: Int(min(1024, size))) {
+            result.imageContainerHeader = ImageContainer.format(head: head, tail: [])?.rawValue
+        }
 
         // The label says which sector size it was written for; the volume's own size is
         // only a hint (README.md, "Sector sizes").

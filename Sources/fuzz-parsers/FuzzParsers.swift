@@ -46,6 +46,9 @@ enum FuzzParsers {
         for type in FilesystemSizeParser.parsedTypes {
             _ = FilesystemSizeParser.claim(type: type, head: bytes)
         }
+        for type in ["ext4", "xfs", "ntfs"] {
+            if let end = FilesystemEndParser.witness(type: type, head: bytes) { _ = end.holds(bytes) }
+        }
         // The multi-device member parsers, with the input as the head of a container whose
         // tail repeats it (md 0.90/1.0 keep their superblock near the end).
         let length = UInt64(max(bytes.count, 1)) * 4

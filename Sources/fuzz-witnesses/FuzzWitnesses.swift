@@ -38,6 +38,9 @@ enum FuzzWitnesses {
         for type in FilesystemSizeParser.parsedTypes {
             _ = FilesystemSizeParser.claim(type: type, head: bytes)
         }
+        for type in ["ext4", "xfs", "ntfs"] {
+            if let end = FilesystemEndParser.witness(type: type, head: bytes) { _ = end.holds(bytes) }
+        }
         // The whole probe, libfdisk and libblkid included, on an image of at least 64 KiB.
         let size = UInt64(max(bytes.count, 64 << 10) + sector - 1) / UInt64(sector) * UInt64(sector)
         let volume = MemoryVolume(name: "fuzz", sizeBytes: size)

@@ -43,6 +43,35 @@ final class ImageContainerTests: XCTestCase {
         XCTAssertEqual(run.disk("2001")?["target"] as? String, "\(s.image("src2001.qcow2")) (qcow2 via qemu-nbd)")
     }
 
+    /// An appliance that wrote the image file to the volume instead of the disk it holds: the
+    /// export begins with a qcow2 or VMDK header, and a guest would see the container. Over
+    /// NBD (where nothing reads through qemu) that fails; next to a source that begins with the
+    /// same header (a disk holding an image) it is info, and the content decides.
+    func testAnImageFileWrittenToAVolumeFails() throws {
+        let s = try scenario()
+        let inventory = try s.inventory(vm: "ctr-raw", disks: [(2001, "Hard disk 1", 256 << 20)])
+        for (file, format) in [("qcow2-on-vol2001.img", "qcow2"), ("vmdk-on-vol2001.img", "vmdk")] {
+            try s.serve("ctr-\(format)", image: file)
+            let run = try VerifyResult(["--inventory", inventory, "--target", "2001=\(s.uri("ctr-\(format)"))"],
+                                       reportDirectory: s.reportDirectory("ctr-raw-\(format)"))
+            XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+            let finding = try XCTUnwrap(run.finding("image-container-on-volume", of: "2001"), "\(run.codes(of: "2001"))")
+            XCTAssertEqual(finding["severity"] as? String, "critical")
+            XCTAssertEqual((finding["evidence"] as? [String: Any])?["format"] as? String, format)
+            XCTAssertFalse(run.allCodes.contains("volume-unrecognised"), "\(run.allCodes)")
+            let inspect = try Repository.runTool(["inspect", s.uri("ctr-\(format)"), "--format", "json"])
+            let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])
+            XCTAssertEqual(doc["imageContainerHeader"] as? String, format)
+        }
+        // The source holds the same image bytes: info, and the sampled content matches.
+        try s.serve("ctr-src", image: "qcow2-on-vol2001.img")
+        let twin = try VerifyResult(["--inventory", inventory, "--target", "2001=\(s.uri("ctr-qcow2"))",
+                                     "--source", "2001=\(s.uri("ctr-src"))", "--content", "sample"],
+                                    reportDirectory: s.reportDirectory("ctr-raw-twin"))
+        XCTAssertEqual(twin.status, 0, twin.stdout + twin.stderr)
+        XCTAssertEqual(twin.finding("image-container-on-volume", of: "2001")?["severity"] as? String, "info")
+    }
+
     func testWithoutQemuNBDTheToolRefusesWithExit2AndTheCommand() throws {
         let s = try scenario()
         let empty = try TemporaryDirectory.make(prefix: "nopath")

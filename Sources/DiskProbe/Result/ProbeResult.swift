@@ -46,6 +46,10 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     /// together counts once (docs/PROBE.md, "Round trips"); nil in results recorded before
     /// they were counted.
     public var roundTrips: Int?
+    /// The image container format (qcow2, vmdk, vhdx, …) whose header the volume begins
+    /// with: an image file written to the volume byte for byte instead of the disk it holds
+    /// (`image-container-on-volume`); nil for a volume that does not.
+    public var imageContainerHeader: String?
 
     /// Creates the value from its fields.
     public init(target: String, sizeBytes: UInt64, sectorSize: Int, partitionTable: PartitionTable? = nil,
@@ -75,6 +79,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         case multiDeviceMembers, partitionReaders, incompleteProbes
         case dataExtent
         case roundTrips
+        case imageContainerHeader
     }
 
     /// Encodes every key, absent values as `null` (the contract has `"partitionTable": null`).
@@ -98,6 +103,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         try c.encodeIfPresent(incompleteProbes, forKey: .incompleteProbes)
         try c.encodeOrNull(dataExtent, forKey: .dataExtent)
         try c.encodeIfPresent(roundTrips, forKey: .roundTrips)
+        try c.encodeIfPresent(imageContainerHeader, forKey: .imageContainerHeader)
     }
 }
 

@@ -34,10 +34,12 @@ public enum DataExtentRule {
     /// was checked (`volume-unrecognised`).
     public static func isUnrecognised(_ probe: ProbeResult) -> Bool {
         guard let extent = probe.dataExtent, extent.holdsData, probe.isComplete else { return false }
-        // Signatures libblkid would not choose between are `ambiguous-signature`'s to report.
+        // Signatures libblkid would not choose between are `ambiguous-signature`'s to report,
+        // an image file's header `image-container-on-volume`'s.
         return probe.partitionTable == nil && probe.filesystem == nil && probe.partitionTableSignature == nil
             && probe.partitions.isEmpty && (probe.multiDeviceMembers ?? []).isEmpty
             && !probe.findings.contains { $0.code == FindingCode.ambiguousSignature }
+            && probe.imageContainerHeader == nil
     }
 
     /// What is left of a label on an unrecognised volume: MBR entries whose boot signature

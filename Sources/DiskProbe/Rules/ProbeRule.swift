@@ -15,7 +15,7 @@ enum ProbeRules {
         PartitionOverlapRule.self, PartitionReadersAgreementRule.self, ProtectiveMBRRule.self, ExtendedChainRule.self,
         LabelSectorSizeRule.self, ProtectiveMBRWithoutGPTRule.self, FilesystemSizeRule.self,
         MemberSizeClaimRule.self, GPTEntrySizeRule.self,
-        ProbeIncompleteRule.self,
+        ProbeIncompleteRule.self, ImageContainerOnVolumeRule.self,
     ] }
 
     /// Every rule's findings for `probe`.

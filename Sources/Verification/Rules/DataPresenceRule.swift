@@ -18,7 +18,7 @@ public enum DataPresenceRule: DiskRule {
     /// With the source in view, a gap the source shares is not the copy's: the probe's own
     /// findings of these codes give way to this rule's.
     public static let judgedProbeCodes: Set<String> = [FindingCode.volumeBlank, FindingCode.copyIncomplete,
-                                                       FindingCode.volumeUnrecognised]
+                                                       FindingCode.volumeUnrecognised, FindingCode.imageContainerOnVolume]
 
     /// Skipped when the volume's data extent was not measured.
     public static func skipReason(in context: DiskContext) -> String? {
@@ -27,6 +27,23 @@ public enum DataPresenceRule: DiskRule {
     }
 
     public static func findings(in context: DiskContext) -> [Finding] {
+        containerFindings(context) + presenceFindings(context)
+    }
+
+    /// `image-container-on-volume` for this disk: critical, or info when the source begins
+    /// with the same image header (a disk that holds an image file, as the source's does).
+    static func containerFindings(_ context: DiskContext) -> [Finding] {
+        guard let format = context.probe.imageContainerHeader else { return [] }
+        let subject = "The volume of \(DiskContext.describe(context.disk))"
+        if context.reference?.imageContainerHeader == format {
+            return [ImageContainerOnVolumeRule.finding(
+                format, severity: .info, subject: subject,
+                why: "Its source begins with the same header (a disk that holds an image file): nothing to do if the content matches.")]
+        }
+        return [ImageContainerOnVolumeRule.finding(format, severity: .critical, subject: subject, why: ImageContainerOnVolumeRule.fix)]
+    }
+
+    static func presenceFindings(_ context: DiskContext) -> [Finding] {
         let probe = context.probe
         guard let extent = probe.dataExtent else { return [] }
         let subject = "The volume of \(DiskContext.describe(context.disk))"
