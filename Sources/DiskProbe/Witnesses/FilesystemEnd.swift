@@ -54,12 +54,7 @@ public enum FilesystemEndParser {
     /// `s_backup_bgs` with `sparse_super2`. It starts its group's first block.
     static func ext(_ b: [UInt8]) -> FilesystemEndWitness? {
         let sb = 1024
-        guard b.count >= sb + 0x254, LittleEndian.u16(b, sb + 0x38) == 0xEF53 else { return nil }
-        let log = LittleEndian.u32(b, sb + 0x18)
-        guard log <= 6 else { return nil }
-        let blockSize = UInt64(1024) << UInt64(log)
-        var blocks = UInt64(LittleEndian.u32(b, sb + 0x04))
-        if LittleEndian.u32(b, sb + 0x60) & 0x80 != 0 { blocks |= UInt64(LittleEndian.u32(b, sb + 0x150)) << 32 }
+        guard let (blockSize, log, blocks) = FilesystemSizeParser.extGeometry(b, need: sb + 0x254) else { return nil }
         let first = UInt64(LittleEndian.u32(b, sb + 0x14))
         let perGroup = UInt64(LittleEndian.u32(b, sb + 0x20))
         guard perGroup >= 8, blocks > first, blocks < 1 << 48 else { return nil }

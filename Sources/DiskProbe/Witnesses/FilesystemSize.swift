@@ -60,17 +60,23 @@ public enum FilesystemSizeParser {
         }
     }
 
-    /// ext2/3/4: `s_blocks_count_lo` (+ `_hi` with INCOMPAT_64BIT) × `1024 << s_log_block_size`.
-    static func ext(_ b: [UInt8]) -> FilesystemSizeClaim? {
+    /// The block size, its `s_log_block_size` and the block count of the ext2/3/4 superblock
+    /// at 1 KiB in `b`, when `b` holds at least `need` bytes (from the filesystem's start).
+    static func extGeometry(_ b: [UInt8], need: Int) -> (blockSize: UInt64, log: UInt32, blocks: UInt64)? {
         let sb = 1024
-        guard b.count >= sb + 0x158, LittleEndian.u16(b, sb + 0x38) == 0xEF53 else { return nil }
+        guard b.count >= max(need, sb + 0x158), LittleEndian.u16(b, sb + 0x38) == 0xEF53 else { return nil }
         let log = LittleEndian.u32(b, sb + 0x18)
         guard log <= 6 else { return nil }  // blocks of 1 KiB … 64 KiB
-        let blockSize = UInt64(1024) << UInt64(log)
         var blocks = UInt64(LittleEndian.u32(b, sb + 0x04))
-        let incompat = LittleEndian.u32(b, sb + 0x60)
-        if incompat & 0x80 != 0 { blocks |= UInt64(LittleEndian.u32(b, sb + 0x150)) << 32 }
-        return product(blocks, blockSize, "s_blocks_count (\(blocks)) × block size (\(blockSize))")
+        // `s_blocks_count_hi` with INCOMPAT_64BIT.
+        if LittleEndian.u32(b, sb + 0x60) & 0x80 != 0 { blocks |= UInt64(LittleEndian.u32(b, sb + 0x150)) << 32 }
+        return (UInt64(1024) << UInt64(log), log, blocks)
+    }
+
+    /// ext2/3/4: `s_blocks_count_lo` (+ `_hi` with INCOMPAT_64BIT) × `1024 << s_log_block_size`.
+    static func ext(_ b: [UInt8]) -> FilesystemSizeClaim? {
+        guard let g = extGeometry(b, need: 0) else { return nil }
+        return product(g.blocks, g.blockSize, "s_blocks_count (\(g.blocks)) × block size (\(g.blockSize))")
     }
 
     /// XFS: `sb_dblocks` × `sb_blocksize` (big-endian, superblock at 0; the internal log is inside).
