@@ -164,6 +164,9 @@ final class DataPresenceTests: XCTestCase {
         // Against its (labelled) source the layout differs: a failure.
         let wipedSrc = try verify(s, "wiped-src", targets: ["2001": "wiped2001.img"], sources: ["2001": "src2001.img"])
         XCTAssertEqual(wipedSrc.status, 1, wipedSrc.stdout + wipedSrc.stderr)
+        let againstSource = try XCTUnwrap(wipedSrc.finding("volume-unrecognised", of: "2001"), "\(wipedSrc.codes(of: "2001"))")
+        XCTAssertEqual(againstSource["severity"] as? String, "warning")
+        XCTAssertTrue((againstSource["message"] as? String ?? "").contains("Its source has a label or signature"), "\(againstSource)")
 
         // Raw data alone: inconclusive too. With its source and the content compared: a pass.
         let raw = try verify(s, "raw", targets: ["2001": "raw-copy2001.img"])

@@ -9,8 +9,12 @@ import SourceInventory
 /// - `copy-incomplete`, critical: the volume's own label promises data past where its data
 ///   stops (DataExtentRule), or partitions that hold data (or a backup GPT header) on the
 ///   source hold nothing on the volume.
-/// - `volume-unrecognised`: data and nothing recognisable. The probe's warning (verdict
-///   inconclusive at best) stands, unless the source holds unrecognised data too (info).
+///   Also a filesystem whose end structure (last backup superblock, …) is missing past
+///   where the data stops, unless the source lacks it too.
+/// - `volume-unrecognised`: data and nothing recognisable. A warning (verdict inconclusive
+///   at best), info when the source holds unrecognised data too and the content is compared.
+/// - `image-container-on-volume`: the volume begins with an image file's header; critical,
+///   info when the source begins with the same header.
 public enum DataPresenceRule: DiskRule {
     /// The data-presence family.
     public static let family = RuleFamily.dataPresence
@@ -70,15 +74,15 @@ public enum DataPresenceRule: DiskRule {
             // content check decides. Otherwise the probe's own warning stands (the verdict is
             // inconclusive at best).
             guard let reference = context.reference, DataExtentRule.isUnrecognised(reference), context.contentCompared else {
-                return DataExtentRule.unrecognisedFinding(
-                    probe, severity: .warning, subject: subject,
-                    why: context.reference == nil
-                        ? "Its label may have been wiped (wipefs), or it holds raw data: verify with its source "
-                            + "(--nbd-sources, a --baseline) and the content compared."
-                        : context.contentCompared
-                            ? "Its source has a label or signature: the copy's is gone."
-                            : "Its source holds unrecognised data too: compare the content (--content sample or full) to check it."
-                ).map { [$0] } ?? []
+                let why = if let reference = context.reference {
+                    DataExtentRule.isUnrecognised(reference)
+                        ? "Its source holds unrecognised data too: compare the content (--content sample or full) to check it."
+                        : "Its source has a label or signature: the copy's is gone."
+                } else {
+                    "Its label may have been wiped (wipefs), or it holds raw data: verify with its source "
+                        + "(--nbd-sources, a --baseline) and the content compared."
+                }
+                return DataExtentRule.unrecognisedFinding(probe, severity: .warning, subject: subject, why: why).map { [$0] } ?? []
             }
             return DataExtentRule.unrecognisedFinding(
                 probe, severity: .info, subject: subject,
