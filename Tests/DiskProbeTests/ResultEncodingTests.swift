@@ -27,7 +27,8 @@ final class ResultEncodingTests: XCTestCase {
 
     private func assertAll(_ r: ProbeResult, _ what: String) throws {
         try assertSameJSON(r, ProbeResult.CodingKeys.self,
-                           omittingNil: ["multiDeviceMembers", "partitionReaders", "incompleteProbes", "roundTrips"], what)
+                           omittingNil: ["multiDeviceMembers", "partitionReaders", "incompleteProbes", "roundTrips",
+                                         "imageContainerHeader"], what)
         try assertSameJSON(r.witnesses, Witnesses.CodingKeys.self, "\(what) witnesses")
         if let t = r.partitionTable { try assertSameJSON(t, PartitionTable.CodingKeys.self, "\(what) table") }
         if let d = r.sectorSizeDetection { try assertSameJSON(d, SectorSizeDetection.CodingKeys.self, "\(what) sector size") }
@@ -59,6 +60,7 @@ final class ResultEncodingTests: XCTestCase {
         empty.multiDeviceMembers = []
         empty.incompleteProbes = [IncompleteProbe(place: "whole disk", prober: "udf", reason: "r")]
         empty.deviceSectorSize = 4096
+        empty.imageContainerHeader = "qcow2"
         empty.dataExtent = DataExtent(method: "block-status", holdsData: false, blankProven: true, dataEndBytes: 0,
                                       allocatedBytes: 0, blocksRead: 0, nonZeroBlocks: 0)
         var table = try XCTUnwrap(fromGPT.partitionTable)
