@@ -208,25 +208,34 @@ public enum DiskProber {
         }
 
         // Each filesystem's own size field, to hold against its container (README.md,
-        // "Filesystem sizes").
-        if let fs = result.filesystem {
-            result.filesystem?.sizeClaim = try sizeClaim(fs, at: 0, within: size, copier: copier)
-        }
-        for i in result.partitions.indices {
-            let p = result.partitions[i]
+        // "Filesystem sizes"), and where the structure it keeps near its end lies: both from
+        // its head, read once. Key -1 is the whole disk, else the partition's index.
+        var endWitnesses: [(key: Int, start: UInt64, witness: FilesystemEndWitness, type: String)] = []
+        var places: [(key: Int, fs: FilesystemSignature, start: UInt64, available: UInt64)] = []
+        if let fs = result.filesystem { places.append((-1, fs, 0, size)) }
+        for (i, p) in result.partitions.enumerated() {
             guard let fs = p.filesystem, p.startBytes < size, p.sizeBytes > 0 else { continue }
-            result.partitions[i].filesystem?.sizeClaim = try sizeClaim(fs, at: p.startBytes, within: min(p.sizeBytes, size - p.startBytes),
-                                                                       copier: copier)
+            places.append((i, fs, p.startBytes, min(p.sizeBytes, size - p.startBytes)))
+        }
+        for place in places {
+            guard let head = try filesystemHead(place.fs, at: place.start, within: place.available, copier: copier) else { continue }
+            let claim = FilesystemSizeParser.claim(type: place.fs.type, head: head)
+            if place.key < 0 { result.filesystem?.sizeClaim = claim } else { result.partitions[place.key].filesystem?.sizeClaim = claim }
+            // The end structure only where it lies inside the filesystem's container.
+            if let w = FilesystemEndParser.witness(type: place.fs.type, head: head) {
+                let (end, overflow) = w.offset.addingReportingOverflow(UInt64(w.count))
+                if !overflow, end <= place.available { endWitnesses.append((place.key, place.start, w, place.fs.type)) }
+            }
         }
 
-        // The structure each filesystem keeps near its end, all read in one round (README.md,
-        // "Blank and half-written volumes").
+        // Those end structures, all read in one round (README.md, "Blank and half-written volumes").
         let ends = try copier.inRounds(1) { () throws(ProbeError) -> [Int: FilesystemEndStructure] in
             var found: [Int: FilesystemEndStructure] = [:]
-            if let fs = result.filesystem { found[-1] = try endStructure(fs, at: 0, within: size, copier: copier) }
-            for (i, p) in result.partitions.enumerated() {
-                guard let fs = p.filesystem, p.startBytes < size, p.sizeBytes > 0 else { continue }
-                found[i] = try endStructure(fs, at: p.startBytes, within: min(p.sizeBytes, size - p.startBytes), copier: copier)
+            for e in endWitnesses {
+                let at = e.start + e.witness.offset
+                guard let bytes = try copier.copyBytes(offset: at, length: e.witness.count, purpose: "\(e.type) \(e.witness.what)")
+                else { continue }
+                found[e.key] = FilesystemEndStructure(what: e.witness.what, offsetBytes: at, present: e.witness.holds(bytes))
             }
             return found
         }
@@ -490,30 +499,15 @@ public enum DiskProber {
         }
     }
 
-    /// The size claim of `fs`, which starts at `offset` with `available` bytes of the volume
-    /// after it, from the bytes already copied (the partition or disk head).
-    private static func sizeClaim(_ fs: FilesystemSignature, at offset: UInt64, within available: UInt64,
-                                  copier: RegionCopier) throws(ProbeError) -> FilesystemSizeClaim? {
+    /// The first bytes of `fs`, which starts at `offset` with `available` bytes of the volume
+    /// after it: what its size field and its end structure are read from (copied now when
+    /// the partition head did not hold them).
+    private static func filesystemHead(_ fs: FilesystemSignature, at offset: UInt64, within available: UInt64,
+                                       copier: RegionCopier) throws(ProbeError) -> [UInt8]? {
         let count = Int(min(UInt64(FilesystemSizeParser.headBytes), available))
         guard count > 0 else { return nil }
-        var head = try copier.bytes(offset: offset, count: count)
-        if head == nil { head = try copier.copyBytes(offset: offset, length: count, purpose: "\(fs.type) superblock at \(offset)") }
-        return head.flatMap { FilesystemSizeParser.claim(type: fs.type, head: $0) }
-    }
-
-    /// The end structure of `fs`, which starts at `offset` with `available` bytes of the
-    /// volume after it; nil when its type has none, it lies outside `available`, or (while
-    /// `inRounds` plans) its bytes are not fetched yet.
-    private static func endStructure(_ fs: FilesystemSignature, at offset: UInt64, within available: UInt64,
-                                     copier: RegionCopier) throws(ProbeError) -> FilesystemEndStructure? {
-        let count = Int(min(UInt64(FilesystemSizeParser.headBytes), available))
-        guard count > 0, let head = try copier.bytes(offset: offset, count: count),
-              let witness = FilesystemEndParser.witness(type: fs.type, head: head) else { return nil }
-        let (end, overflow) = witness.offset.addingReportingOverflow(UInt64(witness.count))
-        guard !overflow, end <= available,
-              let bytes = try copier.copyBytes(offset: offset + witness.offset, length: witness.count,
-                                               purpose: "\(fs.type) \(witness.what)") else { return nil }
-        return FilesystemEndStructure(what: witness.what, offsetBytes: offset + witness.offset, present: witness.holds(bytes))
+        if let head = try copier.bytes(offset: offset, count: count) { return head }
+        return try copier.copyBytes(offset: offset, length: count, purpose: "\(fs.type) superblock at \(offset)")
     }
 
     private static func signature(_ values: [String: String], raw: [String: [UInt8]]) -> FilesystemSignature? {
