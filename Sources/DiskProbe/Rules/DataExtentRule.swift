@@ -5,9 +5,9 @@ import AuditCore
 /// and a label that promises data where the volume has none (`copy-incomplete`, critical):
 /// partitions past the point where the data stops that hold nothing, or a GPT whose backup
 /// header is missing from a region that holds nothing, or a filesystem's end structure
-/// (its last backup superblock, …) is missing past where the data stops; and a volume that holds data but
-/// nothing recognisable (`volume-unrecognised`, a warning that leaves the verdict
-/// inconclusive). README.md, "Blank and half-written volumes".
+/// (its last backup superblock, …) is missing past where the data stops; and a volume that
+/// holds data but nothing recognisable (`volume-unrecognised`, a warning that leaves the
+/// verdict inconclusive). README.md, "Blank and half-written volumes".
 public enum DataExtentRule {
     /// GPT partition types that hold nothing by design (Microsoft reserved) and DOS
     /// extended containers: their emptiness says nothing about the copy.

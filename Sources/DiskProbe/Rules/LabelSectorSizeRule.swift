@@ -1,10 +1,10 @@
 import AuditCore
 
 /// `label-sector-size-mismatch`: the GPT (or a DOS label, by where its partitions' signatures
-/// are) was written for another sector size than the one the volume presents. On a block device (BLKSSZGET) or with `--sector-size` the guest's
-/// size is known: a guest given the disk finds no GPT and no partitions (critical). An NBD
-/// export or image file does not say which size the guest will see: the finding (info)
-/// names the size the label needs. See README.md, "Sector sizes".
+/// are) was written for another sector size than the one the volume presents. On a block
+/// device (BLKSSZGET) or with `--sector-size` the guest's size is known: a guest given the
+/// disk finds no GPT and no partitions (critical). An NBD export or image file does not say
+/// which size the guest will see: the finding (info) names the size the label needs. See README.md, "Sector sizes".
 enum LabelSectorSizeRule: ProbeRule {
     static let code = FindingCode.labelSectorSizeMismatch
 

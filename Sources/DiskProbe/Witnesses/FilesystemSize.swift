@@ -25,8 +25,8 @@ public struct FilesystemSizeClaim: Codable, Sendable, Equatable {
 }
 
 /// Pure parsers of the size fields of ext2/3/4, XFS, Btrfs, NTFS, FAT, exFAT, swap and LUKS1/2
-/// headers, and of the less common filesystems in FilesystemSizeMore.swift. Total functions of hostile bytes: any input gives a claim or nil; products
-/// that overflow give nil.
+/// headers, and of the less common filesystems in FilesystemSizeMore.swift. Total functions
+/// of hostile bytes: any input gives a claim or nil; products that overflow give nil.
 public enum FilesystemSizeParser {
     /// How many bytes from the start of a filesystem the parsers look at (Btrfs's
     /// superblock ends at 68 KiB; a LUKS2 JSON area may reach 4 MiB, read as far as copied).

@@ -71,23 +71,21 @@ public enum DataPresenceRule: DiskRule {
         }
         if DataExtentRule.isUnrecognised(probe) {
             // Raw data on the source too, and the content compared: as on the source, and the
-            // content check decides. Otherwise the probe's own warning stands (the verdict is
-            // inconclusive at best).
-            guard let reference = context.reference, DataExtentRule.isUnrecognised(reference), context.contentCompared else {
-                let why = if let reference = context.reference {
-                    DataExtentRule.isUnrecognised(reference)
-                        ? "Its source holds unrecognised data too: compare the content (--content sample or full) to check it."
-                        : "Its source has a label or signature: the copy's is gone."
-                } else {
-                    "Its label may have been wiped (wipefs), or it holds raw data: verify with its source "
-                        + "(--nbd-sources, a --baseline) and the content compared."
-                }
-                return DataExtentRule.unrecognisedFinding(probe, severity: .warning, subject: subject, why: why).map { [$0] } ?? []
+            // content check decides. Otherwise a warning (the verdict is inconclusive at best).
+            let (severity, why): (Severity, String) = switch (context.reference.map(DataExtentRule.isUnrecognised),
+                                                              context.contentCompared) {
+            case (true?, true):
+                (.info, "Its source holds unrecognised data too (raw data, not a label lost in the copy); the content "
+                    + "comparison with the source decides.")
+            case (true?, false):
+                (.warning, "Its source holds unrecognised data too: compare the content (--content sample or full) to check it.")
+            case (false?, _):
+                (.warning, "Its source has a label or signature: the copy's is gone.")
+            case (nil, _):
+                (.warning, "Its label may have been wiped (wipefs), or it holds raw data: verify with its source "
+                    + "(--nbd-sources, a --baseline) and the content compared.")
             }
-            return DataExtentRule.unrecognisedFinding(
-                probe, severity: .info, subject: subject,
-                why: "Its source holds unrecognised data too (raw data, not a label lost in the copy); the content "
-                    + "comparison with the source decides.").map { [$0] } ?? []
+            return DataExtentRule.unrecognisedFinding(probe, severity: severity, subject: subject, why: why).map { [$0] } ?? []
         }
         var gap = DataExtentRule.gap(probe)
         // A filesystem end structure missing on the source as well is not the copy's doing.
