@@ -207,41 +207,91 @@ public enum DiskProber {
             }
         }
 
+        // The filesystems inside LVM PVs (README.md, "Logical volumes"): each LV's start is
+        // read in one more round and probed as a partition is.
+        var logicalVolumes: [LogicalVolume] = []
+        if options.probePartitionSignatures {
+            logicalVolumes = try Self.logicalVolumes(result, copier: copier)
+            try copier.inRounds(2) { () throws(ProbeError) in
+                for lv in logicalVolumes {
+                    guard let run = firstRun(lv) else { continue }
+                    try copier.copy(offset: run.startBytes, length: min(run.sizeBytes, UInt64(options.partitionHeadBytes)),
+                                    purpose: "\(lv.describe) head")
+                    let tail = min(run.sizeBytes, UInt64(options.partitionTailBytes))
+                    try copier.copy(offset: run.startBytes + run.sizeBytes - tail, length: tail, purpose: "\(lv.describe) tail")
+                    try ProberRegions.copy(copier, start: run.startBytes, length: run.sizeBytes, sectorSize: sectorSize, place: lv.describe)
+                }
+            }
+            for i in logicalVolumes.indices {
+                guard let run = firstRun(logicalVolumes[i]) else { continue }
+                let probe = try BlkidSignatureProbe(fd: shadow.fd, offset: run.startBytes, size: run.sizeBytes,
+                                                    sectorSize: sectorSize, partitionTables: false)
+                switch probe.safeProbe() {
+                case .found(let values, let raw): logicalVolumes[i].filesystem = signature(values, raw: raw)
+                case .ambiguous: ambiguous.append(logicalVolumes[i].describe)
+                case .nothing, .failed: break
+                }
+                gaps += try ProberRegions.gaps(copier, start: run.startBytes, length: run.sizeBytes,
+                                               foundType: logicalVolumes[i].filesystem?.type, place: logicalVolumes[i].describe)
+            }
+        }
+
         // Each filesystem's own size field, to hold against its container (README.md,
         // "Filesystem sizes"), and where the structure it keeps near its end lies: both from
-        // its head, read once. Key -1 is the whole disk, else the partition's index.
-        var endWitnesses: [(key: Int, start: UInt64, witness: FilesystemEndWitness, type: String)] = []
-        var places: [(key: Int, fs: FilesystemSignature, start: UInt64, available: UInt64)] = []
-        if let fs = result.filesystem { places.append((-1, fs, 0, size)) }
+        // its head, read once. An LV's head is read from its first run, and its end
+        // structure is found through its segments.
+        var endWitnesses: [(place: FilesystemPlace, at: UInt64, witness: FilesystemEndWitness, type: String)] = []
+        var places: [(place: FilesystemPlace, fs: FilesystemSignature, start: UInt64, contiguous: UInt64, size: UInt64)] = []
+        if let fs = result.filesystem { places.append((.wholeDisk, fs, 0, size, size)) }
         for (i, p) in result.partitions.enumerated() {
             guard let fs = p.filesystem, p.startBytes < size, p.sizeBytes > 0 else { continue }
-            places.append((i, fs, p.startBytes, min(p.sizeBytes, size - p.startBytes)))
+            let available = min(p.sizeBytes, size - p.startBytes)
+            places.append((.partition(i), fs, p.startBytes, available, available))
+        }
+        for (i, lv) in logicalVolumes.enumerated() {
+            guard let fs = lv.filesystem, let run = firstRun(lv) else { continue }
+            places.append((.logicalVolume(i), fs, run.startBytes, run.sizeBytes, lv.sizeBytes))
         }
         for place in places {
-            guard let head = try filesystemHead(place.fs, at: place.start, within: place.available, copier: copier) else { continue }
+            guard let head = try filesystemHead(place.fs, at: place.start, within: place.contiguous, copier: copier) else { continue }
             let claim = FilesystemSizeParser.claim(type: place.fs.type, head: head)
-            if place.key < 0 { result.filesystem?.sizeClaim = claim } else { result.partitions[place.key].filesystem?.sizeClaim = claim }
+            switch place.place {
+            case .wholeDisk: result.filesystem?.sizeClaim = claim
+            case .partition(let i): result.partitions[i].filesystem?.sizeClaim = claim
+            case .logicalVolume(let i): logicalVolumes[i].filesystem?.sizeClaim = claim
+            }
             // The end structure only where it lies inside the filesystem's container.
-            if let w = FilesystemEndParser.witness(type: place.fs.type, head: head) {
-                let (end, overflow) = w.offset.addingReportingOverflow(UInt64(w.count))
-                if !overflow, end <= place.available { endWitnesses.append((place.key, place.start, w, place.fs.type)) }
+            guard let w = FilesystemEndParser.witness(type: place.fs.type, head: head) else { continue }
+            let (end, overflow) = w.offset.addingReportingOverflow(UInt64(w.count))
+            guard !overflow, end <= place.size, w.count > 0 else { continue }
+            if case .logicalVolume(let i) = place.place {
+                // Found through the segment that holds it, when it lies on this volume in one piece.
+                let lv = logicalVolumes[i]
+                guard let at = lv.volumeOffset(w.offset), lv.volumeOffset(end - 1) == at + UInt64(w.count) - 1 else { continue }
+                endWitnesses.append((place.place, at, w, place.fs.type))
+            } else {
+                endWitnesses.append((place.place, place.start + w.offset, w, place.fs.type))
             }
         }
 
         // Those end structures, all read in one round (README.md, "Blank and half-written volumes").
-        let ends = try copier.inRounds(1) { () throws(ProbeError) -> [Int: FilesystemEndStructure] in
-            var found: [Int: FilesystemEndStructure] = [:]
+        let ends = try copier.inRounds(1) { () throws(ProbeError) -> [(FilesystemPlace, FilesystemEndStructure)] in
+            var found: [(FilesystemPlace, FilesystemEndStructure)] = []
             for e in endWitnesses {
-                let at = e.start + e.witness.offset
-                guard let bytes = try copier.copyBytes(offset: at, length: e.witness.count, purpose: "\(e.type) \(e.witness.what)")
+                guard let bytes = try copier.copyBytes(offset: e.at, length: e.witness.count, purpose: "\(e.type) \(e.witness.what)")
                 else { continue }
-                found[e.key] = FilesystemEndStructure(what: e.witness.what, offsetBytes: at, present: e.witness.holds(bytes))
+                found.append((e.place, FilesystemEndStructure(what: e.witness.what, offsetBytes: e.at, present: e.witness.holds(bytes))))
             }
             return found
         }
-        for (i, end) in ends {
-            if i < 0 { result.filesystem?.endStructure = end } else { result.partitions[i].filesystem?.endStructure = end }
+        for (place, end) in ends {
+            switch place {
+            case .wholeDisk: result.filesystem?.endStructure = end
+            case .partition(let i): result.partitions[i].filesystem?.endStructure = end
+            case .logicalVolume(let i): logicalVolumes[i].filesystem?.endStructure = end
+            }
         }
+        result.logicalVolumes = logicalVolumes.isEmpty ? nil : logicalVolumes
 
         result.multiDeviceMembers = try multiDeviceMembers(result, copier: copier)
         result.incompleteProbes = gaps.isEmpty ? nil : gaps
@@ -260,6 +310,13 @@ public enum DiskProber {
         result.findings += DataExtentRule.findings(result)
         result.roundTrips = counter.roundTrips
         return result
+    }
+
+    /// Where a filesystem sits: on the whole disk, in a partition, in an LV (by index).
+    enum FilesystemPlace {
+        case wholeDisk
+        case partition(Int)
+        case logicalVolume(Int)
     }
 
     /// The witnesses, and the decoded header that the label rests on.

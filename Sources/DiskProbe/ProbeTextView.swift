@@ -88,6 +88,18 @@ public enum ProbeTextView {
                 out.append("  \(m.place): \(m.memberKind) \(TerminalText.field(m.memberID))\(role)\(set)\(claim)")
             }
         }
+        // The LVs inside those PVs, laid out from the LVM metadata (README.md, "Logical volumes").
+        if let lvs = probe.logicalVolumes, !lvs.isEmpty {
+            out.append("")
+            out.append("Logical volumes (from the LVM metadata):")
+            for lv in lvs {
+                let at = lv.segments.first.map { " at offset \($0.startBytes)" } ?? ""
+                let runs = lv.segments.count == 1 ? "" : ", \(lv.segments.count) segments here"
+                let elsewhere = lv.wholeOnVolume ? "" : ", partly elsewhere (another PV or a non-linear layout)"
+                let fs = lv.filesystem.map { ": \(describe($0))" } ?? ": no signature"
+                out.append("  \(lv.place): \(TerminalText.field(lv.name)) \(ByteSize.human(lv.sizeBytes))\(at)\(runs)\(elsewhere)\(fs)")
+            }
+        }
         out.append("")
         let total = probe.regionsRead.reduce(UInt64(0)) { $0 + $1.length }
         out.append("Read \(probe.regionsRead.count) regions, \(ByteSize.human(total)).")

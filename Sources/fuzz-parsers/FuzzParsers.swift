@@ -3,9 +3,10 @@ import FuzzSupport
 
 /// libFuzzer target for the pure parsers alone (issue 17): bytes in, witnesses out — the
 /// MBR and its raw entries, the GPT header and its entry array, the EBR chain walker, every
-/// filesystem size parser and the multi-device member parsers (md, btrfs, LVM). No probe, no
-/// shadow file, no libfdisk or libblkid, no allocation of a volume, so it runs thousands of
-/// inputs a second; `fuzz-witnesses` keeps fuzzing the whole probe around them.
+/// filesystem size parser, the multi-device member parsers (md, btrfs, LVM) and the LVM
+/// metadata text parser. No probe, no shadow file, no libfdisk or libblkid, no allocation of
+/// a volume, so it runs thousands of inputs a second; `fuzz-witnesses` keeps fuzzing the
+/// whole probe around them.
 ///
 /// The input is read as a disk: LBA 0 an MBR, LBA 1 a GPT header, the entry array it declares
 /// after it (as much as the input holds), and the same bytes as a filesystem's head and as a
@@ -57,6 +58,10 @@ enum FuzzParsers {
             let position = Int(offset % UInt64(max(bytes.count, 1)))
             guard position + count <= bytes.count else { return nil }
             return Array(bytes[position..<position + count])
+        }
+        // The LVM metadata text parser, with the input as the text (a PV's metadata area).
+        if let vg = LVMMetadata.volumeGroup(String(decoding: bytes, as: UTF8.self)) {
+            for lv in vg.logicalVolumes { _ = lv.sizeBytes(extentBytes: vg.extentBytes) }
         }
     }
 }

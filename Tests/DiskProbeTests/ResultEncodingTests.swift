@@ -28,7 +28,7 @@ final class ResultEncodingTests: XCTestCase {
     private func assertAll(_ r: ProbeResult, _ what: String) throws {
         try assertSameJSON(r, ProbeResult.CodingKeys.self,
                            omittingNil: ["multiDeviceMembers", "partitionReaders", "incompleteProbes", "roundTrips",
-                                         "imageContainerHeader"], what)
+                                         "imageContainerHeader", "logicalVolumes"], what)
         try assertSameJSON(r.witnesses, Witnesses.CodingKeys.self, "\(what) witnesses")
         if let t = r.partitionTable { try assertSameJSON(t, PartitionTable.CodingKeys.self, "\(what) table") }
         if let d = r.sectorSizeDetection { try assertSameJSON(d, SectorSizeDetection.CodingKeys.self, "\(what) sector size") }
@@ -61,6 +61,9 @@ final class ResultEncodingTests: XCTestCase {
         empty.incompleteProbes = [IncompleteProbe(place: "whole disk", prober: "udf", reason: "r")]
         empty.deviceSectorSize = 4096
         empty.imageContainerHeader = "qcow2"
+        empty.logicalVolumes = [LogicalVolume(place: "partition 2", name: "vg/lv", id: nil, sizeBytes: 8 << 20,
+                                              segments: [LogicalVolumeSegment(lvOffsetBytes: 0, startBytes: 1 << 20, sizeBytes: 8 << 20)],
+                                              wholeOnVolume: true, filesystem: FilesystemSignature(type: "xfs"))]
         empty.dataExtent = DataExtent(method: "block-status", holdsData: false, blankProven: true, dataEndBytes: 0,
                                       allocatedBytes: 0, blocksRead: 0, nonZeroBlocks: 0)
         var table = try XCTUnwrap(fromGPT.partitionTable)

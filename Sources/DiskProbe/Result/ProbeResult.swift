@@ -50,6 +50,9 @@ public struct ProbeResult: Codable, Sendable, Equatable {
     /// with: an image file written to the volume byte for byte instead of the disk it holds
     /// (`image-container-on-volume`); nil for a volume that does not.
     public var imageContainerHeader: String?
+    /// The LVM logical volumes of the PVs on the volume, each with the signature at its
+    /// start (README.md, "Logical volumes"); nil when the volume holds no PV with any.
+    public var logicalVolumes: [LogicalVolume]?
 
     /// Creates the value from its fields.
     public init(target: String, sizeBytes: UInt64, sectorSize: Int, partitionTable: PartitionTable? = nil,
@@ -80,6 +83,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         case dataExtent
         case roundTrips
         case imageContainerHeader
+        case logicalVolumes
     }
 
     /// Encodes every key, absent values as `null` (the contract has `"partitionTable": null`).
@@ -104,6 +108,7 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         try c.encodeOrNull(dataExtent, forKey: .dataExtent)
         try c.encodeIfPresent(roundTrips, forKey: .roundTrips)
         try c.encodeIfPresent(imageContainerHeader, forKey: .imageContainerHeader)
+        try c.encodeIfPresent(logicalVolumes, forKey: .logicalVolumes)
     }
 }
 

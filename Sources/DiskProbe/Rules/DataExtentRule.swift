@@ -111,7 +111,7 @@ public enum DataExtentRule {
 
     /// A filesystem whose end structure (`FilesystemEndStructure`) is not there.
     public struct MissingEnd: Sendable, Equatable {
-        /// "whole disk" or "partition N".
+        /// "whole disk", "partition N" or "LV vg/lv (on partition N)".
         public var place: String
         public var type: String
         public var structure: FilesystemEndStructure
@@ -122,6 +122,7 @@ public enum DataExtentRule {
     public static func missingEnds(_ probe: ProbeResult, dataEnd: UInt64) -> [MissingEnd] {
         var places: [(String, FilesystemSignature?)] = [("whole disk", probe.filesystem)]
         places += probe.partitions.map { ("partition \($0.number)", $0.filesystem) }
+        places += (probe.logicalVolumes ?? []).map { ($0.describe, $0.filesystem) }
         return places.compactMap { place, fs in
             guard let fs, let end = fs.endStructure, !end.present, end.offsetBytes >= dataEnd else { return nil }
             return MissingEnd(place: place, type: fs.type, structure: end)

@@ -1,10 +1,11 @@
 import AuditCore
 
 /// `filesystem-larger-than-container`: a filesystem (or LUKS header) claims more bytes
-/// than its partition — or the disk, for a whole-disk filesystem — holds. The signature of
-/// a label from a smaller disk over data from a bigger one, or of a partition shrunk
-/// under its filesystem: the guest fails to mount it, or reads past its end. A filesystem
-/// smaller than its container is normal. See README.md, "Filesystem sizes".
+/// than its partition, LVM logical volume or — for a whole-disk filesystem — disk holds.
+/// The signature of a label from a smaller disk over data from a bigger one, or of a
+/// partition or LV shrunk under its filesystem: the guest fails to mount it, or reads past
+/// its end. A filesystem smaller than its container is normal. See README.md, "Filesystem
+/// sizes".
 enum FilesystemSizeRule: ProbeRule {
     static let code = FindingCode.filesystemLargerThanContainer
 
@@ -25,7 +26,28 @@ enum FilesystemSizeRule: ProbeRule {
             result.append(finding(fs, claim, place: "partition \(p.number)", startBytes: p.startBytes, containerBytes: container,
                                   container: what, partition: p.number))
         }
+        for lv in probe.logicalVolumes ?? [] {
+            guard let fs = lv.filesystem, let claim = fs.sizeClaim, claim.claimedBytes > lv.sizeBytes else { continue }
+            result.append(finding(fs, claim, in: lv))
+        }
         return result
+    }
+
+    /// A filesystem larger than its LVM logical volume: the LV was reduced under it, or the
+    /// metadata that sizes it is not the one the filesystem was made with.
+    static func finding(_ fs: FilesystemSignature, _ claim: FilesystemSizeClaim, in lv: LogicalVolume) -> Finding {
+        Finding(
+            code: code, severity: .critical,
+            message: "The \(fs.type) \(noun(fs, claim)) in \(lv.describe) claims \(claim.isLowerBound ? "at least " : "")"
+                + "\(ByteSize.human(claim.claimedBytes)) (\(claim.claimedBytes) bytes, \(claim.field)), more than the LV holds "
+                + "(\(lv.sizeBytes) bytes): the LV was reduced under its filesystem, or the volume group's metadata is not the "
+                + "one the filesystem was made with. The guest will fail to mount it or read past its end; compare with the source.",
+            evidence: [
+                "place": .string(lv.describe), "partition": .null, "logicalVolume": .string(lv.name), "type": .string(fs.type),
+                "uuid": .optional(fs.uuid), "claimedBytes": .number(claim.claimedBytes), "field": .string(claim.field),
+                "claimIsLowerBound": .bool(claim.isLowerBound), "containerBytes": .number(lv.sizeBytes),
+                "startBytes": DiskProber.firstRun(lv).map { .number($0.startBytes) } ?? .null, "diskBytesNeeded": .null,
+            ])
     }
 
     /// "filesystem", "header" (LUKS: only the header's size is known) or "area" (swap).

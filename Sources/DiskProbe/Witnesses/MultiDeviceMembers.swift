@@ -279,6 +279,24 @@ public enum MultiDeviceMembers {
     /// the sector number and the label CRC hold. The volume group's name and id come from the
     /// metadata text when `read` (offsets relative to the container) can supply it.
     public static func lvm(_ head: [UInt8], containerBytes: UInt64, read: (UInt64, Int) -> [UInt8]?) -> MultiDeviceMember? {
+        guard let (base, label, pvOffset, rawID) = lvmLabel(head) else { return nil }
+        var member = MultiDeviceMember(
+            place: "", format: "lvm2", version: String(decoding: label[24..<32], as: UTF8.self),
+            memberID: lvmID(rawID), memberKind: "LVM PV UUID", headerOffset: UInt64(base),
+            containerBytes: containerBytes, claimedDeviceBytes: LittleEndian.u64(label, pvOffset + 32),
+            claimSlackBytes: 0, claimField: "LVM PV header device_size")
+        if let vg = lvmVolumeGroup(label, pvOffset: pvOffset, read: read) {
+            member.setName = vg.name
+            member.setID = vg.id
+            member.setKind = "LVM VG id"
+            member.deviceCount = vg.pvCount
+        }
+        return member
+    }
+
+    /// The PV label in the first four sectors of `head`: its offset, its 512 bytes, where
+    /// its pv_header starts, and the PV's raw (undashed) id.
+    static func lvmLabel(_ head: [UInt8]) -> (base: Int, label: [UInt8], pvOffset: Int, rawID: String)? {
         for sector in 0..<4 {
             let base = sector * 512
             guard head.count >= base + 512 else { break }
@@ -290,25 +308,36 @@ public enum MultiDeviceMembers {
             guard pvOffset >= 32, pvOffset + 40 <= 512 else { continue }
             let rawID = String(decoding: label[pvOffset..<pvOffset + 32], as: UTF8.self)
             guard rawID.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) else { continue }
-            var member = MultiDeviceMember(
-                place: "", format: "lvm2", version: String(decoding: label[24..<32], as: UTF8.self),
-                memberID: lvmID(rawID), memberKind: "LVM PV UUID", headerOffset: UInt64(base),
-                containerBytes: containerBytes, claimedDeviceBytes: LittleEndian.u64(label, pvOffset + 32),
-                claimSlackBytes: 0, claimField: "LVM PV header device_size")
-            if let vg = lvmVolumeGroup(label, pvOffset: pvOffset, read: read) {
-                member.setName = vg.name
-                member.setID = vg.id
-                member.setKind = "LVM VG id"
-                member.deviceCount = vg.pvCount
-            }
-            return member
+            return (base, label, pvOffset, rawID)
         }
         return nil
+    }
+
+    /// The PV's raw id and the newest metadata text of its first metadata area, when the
+    /// label is in `head` (the PV's first four sectors) and `read` (offsets relative to
+    /// the PV) has the text.
+    public static func lvmMetadata(_ head: [UInt8], read: (UInt64, Int) -> [UInt8]?) -> (pvID: String, text: String)? {
+        guard let (_, label, pvOffset, rawID) = lvmLabel(head), let text = lvmText(label, pvOffset: pvOffset, read: read) else {
+            return nil
+        }
+        return (rawID, text)
     }
 
     /// The VG name, id and PV count from the newest metadata text of the PV's first
     /// metadata area, when it was read.
     static func lvmVolumeGroup(_ label: [UInt8], pvOffset: Int, read: (UInt64, Int) -> [UInt8]?) -> (name: String, id: String, pvCount: Int?)? {
+        guard let text = lvmText(label, pvOffset: pvOffset, read: read), let brace = text.firstIndex(of: "{") else { return nil }
+        let name = text[..<brace].trimmingWhitespaceAndNewlines()
+        guard !name.isEmpty, let idRange = text.firstRange(of: "id = \"") else { return nil }
+        let afterID = text[idRange.upperBound...]
+        guard let close = afterID.firstIndex(of: "\"") else { return nil }
+        let pvCount = text.components(separatedBy: "\n").filter { $0.trimmingWhitespace().hasPrefix("pv") && $0.contains("{") }.count
+        return (name, String(afterID[..<close]).lowercased(), pvCount > 0 ? pvCount : nil)
+    }
+
+    /// The newest metadata text of the PV's first metadata area (`struct mda_header`'s
+    /// first raw location), when `read` has it.
+    static func lvmText(_ label: [UInt8], pvOffset: Int, read: (UInt64, Int) -> [UInt8]?) -> String? {
         // pv_header: uuid[32], device_size, then data areas and metadata areas, each list
         // of {offset, size} ended by a zero offset.
         var pos = pvOffset + 40
@@ -327,14 +356,7 @@ public enum MultiDeviceMembers {
         let textOffset = LittleEndian.u64(header, 40), textSize = LittleEndian.u64(header, 48)
         guard textOffset > 0, textSize > 0, textSize <= 1 << 20, textOffset < mda.1,
               let textBytes = read(mda.0 + textOffset, Int(min(textSize, mda.1 - textOffset))) else { return nil }
-        let text = String(decoding: textBytes.prefix { $0 != 0 }, as: UTF8.self)
-        guard let brace = text.firstIndex(of: "{") else { return nil }
-        let name = text[..<brace].trimmingWhitespaceAndNewlines()
-        guard !name.isEmpty, let idRange = text.firstRange(of: "id = \"") else { return nil }
-        let afterID = text[idRange.upperBound...]
-        guard let close = afterID.firstIndex(of: "\"") else { return nil }
-        let pvCount = text.components(separatedBy: "\n").filter { $0.trimmingWhitespace().hasPrefix("pv") && $0.contains("{") }.count
-        return (name, String(afterID[..<close]).lowercased(), pvCount > 0 ? pvCount : nil)
+        return String(decoding: textBytes.prefix { $0 != 0 }, as: UTF8.self)
     }
 
     /// LVM's `calc_crc` (lib/misc/crc.c): reflected CRC-32 with the initial value 0xf597a6cf and

@@ -3,9 +3,9 @@ import DiskProbe
 import SourceInventory
 
 /// A filesystem the guest reported on one disk (VMware Tools `guest.disk[].mappings`) should
-/// show up on that disk's volume as a partition or whole-disk filesystem of about its size
-/// that holds a signature or data. Filesystems that span several disks (LVM, RAID) are not
-/// checked. One that is absent fails the disk (error); one found on another disk's volume
+/// show up on that disk's volume as a partition, whole-disk filesystem or LVM logical volume
+/// of about its size that holds a signature or data. Filesystems that span several disks
+/// (LVM, RAID) are not checked. One that is absent fails the disk (error); one found on another disk's volume
 /// instead means the volumes are swapped (critical). README.md, "Blank and half-written volumes".
 public enum GuestFilesystemRule: DiskRule {
     /// The guest-filesystems family.
@@ -32,14 +32,21 @@ public enum GuestFilesystemRule: DiskRule {
     }
 
     /// The sizes of the containers on `probe` that could hold a filesystem: partitions (and
-    /// the whole disk when it carries a signature) with a signature or, when measured, data.
+    /// the whole disk when it carries a signature) with a signature or, when measured, data,
+    /// and LVs with a signature in place of the PV that holds them.
     static func containerSizes(_ probe: ProbeResult) -> [UInt64] {
+        // A PV whose LVs are known holds them, not one filesystem: its LVs count instead.
+        let lvs = probe.logicalVolumes ?? []
         let partitions = probe.partitions.filter { p in
-            guard p.partitionKind != .extended else { return false }
+            guard p.partitionKind != .extended, !lvs.contains(where: { $0.place == "partition \(p.number)" }) else { return false }
             guard let extent = probe.dataExtent else { return true }
             return p.filesystem != nil || (extent.partition(p.number)?.holdsData ?? true)
         }
-        return partitions.map(\.sizeBytes) + (probe.filesystem != nil ? [probe.sizeBytes] : [])
+        // LVM logical volumes on the volume (README.md, "Logical volumes"): a guest's root
+        // on an LV is as large as its LV, not as its PV's partition.
+        let wholeDisk = probe.filesystem != nil && !lvs.contains { $0.place == "whole disk" } ? [probe.sizeBytes] : []
+        return partitions.map(\.sizeBytes) + wholeDisk
+            + lvs.filter { $0.filesystem != nil || probe.dataExtent == nil }.map(\.sizeBytes)
     }
 
     /// One `guest-filesystem-missing` finding per guest filesystem with no partition of
