@@ -17,12 +17,15 @@
 #   dos-cut2000.img  dos2000 copied up to 700 MiB: inside partition 2, whose ext4 lacks its last backup superblock
 #   xfs2000.img, ntfs2000.img  1 GiB whole-disk XFS and NTFS; xfs-cut2000.img, ntfs-cut2000.img
 #                  their first 600 and 800 MiB (the last AG's superblock, the backup boot sector missing)
+#   holes2000.img  vol2000 with 100-200 MiB never written (a hole over partition 1's backup superblock
+#                  of group 1, at 129 MiB); xfs-holes2000.img xfs2000 with 250-300 MiB never written
+#                  (allocation group 1's superblock at 256 MiB); both keep their label and their end
 #   wiped2001.img  vol2001 after `wipefs -a -f` (GPT headers, the 0x55AA and ext4's magic erased; the data stays)
 #   raw2001.img    256 MiB raw disk: 16 MiB of seeded bytes at 1 MiB, no label or signature;
 #                  raw-copy2001.img a faithful copy of it
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-need sgdisk sfdisk mkfs.ext4 mkfs.xfs mkntfs truncate qemu-img wipefs python3
+need sgdisk sfdisk mkfs.ext4 mkfs.xfs mkntfs truncate qemu-img wipefs python3 fallocate
 out=${1:?usage: make-data-cases.sh OUTDIR}
 mkdir -p "$out"
 
@@ -71,6 +74,12 @@ mkfs.xfs -q -f -m uuid=90000003-0d0d-4e00-8000-000000009000 "$out/xfs2000.img"
 mkntfs -Q -F -q "$out/ntfs2000.img" >/dev/null 2>&1
 dd if="$out/xfs2000.img" of="$out/xfs-cut2000.img" bs=1M count=600 conv=notrunc,sparse status=none
 dd if="$out/ntfs2000.img" of="$out/ntfs-cut2000.img" bs=1M count=800 conv=notrunc,sparse status=none
+
+# Copies with holes: regions never written inside the data, the label and the end intact.
+sparse_copy "$out/vol2000.img" "$out/holes2000.img"
+fallocate -p -o $((100 << 20)) -l $((100 << 20)) "$out/holes2000.img"
+sparse_copy "$out/xfs2000.img" "$out/xfs-holes2000.img"
+fallocate -p -o $((250 << 20)) -l $((50 << 20)) "$out/xfs-holes2000.img"
 
 # A wiped label: wipefs -a erases every signature it knows and leaves the data.
 sparse_copy "$out/vol2001.img" "$out/wiped2001.img"

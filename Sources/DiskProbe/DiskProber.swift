@@ -240,7 +240,7 @@ public enum DiskProber {
         // "Filesystem sizes"), and where the structure it keeps near its end lies: both from
         // its head, read once. An LV's head is read from its first run, and its end
         // structure is found through its segments.
-        var endWitnesses: [(place: FilesystemPlace, at: UInt64, witness: FilesystemEndWitness, type: String)] = []
+        var endWitnesses: [(place: FilesystemPlace, at: UInt64, witness: FilesystemEndWitness, type: String, interior: Bool)] = []
         var places: [(place: FilesystemPlace, fs: FilesystemSignature, start: UInt64, contiguous: UInt64, size: UInt64)] = []
         if let fs = result.filesystem { places.append((.wholeDisk, fs, 0, size, size)) }
         for (i, p) in result.partitions.enumerated() {
@@ -260,35 +260,47 @@ public enum DiskProber {
             case .partition(let i): result.partitions[i].filesystem?.sizeClaim = claim
             case .logicalVolume(let i): logicalVolumes[i].filesystem?.sizeClaim = claim
             }
-            // The end structure only where it lies inside the filesystem's container.
-            guard let w = FilesystemEndParser.witness(type: place.fs.type, head: head) else { continue }
-            let (end, overflow) = w.offset.addingReportingOverflow(UInt64(w.count))
-            guard !overflow, end <= place.size, w.count > 0 else { continue }
-            if case .logicalVolume(let i) = place.place {
-                // Found through the segment that holds it, when it lies on this volume in one piece.
-                let lv = logicalVolumes[i]
-                guard let at = lv.volumeOffset(w.offset), lv.volumeOffset(end - 1) == at + UInt64(w.count) - 1 else { continue }
-                endWitnesses.append((place.place, at, w, place.fs.type))
-            } else {
-                endWitnesses.append((place.place, place.start + w.offset, w, place.fs.type))
+            // The end structure and the ones inside, each only where it lies inside the
+            // filesystem's container (an LV's: on this volume, in one segment).
+            guard let structures = FilesystemEndParser.structures(type: place.fs.type, head: head) else { continue }
+            for (w, interior) in structures.interior.map({ ($0, true) }) + [(structures.end, false)] {
+                let (end, overflow) = w.offset.addingReportingOverflow(UInt64(w.count))
+                guard !overflow, end <= place.size, w.count > 0 else { continue }
+                if case .logicalVolume(let i) = place.place {
+                    let lv = logicalVolumes[i]
+                    guard let at = lv.volumeOffset(w.offset), lv.volumeOffset(end - 1) == at + UInt64(w.count) - 1 else { continue }
+                    endWitnesses.append((place.place, at, w, place.fs.type, interior))
+                } else {
+                    endWitnesses.append((place.place, place.start + w.offset, w, place.fs.type, interior))
+                }
             }
         }
 
-        // Those end structures, all read in one round (README.md, "Blank and half-written volumes").
-        let ends = try copier.inRounds(1) { () throws(ProbeError) -> [(FilesystemPlace, FilesystemEndStructure)] in
-            var found: [(FilesystemPlace, FilesystemEndStructure)] = []
+        // Those structures, all read in one round (README.md, "Blank and half-written volumes").
+        let ends = try copier.inRounds(1) { () throws(ProbeError) -> [(FilesystemPlace, FilesystemEndStructure, Bool)] in
+            var found: [(FilesystemPlace, FilesystemEndStructure, Bool)] = []
             for e in endWitnesses {
                 guard let bytes = try copier.copyBytes(offset: e.at, length: e.witness.count, purpose: "\(e.type) \(e.witness.what)")
                 else { continue }
-                found.append((e.place, FilesystemEndStructure(what: e.witness.what, offsetBytes: e.at, present: e.witness.holds(bytes))))
+                found.append((e.place, FilesystemEndStructure(what: e.witness.what, offsetBytes: e.at, present: e.witness.holds(bytes),
+                                                              zeroFilled: !bytes.contains { $0 != 0 }), e.interior))
             }
             return found
         }
-        for (place, end) in ends {
+        func update(_ place: FilesystemPlace, _ change: (inout FilesystemSignature) -> Void) {
             switch place {
-            case .wholeDisk: result.filesystem?.endStructure = end
-            case .partition(let i): result.partitions[i].filesystem?.endStructure = end
-            case .logicalVolume(let i): logicalVolumes[i].filesystem?.endStructure = end
+            case .wholeDisk: if var fs = result.filesystem { change(&fs); result.filesystem = fs }
+            case .partition(let i): if var fs = result.partitions[i].filesystem { change(&fs); result.partitions[i].filesystem = fs }
+            case .logicalVolume(let i): if var fs = logicalVolumes[i].filesystem { change(&fs); logicalVolumes[i].filesystem = fs }
+            }
+        }
+        for (place, structure, interior) in ends {
+            update(place) { fs in
+                guard interior else { fs.endStructure = structure; return }
+                var found = fs.interiorStructures ?? FilesystemInteriorStructures(checked: 0, missing: [])
+                found.checked += 1
+                if !structure.present { found.missing.append(structure) }
+                fs.interiorStructures = found
             }
         }
         result.logicalVolumes = logicalVolumes.isEmpty ? nil : logicalVolumes

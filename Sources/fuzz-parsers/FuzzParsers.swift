@@ -49,6 +49,7 @@ enum FuzzParsers {
         }
         for type in ["ext4", "xfs", "ntfs"] {
             if let end = FilesystemEndParser.witness(type: type, head: bytes) { _ = end.holds(bytes) }
+            for inside in FilesystemEndParser.interior(type: type, head: bytes) { _ = inside.holds(bytes) }
         }
         // The multi-device member parsers, with the input as the head of a container whose
         // tail repeats it (md 0.90/1.0 keep their superblock near the end).

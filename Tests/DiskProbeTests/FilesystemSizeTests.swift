@@ -182,6 +182,46 @@ final class FilesystemSizeTests: XCTestCase {
         }
     }
 
+    /// The structures inside the filesystem (README.md, "Blank and half-written volumes"):
+    /// every backup superblock dumpe2fs lists but the last, each allocation group's
+    /// superblock but the first and last; sampled evenly past `interiorLimit`.
+    func testInteriorStructuresAreEveryBackupTheToolsList() throws {
+        for (name, mib, opts) in [("sparse-1k", 96, "-b 1024"), ("sparse-4k", 300, "-b 4096"),
+                                  ("every-group", 96, "-b 1024 -O ^sparse_super,^resize_inode"),
+                                  ("sparse2", 300, "-b 4096 -O sparse_super2 -E num_backup_sb=2"),
+                                  ("every-group-1g", 1024, "-b 1024 -O ^sparse_super,^resize_inode")] {
+            let fs = try made("interior-\(name).img", mib: mib, "mkfs.ext4 -q -F \(opts) FILE 2>/dev/null")
+            let dump = try Tools.run("dumpe2fs", [fs.path]).stdout
+            let blockSize = try field(dump, "Block size:")
+            let backups: [UInt64] = dump.split(separator: "\n").filter { $0.contains("Backup superblock at") }.compactMap { line in
+                UInt64(line.split(separator: " ").drop { $0 != "at" }.dropFirst().first?
+                    .trimmingCharacters(in: CharacterSet(charactersIn: ",")) ?? "").map { $0 * blockSize }
+            }
+            let interior = FilesystemEndParser.interior(type: "ext4", head: fs.head)
+            let expected = Array(backups.dropLast())
+            if expected.count <= FilesystemEndParser.interiorLimit {
+                XCTAssertEqual(interior.map(\.offset), expected, name)
+            } else {
+                // Sampled: as many as the limit, all of them real backups, first and near-last among them.
+                XCTAssertEqual(interior.count, FilesystemEndParser.interiorLimit, name)
+                XCTAssertTrue(Set(interior.map(\.offset)).isSubset(of: Set(expected)), name)
+                XCTAssertEqual(interior.first?.offset, expected.first, name)
+            }
+            for w in interior {
+                XCTAssertTrue(w.holds(try bytes(fs.path, at: w.offset, count: w.count)), "\(name): \(w.what)")
+            }
+        }
+        let xfs = try made("interior-xfs.img", mib: 600, "mkfs.xfs -q -f -d agcount=6 FILE")
+        let db = try Tools.run("xfs_db", ["-r", "-c", "sb 0", "-c", "p agcount agblocks blocksize", xfs.path]).stdout
+        let (agCount, agBlocks, blockSize) = (try field(db, "agcount"), try field(db, "agblocks"), try field(db, "blocksize"))
+        let inside = FilesystemEndParser.interior(type: "xfs", head: xfs.head)
+        XCTAssertEqual(agCount, 6)
+        XCTAssertEqual(inside.map(\.offset), (1..<agCount - 1).map { $0 * agBlocks * blockSize })
+        for w in inside { XCTAssertTrue(w.holds(try bytes(xfs.path, at: w.offset, count: w.count)), w.what) }
+        XCTAssertEqual(FilesystemEndParser.interior(type: "ntfs", head: try made("interior-ntfs.img", mib: 40,
+                                                                                 "mkntfs -Q -F -q FILE >/dev/null 2>&1").head).count, 0)
+    }
+
     private func bytes(_ path: String, at offset: UInt64, count: Int) throws -> [UInt8] {
         let handle = try XCTUnwrap(FileHandle(forReadingAtPath: path))
         defer { try? handle.close() }

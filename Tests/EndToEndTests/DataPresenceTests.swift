@@ -145,6 +145,49 @@ final class DataPresenceTests: XCTestCase {
         XCTAssertFalse(same.allCodes.contains("copy-incomplete"), "\(same.codes(of: "2000"))")
     }
 
+    /// A copy with regions never written inside its data — the label, the end and the later
+    /// partitions intact — fails by the structures mkfs spread through the filesystem that
+    /// read as zeros; the faithful copies keep passing with every one of them present.
+    func testACopyWithHolesInsideItsDataFails() throws {
+        let s = try scenario()
+        for (image, place, type, structure, offset) in [
+            ("holes2000.img", "partition 1", "ext4", "backup superblock of group 1", (1 << 20) + (128 << 20)),
+            ("xfs-holes2000.img", "whole disk", "xfs", "superblock of allocation group 1", 256 << 20),
+        ] {
+            let run = try verify(s, "holes-\(type)", targets: ["2000": image])
+            XCTAssertEqual(run.status, 1, "\(image): " + run.stdout + run.stderr)
+            let finding = try XCTUnwrap(run.finding("copy-incomplete", of: "2000"), "\(image): \(run.codes(of: "2000"))")
+            XCTAssertEqual(finding["severity"] as? String, "critical")
+            XCTAssertTrue((finding["message"] as? String ?? "").contains("never written"), "\(finding)")
+            let evidence = try XCTUnwrap(finding["evidence"] as? [String: Any])
+            let holes = try XCTUnwrap(evidence["filesystemHoles"] as? [[String: Any]])
+            XCTAssertEqual(holes.count, 1, "\(holes)")
+            XCTAssertEqual(holes.first?["place"] as? String, place)
+            XCTAssertEqual(holes.first?["type"] as? String, type)
+            XCTAssertTrue((holes.first?["structure"] as? String ?? "").hasPrefix(structure), "\(holes)")
+            XCTAssertEqual(holes.first?["offsetBytes"] as? Int, offset)
+            XCTAssertLessThan(offset, try XCTUnwrap(evidence["dataEndBytes"] as? Int))
+            XCTAssertEqual((evidence["missingFilesystemEnds"] as? [[String: Any]])?.count, 0, image)
+            // A source with the same holes: not the copy's doing.
+            let same = try verify(s, "holes-same-\(type)", targets: ["2000": image], sources: ["2000": image],
+                                  extra: ["--content", "sample"])
+            XCTAssertFalse(same.allCodes.contains("copy-incomplete"), "\(same.codes(of: "2000"))")
+        }
+        for faithful in ["vol2000.img", "xfs2000.img"] {
+            let run = try verify(s, "no-holes-\(faithful)", targets: ["2000": faithful])
+            XCTAssertEqual(run.status, 0, "\(faithful): " + run.stdout + run.stderr)
+            let probe = try XCTUnwrap(run.disk("2000")?["probe"] as? [String: Any])
+            let signatures = ([probe["filesystem"]] + ((probe["partitions"] as? [[String: Any]]) ?? []).map { $0["filesystem"] })
+                .compactMap { $0 as? [String: Any] }
+            let interior = signatures.compactMap { $0["interiorStructures"] as? [String: Any] }
+            XCTAssertFalse(interior.isEmpty, faithful)
+            for i in interior {
+                XCTAssertGreaterThan(i["checked"] as? Int ?? 0, 0, faithful)
+                XCTAssertEqual((i["missing"] as? [Any])?.count, 0, faithful)
+            }
+        }
+    }
+
     /// A volume whose label and signatures were wiped (wipefs -a) holds data and nothing
     /// recognisable: never a pass. A raw-data disk copied faithfully is checked by its
     /// content against its source instead, and passes; against another disk's raw data it fails.

@@ -25,6 +25,10 @@ public struct FilesystemSignature: Codable, Sendable, Equatable {
     /// XFS's last allocation group's superblock, NTFS's backup boot sector) and whether it is
     /// there; nil for other types, or when it would lie outside the filesystem's container.
     public var endStructure: FilesystemEndStructure?
+    /// The like structures mkfs spreads through the filesystem (ext2/3/4's other backup
+    /// superblocks, XFS's other allocation groups' superblocks): how many were read, and
+    /// those missing; nil for other types, or when none lies inside the container.
+    public var interiorStructures: FilesystemInteriorStructures?
 
     /// Creates the value from its fields.
     public init(type: String, uuid: String? = nil, label: String? = nil, usage: String? = nil, version: String? = nil,
@@ -49,11 +53,29 @@ public struct FilesystemEndStructure: Codable, Sendable, Equatable {
     public var offsetBytes: UInt64
     /// Whether the bytes there hold it (a copy that stopped before it left zeros).
     public var present: Bool
+    /// When it is not there: whether every byte there is zero (never written), rather than
+    /// other data; nil when it is there.
+    public var zeroFilled: Bool?
 
     /// Creates the value from its fields.
-    public init(what: String, offsetBytes: UInt64, present: Bool) {
+    public init(what: String, offsetBytes: UInt64, present: Bool, zeroFilled: Bool? = nil) {
         self.what = what
         self.offsetBytes = offsetBytes
         self.present = present
+        self.zeroFilled = present ? nil : zeroFilled
+    }
+}
+
+/// The structures inside a filesystem besides its end one, as found on the volume.
+public struct FilesystemInteriorStructures: Codable, Sendable, Equatable {
+    /// How many were read (at most `FilesystemEndParser.interiorLimit`).
+    public var checked: Int
+    /// Those not there, in order.
+    public var missing: [FilesystemEndStructure]
+
+    /// Creates the value from its fields.
+    public init(checked: Int, missing: [FilesystemEndStructure]) {
+        self.checked = checked
+        self.missing = missing
     }
 }

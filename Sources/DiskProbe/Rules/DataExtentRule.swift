@@ -5,7 +5,8 @@ import AuditCore
 /// and a label that promises data where the volume has none (`copy-incomplete`, critical):
 /// partitions past the point where the data stops that hold nothing, or a GPT whose backup
 /// header is missing from a region that holds nothing, or a filesystem's end structure
-/// (its last backup superblock, …) is missing past where the data stops; and a volume that
+/// (its last backup superblock, …) is missing past where the data stops, or one of its
+/// structures reads as zeros with data past it (a region never written); and a volume that
 /// holds data but nothing recognisable (`volume-unrecognised`, a warning that leaves the
 /// verdict inconclusive). README.md, "Blank and half-written volumes".
 public enum DataExtentRule {
@@ -98,15 +99,22 @@ public enum DataExtentRule {
         public var missingBackupGPTOffset: UInt64?
         /// Filesystems whose end structure is missing past where the data stops.
         public var missingEnds: [MissingEnd]
+        /// Structures of filesystems (their end one or those inside) that read as zeros
+        /// where the volume holds data past them: regions of the copy never written.
+        public var holes: [MissingEnd]
 
         /// Creates the value from its fields.
         public init(dataEndBytes: UInt64, emptyPartitions: [Partition], missingBackupGPTOffset: UInt64?,
-                    missingEnds: [MissingEnd] = []) {
+                    missingEnds: [MissingEnd] = [], holes: [MissingEnd] = []) {
             self.dataEndBytes = dataEndBytes
             self.emptyPartitions = emptyPartitions
             self.missingBackupGPTOffset = missingBackupGPTOffset
             self.missingEnds = missingEnds
+            self.holes = holes
         }
+
+        /// Whether the gap holds nothing to report.
+        public var isEmpty: Bool { emptyPartitions.isEmpty && missingBackupGPTOffset == nil && missingEnds.isEmpty && holes.isEmpty }
     }
 
     /// A filesystem whose end structure (`FilesystemEndStructure`) is not there.
@@ -117,15 +125,37 @@ public enum DataExtentRule {
         public var structure: FilesystemEndStructure
     }
 
-    /// The filesystems of `probe` whose end structure is missing at or past `dataEnd`:
-    /// a copy that stopped inside them.
-    public static func missingEnds(_ probe: ProbeResult, dataEnd: UInt64) -> [MissingEnd] {
+    /// Every filesystem of `probe`, with where it is.
+    static func filesystems(_ probe: ProbeResult) -> [(place: String, fs: FilesystemSignature)] {
         var places: [(String, FilesystemSignature?)] = [("whole disk", probe.filesystem)]
         places += probe.partitions.map { ("partition \($0.number)", $0.filesystem) }
         places += (probe.logicalVolumes ?? []).map { ($0.describe, $0.filesystem) }
-        return places.compactMap { place, fs in
-            guard let fs, let end = fs.endStructure, !end.present, end.offsetBytes >= dataEnd else { return nil }
+        return places.compactMap { place, fs in fs.map { (place, $0) } }
+    }
+
+    /// The filesystems of `probe` whose end structure is missing at or past `dataEnd`:
+    /// a copy that stopped inside them.
+    public static func missingEnds(_ probe: ProbeResult, dataEnd: UInt64) -> [MissingEnd] {
+        filesystems(probe).compactMap { place, fs in
+            guard let end = fs.endStructure, !end.present, end.offsetBytes >= dataEnd else { return nil }
             return MissingEnd(place: place, type: fs.type, structure: end)
+        }
+    }
+
+    /// The structures of `probe`'s filesystems — the end one, and those mkfs spreads through
+    /// them — that read as zeros before `dataEnd`: the volume holds data past them, so the
+    /// copy did not stop there; those regions were never written. Bytes that are not zero
+    /// are not counted (they may be data where the structure was not looked for right).
+    public static func holes(_ probe: ProbeResult, dataEnd: UInt64) -> [MissingEnd] {
+        missingStructures(probe).filter { $0.structure.zeroFilled == true && $0.structure.offsetBytes < dataEnd }
+    }
+
+    /// Every structure of `probe`'s filesystems (end or inside) that is not there, whatever
+    /// the bytes in its place.
+    public static func missingStructures(_ probe: ProbeResult) -> [MissingEnd] {
+        filesystems(probe).flatMap { place, fs in
+            ((fs.interiorStructures?.missing ?? []) + (fs.endStructure.map { [$0] } ?? [])).filter { !$0.present }
+                .map { MissingEnd(place: place, type: fs.type, structure: $0) }
         }
     }
 
@@ -135,8 +165,10 @@ public enum DataExtentRule {
         guard let extent = probe.dataExtent, extent.holdsData else { return nil }
         let end = extent.dataEndBytes
         let ends = missingEnds(probe, dataEnd: end)
+        let holes = holes(probe, dataEnd: end)
         guard let table = probe.partitionTable else {
-            return ends.isEmpty ? nil : Gap(dataEndBytes: end, emptyPartitions: [], missingBackupGPTOffset: nil, missingEnds: ends)
+            let gap = Gap(dataEndBytes: end, emptyPartitions: [], missingBackupGPTOffset: nil, missingEnds: ends, holes: holes)
+            return gap.isEmpty ? nil : gap
         }
         // A half copy wrote some partitions and not the later ones: with no partition
         // holding anything, empty partitions are no evidence (a label never formatted).
@@ -159,8 +191,8 @@ public enum DataExtentRule {
                 missingBackup = offset
             }
         }
-        guard !empty.isEmpty || missingBackup != nil || !ends.isEmpty else { return nil }
-        return Gap(dataEndBytes: end, emptyPartitions: empty, missingBackupGPTOffset: missingBackup, missingEnds: ends)
+        let gap = Gap(dataEndBytes: end, emptyPartitions: empty, missingBackupGPTOffset: missingBackup, missingEnds: ends, holes: holes)
+        return gap.isEmpty ? nil : gap
     }
 
     /// "partition 2 (ext4 expected, 1.5 GiB at 512 MiB)".
@@ -182,11 +214,27 @@ public enum DataExtentRule {
             what.append("the \(m.type) filesystem on \(m.place == "whole disk" ? "the whole disk" : m.place) lacks its \(m.structure.what) at offset \(m.structure.offsetBytes), "
                         + "which mkfs always writes")
         }
+        let fix = "Rerun the replication of this disk (or compare it with its source: --nbd-sources, --content full) before using it."
+        // Holes: one line per filesystem, naming its first missing structure and how many more.
+        var holes: [String] = []
+        var seen: [String: Int] = [:]
+        for h in gap.holes { seen["\(h.place) \(h.type)", default: 0] += 1 }
+        for h in gap.holes where seen["\(h.place) \(h.type)"] != nil {
+            let more = seen.removeValue(forKey: "\(h.place) \(h.type)").map { $0 - 1 } ?? 0
+            holes.append("the \(h.type) filesystem on \(h.place == "whole disk" ? "the whole disk" : h.place) has only zeros where its "
+                         + "\(h.structure.what) belongs, at offset \(h.structure.offsetBytes)"
+                         + (more > 0 ? " (and \(more) more of its structures)" : ""))
+        }
+        let holeText = holes.isEmpty ? "" : "Inside the data, \(holes.joined(separator: "; ")): mkfs always writes these, so "
+            + "those regions of the copy were never written. "
+        guard !what.isEmpty else {
+            return "\(subject) looks like a copy with regions that were never written, though data lies past them "
+                + "(up to offset \(gap.dataEndBytes)). \(holeText)\(fix)"
+        }
         return "\(subject) looks like a copy that stopped part-way: data stops at offset \(gap.dataEndBytes) "
             + "(\(ByteSize.human(gap.dataEndBytes))), yet "
             + (gap.emptyPartitions.isEmpty && gap.missingBackupGPTOffset == nil ? "its filesystems promise" : "its own label promises")
-            + " more — \(what.joined(separator: "; ")). "
-            + "Rerun the replication of this disk (or compare it with its source: --nbd-sources, --content full) before using it."
+            + " more — \(what.joined(separator: "; ")). \(holeText)\(fix)"
     }
 
     /// Evidence of a `copy-incomplete` finding.
@@ -195,6 +243,10 @@ public enum DataExtentRule {
          "emptyPartitions": .array(gap.emptyPartitions.map { .number(UInt64($0.number)) }),
          "missingBackupGPTOffset": gap.missingBackupGPTOffset.map { .number($0) } ?? .null,
          "missingFilesystemEnds": .array(gap.missingEnds.map {
+             ["place": .string($0.place), "type": .string($0.type), "structure": .string($0.structure.what),
+              "offsetBytes": .number($0.structure.offsetBytes)]
+         }),
+         "filesystemHoles": .array(gap.holes.map {
              ["place": .string($0.place), "type": .string($0.type), "structure": .string($0.structure.what),
               "offsetBytes": .number($0.structure.offsetBytes)]
          }),

@@ -36,23 +36,48 @@ public struct FilesystemEndWitness: Sendable, Equatable {
     }
 }
 
-/// Finds a filesystem's end witness from its head. Total functions of hostile bytes: nil
-/// when the fields make no sense or the structure would not be near the end.
+/// Finds a filesystem's end witness, and the like structures mkfs spreads through it, from
+/// its head. Total functions of hostile bytes: nil (or none) when the fields make no sense.
 public enum FilesystemEndParser {
+    /// The most structures inside one filesystem that are checked besides its end one;
+    /// more (ext without sparse_super on a large disk) are sampled evenly.
+    public static let interiorLimit = 64
+
     /// The end witness of the filesystem libblkid named `type`, whose first bytes are `head`.
     public static func witness(type: String, head: [UInt8]) -> FilesystemEndWitness? {
+        structures(type: type, head: head)?.end
+    }
+
+    /// The structures before the end one that mkfs writes as well (README.md, "Blank and
+    /// half-written volumes"): ext2/3/4's other backup superblocks, XFS's other allocation
+    /// groups' superblocks; none for NTFS. At most `interiorLimit`, in order.
+    public static func interior(type: String, head: [UInt8]) -> [FilesystemEndWitness] {
+        structures(type: type, head: head)?.interior ?? []
+    }
+
+    static func structures(type: String, head: [UInt8]) -> (interior: [FilesystemEndWitness], end: FilesystemEndWitness)? {
         switch type {
         case "ext2", "ext3", "ext4", "ext4dev": ext(head)
         case "xfs": xfs(head)
-        case "ntfs": ntfs(head)
+        case "ntfs": ntfs(head).map { ([], $0) }
         default: nil
         }
     }
 
-    /// ext2/3/4: the superblock copy in the last group that holds one — every group without
-    /// `sparse_super`, groups 1 and the powers of 3, 5 and 7 with it, the two
-    /// `s_backup_bgs` with `sparse_super2`. It starts its group's first block.
-    static func ext(_ b: [UInt8]) -> FilesystemEndWitness? {
+    /// `items` (ascending) with its last one apart, and at most `interiorLimit` of the others
+    /// taken evenly.
+    static func spread(_ items: [UInt64]) -> (interior: [UInt64], last: UInt64)? {
+        guard let last = items.last else { return nil }
+        let rest = Array(items.dropLast())
+        guard rest.count > interiorLimit else { return (rest, last) }
+        let picked = (0..<interiorLimit).map { rest[$0 * rest.count / interiorLimit] }
+        return (picked, last)
+    }
+
+    /// ext2/3/4: the superblock copies — every group without `sparse_super`, groups 1 and
+    /// the powers of 3, 5 and 7 with it, the two `s_backup_bgs` with `sparse_super2`. Each
+    /// starts its group's first block; the last is the end witness.
+    static func ext(_ b: [UInt8]) -> (interior: [FilesystemEndWitness], end: FilesystemEndWitness)? {
         let sb = 1024
         guard let (blockSize, log, blocks) = FilesystemSizeParser.extGeometry(b, need: sb + 0x254) else { return nil }
         let first = UInt64(LittleEndian.u32(b, sb + 0x14))
@@ -60,30 +85,38 @@ public enum FilesystemEndParser {
         guard perGroup >= 8, blocks > first, blocks < 1 << 48 else { return nil }
         let groups = (blocks - first + perGroup - 1) / perGroup
         guard groups >= 2 else { return nil }
-        let last: UInt64?
+        var backups: [UInt64]
         if LittleEndian.u32(b, sb + 0x5C) & 0x200 != 0 {
             // sparse_super2: at most two backups, named in the superblock (0: none).
-            last = [UInt64(LittleEndian.u32(b, sb + 0x24C)), UInt64(LittleEndian.u32(b, sb + 0x250))]
-                .filter { $0 > 0 && $0 < groups }.max()
+            backups = Set([UInt64(LittleEndian.u32(b, sb + 0x24C)), UInt64(LittleEndian.u32(b, sb + 0x250))]
+                .filter { $0 > 0 && $0 < groups }).sorted()
         } else if LittleEndian.u32(b, sb + 0x64) & 0x1 != 0 {
-            var best: UInt64 = 1
+            var found: Set<UInt64> = [1]
             for base: UInt64 in [3, 5, 7] {
                 var p = base
-                while p < groups { best = max(best, p); p *= base }
+                while p < groups { found.insert(p); p *= base }
             }
-            last = best < groups ? best : nil
+            backups = found.filter { $0 < groups }.sorted()
         } else {
-            last = groups - 1
+            // Every group: sampled before the list is built (a 16 TiB ext2 has 131,072).
+            let n = groups - 1
+            backups = n <= UInt64(interiorLimit) + 1 ? Array(1...n)
+                : (0...UInt64(interiorLimit)).map { 1 + $0 * (n - 1) / UInt64(interiorLimit) }
         }
-        guard let group = last else { return nil }
-        let (offset, o) = (first + group * perGroup).multipliedReportingOverflow(by: blockSize)
-        guard !o else { return nil }
-        return FilesystemEndWitness(offset: offset, count: 1024, what: "backup superblock of group \(group) (of \(groups))",
-                                    kind: .ext(logBlockSize: log))
+        guard let (interior, last) = spread(backups) else { return nil }
+        func witness(_ group: UInt64) -> FilesystemEndWitness? {
+            let (offset, o) = (first + group * perGroup).multipliedReportingOverflow(by: blockSize)
+            guard !o else { return nil }
+            return FilesystemEndWitness(offset: offset, count: 1024, what: "backup superblock of group \(group) (of \(groups))",
+                                        kind: .ext(logBlockSize: log))
+        }
+        guard let end = witness(last) else { return nil }
+        return (interior.compactMap(witness), end)
     }
 
-    /// XFS: the superblock at the start of the last allocation group.
-    static func xfs(_ b: [UInt8]) -> FilesystemEndWitness? {
+    /// XFS: the superblock at the start of each allocation group after the first; the last
+    /// group's is the end witness.
+    static func xfs(_ b: [UInt8]) -> (interior: [FilesystemEndWitness], end: FilesystemEndWitness)? {
         guard b.count >= 96, LittleEndian.matches(b, at: 0, "XFSB") else { return nil }
         let blockSize = UInt64(BigEndian.u32(b, 4))
         let dblocks = BigEndian.u64(b, 8)
@@ -91,10 +124,17 @@ public enum FilesystemEndParser {
         let agCount = UInt64(BigEndian.u32(b, 88))
         guard blockSize >= 512, blockSize <= 65536, agCount >= 2, agBlocks > 0,
               (agCount - 1) * agBlocks < dblocks else { return nil }
-        let (offset, o) = ((agCount - 1) * agBlocks).multipliedReportingOverflow(by: blockSize)
-        guard !o else { return nil }
-        return FilesystemEndWitness(offset: offset, count: 512, what: "superblock of allocation group \(agCount - 1) (of \(agCount))",
-                                    kind: .xfs(blockSize: UInt32(blockSize)))
+        let groups: [UInt64] = agCount - 1 <= UInt64(interiorLimit) + 1 ? Array(1..<agCount)
+            : (0...UInt64(interiorLimit)).map { 1 + $0 * (agCount - 2) / UInt64(interiorLimit) }
+        guard let (interior, last) = spread(groups) else { return nil }
+        func witness(_ ag: UInt64) -> FilesystemEndWitness? {
+            let (offset, o) = (ag * agBlocks).multipliedReportingOverflow(by: blockSize)
+            guard !o else { return nil }
+            return FilesystemEndWitness(offset: offset, count: 512, what: "superblock of allocation group \(ag) (of \(agCount))",
+                                        kind: .xfs(blockSize: UInt32(blockSize)))
+        }
+        guard let end = witness(last) else { return nil }
+        return (interior.compactMap(witness), end)
     }
 
     /// NTFS: the backup boot sector, in the sector after the volume's last (the partition's

@@ -10,7 +10,8 @@ import SourceInventory
 ///   stops (DataExtentRule), or partitions that hold data (or a backup GPT header) on the
 ///   source hold nothing on the volume.
 ///   Also a filesystem whose end structure (last backup superblock, …) is missing past
-///   where the data stops, unless the source lacks it too.
+///   where the data stops, or one of its structures reads as zeros with data past it,
+///   unless the source lacks it too.
 /// - `volume-unrecognised`: data and nothing recognisable. A warning (verdict inconclusive
 ///   at best), info when the source holds unrecognised data too and the content is compared.
 /// - `image-container-on-volume`: the volume begins with an image file's header; critical,
@@ -89,10 +90,13 @@ public enum DataPresenceRule: DiskRule {
         }
         var gap = DataExtentRule.gap(probe)
         // A filesystem end structure missing on the source as well is not the copy's doing.
-        if let reference = context.reference, var g = gap, !g.missingEnds.isEmpty {
+        // So are structures missing from the source too (the same offsets).
+        if let reference = context.reference, var g = gap, !g.missingEnds.isEmpty || !g.holes.isEmpty {
             let alsoOnSource = Set(DataExtentRule.missingEnds(reference, dataEnd: 0).map { "\($0.place) \($0.type)" })
             g.missingEnds.removeAll { alsoOnSource.contains("\($0.place) \($0.type)") }
-            gap = g.emptyPartitions.isEmpty && g.missingBackupGPTOffset == nil && g.missingEnds.isEmpty ? nil : g
+            let sourceHoles = Set(DataExtentRule.missingStructures(reference).map { "\($0.place) \($0.type) \($0.structure.offsetBytes)" })
+            g.holes.removeAll { sourceHoles.contains("\($0.place) \($0.type) \($0.structure.offsetBytes)") }
+            gap = g.isEmpty ? nil : g
         }
         // Against the source: partitions that hold data there and nothing here.
         var emptyHere: [Partition] = []

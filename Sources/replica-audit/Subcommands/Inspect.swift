@@ -26,7 +26,8 @@ struct Inspect: ParsableCommand {
 
             --format json prints the probe result (sorted keys): target, sizeBytes, sectorSize, \
             partitionTable (null when there is none; impliedDiskBytes is the size the label was \
-            written for), partitions, filesystem, witnesses, regionsRead, unreadableRegions, findings.
+            written for), partitions, filesystem, witnesses, regionsRead, unreadableRegions, findings, \
+            and logicalVolumes when an LVM PV on the volume has LVs.
 
             Findings that need no inventory: gpt-crc-invalid, gpt-entries-array-invalid, \
             gpt-header-mismatch, gpt-backup-misplaced, stale-label-at-end, \
@@ -34,7 +35,9 @@ struct Inspect: ParsableCommand {
             source), partition-past-device-end, partitions-overlap, partition-readers-disagree, \
             mbr-hybrid, mbr-protective-malformed, dos-ebr-chain-broken, ambiguous-signature, \
             unreadable-region, volume-blank (no data and no label: was it ever written?), \
-            copy-incomplete (data stops before what the label promises: partitions, the backup GPT).
+            copy-incomplete (data stops before what the label or a filesystem promises: partitions, \
+            the backup GPT, a filesystem's last backup superblock; or regions never written inside \
+            the data). Filesystems inside LVM logical volumes are checked as partitions are.
 
             A qcow2, VMDK, VHD, VHDX or VDI file is read as the guest disk it holds, through \
             qemu-nbd started read-only (exit 2 with the command to serve it when qemu-nbd is missing).
