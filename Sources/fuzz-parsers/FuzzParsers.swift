@@ -47,7 +47,7 @@ enum FuzzParsers {
         for type in FilesystemSizeParser.parsedTypes {
             _ = FilesystemSizeParser.claim(type: type, head: bytes)
         }
-        for type in ["ext4", "xfs", "ntfs"] {
+        for type in ["ext4", "xfs", "ntfs", "btrfs"] {
             if let end = FilesystemEndParser.witness(type: type, head: bytes) { _ = end.holds(bytes) }
             for inside in FilesystemEndParser.interior(type: type, head: bytes) { _ = inside.holds(bytes) }
         }

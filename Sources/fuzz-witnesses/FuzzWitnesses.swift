@@ -38,7 +38,7 @@ enum FuzzWitnesses {
         for type in FilesystemSizeParser.parsedTypes {
             _ = FilesystemSizeParser.claim(type: type, head: bytes)
         }
-        for type in ["ext4", "xfs", "ntfs"] {
+        for type in ["ext4", "xfs", "ntfs", "btrfs"] {
             if let end = FilesystemEndParser.witness(type: type, head: bytes) { _ = end.holds(bytes) }
         }
         // The whole probe, libfdisk and libblkid included, on an image of at least 64 KiB.

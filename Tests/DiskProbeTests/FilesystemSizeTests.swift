@@ -218,6 +218,17 @@ final class FilesystemSizeTests: XCTestCase {
         XCTAssertEqual(agCount, 6)
         XCTAssertEqual(inside.map(\.offset), (1..<agCount - 1).map { $0 * agBlocks * blockSize })
         for w in inside { XCTAssertTrue(w.holds(try bytes(xfs.path, at: w.offset, count: w.count)), w.what) }
+        // Btrfs: the mirror at 64 MiB; on a device of 256 GiB + 4 KiB or more also the one at 256 GiB.
+        let btrfs = try made("interior-btrfs.img", mib: 300, "mkfs.btrfs -q -f FILE >/dev/null")
+        let mirror = try XCTUnwrap(FilesystemEndParser.witness(type: "btrfs", head: btrfs.head))
+        XCTAssertEqual(mirror.offset, 64 << 20)
+        XCTAssertTrue(mirror.holds(try bytes(btrfs.path, at: mirror.offset, count: mirror.count)))
+        XCTAssertFalse(mirror.holds(try bytes(btrfs.path, at: 0x10000, count: 4096)), "the primary is not the mirror")
+        let big = try made("interior-btrfs-big.img", mib: 257 << 10, "mkfs.btrfs -q -f FILE >/dev/null")
+        XCTAssertEqual(FilesystemEndParser.interior(type: "btrfs", head: big.head).map(\.offset), [64 << 20])
+        let far = try XCTUnwrap(FilesystemEndParser.witness(type: "btrfs", head: big.head))
+        XCTAssertEqual(far.offset, 256 << 30)
+        XCTAssertTrue(far.holds(try bytes(big.path, at: far.offset, count: far.count)))
         XCTAssertEqual(FilesystemEndParser.interior(type: "ntfs", head: try made("interior-ntfs.img", mib: 40,
                                                                                  "mkntfs -Q -F -q FILE >/dev/null 2>&1").head).count, 0)
     }

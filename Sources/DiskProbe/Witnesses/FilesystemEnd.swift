@@ -1,5 +1,6 @@
 /// The structure a filesystem keeps near its end, which mkfs always writes: ext2/3/4's last
-/// backup superblock, XFS's last allocation group's superblock, NTFS's backup boot sector.
+/// backup superblock, XFS's last allocation group's superblock, NTFS's backup boot sector,
+/// Btrfs's last superblock mirror.
 /// A copy that stopped inside the filesystem lacks it, even where nothing else says where
 /// the data should end (a DOS label, a whole-disk filesystem). README.md, "Blank and
 /// half-written volumes".
@@ -21,6 +22,8 @@ public struct FilesystemEndWitness: Sendable, Equatable {
         case xfs(blockSize: UInt32)
         /// NTFS: "NTFS    " at 3 and the 0x55AA boot signature.
         case ntfs
+        /// Btrfs: a superblock mirror, "_BHRfS_M" at 0x40 and its own offset in `bytenr`.
+        case btrfs(offset: UInt64)
     }
 
     /// Whether `bytes`, read at `offset`, hold the structure.
@@ -32,6 +35,8 @@ public struct FilesystemEndWitness: Sendable, Equatable {
             return LittleEndian.matches(bytes, at: 0, "XFSB") && BigEndian.u32(bytes, 4) == blockSize
         case .ntfs:
             return LittleEndian.matches(bytes, at: 3, "NTFS    ") && LittleEndian.u16(bytes, 510) == 0xAA55
+        case .btrfs(let offset):
+            return LittleEndian.matches(bytes, at: 0x40, "_BHRfS_M") && LittleEndian.u64(bytes, 0x30) == offset
         }
     }
 }
@@ -60,6 +65,7 @@ public enum FilesystemEndParser {
         case "ext2", "ext3", "ext4", "ext4dev": ext(head)
         case "xfs": xfs(head)
         case "ntfs": ntfs(head).map { ([], $0) }
+        case "btrfs": btrfs(head)
         default: nil
         }
     }
@@ -135,6 +141,19 @@ public enum FilesystemEndParser {
         }
         guard let end = witness(last) else { return nil }
         return (interior.compactMap(witness), end)
+    }
+
+    /// Btrfs: the superblock mirrors mkfs.btrfs writes at 64 MiB and 256 GiB, those that fit
+    /// in the device's size (`dev_item.total_bytes`); the last one is the end witness.
+    static func btrfs(_ b: [UInt8]) -> (interior: [FilesystemEndWitness], end: FilesystemEndWitness)? {
+        guard let size = FilesystemSizeParser.btrfs(b)?.claimedBytes else { return nil }
+        let mirrors: [UInt64] = [64 << 20, 256 << 30].filter { $0 + 4096 <= size }
+        guard let (interior, last) = spread(mirrors) else { return nil }
+        func witness(_ offset: UInt64) -> FilesystemEndWitness {
+            FilesystemEndWitness(offset: offset, count: 4096, what: "superblock mirror at \(offset >= 1 << 30 ? "\(offset >> 30) GiB" : "\(offset >> 20) MiB")",
+                                 kind: .btrfs(offset: offset))
+        }
+        return (interior.map(witness), witness(last))
     }
 
     /// NTFS: the backup boot sector, in the sector after the volume's last (the partition's
