@@ -1,7 +1,7 @@
 extension DiskProber {
     /// The most LVs looked into on one volume: metadata that lists more is hostile or
     /// exotic, and each one costs a libblkid probe.
-    static let maxLogicalVolumes = 256
+    static let maxLogicalVolumes = 128
 
     /// The visible LVs of every LVM PV on the whole disk or in a partition (libblkid's
     /// `LVM2_member`), laid out on this volume from the PV's newest metadata (README.md,
