@@ -7,6 +7,7 @@
 #                          932 MiB) and home (ext4, 400 MiB)
 #   lvm-dos-cut2000.img    its first 1300 MiB only, the rest holes: the copy stopped inside root,
 #                          whose last allocation group's superblock (at 1413 MiB) is missing
+#   lvm-dos-gap2000.img    its first 1646 MiB only: root is whole, home (at 1646 MiB) holds nothing
 #   lvm-shrunk2000.img     lvm-dos2000 whose metadata gives root 200 extents (800 MiB) while its
 #                          XFS still claims 932 MiB: an LV reduced under its filesystem
 #   lvm-whole2001.img      1 GiB, no partition table: the whole disk is a PV of VG "data"; LV srv
@@ -97,6 +98,11 @@ rm -f "$out/lvm-boot.img" "$out/lvm-root.img" "$out/lvm-swap.img" "$out/lvm-home
 sparse_copy "$img" "$out/lvm-dos-cut2000.img"
 truncate -s 1300M "$out/lvm-dos-cut2000.img"
 truncate -s 2G "$out/lvm-dos-cut2000.img"
+
+# Stopped exactly where root ends (714 + 932 MiB): root is whole, home was never written.
+sparse_copy "$img" "$out/lvm-dos-gap2000.img"
+truncate -s 1646M "$out/lvm-dos-gap2000.img"
+truncate -s 2G "$out/lvm-dos-gap2000.img"
 
 sparse_copy "$img" "$out/lvm-shrunk2000.img"
 loop=$(losetup -f --show -o $((1050624 * 512)) "$out/lvm-shrunk2000.img")

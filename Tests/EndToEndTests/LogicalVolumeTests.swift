@@ -88,6 +88,35 @@ final class LogicalVolumeTests: XCTestCase {
         }
     }
 
+    /// A copy that stopped exactly where an LV ends: every filesystem it wrote is whole, and
+    /// the next LV holds nothing. Against a source whose LV holds its filesystem it fails the
+    /// same way; against a source with the same gap it does not.
+    func testACopyThatStoppedBetweenLogicalVolumesFails() throws {
+        let s = try scenario()
+        let run = try verify(s, "gap", "2000", "lvm-dos-gap2000.img")
+        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        let finding = try XCTUnwrap(run.finding("copy-incomplete", of: "2000"), "\(run.codes(of: "2000"))")
+        let evidence = try XCTUnwrap(finding["evidence"] as? [String: Any])
+        XCTAssertEqual(evidence["emptyLogicalVolumes"] as? [String], ["rhel/home"])
+        XCTAssertEqual((evidence["missingFilesystemEnds"] as? [Any])?.count, 0)
+        XCTAssertTrue((finding["message"] as? String ?? "").contains("LV rhel/home on partition 2 (400 MiB at offset \(1646 << 20))"),
+                      "\(finding)")
+
+        let inventory = try s.inventory(vm: "lvm-gap-src", disks: [(2000, "Hard disk 1", 2 << 30)])
+        try s.serve("gap-t", image: "lvm-dos-gap2000.img")
+        for (source, fails) in [("lvm-dos2000.img", true), ("lvm-dos-gap2000.img", false)] {
+            try s.serve("gap-s-\(source)", image: source)
+            let compared = try VerifyResult(["--inventory", inventory, "--target", "2000=\(s.uri("gap-t"))",
+                                             "--source", "2000=\(s.uri("gap-s-\(source)"))", "--content", "none"],
+                                            reportDirectory: s.reportDirectory("gap-src-\(source)"))
+            XCTAssertEqual(compared.allCodes.contains("copy-incomplete"), fails, "\(source): \(compared.codes(of: "2000"))")
+            if fails {
+                let f = try XCTUnwrap(compared.finding("copy-incomplete", of: "2000"))
+                XCTAssertEqual((f["evidence"] as? [String: Any])?["logicalVolumesEmptyHereButNotOnSource"] as? [String], ["rhel/home"])
+            }
+        }
+    }
+
     func testAFilesystemLargerThanItsLogicalVolumeFails() throws {
         let s = try scenario()
         let run = try verify(s, "shrunk", "2000", "lvm-shrunk2000.img")

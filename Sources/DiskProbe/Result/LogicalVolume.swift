@@ -37,7 +37,10 @@ public struct LogicalVolume: Codable, Sendable, Equatable {
     }
 
     /// "LV rhel/root (on partition 2)".
-    public var describe: String { "LV \(name) (on \(place == "whole disk" ? "the whole disk" : place))" }
+    public var describe: String { "LV \(name) (on \(placeText))" }
+
+    /// "partition 2", "the whole disk".
+    public var placeText: String { place == "whole disk" ? "the whole disk" : place }
 }
 
 /// A run of an LV's bytes that lies contiguously on the volume.

@@ -102,19 +102,26 @@ public enum DataExtentRule {
         /// Structures of filesystems (their end one or those inside) that read as zeros
         /// where the volume holds data past them: regions of the copy never written.
         public var holes: [MissingEnd]
+        /// LVM logical volumes that start at or past the data end and hold no signature,
+        /// while another LV of the volume holds a filesystem.
+        public var emptyLogicalVolumes: [LogicalVolume]
 
         /// Creates the value from its fields.
         public init(dataEndBytes: UInt64, emptyPartitions: [Partition], missingBackupGPTOffset: UInt64?,
-                    missingEnds: [MissingEnd] = [], holes: [MissingEnd] = []) {
+                    missingEnds: [MissingEnd] = [], holes: [MissingEnd] = [], emptyLogicalVolumes: [LogicalVolume] = []) {
             self.dataEndBytes = dataEndBytes
             self.emptyPartitions = emptyPartitions
             self.missingBackupGPTOffset = missingBackupGPTOffset
             self.missingEnds = missingEnds
             self.holes = holes
+            self.emptyLogicalVolumes = emptyLogicalVolumes
         }
 
         /// Whether the gap holds nothing to report.
-        public var isEmpty: Bool { emptyPartitions.isEmpty && missingBackupGPTOffset == nil && missingEnds.isEmpty && holes.isEmpty }
+        public var isEmpty: Bool {
+            emptyPartitions.isEmpty && missingBackupGPTOffset == nil && missingEnds.isEmpty && holes.isEmpty
+                && emptyLogicalVolumes.isEmpty
+        }
     }
 
     /// A filesystem whose end structure (`FilesystemEndStructure`) is not there.
@@ -159,6 +166,19 @@ public enum DataExtentRule {
         }
     }
 
+    /// The LVs of `probe` that lie wholly on the volume, start at or past `dataEnd` and hold
+    /// no signature, when another LV holds a filesystem: as with partitions, a copy that
+    /// wrote the earlier LVs and not the later ones (with no LV holding anything, empty LVs
+    /// are no evidence).
+    public static func emptyLogicalVolumes(_ probe: ProbeResult, dataEnd: UInt64) -> [LogicalVolume] {
+        let lvs = probe.logicalVolumes ?? []
+        guard lvs.contains(where: { $0.filesystem != nil }) else { return [] }
+        return lvs.filter { lv in
+            guard lv.wholeOnVolume, lv.filesystem == nil, let first = lv.segments.first else { return false }
+            return first.startBytes >= dataEnd && first.startBytes < probe.sizeBytes
+        }
+    }
+
     /// The gap between the label and the data, or nil when the label's promises are kept
     /// (or cannot be judged: no label, no measurement).
     public static func gap(_ probe: ProbeResult) -> Gap? {
@@ -166,8 +186,10 @@ public enum DataExtentRule {
         let end = extent.dataEndBytes
         let ends = missingEnds(probe, dataEnd: end)
         let holes = holes(probe, dataEnd: end)
+        let emptyLVs = emptyLogicalVolumes(probe, dataEnd: end)
         guard let table = probe.partitionTable else {
-            let gap = Gap(dataEndBytes: end, emptyPartitions: [], missingBackupGPTOffset: nil, missingEnds: ends, holes: holes)
+            let gap = Gap(dataEndBytes: end, emptyPartitions: [], missingBackupGPTOffset: nil, missingEnds: ends, holes: holes,
+                          emptyLogicalVolumes: emptyLVs)
             return gap.isEmpty ? nil : gap
         }
         // A half copy wrote some partitions and not the later ones: with no partition
@@ -191,7 +213,8 @@ public enum DataExtentRule {
                 missingBackup = offset
             }
         }
-        let gap = Gap(dataEndBytes: end, emptyPartitions: empty, missingBackupGPTOffset: missingBackup, missingEnds: ends, holes: holes)
+        let gap = Gap(dataEndBytes: end, emptyPartitions: empty, missingBackupGPTOffset: missingBackup, missingEnds: ends, holes: holes,
+                      emptyLogicalVolumes: emptyLVs)
         return gap.isEmpty ? nil : gap
     }
 
@@ -209,6 +232,12 @@ public enum DataExtentRule {
         }
         if let offset = gap.missingBackupGPTOffset {
             what.append("the backup GPT header its label names at offset \(offset) is missing")
+        }
+        if !gap.emptyLogicalVolumes.isEmpty {
+            let lvs = gap.emptyLogicalVolumes.map { lv in
+                "LV \(lv.name) on \(lv.placeText) (\(ByteSize.human(lv.sizeBytes))\(lv.segments.first.map { " at offset \($0.startBytes)" } ?? ""))"
+            }
+            what.append("\(lvs.joined(separator: ", ")) hold\(lvs.count == 1 ? "s" : "") no data and no filesystem signature")
         }
         for m in gap.missingEnds {
             what.append("the \(m.type) filesystem on \(m.place == "whole disk" ? "the whole disk" : m.place) lacks its \(m.structure.what) at offset \(m.structure.offsetBytes), "
@@ -233,7 +262,8 @@ public enum DataExtentRule {
         }
         return "\(subject) looks like a copy that stopped part-way: data stops at offset \(gap.dataEndBytes) "
             + "(\(ByteSize.human(gap.dataEndBytes))), yet "
-            + (gap.emptyPartitions.isEmpty && gap.missingBackupGPTOffset == nil ? "its filesystems promise" : "its own label promises")
+            + (!gap.emptyPartitions.isEmpty || gap.missingBackupGPTOffset != nil ? "its own label promises"
+                : !gap.emptyLogicalVolumes.isEmpty ? "its LVM metadata promises" : "its filesystems promise")
             + " more — \(what.joined(separator: "; ")). \(holeText)\(fix)"
     }
 
@@ -246,6 +276,7 @@ public enum DataExtentRule {
              ["place": .string($0.place), "type": .string($0.type), "structure": .string($0.structure.what),
               "offsetBytes": .number($0.structure.offsetBytes)]
          }),
+         "emptyLogicalVolumes": .array(gap.emptyLogicalVolumes.map { .string($0.name) }),
          "filesystemHoles": .array(gap.holes.map {
              ["place": .string($0.place), "type": .string($0.type), "structure": .string($0.structure.what),
               "offsetBytes": .number($0.structure.offsetBytes)]

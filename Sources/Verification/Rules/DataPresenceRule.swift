@@ -8,7 +8,7 @@ import SourceInventory
 ///   hold its copy; info only when the source (live or baseline) is shown blank too.
 /// - `copy-incomplete`, critical: the volume's own label promises data past where its data
 ///   stops (DataExtentRule), or partitions that hold data (or a backup GPT header) on the
-///   source hold nothing on the volume.
+///   source hold nothing on the volume; LVM logical volumes likewise.
 ///   Also a filesystem whose end structure (last backup superblock, …) is missing past
 ///   where the data stops, or one of its structures reads as zeros with data past it,
 ///   unless the source lacks it too.
@@ -98,10 +98,20 @@ public enum DataPresenceRule: DiskRule {
             g.holes.removeAll { sourceHoles.contains("\($0.place) \($0.type) \($0.structure.offsetBytes)") }
             gap = g.isEmpty ? nil : g
         }
+        // An LV the source leaves unformatted too is no gap of the copy's.
+        if let reference = context.reference, var g = gap, !g.emptyLogicalVolumes.isEmpty {
+            g.emptyLogicalVolumes.removeAll { lv in sameLogicalVolume(lv, in: reference).map { $0.filesystem == nil } ?? false }
+            gap = g.isEmpty ? nil : g
+        }
         // Against the source: partitions that hold data there and nothing here.
         var emptyHere: [Partition] = []
+        var emptyLVsHere: [LogicalVolume] = []
         var sourceBackupLost = false
         if let reference = context.reference {
+            // LVs that hold a filesystem on the source and no signature here.
+            emptyLVsHere = (probe.logicalVolumes ?? []).filter { lv in
+                lv.filesystem == nil && sameLogicalVolume(lv, in: reference)?.filesystem != nil
+            }
             for p in probe.partitions where p.partitionKind != .extended && p.filesystem == nil
                 && !(extent.partition(p.number)?.holdsData ?? false) {
                 guard let s = reference.partitions.first(where: { $0.number == p.number && $0.startBytes == p.startBytes }),
@@ -113,10 +123,11 @@ public enum DataPresenceRule: DiskRule {
                 sourceBackupLost = true
             }
         }
-        if !emptyHere.isEmpty || sourceBackupLost {
+        if !emptyHere.isEmpty || sourceBackupLost || !emptyLVsHere.isEmpty {
             var g = gap ?? DataExtentRule.Gap(dataEndBytes: extent.dataEndBytes, emptyPartitions: [], missingBackupGPTOffset: nil)
             for p in emptyHere where !g.emptyPartitions.contains(where: { $0.number == p.number }) { g.emptyPartitions.append(p) }
             g.emptyPartitions.sort { $0.number < $1.number }
+            for lv in emptyLVsHere where !g.emptyLogicalVolumes.contains(where: { $0.name == lv.name }) { g.emptyLogicalVolumes.append(lv) }
             if sourceBackupLost, g.missingBackupGPTOffset == nil, let alt = probe.partitionTable?.gpt?.alternateLBA {
                 g.missingBackupGPTOffset = alt &* UInt64(probe.sectorSize)
             }
@@ -125,8 +136,16 @@ public enum DataPresenceRule: DiskRule {
         guard let gap else { return [] }
         var evidence = DataExtentRule.evidence(gap, extent: extent)
         if !emptyHere.isEmpty { evidence["emptyHereButNotOnSource"] = .array(emptyHere.map { .number(UInt64($0.number)) }) }
+        if !emptyLVsHere.isEmpty {
+            evidence["logicalVolumesEmptyHereButNotOnSource"] = .array(emptyLVsHere.map { .string($0.name) })
+        }
         return [Finding(code: FindingCode.copyIncomplete, severity: .critical,
                         message: DataExtentRule.message(gap, extent: extent, subject: subject),
                         evidence: evidence)]
+    }
+
+    /// The LV of `reference` with `lv`'s name, starting at the same place of the volume.
+    static func sameLogicalVolume(_ lv: LogicalVolume, in reference: ProbeResult) -> LogicalVolume? {
+        reference.logicalVolumes?.first { $0.name == lv.name && $0.segments.first?.startBytes == lv.segments.first?.startBytes }
     }
 }
