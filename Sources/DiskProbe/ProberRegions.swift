@@ -61,17 +61,8 @@ enum ProberRegions {
         try followBeFS(start: start, length: length, read: read, bytes: bytes)
 
         // NTFS: the MFT's first four records ($MFT … $Volume, which holds the label).
-        if let boot = try bytes(0, 512), Array(boot[3..<11]) == Array("NTFS    ".utf8) {
-            let sectorBytes = UInt64(LittleEndian.u16(boot, 11))
-            let clusterSectors = UInt64(boot[13])
-            let mftCluster = LittleEndian.u64(boot, 48)
-            let perRecord = Int8(bitPattern: boot[64])
-            let cluster = sectorBytes * clusterSectors
-            let record: UInt64 = perRecord > 0 ? UInt64(perRecord) * cluster : (perRecord < 0 && perRecord > -31 ? 1 << UInt64(-Int(perRecord)) : 0)
-            let (mft, overflow) = mftCluster.multipliedReportingOverflow(by: cluster)
-            if record > 0, record <= 64 << 10, !overflow {
-                try read(mft, 4 * record, "ntfs mft")
-            }
+        if let boot = try bytes(0, 512), let (mft, count) = ntfsMFT(boot) {
+            try read(mft, count, "ntfs mft")
         }
 
         // FAT: the root directory, whose volume-label entry libblkid prefers to the boot
@@ -253,6 +244,21 @@ enum ProberRegions {
         }
     }
 
+    /// Where an NTFS boot sector puts its MFT's first four records, from the filesystem's
+    /// start, and their length; nil when its fields make no sense.
+    static func ntfsMFT(_ boot: [UInt8]) -> (offset: UInt64, count: UInt64)? {
+        guard boot.count >= 512, Array(boot[3..<11]) == Array("NTFS    ".utf8) else { return nil }
+        let sectorBytes = UInt64(LittleEndian.u16(boot, 11))
+        let clusterSectors = UInt64(boot[13])
+        let mftCluster = LittleEndian.u64(boot, 48)
+        let perRecord = Int8(bitPattern: boot[64])
+        let cluster = sectorBytes * clusterSectors
+        let record: UInt64 = perRecord > 0 ? UInt64(perRecord) * cluster : (perRecord < 0 && perRecord > -31 ? 1 << UInt64(-Int(perRecord)) : 0)
+        let (mft, overflow) = mftCluster.multipliedReportingOverflow(by: cluster)
+        guard record > 0, record <= 64 << 10, !overflow else { return nil }
+        return (mft, 4 * record)
+    }
+
     /// Probers whose magic lies in the bytes read of `[start, start+length)` but whose type
     /// libblkid did not report there (`foundType`): the data they follow lay outside what was
     /// read, or is damaged. Empty for ranges without such magic — ordinary ext4, XFS, NTFS
@@ -264,8 +270,17 @@ enum ProberRegions {
         }
         var result: [IncompleteProbe] = []
         if foundType != "ntfs", let boot = try bytes(0, 512), Array(boot[3..<11]) == Array("NTFS    ".utf8) {
-            result.append(IncompleteProbe(place: place, prober: "ntfs",
-                                          reason: "an NTFS boot sector was read, but libblkid did not recognise NTFS: its MFT records lie outside what was read, or are damaged"))
+            // MFT records read and all zeros: never written, not damaged (README.md, "Blank
+            // and half-written volumes").
+            if let (mft, count) = ntfsMFT(boot), count <= Int.max, let records = try bytes(mft, Int(count)),
+               !records.contains(where: { $0 != 0 }) {
+                result.append(IncompleteProbe(place: place, prober: "ntfs",
+                                              reason: "an NTFS boot sector was read, but its MFT (where the boot sector puts it, at offset \(start + mft)) holds only zeros",
+                                              zeroFilled: FilesystemEndStructure(what: "MFT", offsetBytes: start + mft, present: false, zeroFilled: true)))
+            } else {
+                result.append(IncompleteProbe(place: place, prober: "ntfs",
+                                              reason: "an NTFS boot sector was read, but libblkid did not recognise NTFS: its MFT records lie outside what was read, or are damaged"))
+            }
         }
         if foundType != "befs" {
             for base: UInt64 in [0, 512] {

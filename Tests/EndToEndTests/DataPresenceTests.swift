@@ -153,6 +153,8 @@ final class DataPresenceTests: XCTestCase {
         for (image, place, type, structure, offset) in [
             ("holes2000.img", "partition 1", "ext4", "backup superblock of group 1", (1 << 20) + (128 << 20)),
             ("xfs-holes2000.img", "whole disk", "xfs", "superblock of allocation group 1", 256 << 20),
+            // libblkid cannot name an NTFS without its MFT: the boot sector says where it was.
+            ("ntfs-mft2000.img", "whole disk", "ntfs", "MFT", try ntfsMFTOffset(s.image("ntfs2000.img"))),
         ] {
             let run = try verify(s, "holes-\(type)", targets: ["2000": image])
             XCTAssertEqual(run.status, 1, "\(image): " + run.stdout + run.stderr)
@@ -186,6 +188,16 @@ final class DataPresenceTests: XCTestCase {
                 XCTAssertEqual((i["missing"] as? [Any])?.count, 0, faithful)
             }
         }
+    }
+
+    /// Where an NTFS boot sector puts its MFT: MFT cluster × bytes per sector × sectors per cluster.
+    func ntfsMFTOffset(_ path: String) throws -> Int {
+        let handle = try XCTUnwrap(FileHandle(forReadingAtPath: path))
+        defer { try? handle.close() }
+        let boot = [UInt8](try handle.read(upToCount: 512) ?? Data())
+        let sectorBytes = Int(boot[0x0B]) | Int(boot[0x0C]) << 8
+        let mftCluster = (0..<8).reduce(0) { $0 | Int(boot[0x30 + $1]) << (8 * $1) }
+        return mftCluster * sectorBytes * Int(boot[0x0D])
     }
 
     /// A volume whose label and signatures were wiped (wipefs -a) holds data and nothing

@@ -119,11 +119,15 @@ public struct IncompleteProbe: Codable, Sendable, Equatable {
     /// libblkid's prober name ("udf", "befs", "ntfs", "ddf_raid_member").
     public var prober: String
     public var reason: String
+    /// What the prober needed, when it was read and every byte of it is zero (NTFS: its
+    /// MFT's first records): a region of the copy never written, not a damaged structure.
+    public var zeroFilled: FilesystemEndStructure?
 
     /// Creates the value from its fields.
-    public init(place: String, prober: String, reason: String) {
+    public init(place: String, prober: String, reason: String, zeroFilled: FilesystemEndStructure? = nil) {
         self.place = place
         self.prober = prober
         self.reason = reason
+        self.zeroFilled = zeroFilled
     }
 }

@@ -146,7 +146,7 @@ public enum DataExtentRule {
         filesystems(probe).compactMap { place, fs in
             guard let end = fs.endStructure, !end.present, end.offsetBytes >= dataEnd else { return nil }
             return MissingEnd(place: place, type: fs.type, structure: end)
-        }
+        } + unidentified(probe).filter { $0.structure.offsetBytes >= dataEnd }
     }
 
     /// The structures of `probe`'s filesystems — the end one, and those mkfs spreads through
@@ -163,6 +163,14 @@ public enum DataExtentRule {
         filesystems(probe).flatMap { place, fs in
             ((fs.interiorStructures?.missing ?? []) + (fs.endStructure.map { [$0] } ?? [])).filter { !$0.present }
                 .map { MissingEnd(place: place, type: fs.type, structure: $0) }
+        } + unidentified(probe)
+    }
+
+    /// Filesystems libblkid could not identify because what it needed reads as zeros (an
+    /// NTFS boot sector whose MFT was never written), as missing structures.
+    static func unidentified(_ probe: ProbeResult) -> [MissingEnd] {
+        (probe.incompleteProbes ?? []).compactMap { gap in
+            gap.zeroFilled.map { MissingEnd(place: gap.place, type: gap.prober, structure: $0) }
         }
     }
 
