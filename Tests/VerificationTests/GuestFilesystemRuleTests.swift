@@ -63,4 +63,38 @@ final class GuestFilesystemRuleTests: XCTestCase {
         let context = ProbeValues.context(ProbeValues.disk2000, ProbeValues.contaminated2000, inventory: inventory([fs]))
         XCTAssertNotNil(GuestFilesystemRule.skipReason(in: context))
     }
+
+    /// The guest's type and libblkid's are matched by family: ext2/3/4 together, FAT32 and
+    /// vfat, NTFS mounted through FUSE ("fuseblk" says nothing), a LUKS container anything.
+    func testTypesAreMatchedByFamily() {
+        for (guest, found) in [("ext4", "ext3"), ("FAT32", "vfat"), ("fuseblk", "ntfs"), ("xfs", "crypto_LUKS"), ("NTFS", "ntfs"),
+                               (nil, "xfs")] as [(String?, String)] {
+            let fs = GuestFilesystem(path: "/srv", capacityBytes: 8_383_733_760, type: guest, diskKeys: ["2001"])
+            var probe = ProbeValues.source2001()
+            probe.partitions[0].filesystem?.type = found
+            let context = ProbeValues.context(ProbeValues.disk2001, probe, inventory: inventory([fs]))
+            XCTAssertEqual(GuestFilesystemRule.findings(in: context), [], "\(guest ?? "nil") on \(found)")
+        }
+    }
+
+    /// A partition of the right size holding another kind of filesystem is not the guest's:
+    /// named in the finding, and where another disk's volume has the right kind, the volumes
+    /// look swapped (equal-size disks, which sizes alone cannot tell apart).
+    func testAPartitionOfTheSizeHoldingAnotherFilesystemIsNotTheGuests() throws {
+        let fs = GuestFilesystem(path: "/srv", capacityBytes: 8_383_733_760, type: "xfs", diskKeys: ["2001"])
+        let here = ProbeValues.source2001()
+        var context = ProbeValues.context(ProbeValues.disk2001, here, inventory: inventory([fs]))
+        let finding = try XCTUnwrap(GuestFilesystemRule.findings(in: context).first)
+        XCTAssertEqual(finding.severity, .error)
+        XCTAssertEqual(finding.evidence["otherTypesOfThatSize"], .array(["ext4"]))
+        XCTAssertTrue(finding.message.contains("holds ext4, not the xfs the guest reported"), finding.message)
+
+        var other = ProbeValues.source2001()
+        other.partitions[0].filesystem?.type = "xfs"
+        context.peers = [DiskContext.Peer(disk: ProbeValues.disk2000, probe: other, targetIdentity: "a"),
+                         DiskContext.Peer(disk: ProbeValues.disk2001, probe: here, targetIdentity: "b")]
+        let swapped = try XCTUnwrap(GuestFilesystemRule.findings(in: context).first)
+        XCTAssertEqual(swapped.severity, .critical)
+        XCTAssertEqual(swapped.evidence["foundOnDisks"], .array(["2000"]))
+    }
 }
