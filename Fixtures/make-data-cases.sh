@@ -8,6 +8,7 @@
 #   half2000.img   the same volume with only the first 400 MiB copied: partition 2 and the backup GPT are missing
 #   tail2000.img   the same volume with all but the last 8 MiB copied: only the backup GPT is missing
 #   vol2001.img    a complete copy of src2001
+#   label2001.img  src2001's label alone: its partition never written (both GPT headers stay)
 #   blank2001.img  256 MiB of holes: nothing was written
 #   dense2001.img  64 MiB of written zeros (block status says data, every byte is zero)
 #   dos2000.img    1 GiB, DOS label: ext4 + ext4; dos-half2000.img its first 400 MiB only
@@ -48,6 +49,9 @@ sgdisk -U 9001BBBB-0000-4000-8000-000000009001 \
 
 sparse_copy "$s0" "$out/vol2000.img"
 sparse_copy "$s1" "$out/vol2001.img"
+# Only the label written: src2001 with its partition's bytes never written (the GPT at both ends stays).
+sparse_copy "$s1" "$out/label2001.img"
+fallocate -p -o $((2048 * 512)) -l $(((524255 - 2048) * 512)) "$out/label2001.img"
 # A copy that stopped after 400 MiB, and one that stopped 8 MiB before the end.
 rm -f "$out/half2000.img" "$out/tail2000.img"
 truncate -s 1G "$out/half2000.img" "$out/tail2000.img"

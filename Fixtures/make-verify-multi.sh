@@ -113,7 +113,7 @@ if [ "$what" = btrfs ] || [ "$what" = all ]; then
 fi
 
 if [ "$what" = lvm ] || [ "$what" = all ]; then
-  need pvcreate vgcreate losetup truncate sgdisk
+  need pvcreate vgcreate losetup truncate sgdisk mkfs.ext4
   rm -f "$out"/lvm*.img
   truncate -s $G "$out/lvm-2006.img"; truncate -s $((2 * G)) "$out/lvm-2007.img"
   truncate -s $G "$out/lvm-2026.img"
@@ -138,6 +138,8 @@ if [ "$what" = lvm ] || [ "$what" = all ]; then
   rm -f "$out"/gpt-2025*.img
   truncate -s $((2 * G)) "$out/gpt-2025.img"
   sgdisk -U 21000000-0000-4000-8000-000000002025 -n 1:2048:-1M "$out/gpt-2025.img" >/dev/null
+  # Its partition holds a filesystem (a GPT whose partitions hold nothing is volume-label-only).
+  mkext4 "$out/gpt-2025.img" 2048 4190000 21000000-0000-4000-8000-0000000e2025 data2025
   sparse_copy "$out/gpt-2025.img" "$out/gpt-2025-pv.img"
   overlay "$out/lvm-2006.img" "$out/gpt-2025-pv.img" $G
 fi

@@ -63,9 +63,10 @@ public enum FindingCode {
     /// readers disagree about a real table (warning or above): a disk with one never passes;
     /// at best it is inconclusive. The info form (libfdisk took a FAT/NTFS/exFAT boot sector
     /// or an Atari table for a label, and libblkid's answer was used) is understood.
-    /// So is a volume that holds data and nothing recognisable (`volume-unrecognised`, warning).
+    /// So is a volume that holds data and nothing recognisable (`volume-unrecognised`, warning),
+    /// and one whose partitions all hold nothing (`volume-label-only`, warning).
     public static func notUnderstood(_ finding: Finding) -> Bool {
-        (finding.code == partitionReadersDisagree || finding.code == volumeUnrecognised) && finding.severity >= .warning
+        [partitionReadersDisagree, volumeUnrecognised, volumeLabelOnly].contains(finding.code) && finding.severity >= .warning
     }
     // Issue 21 / issue 10 (multi-device guest storage, cloned disks, attribution from size
     // fields, a target that is its own source).
@@ -91,6 +92,10 @@ public enum FindingCode {
     /// The volume holds data but no partition table and no signature: nothing on it could be
     /// checked (a wiped label, or raw data). Warning: the verdict is at best inconclusive.
     public static let volumeUnrecognised = "volume-unrecognised"
+    /// The volume holds a partition table, and none of its partitions holds data or a
+    /// signature: nothing beyond the label could be checked (a copy that wrote only the
+    /// label, or a disk never formatted). Warning: the verdict is at best inconclusive.
+    public static let volumeLabelOnly = "volume-label-only"
     /// The volume begins with an image container's header (qcow2, VMDK, …): the image file
     /// was written to it byte for byte, and a guest sees no disk (critical; info when the
     /// source begins with the same header).

@@ -172,12 +172,23 @@ public enum DataExtentSurvey {
                 }
             }
 
-            let perPartition = partitions.map { p -> DataExtent.PartitionData in
+            var perPartition: [DataExtent.PartitionData] = []
+            for p in partitions {
                 let end = min(size, p.startBytes &+ p.sizeBytes)
-                let inside = nonZero.filter { $0.lowerBound < end && $0.upperBound > p.startBytes }
+                var inside: [Range<UInt64>] = []
+                for block in nonZero where block.lowerBound < end && block.upperBound > p.startBytes {
+                    let lo = max(block.lowerBound, p.startBytes), hi = min(block.upperBound, end)
+                    // A block that straddles the partition's bounds (a GPT partition that ends
+                    // where the backup entries begin): only its bytes inside the partition count.
+                    if lo == block.lowerBound && hi == block.upperBound {
+                        inside.append(block)
+                    } else if try reader.holdsData(at: lo, length: hi - lo) {
+                        inside.append(lo..<hi)
+                    }
+                }
                 let hasSignature = p.filesystem != nil
-                return .init(number: p.number, holdsData: hasSignature || !inside.isEmpty,
-                             dataEndBytes: min(end, inside.last?.upperBound ?? (hasSignature ? p.startBytes + 4096 : 0)))
+                perPartition.append(.init(number: p.number, holdsData: hasSignature || !inside.isEmpty,
+                                          dataEndBytes: min(end, inside.last?.upperBound ?? (hasSignature ? p.startBytes + 4096 : 0))))
             }
             return DataExtent(method: volume.supportsBlockStatus ? "block-status" : "sampled-reads",
                               holdsData: !nonZero.isEmpty, blankProven: false, dataEndBytes: dataEnd,

@@ -190,6 +190,36 @@ final class DataPresenceTests: XCTestCase {
         }
     }
 
+    /// A volume whose label is all there is (both GPT headers, a partition that holds
+    /// nothing): never a pass on the inventory alone, since nothing beyond the label was
+    /// checked; against a source with a filesystem there, copy-incomplete; against a source
+    /// that is the same (a disk never formatted), a pass.
+    func testAVolumeThatHoldsOnlyItsLabelIsNeverAPassAlone() throws {
+        let s = try scenario()
+        let alone = try verify(s, "label-only", targets: ["2001": "label2001.img"])
+        XCTAssertEqual(alone.status, 3, alone.stdout + alone.stderr)
+        XCTAssertEqual(alone.disk("2001")?["verdict"] as? String, "inconclusive")
+        let finding = try XCTUnwrap(alone.finding("volume-label-only", of: "2001"), "\(alone.codes(of: "2001"))")
+        XCTAssertEqual(finding["severity"] as? String, "warning")
+        XCTAssertTrue((finding["message"] as? String ?? "").contains("1 partition holds neither data nor a filesystem signature"),
+                      "\(finding)")
+        XCTAssertFalse(alone.allCodes.contains("copy-incomplete"), "\(alone.allCodes)")
+
+        let formattedSource = try verify(s, "label-only-src", targets: ["2001": "label2001.img"], sources: ["2001": "src2001.img"])
+        XCTAssertEqual(formattedSource.status, 1, formattedSource.stdout + formattedSource.stderr)
+        XCTAssertNotNil(formattedSource.finding("copy-incomplete", of: "2001"), "\(formattedSource.codes(of: "2001"))")
+        XCTAssertNil(formattedSource.finding("volume-label-only", of: "2001"))
+
+        let sameSource = try verify(s, "label-only-same", targets: ["2001": "label2001.img"], sources: ["2001": "label2001.img"])
+        XCTAssertEqual(sameSource.status, 0, sameSource.stdout + sameSource.stderr)
+        XCTAssertEqual(sameSource.finding("volume-label-only", of: "2001")?["severity"] as? String, "info")
+
+        // A faithful copy with a filesystem in its partition carries no such finding.
+        let faithful = try verify(s, "label-and-data", targets: ["2001": "vol2001.img"])
+        XCTAssertEqual(faithful.status, 0, faithful.stdout + faithful.stderr)
+        XCTAssertFalse(faithful.allCodes.contains("volume-label-only"))
+    }
+
     /// Where an NTFS boot sector puts its MFT: MFT cluster × bytes per sector × sectors per cluster.
     func ntfsMFTOffset(_ path: String) throws -> Int {
         let handle = try XCTUnwrap(FileHandle(forReadingAtPath: path))

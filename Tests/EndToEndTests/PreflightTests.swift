@@ -57,6 +57,8 @@ final class PreflightTests: XCTestCase {
         func gpt(_ name: String, bytes: UInt64, guid: String, grownTo: UInt64? = nil) throws -> String {
             let p = path(name)
             try Tools.sh("truncate -s \(bytes) '\(p)' && sgdisk -U \(guid) -n 1:2048:+16M -t 1:8300 -n 2:0:0 -t 2:8200 '\(p)' >/dev/null")
+            // A filesystem in partition 1, as a replicated disk has (a label alone is volume-label-only).
+            try Tools.sh("mkfs.fat -F 16 --offset 2048 -i \(guid.prefix(8)) '\(p)' 16384 >/dev/null")
             if let grownTo { try Tools.sh("truncate -s \(grownTo) '\(p)'") }
             return p
         }

@@ -19,7 +19,11 @@ final class ScaleTests: XCTestCase {
             cd '\(disks.path)'
             truncate -s 64M base
             sgdisk -n 1:2048:+16M -t 1:8300 -n 2:0:0 -t 2:8300 base >/dev/null
-            for i in $(seq 0 63); do cp --sparse=always base disk-$i.img; sgdisk -G disk-$i.img >/dev/null; done
+            for i in $(seq 0 63); do
+              cp --sparse=always base disk-$i.img; sgdisk -G disk-$i.img >/dev/null
+              # a filesystem in partition 1, each with its own volume ID (a label alone is volume-label-only)
+              mkfs.fat -F 16 --offset 2048 -i $(printf '%08x' $((0x64000000 + i))) disk-$i.img 16384 >/dev/null
+            done
             rm base
             """)
         let entries = (0..<64).map { i in

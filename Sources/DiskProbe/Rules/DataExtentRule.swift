@@ -43,6 +43,21 @@ public enum DataExtentRule {
             && probe.imageContainerHeader == nil
     }
 
+    /// Whether the volume holds a partition table and nothing else: no whole-disk signature,
+    /// no multi-device member, and every partition that could hold something (not extended,
+    /// not empty by design) measured to hold neither data nor a signature — or no such
+    /// partition at all (`volume-label-only`). Partitions whose data was not measured are
+    /// not taken for empty.
+    public static func isLabelOnly(_ probe: ProbeResult) -> Bool {
+        guard let extent = probe.dataExtent, extent.holdsData, probe.isComplete, probe.partitionTable != nil,
+              probe.filesystem == nil, (probe.multiDeviceMembers ?? []).isEmpty, (probe.logicalVolumes ?? []).isEmpty,
+              probe.imageContainerHeader == nil else { return false }
+        return probe.partitions.allSatisfy { p in
+            p.partitionKind == .extended || emptyByDesign.contains(p.type.lowercased())
+                || (p.filesystem == nil && extent.partition(p.number)?.holdsData == false)
+        }
+    }
+
     /// What is left of a label on an unrecognised volume: MBR entries whose boot signature
     /// is gone (wipefs clears only the 0x55AA), for messages and evidence.
     static func labelRemnants(_ probe: ProbeResult) -> [String] {

@@ -12,6 +12,8 @@ import SourceInventory
 ///   Also a filesystem whose end structure (last backup superblock, …) is missing past
 ///   where the data stops, or one of its structures reads as zeros with data past it,
 ///   unless the source lacks it too.
+/// - `volume-label-only`: a partition table and nothing in its partitions. A warning
+///   (verdict inconclusive) without a source, info when the source is the same.
 /// - `volume-unrecognised`: data and nothing recognisable. A warning (verdict inconclusive
 ///   at best), info when the source holds unrecognised data too and the content is compared.
 /// - `image-container-on-volume`: the volume begins with an image file's header; critical,
@@ -88,6 +90,7 @@ public enum DataPresenceRule: DiskRule {
             }
             return DataExtentRule.unrecognisedFinding(probe, severity: severity, subject: subject, why: why).map { [$0] } ?? []
         }
+        let labelOnly = labelOnlyFindings(context)
         var gap = DataExtentRule.gap(probe)
         // A filesystem end structure missing on the source as well is not the copy's doing.
         // So are structures missing from the source too (the same offsets).
@@ -133,14 +136,43 @@ public enum DataPresenceRule: DiskRule {
             }
             gap = g
         }
-        guard let gap else { return [] }
+        guard let gap else { return labelOnly }
         var evidence = DataExtentRule.evidence(gap, extent: extent)
         if !emptyHere.isEmpty { evidence["emptyHereButNotOnSource"] = .array(emptyHere.map { .number(UInt64($0.number)) }) }
         if !emptyLVsHere.isEmpty {
             evidence["logicalVolumesEmptyHereButNotOnSource"] = .array(emptyLVsHere.map { .string($0.name) })
         }
-        return [Finding(code: FindingCode.copyIncomplete, severity: .critical,
-                        message: DataExtentRule.message(gap, extent: extent, subject: subject),
+        return labelOnly + [Finding(code: FindingCode.copyIncomplete, severity: .critical,
+                                    message: DataExtentRule.message(gap, extent: extent, subject: subject),
+                                    evidence: evidence)]
+    }
+
+    /// `volume-label-only`: the label and nothing in its partitions. A warning without a
+    /// source (the verdict is inconclusive: nothing beyond the label was checked), info when
+    /// the source is label-only too; none when the source holds data there — then the
+    /// partitions empty here are `copy-incomplete`'s.
+    static func labelOnlyFindings(_ context: DiskContext) -> [Finding] {
+        let probe = context.probe
+        guard DataExtentRule.isLabelOnly(probe), let extent = probe.dataExtent else { return [] }
+        let subject = "The volume of \(DiskContext.describe(context.disk))"
+        let count = probe.partitions.filter { $0.partitionKind != .extended }.count
+        let what = count == 0 ? "a \(probe.partitionTable?.labelType.rawValue ?? "partition") table with no partition"
+            : "a \(probe.partitionTable?.labelType.rawValue ?? "partition") table whose \(count) partition\(count == 1 ? "" : "s") "
+                + "hold\(count == 1 ? "s" : "") neither data nor a filesystem signature"
+        let evidence: [String: JSONValue] = [
+            "partitions": .number(UInt64(count)), "dataEndBytes": .number(extent.dataEndBytes), "method": .string(extent.method),
+            "sourceLabelOnly": context.reference.map { .bool(DataExtentRule.isLabelOnly($0)) } ?? .null,
+        ]
+        guard let reference = context.reference else {
+            return [Finding(code: FindingCode.volumeLabelOnly, severity: .warning,
+                            message: "\(subject) holds \(what): nothing beyond the label could be checked. A copy that wrote only "
+                                + "the label looks like this, and so does a disk that was never formatted: verify it with its source "
+                                + "(--nbd-sources, a --baseline from capture) to tell them apart.",
+                            evidence: evidence)]
+        }
+        guard DataExtentRule.isLabelOnly(reference) else { return [] }
+        return [Finding(code: FindingCode.volumeLabelOnly, severity: .info,
+                        message: "\(subject) holds \(what), and so does its source: a disk that was never formatted. Nothing to do.",
                         evidence: evidence)]
     }
 

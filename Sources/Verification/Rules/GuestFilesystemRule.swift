@@ -113,13 +113,12 @@ public enum GuestFilesystemRule: DiskRule {
             // Regions of the volume that could not be read prove nothing missing: a warning then.
             let severity: Severity = !context.probe.isComplete ? .warning : elsewhere.isEmpty ? .error : .critical
             if !context.probe.isComplete { message += " (Parts of the volume could not be read, so this is not proven.)" }
-            return Finding(code: FindingCode.guestFilesystemMissing, severity: severity,
-                           message: message,
-                           evidence: ["path": .string(fs.path), "capacityBytes": .number(fs.capacityBytes),
-                                      "type": .optional(fs.type),
-                                      "partitionSizes": .array(sizes.map(JSONValue.number)),
-                                      "otherTypesOfThatSize": .array(otherKind.map { .string($0) }),
-                                      "foundOnDisks": .array(elsewhere.map { .string($0.disk.key) })])
+            var evidence: [String: JSONValue] = [
+                "path": .string(fs.path), "capacityBytes": .number(fs.capacityBytes), "type": .optional(fs.type),
+                "partitionSizes": .array(sizes.map(JSONValue.number)), "foundOnDisks": .array(elsewhere.map { .string($0.disk.key) }),
+            ]
+            if !otherKind.isEmpty { evidence["otherTypesOfThatSize"] = .array(otherKind.map { .string($0) }) }
+            return Finding(code: FindingCode.guestFilesystemMissing, severity: severity, message: message, evidence: evidence)
         }
     }
 }
