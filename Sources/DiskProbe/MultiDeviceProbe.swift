@@ -13,12 +13,7 @@ extension DiskProber {
             }
         }
         func fetch(_ offset: UInt64, _ count: Int) -> [UInt8]? {
-            do throws(ProbeError) {
-                if let bytes = try copier.bytes(offset: offset, count: count) { return bytes }
-                guard let bytes = try copier.copyBytes(offset: offset, length: count, purpose: "multi-device metadata"),
-                      bytes.count == count else { return nil }
-                return bytes
-            } catch {
+            do throws(ProbeError) { return try copier.heldOrCopiedBytes(offset: offset, count: count, purpose: "multi-device metadata") } catch {
                 failure = error
                 return nil
             }

@@ -269,6 +269,14 @@ final class RegionCopier {
         return result
     }
 
+    /// `count` bytes at `offset`: from what is copied already, else copied now; nil when not
+    /// all of them could be read.
+    func heldOrCopiedBytes(offset: UInt64, count: Int, purpose: String) throws(ProbeError) -> [UInt8]? {
+        if let bytes = try bytes(offset: offset, count: count) { return bytes }
+        guard let bytes = try copyBytes(offset: offset, length: count, purpose: purpose), bytes.count == count else { return nil }
+        return bytes
+    }
+
     /// Copies the range like `copy`, then returns its bytes; nil when it could not be read.
     func copyBytes(offset: UInt64, length: Int, purpose: String) throws(ProbeError) -> [UInt8]? {
         guard try copy(offset: offset, length: UInt64(length), purpose: purpose) else { return nil }

@@ -163,7 +163,9 @@ public enum DataPresenceRule: DiskRule {
             "partitions": .number(UInt64(count)), "dataEndBytes": .number(extent.dataEndBytes), "method": .string(extent.method),
             "sourceLabelOnly": context.reference.map { .bool(DataExtentRule.isLabelOnly($0)) } ?? .null,
         ]
-        guard let reference = context.reference else {
+        // A source whose data was not measured (a baseline from an older version) cannot
+        // tell the two apart either.
+        guard let reference = context.reference, reference.dataExtent != nil else {
             return [Finding(code: FindingCode.volumeLabelOnly, severity: .warning,
                             message: "\(subject) holds \(what): nothing beyond the label could be checked. A copy that wrote only "
                                 + "the label looks like this, and so does a disk that was never formatted: verify it with its source "
