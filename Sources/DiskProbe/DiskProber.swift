@@ -190,20 +190,26 @@ public enum DiskProber {
             try copyPartitionRegions(decidedPartitions, copier: copier, sectorSize: sectorSize, size: size, options: options)
         }
 
+        // libblkid on one container (a partition, an LV's first run): its signature, with an
+        // ambiguous answer and a prober that lacked its data noted under `place`.
+        func probeSignature(start: UInt64, length: UInt64, place: String) throws(ProbeError) -> FilesystemSignature? {
+            let probe = try BlkidSignatureProbe(fd: shadow.fd, offset: start, size: length, sectorSize: sectorSize, partitionTables: false)
+            var found: FilesystemSignature?
+            switch probe.safeProbe() {
+            case .found(let values, let raw): found = signature(values, raw: raw)
+            case .ambiguous: ambiguous.append(place)
+            case .nothing, .failed: break
+            }
+            gaps += try ProberRegions.gaps(copier, start: start, length: length, foundType: found?.type, place: place)
+            return found
+        }
         if options.probePartitionSignatures {
             for i in result.partitions.indices where result.partitions[i].partitionKind != .extended {
                 let p = result.partitions[i]
                 // A 0-byte partition holds nothing; libblkid would take size 0 as "to the end of the device".
                 guard p.startBytes < size, p.sizeBytes > 0 else { continue }
-                let probe = try BlkidSignatureProbe(fd: shadow.fd, offset: p.startBytes, size: min(p.sizeBytes, size - p.startBytes),
-                                                    sectorSize: sectorSize, partitionTables: false)
-                switch probe.safeProbe() {
-                case .found(let values, let raw): result.partitions[i].filesystem = signature(values, raw: raw)
-                case .ambiguous: ambiguous.append("partition \(p.number)")
-                case .nothing, .failed: break
-                }
-                gaps += try ProberRegions.gaps(copier, start: p.startBytes, length: min(p.sizeBytes, size - p.startBytes),
-                                               foundType: result.partitions[i].filesystem?.type, place: "partition \(p.number)")
+                result.partitions[i].filesystem = try probeSignature(start: p.startBytes, length: min(p.sizeBytes, size - p.startBytes),
+                                                                     place: "partition \(p.number)")
             }
         }
 
@@ -215,24 +221,14 @@ public enum DiskProber {
             try copier.inRounds(2) { () throws(ProbeError) in
                 for lv in logicalVolumes {
                     guard let run = firstRun(lv) else { continue }
-                    try copier.copy(offset: run.startBytes, length: min(run.sizeBytes, UInt64(options.partitionHeadBytes)),
-                                    purpose: "\(lv.describe) head")
-                    let tail = min(run.sizeBytes, UInt64(options.partitionTailBytes))
-                    try copier.copy(offset: run.startBytes + run.sizeBytes - tail, length: tail, purpose: "\(lv.describe) tail")
-                    try ProberRegions.copy(copier, start: run.startBytes, length: run.sizeBytes, sectorSize: sectorSize, place: lv.describe)
+                    try copyContainerRegions(start: run.startBytes, length: run.sizeBytes, place: lv.describe, copier: copier,
+                                             sectorSize: sectorSize, options: options)
                 }
             }
             for i in logicalVolumes.indices {
                 guard let run = firstRun(logicalVolumes[i]) else { continue }
-                let probe = try BlkidSignatureProbe(fd: shadow.fd, offset: run.startBytes, size: run.sizeBytes,
-                                                    sectorSize: sectorSize, partitionTables: false)
-                switch probe.safeProbe() {
-                case .found(let values, let raw): logicalVolumes[i].filesystem = signature(values, raw: raw)
-                case .ambiguous: ambiguous.append(logicalVolumes[i].describe)
-                case .nothing, .failed: break
-                }
-                gaps += try ProberRegions.gaps(copier, start: run.startBytes, length: run.sizeBytes,
-                                               foundType: logicalVolumes[i].filesystem?.type, place: logicalVolumes[i].describe)
+                logicalVolumes[i].filesystem = try probeSignature(start: run.startBytes, length: run.sizeBytes,
+                                                                  place: logicalVolumes[i].describe)
             }
         }
 
@@ -595,11 +591,18 @@ public enum DiskProber {
             let (start, o1) = p.startLBA.multipliedReportingOverflow(by: ss)
             let (bytes, o2) = p.sectors.multipliedReportingOverflow(by: ss)
             guard !o1, !o2, start < size, bytes > 0 else { continue }
-            let length = min(bytes, size - start)
-            try copier.copy(offset: start, length: min(length, UInt64(options.partitionHeadBytes)), purpose: "partition \(p.partno + 1) head")
-            let tailLength = min(length, UInt64(options.partitionTailBytes))
-            try copier.copy(offset: start + length - tailLength, length: tailLength, purpose: "partition \(p.partno + 1) tail")
-            try ProberRegions.copy(copier, start: start, length: length, sectorSize: sectorSize, place: "partition \(p.partno + 1)")
+            try copyContainerRegions(start: start, length: min(bytes, size - start), place: "partition \(p.partno + 1)",
+                                     copier: copier, sectorSize: sectorSize, options: options)
         }
+    }
+
+    /// Copies what libblkid needs of one container of `length` bytes at `start` (a partition,
+    /// an LV's first run): its head, its tail and its probers' regions.
+    private static func copyContainerRegions(start: UInt64, length: UInt64, place: String, copier: RegionCopier, sectorSize: Int,
+                                             options: ProbeOptions) throws(ProbeError) {
+        try copier.copy(offset: start, length: min(length, UInt64(options.partitionHeadBytes)), purpose: "\(place) head")
+        let tailLength = min(length, UInt64(options.partitionTailBytes))
+        try copier.copy(offset: start + length - tailLength, length: tailLength, purpose: "\(place) tail")
+        try ProberRegions.copy(copier, start: start, length: length, sectorSize: sectorSize, place: place)
     }
 }

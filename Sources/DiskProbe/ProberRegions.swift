@@ -272,7 +272,7 @@ enum ProberRegions {
         if foundType != "ntfs", let boot = try bytes(0, 512), Array(boot[3..<11]) == Array("NTFS    ".utf8) {
             // MFT records read and all zeros: never written, not damaged (README.md, "Blank
             // and half-written volumes").
-            if let (mft, count) = ntfsMFT(boot), count <= Int.max, let records = try bytes(mft, Int(count)),
+            if let (mft, count) = ntfsMFT(boot), let records = try bytes(mft, Int(count)),
                !records.contains(where: { $0 != 0 }) {
                 result.append(IncompleteProbe(place: place, prober: "ntfs",
                                               reason: "an NTFS boot sector was read, but its MFT (where the boot sector puts it, at offset \(start + mft)) holds only zeros",

@@ -70,14 +70,20 @@ public enum FilesystemEndParser {
         }
     }
 
-    /// `items` (ascending) with its last one apart, and at most `interiorLimit` of the others
-    /// taken evenly.
+    /// `items` (ascending) with its last one apart. Every list handed here holds at most
+    /// `interiorLimit` + 1 items: `oneThrough` samples the long ones, and sparse_super's
+    /// groups (1 and the powers of 3, 5, 7 below 2^32) are fewer than 50.
     static func spread(_ items: [UInt64]) -> (interior: [UInt64], last: UInt64)? {
         guard let last = items.last else { return nil }
-        let rest = Array(items.dropLast())
-        guard rest.count > interiorLimit else { return (rest, last) }
-        let picked = (0..<interiorLimit).map { rest[$0 * rest.count / interiorLimit] }
-        return (picked, last)
+        return (Array(items.dropLast()), last)
+    }
+
+    /// 1 through `n`: all of them, or `interiorLimit` + 1 spread evenly with both ends kept
+    /// (a 16 TiB ext2 has 131,072 groups; the list is sampled before it is built).
+    static func oneThrough(_ n: UInt64) -> [UInt64] {
+        let limit = UInt64(interiorLimit)
+        guard n > limit + 1 else { return n == 0 ? [] : Array(1...n) }
+        return (0...limit).map { 1 + $0 * (n - 1) / limit }
     }
 
     /// ext2/3/4: the superblock copies — every group without `sparse_super`, groups 1 and
@@ -91,7 +97,7 @@ public enum FilesystemEndParser {
         guard perGroup >= 8, blocks > first, blocks < 1 << 48 else { return nil }
         let groups = (blocks - first + perGroup - 1) / perGroup
         guard groups >= 2 else { return nil }
-        var backups: [UInt64]
+        let backups: [UInt64]
         if LittleEndian.u32(b, sb + 0x5C) & 0x200 != 0 {
             // sparse_super2: at most two backups, named in the superblock (0: none).
             backups = Set([UInt64(LittleEndian.u32(b, sb + 0x24C)), UInt64(LittleEndian.u32(b, sb + 0x250))]
@@ -104,10 +110,8 @@ public enum FilesystemEndParser {
             }
             backups = found.filter { $0 < groups }.sorted()
         } else {
-            // Every group: sampled before the list is built (a 16 TiB ext2 has 131,072).
-            let n = groups - 1
-            backups = n <= UInt64(interiorLimit) + 1 ? Array(1...n)
-                : (0...UInt64(interiorLimit)).map { 1 + $0 * (n - 1) / UInt64(interiorLimit) }
+            // Every group.
+            backups = oneThrough(groups - 1)
         }
         guard let (interior, last) = spread(backups) else { return nil }
         func witness(_ group: UInt64) -> FilesystemEndWitness? {
@@ -130,9 +134,7 @@ public enum FilesystemEndParser {
         let agCount = UInt64(BigEndian.u32(b, 88))
         guard blockSize >= 512, blockSize <= 65536, agCount >= 2, agBlocks > 0,
               (agCount - 1) * agBlocks < dblocks else { return nil }
-        let groups: [UInt64] = agCount - 1 <= UInt64(interiorLimit) + 1 ? Array(1..<agCount)
-            : (0...UInt64(interiorLimit)).map { 1 + $0 * (agCount - 2) / UInt64(interiorLimit) }
-        guard let (interior, last) = spread(groups) else { return nil }
+        guard let (interior, last) = spread(oneThrough(agCount - 1)) else { return nil }
         func witness(_ ag: UInt64) -> FilesystemEndWitness? {
             let (offset, o) = (ag * agBlocks).multipliedReportingOverflow(by: blockSize)
             guard !o else { return nil }
