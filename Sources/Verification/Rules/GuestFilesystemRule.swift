@@ -6,8 +6,9 @@ import SourceInventory
 /// show up on that disk's volume as a partition, whole-disk filesystem or LVM logical volume
 /// of about its size that holds a signature or data — of the same family of filesystem when
 /// both the guest and libblkid name one (ext2/3/4, FAT, NTFS, XFS, …). Filesystems that span
-/// several disks (LVM, RAID) are not checked. One that is absent fails the disk (error); one found on another disk's volume
-/// instead means the volumes are swapped (critical). README.md, "Blank and half-written volumes".
+/// several disks (LVM, RAID) are not checked. One that is absent fails the disk (error); one
+/// found on another disk's volume instead means the volumes are swapped (critical).
+/// README.md, "Blank and half-written volumes".
 public enum GuestFilesystemRule: DiskRule {
     /// The guest-filesystems family.
     public static let family = RuleFamily.guestFilesystems
@@ -50,12 +51,13 @@ public enum GuestFilesystemRule: DiskRule {
             guard let extent = probe.dataExtent else { return true }
             return p.filesystem != nil || (extent.partition(p.number)?.holdsData ?? true)
         }
-        // LVM logical volumes on the volume (README.md, "Logical volumes"): a guest's root
-        // on an LV is as large as its LV, not as its PV's partition.
         let wholeDisk = probe.filesystem != nil && !lvs.contains { $0.place == "whole disk" }
             ? [Container(sizeBytes: probe.sizeBytes, type: probe.filesystem?.type)] : []
+        // LVM logical volumes on the volume (README.md, "Logical volumes"): a guest's root
+        // on an LV is as large as its LV, not as its PV's partition.
+        let inLVs = lvs.filter { $0.filesystem != nil || probe.dataExtent == nil }
         return partitions.map { Container(sizeBytes: $0.sizeBytes, type: $0.filesystem?.type) } + wholeDisk
-            + lvs.filter { $0.filesystem != nil || probe.dataExtent == nil }.map { Container(sizeBytes: $0.sizeBytes, type: $0.filesystem?.type) }
+            + inLVs.map { Container(sizeBytes: $0.sizeBytes, type: $0.filesystem?.type) }
     }
 
     /// The family of a filesystem type as libblkid or the guest names it ("ext4", "FAT32",
