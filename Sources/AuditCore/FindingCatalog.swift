@@ -201,7 +201,7 @@ public enum FindingCatalog {
                           "the volume holds data but no partition table and no signature libblkid knows: nothing on it could be checked, so the verdict is at best inconclusive (a wiped label, or raw data); info when its source holds unrecognised data too",
                           "Compare the volume with its source (--nbd-sources, a --baseline, --content full); if its label was wiped, replicate the disk again."),
         FindingDefinition(FindingCode.volumeLabelOnly, .warning, severities: "warning / info",
-                          "verify: the volume holds a partition table, and none of its partitions holds data or a signature: nothing beyond the label could be checked, so the verdict is at best inconclusive (a copy that wrote only the label, or a disk never formatted); info when its source is the same",
+                          "the volume holds a partition table, and none of its partitions holds data or a signature: nothing beyond the label could be checked, so the verdict is at best inconclusive (a copy that wrote only the label, or a disk never formatted); `inspect` reports it too; info when its source is the same",
                           "Verify with the source (--nbd-sources, a --baseline from capture) to tell a never-formatted disk from a copy that wrote only the label; replicate again if the source holds data."),
         // Issue 14: canary disks (docs/CANARY.md).
         FindingDefinition(FindingCode.contentFromOtherDisk, .critical,

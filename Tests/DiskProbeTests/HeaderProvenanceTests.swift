@@ -74,7 +74,8 @@ final class HeaderProvenanceTests: XCTestCase {
             XCTAssertEqual(r.partitionTable?.headerSource, "primary", name)
             XCTAssertNil(r.partitionTable?.libfdiskReading, name)
             XCTAssertEqual(r.partitionTableSignature?.headerSource, "primary", name)
-            XCTAssertEqual(codes(r), [], name)
+            // bigger-data's partition was never written: its label alone is volume-label-only.
+            XCTAssertEqual(codes(r), name == "bigger-data" ? ["volume-label-only"] : [], name)
         }
     }
 

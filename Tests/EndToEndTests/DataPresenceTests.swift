@@ -204,6 +204,8 @@ final class DataPresenceTests: XCTestCase {
         XCTAssertTrue((finding["message"] as? String ?? "").contains("1 partition holds neither data nor a filesystem signature"),
                       "\(finding)")
         XCTAssertFalse(alone.allCodes.contains("copy-incomplete"), "\(alone.allCodes)")
+        // The rule's finding replaces the probe's own (inspect reports it too): one, not two.
+        XCTAssertEqual(alone.codes(of: "2001").filter { $0 == "volume-label-only" }.count, 1, "\(alone.codes(of: "2001"))")
 
         let formattedSource = try verify(s, "label-only-src", targets: ["2001": "label2001.img"], sources: ["2001": "src2001.img"])
         XCTAssertEqual(formattedSource.status, 1, formattedSource.stdout + formattedSource.stderr)
@@ -212,6 +214,7 @@ final class DataPresenceTests: XCTestCase {
 
         let sameSource = try verify(s, "label-only-same", targets: ["2001": "label2001.img"], sources: ["2001": "label2001.img"])
         XCTAssertEqual(sameSource.status, 0, sameSource.stdout + sameSource.stderr)
+        XCTAssertEqual(sameSource.codes(of: "2001").filter { $0 == "volume-label-only" }.count, 1, "\(sameSource.codes(of: "2001"))")
         XCTAssertEqual(sameSource.finding("volume-label-only", of: "2001")?["severity"] as? String, "info")
 
         // A faithful copy with a filesystem in its partition carries no such finding.
@@ -273,7 +276,7 @@ final class DataPresenceTests: XCTestCase {
         XCTAssertNotNil(other.finding("content-mismatch", of: "2001"), "\(other.codes(of: "2001"))")
     }
 
-    func testInspectReportsBlankWrittenZerosAndADOSHalfCopy() throws {
+    func testInspectReportsBlankWrittenZerosALabelAloneAndADOSHalfCopy() throws {
         let s = try scenario()
         func inspect(_ image: String) throws -> [String: Any] {
             let run = try Repository.runTool(["inspect", s.image(image), "--format", "json"])
@@ -290,10 +293,22 @@ final class DataPresenceTests: XCTestCase {
         XCTAssertEqual((dense["dataExtent"] as? [String: Any])?["blankProven"] as? Bool, false)
         let dosHalf = try inspect("dos-half2000.img")
         XCTAssertEqual(codes(dosHalf)["copy-incomplete"], "critical")
+        // A label and nothing in its partition: no inventory says what it should hold, but a
+        // person looking at it is told that nothing beyond the label could be checked.
+        let labelOnly = try inspect("label2001.img")
+        XCTAssertEqual(codes(labelOnly)["volume-label-only"], "warning", "\(codes(labelOnly))")
+        let labelFinding = try XCTUnwrap((labelOnly["findings"] as? [[String: Any]])?.first { $0["code"] as? String == "volume-label-only" })
+        XCTAssertTrue((labelFinding["message"] as? String ?? "").hasPrefix(
+            "The volume holds a gpt table whose 1 partition holds neither data nor a filesystem signature"), "\(labelFinding)")
+        XCTAssertEqual((labelFinding["evidence"] as? [String: Any])?["partitions"] as? Int, 1)
+        XCTAssertNil(codes(labelOnly)["copy-incomplete"])
+        let text = try Repository.runTool(["inspect", s.image("label2001.img")])
+        XCTAssertTrue(text.stdout.contains("[warning] volume-label-only:"), text.stdout)
         for faithful in ["dos2000.img", "vol2000.img", "src2001.img"] {
             let doc = try inspect(faithful)
             XCTAssertNil(codes(doc)["copy-incomplete"], faithful)
             XCTAssertNil(codes(doc)["volume-blank"], faithful)
+            XCTAssertNil(codes(doc)["volume-label-only"], faithful)
             XCTAssertEqual((doc["dataExtent"] as? [String: Any])?["holdsData"] as? Bool, true, faithful)
         }
     }

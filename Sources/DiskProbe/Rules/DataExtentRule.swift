@@ -6,9 +6,10 @@ import AuditCore
 /// partitions past the point where the data stops that hold nothing, or a GPT whose backup
 /// header is missing from a region that holds nothing, or a filesystem's end structure
 /// (its last backup superblock, …) is missing past where the data stops, or one of its
-/// structures reads as zeros with data past it (a region never written); and a volume that
+/// structures reads as zeros with data past it (a region never written); a volume that
 /// holds data but nothing recognisable (`volume-unrecognised`, a warning that leaves the
-/// verdict inconclusive). README.md, "Blank and half-written volumes".
+/// verdict inconclusive); and a partition table with nothing in its partitions
+/// (`volume-label-only`, a warning). README.md, "Blank and half-written volumes".
 public enum DataExtentRule {
     /// GPT partition types that hold nothing by design (Microsoft reserved) and DOS
     /// extended containers: their emptiness says nothing about the copy.
@@ -89,6 +90,27 @@ public enum DataExtentRule {
                        "allocatedBytes": extent.allocatedBytes.map { .number($0) } ?? .null,
                        "blocksRead": .number(UInt64(extent.blocksRead)), "nonZeroBlocks": .number(UInt64(extent.nonZeroBlocks)),
                        "labelRemnants": .array(remnants.map { .string($0) })])
+    }
+
+    /// The `volume-label-only` finding of `probe` (see `isLabelOnly`), at `severity`, about
+    /// `subject`; `why` follows what the volume holds, ending the message. `sourceLabelOnly`
+    /// is the source's reading, nil without a source.
+    public static func labelOnlyFinding(_ probe: ProbeResult, severity: Severity, subject: String, why: String,
+                                        sourceLabelOnly: Bool?) -> Finding? {
+        guard isLabelOnly(probe), let extent = probe.dataExtent else { return nil }
+        let count = probe.partitions.filter { $0.partitionKind != .extended }.count
+        let table = "a \(probe.partitionTable?.labelType.rawValue ?? "partition") table"
+        let what = count == 0 ? "\(table) with no partition"
+            : "\(table) whose \(count) partition\(count == 1 ? "" : "s") hold\(count == 1 ? "s" : "") neither data nor a filesystem signature"
+        return Finding(code: FindingCode.volumeLabelOnly, severity: severity, message: "\(subject) holds \(what)\(why)",
+                       evidence: ["partitions": .number(UInt64(count)), "dataEndBytes": .number(extent.dataEndBytes),
+                                  "method": .string(extent.method), "sourceLabelOnly": sourceLabelOnly.map { .bool($0) } ?? .null])
+    }
+
+    /// What `volume-label-only` says when no source tells the two cases apart.
+    public static func labelOnlyWithoutSource(_ verifyWith: String) -> String {
+        ": nothing beyond the label could be checked. A copy that wrote only the label looks like this, and so does a "
+            + "disk that was never formatted: \(verifyWith) to tell them apart."
     }
 
     /// How the blankness was established, for messages.
@@ -324,11 +346,16 @@ public enum DataExtentRule {
                 + "--nbd-sources, a --baseline) before trusting it.") {
             return [unrecognised]
         }
+        // A label and nothing in its partitions: a warning here as in verify without a source.
+        let labelOnly = labelOnlyFinding(probe, severity: .warning, subject: "The volume",
+                                         why: labelOnlyWithoutSource("verify it with its source (verify --nbd-sources, "
+                                             + "a --baseline from capture)"),
+                                         sourceLabelOnly: nil).map { [$0] } ?? []
         if let gap = gap(probe) {
-            return [Finding(code: FindingCode.copyIncomplete, severity: .critical,
-                            message: message(gap, extent: extent, subject: "The volume"),
-                            evidence: evidence(gap, extent: extent))]
+            return labelOnly + [Finding(code: FindingCode.copyIncomplete, severity: .critical,
+                                        message: message(gap, extent: extent, subject: "The volume"),
+                                        evidence: evidence(gap, extent: extent))]
         }
-        return []
+        return labelOnly
     }
 }

@@ -25,7 +25,8 @@ public enum DataPresenceRule: DiskRule {
     /// With the source in view, a gap the source shares is not the copy's: the probe's own
     /// findings of these codes give way to this rule's.
     public static let judgedProbeCodes: Set<String> = [FindingCode.volumeBlank, FindingCode.copyIncomplete,
-                                                       FindingCode.volumeUnrecognised, FindingCode.imageContainerOnVolume]
+                                                       FindingCode.volumeUnrecognised, FindingCode.volumeLabelOnly,
+                                                       FindingCode.imageContainerOnVolume]
 
     /// Skipped when the volume's data extent was not measured.
     public static func skipReason(in context: DiskContext) -> String? {
@@ -152,30 +153,18 @@ public enum DataPresenceRule: DiskRule {
     /// the source is label-only too; none when the source holds data there — then the
     /// partitions empty here are `copy-incomplete`'s.
     static func labelOnlyFindings(_ context: DiskContext) -> [Finding] {
-        let probe = context.probe
-        guard DataExtentRule.isLabelOnly(probe), let extent = probe.dataExtent else { return [] }
         let subject = "The volume of \(DiskContext.describe(context.disk))"
-        let count = probe.partitions.filter { $0.partitionKind != .extended }.count
-        let what = count == 0 ? "a \(probe.partitionTable?.labelType.rawValue ?? "partition") table with no partition"
-            : "a \(probe.partitionTable?.labelType.rawValue ?? "partition") table whose \(count) partition\(count == 1 ? "" : "s") "
-                + "hold\(count == 1 ? "s" : "") neither data nor a filesystem signature"
-        let evidence: [String: JSONValue] = [
-            "partitions": .number(UInt64(count)), "dataEndBytes": .number(extent.dataEndBytes), "method": .string(extent.method),
-            "sourceLabelOnly": context.reference.map { .bool(DataExtentRule.isLabelOnly($0)) } ?? .null,
-        ]
         // A source whose data was not measured (a baseline from an older version) cannot
         // tell the two apart either.
         guard let reference = context.reference, reference.dataExtent != nil else {
-            return [Finding(code: FindingCode.volumeLabelOnly, severity: .warning,
-                            message: "\(subject) holds \(what): nothing beyond the label could be checked. A copy that wrote only "
-                                + "the label looks like this, and so does a disk that was never formatted: verify it with its source "
-                                + "(--nbd-sources, a --baseline from capture) to tell them apart.",
-                            evidence: evidence)]
+            let why = DataExtentRule.labelOnlyWithoutSource("verify it with its source (--nbd-sources, a --baseline from capture)")
+            return DataExtentRule.labelOnlyFinding(context.probe, severity: .warning, subject: subject, why: why,
+                                                   sourceLabelOnly: context.reference.map(DataExtentRule.isLabelOnly)).map { [$0] } ?? []
         }
         guard DataExtentRule.isLabelOnly(reference) else { return [] }
-        return [Finding(code: FindingCode.volumeLabelOnly, severity: .info,
-                        message: "\(subject) holds \(what), and so does its source: a disk that was never formatted. Nothing to do.",
-                        evidence: evidence)]
+        return DataExtentRule.labelOnlyFinding(context.probe, severity: .info, subject: subject,
+                                               why: ", and so does its source: a disk that was never formatted. Nothing to do.",
+                                               sourceLabelOnly: true).map { [$0] } ?? []
     }
 
     /// The LV of `reference` with `lv`'s name, starting at the same place of the volume.

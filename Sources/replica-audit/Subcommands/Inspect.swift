@@ -30,14 +30,20 @@ struct Inspect: ParsableCommand {
             and logicalVolumes when an LVM PV on the volume has LVs.
 
             Findings that need no inventory: gpt-crc-invalid, gpt-entries-array-invalid, \
-            gpt-header-mismatch, gpt-backup-misplaced, stale-label-at-end, \
-            label-size-differs-from-device (informational: a volume may be larger than its \
-            source), partition-past-device-end, partitions-overlap, partition-readers-disagree, \
-            mbr-hybrid, mbr-protective-malformed, dos-ebr-chain-broken, ambiguous-signature, \
-            unreadable-region, volume-blank (no data and no label: was it ever written?), \
+            gpt-header-mismatch, gpt-backup-misplaced, gpt-entry-size-nonstandard, \
+            stale-label-at-end, label-size-differs-from-device (informational: a volume may be \
+            larger than its source), label-sector-size-mismatch, partition-past-device-end, \
+            partitions-overlap, partition-readers-disagree, mbr-hybrid, mbr-protective-malformed, \
+            protective-mbr-without-gpt, dos-ebr-chain-broken, ambiguous-signature, \
+            filesystem-larger-than-container, unreadable-region, probe-incomplete, \
+            volume-blank (no data and no label: was it ever written?), \
             copy-incomplete (data stops before what the label or a filesystem promises: partitions, \
             the backup GPT, a filesystem's last backup superblock; or regions never written inside \
-            the data). Filesystems inside LVM logical volumes are checked as partitions are.
+            the data), volume-label-only (a partition table and nothing in its partitions: a copy \
+            that wrote only the label, or a disk never formatted), volume-unrecognised (data, but \
+            no label or signature), image-container-on-volume (an image file written to the \
+            volume byte for byte). Filesystems inside LVM logical volumes are checked as \
+            partitions are. `replica-audit findings` lists every code with what to do.
 
             A qcow2, VMDK, VHD, VHDX or VDI file is read as the guest disk it holds, through \
             qemu-nbd started read-only (exit 2 with the command to serve it when qemu-nbd is missing).
