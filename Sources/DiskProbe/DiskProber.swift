@@ -16,9 +16,20 @@ public enum DiskProber {
         // and that reading is kept if its partitions hold some.
         guard let other = DOSLabelSectorSize.otherSize(worthTrying: first) else { return first }
         let second = try probe(volume, options: options, dosSectorSize: other)
-        // The round trips of both readings went over the wire.
-        var kept = DOSLabelSectorSize.partitionsHoldSignatures(second) ? second : first
+        let keepSecond = DOSLabelSectorSize.partitionsHoldSignatures(second)
+        var kept = keepSecond ? second : first
+        let dropped = keepSecond ? first : second
+        // The round trips of both readings went over the wire, and every region either read
+        // is cited (docs/PROBE.md, "What the probe reads"): the other reading's own regions
+        // follow the kept one's, named as such.
         kept.roundTrips = (first.roundTrips ?? 0) + (second.roundTrips ?? 0)
+        kept.regionsRead += dropped.regionsRead.filter { r in
+            !kept.regionsRead.contains { $0.offset == r.offset && $0.length == r.length }
+        }.map { r in
+            var cited = r
+            cited.purpose = "\(r.purpose) (the reading at \(dropped.sectorSize)-byte sectors, not kept)"
+            return cited
+        }
         return kept
     }
 

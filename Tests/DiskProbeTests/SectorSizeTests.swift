@@ -148,8 +148,14 @@ final class SectorSizeTests: XCTestCase {
             XCTAssertEqual(f.severity, .info)
             XCTAssertTrue(f.message.contains("The DOS label on this volume is written for 4096-byte sectors"), f.message)
             XCTAssertEqual(codes(r), ["label-sector-size-mismatch"])
-            // Both readings' requests are counted.
+            // Both readings' requests are counted, and the regions of both are cited: the
+            // 512-byte reading's partition heads (at 256 × 512 bytes) are named as not kept.
             XCTAssertGreaterThan(r.roundTrips ?? 0, try probe(try image("dos-512")).roundTrips ?? 0)
+            let notKept = r.regionsRead.filter { $0.purpose.hasSuffix("(the reading at 512-byte sectors, not kept)") }
+            XCTAssertTrue(notKept.contains { $0.offset == 256 * 512 && $0.purpose.hasPrefix("partition 1 head") }, "\(notKept)")
+            XCTAssertFalse(notKept.contains { $0.offset == 0 && $0.length == 1 << 20 }, "the disk head both readings read is cited once")
+            XCTAssertEqual(r.regionsRead.filter { $0.offset == 0 && $0.purpose == "disk head" }.count, 1)
+            XCTAssertTrue(r.regionsRead.allSatisfy { $0.sha256.count == 64 }, "\(r.regionsRead)")
         }
         // On a 4096-byte device the device's size is the label's: nothing to report.
         let loop4k = try LoopDevice(image: try image("dos-4k"), sectorSize: 4096)
