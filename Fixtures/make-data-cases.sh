@@ -21,7 +21,8 @@
 #   holes2000.img  vol2000 with 100-200 MiB never written (a hole over partition 1's backup superblock
 #                  of group 1, at 129 MiB); xfs-holes2000.img xfs2000 with 250-300 MiB never written
 #                  (allocation group 1's superblock at 256 MiB); both keep their label and their end;
-#                  ntfs-mft2000.img ntfs2000 whose MFT (1 MiB from where its boot sector puts it) was never written
+#                  ntfs-mft2000.img ntfs2000 whose MFT (1 MiB from where its boot sector puts it) was never written;
+#                  ntfs-mirror-hole2000.img ntfs2000 with 500-600 MiB never written (its MFT mirror, at 512 MiB)
 #   wiped2001.img  vol2001 after `wipefs -a -f` (GPT headers, the 0x55AA and ext4's magic erased; the data stays)
 #   raw2001.img    256 MiB raw disk: 16 MiB of seeded bytes at 1 MiB, no label or signature;
 #                  raw-copy2001.img a faithful copy of it
@@ -90,6 +91,9 @@ sparse_copy "$out/ntfs2000.img" "$out/ntfs-mft2000.img"
 mft=$(python3 -c 'import struct, sys; b = open(sys.argv[1], "rb").read(512)
 print(struct.unpack_from("<Q", b, 0x30)[0] * struct.unpack_from("<H", b, 0x0b)[0] * b[0x0d])' "$out/ntfs2000.img")
 fallocate -p -o "$mft" -l $((1 << 20)) "$out/ntfs-mft2000.img"
+# NTFS with 500-600 MiB never written: mkntfs put its MFT mirror ($MFTMirr) at 512 MiB.
+sparse_copy "$out/ntfs2000.img" "$out/ntfs-mirror-hole2000.img"
+fallocate -p -o $((500 << 20)) -l $((100 << 20)) "$out/ntfs-mirror-hole2000.img"
 
 # A wiped label: wipefs -a erases every signature it knows and leaves the data.
 sparse_copy "$out/vol2001.img" "$out/wiped2001.img"

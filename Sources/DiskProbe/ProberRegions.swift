@@ -247,15 +247,9 @@ enum ProberRegions {
     /// Where an NTFS boot sector puts its MFT's first four records, from the filesystem's
     /// start, and their length; nil when its fields make no sense.
     static func ntfsMFT(_ boot: [UInt8]) -> (offset: UInt64, count: UInt64)? {
-        guard boot.count >= 512, Array(boot[3..<11]) == Array("NTFS    ".utf8) else { return nil }
-        let sectorBytes = UInt64(LittleEndian.u16(boot, 11))
-        let clusterSectors = UInt64(boot[13])
-        let mftCluster = LittleEndian.u64(boot, 48)
-        let perRecord = Int8(bitPattern: boot[64])
-        let cluster = sectorBytes * clusterSectors
-        let record: UInt64 = perRecord > 0 ? UInt64(perRecord) * cluster : (perRecord < 0 && perRecord > -31 ? 1 << UInt64(-Int(perRecord)) : 0)
-        let (mft, overflow) = mftCluster.multipliedReportingOverflow(by: cluster)
-        guard record > 0, record <= 64 << 10, !overflow else { return nil }
+        guard boot.count >= 512, let (cluster, record) = FilesystemEndParser.ntfsGeometry(boot) else { return nil }
+        let (mft, overflow) = LittleEndian.u64(boot, 48).multipliedReportingOverflow(by: cluster)
+        guard !overflow else { return nil }
         return (mft, 4 * record)
     }
 

@@ -229,8 +229,18 @@ final class FilesystemSizeTests: XCTestCase {
         let far = try XCTUnwrap(FilesystemEndParser.witness(type: "btrfs", head: big.head))
         XCTAssertEqual(far.offset, 256 << 30)
         XCTAssertTrue(far.holds(try bytes(big.path, at: far.offset, count: far.count)))
-        XCTAssertEqual(FilesystemEndParser.interior(type: "ntfs", head: try made("interior-ntfs.img", mib: 40,
-                                                                                 "mkntfs -Q -F -q FILE >/dev/null 2>&1").head).count, 0)
+        // NTFS: the MFT mirror, where ntfsinfo says $MFTMirr's data lies (mkntfs: the middle).
+        let ntfs = try made("interior-ntfs.img", mib: 40, "mkntfs -Q -F -q FILE >/dev/null 2>&1")
+        let info = try Tools.run("ntfsinfo", ["-m", ntfs.path]).stdout
+        let lcn = try field(info, "LCN of Data Attribute for File_MFTMirr:"), cluster = try field(info, "Cluster Size:")
+        let inNTFS = FilesystemEndParser.interior(type: "ntfs", head: ntfs.head)
+        XCTAssertEqual(inNTFS.map(\.offset), [lcn * cluster])
+        XCTAssertEqual(inNTFS.first?.count, Int(try field(info, "MFT Record Size:")))
+        XCTAssertEqual(inNTFS.first?.what, "MFT mirror ($MFTMirr)")
+        for w in inNTFS {
+            XCTAssertTrue(w.holds(try bytes(ntfs.path, at: w.offset, count: w.count)), w.what)
+            XCTAssertFalse(w.holds([UInt8](repeating: 0, count: w.count)), w.what)
+        }
     }
 
     private func bytes(_ path: String, at offset: UInt64, count: Int) throws -> [UInt8] {

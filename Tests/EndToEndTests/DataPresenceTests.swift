@@ -155,8 +155,10 @@ final class DataPresenceTests: XCTestCase {
             ("xfs-holes2000.img", "whole disk", "xfs", "superblock of allocation group 1", 256 << 20),
             // libblkid cannot name an NTFS without its MFT: the boot sector says where it was.
             ("ntfs-mft2000.img", "whole disk", "ntfs", "MFT", try ntfsMFTOffset(s.image("ntfs2000.img"))),
+            // mkntfs puts the MFT mirror in the middle of the volume.
+            ("ntfs-mirror-hole2000.img", "whole disk", "ntfs", "MFT mirror", try ntfsMFTOffset(s.image("ntfs2000.img"), mirror: true)),
         ] {
-            let run = try verify(s, "holes-\(type)", targets: ["2000": image])
+            let run = try verify(s, "holes-\(image.dropLast(4))", targets: ["2000": image])
             XCTAssertEqual(run.status, 1, "\(image): " + run.stdout + run.stderr)
             let finding = try XCTUnwrap(run.finding("copy-incomplete", of: "2000"), "\(image): \(run.codes(of: "2000"))")
             XCTAssertEqual(finding["severity"] as? String, "critical")
@@ -171,11 +173,11 @@ final class DataPresenceTests: XCTestCase {
             XCTAssertLessThan(offset, try XCTUnwrap(evidence["dataEndBytes"] as? Int))
             XCTAssertEqual((evidence["missingFilesystemEnds"] as? [[String: Any]])?.count, 0, image)
             // A source with the same holes: not the copy's doing.
-            let same = try verify(s, "holes-same-\(type)", targets: ["2000": image], sources: ["2000": image],
+            let same = try verify(s, "holes-same-\(image.dropLast(4))", targets: ["2000": image], sources: ["2000": image],
                                   extra: ["--content", "sample"])
             XCTAssertFalse(same.allCodes.contains("copy-incomplete"), "\(same.codes(of: "2000"))")
         }
-        for faithful in ["vol2000.img", "xfs2000.img"] {
+        for faithful in ["vol2000.img", "xfs2000.img", "ntfs2000.img"] {
             let run = try verify(s, "no-holes-\(faithful)", targets: ["2000": faithful])
             XCTAssertEqual(run.status, 0, "\(faithful): " + run.stdout + run.stderr)
             let probe = try XCTUnwrap(run.disk("2000")?["probe"] as? [String: Any])
@@ -224,13 +226,15 @@ final class DataPresenceTests: XCTestCase {
     }
 
     /// Where an NTFS boot sector puts its MFT: MFT cluster × bytes per sector × sectors per cluster.
-    func ntfsMFTOffset(_ path: String) throws -> Int {
+    /// Where an NTFS boot sector puts its MFT mirror ($MFTMirr): the cluster at 0x38.
+    func ntfsMFTOffset(_ path: String, mirror: Bool = false) throws -> Int {
         let handle = try XCTUnwrap(FileHandle(forReadingAtPath: path))
         defer { try? handle.close() }
         let boot = [UInt8](try handle.read(upToCount: 512) ?? Data())
         let sectorBytes = Int(boot[0x0B]) | Int(boot[0x0C]) << 8
-        let mftCluster = (0..<8).reduce(0) { $0 | Int(boot[0x30 + $1]) << (8 * $1) }
-        return mftCluster * sectorBytes * Int(boot[0x0D])
+        let field = mirror ? 0x38 : 0x30
+        let cluster = (0..<8).reduce(0) { $0 | Int(boot[field + $1]) << (8 * $1) }
+        return cluster * sectorBytes * Int(boot[0x0D])
     }
 
     /// A volume whose label and signatures were wiped (wipefs -a) holds data and nothing

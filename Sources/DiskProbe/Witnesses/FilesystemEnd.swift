@@ -24,6 +24,8 @@ public struct FilesystemEndWitness: Sendable, Equatable {
         case ntfs
         /// Btrfs: a superblock mirror, "_BHRfS_M" at 0x40 and its own offset in `bytenr`.
         case btrfs(offset: UInt64)
+        /// NTFS: an MFT record, "FILE" at 0 ("BAAD" for one a check found torn: still written).
+        case ntfsRecord
     }
 
     /// Whether `bytes`, read at `offset`, hold the structure.
@@ -37,6 +39,8 @@ public struct FilesystemEndWitness: Sendable, Equatable {
             return LittleEndian.matches(bytes, at: 3, "NTFS    ") && LittleEndian.u16(bytes, 510) == 0xAA55
         case .btrfs(let offset):
             return LittleEndian.matches(bytes, at: 0x40, "_BHRfS_M") && LittleEndian.u64(bytes, 0x30) == offset
+        case .ntfsRecord:
+            return LittleEndian.matches(bytes, at: 0, "FILE") || LittleEndian.matches(bytes, at: 0, "BAAD")
         }
     }
 }
@@ -55,7 +59,8 @@ public enum FilesystemEndParser {
 
     /// The structures before the end one that mkfs writes as well (README.md, "Blank and
     /// half-written volumes"): ext2/3/4's other backup superblocks, XFS's other allocation
-    /// groups' superblocks; none for NTFS. At most `interiorLimit`, in order.
+    /// groups' superblocks, Btrfs's first mirror, NTFS's MFT mirror. At most `interiorLimit`,
+    /// in order.
     public static func interior(type: String, head: [UInt8]) -> [FilesystemEndWitness] {
         structures(type: type, head: head)?.interior ?? []
     }
@@ -64,7 +69,7 @@ public enum FilesystemEndParser {
         switch type {
         case "ext2", "ext3", "ext4", "ext4dev": ext(head)
         case "xfs": xfs(head)
-        case "ntfs": ntfs(head).map { ([], $0) }
+        case "ntfs": ntfs(head).map { end in (ntfsMFTMirror(head, before: end.offset).map { [$0] } ?? [], end) }
         case "btrfs": btrfs(head)
         default: nil
         }
@@ -156,6 +161,31 @@ public enum FilesystemEndParser {
                                  kind: .btrfs(offset: offset))
         }
         return (interior.map(witness), witness(last))
+    }
+
+    /// NTFS: the first record of `$MFTMirr`, the copy of the MFT's first records, at the
+    /// cluster the boot sector names — the middle of the volume where mkntfs puts it, near
+    /// the start where Windows does; only when it lies before the backup boot sector.
+    static func ntfsMFTMirror(_ b: [UInt8], before end: UInt64) -> FilesystemEndWitness? {
+        guard let (cluster, record) = ntfsGeometry(b) else { return nil }
+        let (offset, o) = LittleEndian.u64(b, 0x38).multipliedReportingOverflow(by: cluster)
+        guard !o, offset > 0, offset < end, end - offset >= record else { return nil }
+        return FilesystemEndWitness(offset: offset, count: Int(record), what: "MFT mirror ($MFTMirr)", kind: .ntfsRecord)
+    }
+
+    /// An NTFS boot sector's cluster size and MFT record size in bytes: bytes per sector ×
+    /// sectors per cluster (above 128: 2^(256 − n), for clusters over 64 KiB), and the
+    /// clusters per record at 0x40 (below zero: 2^-n bytes).
+    static func ntfsGeometry(_ b: [UInt8]) -> (cluster: UInt64, record: UInt64)? {
+        guard b.count >= 0x41, LittleEndian.matches(b, at: 3, "NTFS    ") else { return nil }
+        let bps = UInt64(LittleEndian.u16(b, 0x0B)), raw = UInt64(b[0x0D])
+        let spc: UInt64 = raw > 128 ? (256 - raw <= 20 ? 1 << (256 - raw) : 0) : raw
+        guard bps >= 256, bps <= 4096, bps & (bps - 1) == 0, spc > 0 else { return nil }
+        let cluster = bps * spc
+        let perRecord = Int8(bitPattern: b[0x40])
+        let record: UInt64 = perRecord > 0 ? UInt64(perRecord) * cluster : (perRecord < 0 && perRecord > -31 ? 1 << UInt64(-Int(perRecord)) : 0)
+        guard record > 0, record <= 64 << 10 else { return nil }
+        return (cluster, record)
     }
 
     /// NTFS: the backup boot sector, in the sector after the volume's last (the partition's
