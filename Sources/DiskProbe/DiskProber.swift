@@ -66,6 +66,14 @@ public enum DiskProber {
             }, along: surveyMap)
         // That map tells later rounds which ranges hold only zeros: they are not read.
         copier.learnAllocation(surveyMap, firstRound.extra)
+        // The survey's sampled reads for `partitions` that the probe neither holds nor has
+        // planned ride along with the round being planned (docs/PROBE.md, "Round trips").
+        func surveyAlong(_ partitions: [(startBytes: UInt64, sizeBytes: UInt64, extended: Bool)]) {
+            guard options.measureDataExtent else { return }
+            copier.along = DataExtentSurvey.speculativeReads(counter, firstMapRound: (surveyMap, firstRound.extra),
+                                                             partitions: partitions,
+                                                             held: { copier.isHeldOrPlanned(offset: $0, length: $1) })
+        }
         try copier.copy(offset: 0, length: UInt64(options.diskHeadBytes), purpose: "disk head")
         try copier.copy(offset: size - tail, length: tail, purpose: "disk tail")
         // An image file's header at the volume's start: its bytes, not the disk it holds,
@@ -107,16 +115,13 @@ public enum DiskProber {
             if copier.isPlanning {
                 let planned = try planAhead(w, reader: reader, copier: copier, sectorSize: sectorSize, size: size, options: options)
                 // The survey's sampled reads for the partitions the raw label names ride along
-                // (what libfdisk decides differently is read by the survey itself).
-                if options.measureDataExtent {
-                    let ss = UInt64(sectorSize)
-                    copier.along = DataExtentSurvey.speculativeReads(counter, firstMapRound: (surveyMap, firstRound.extra),
-                                                                     partitions: planned.map { p in
-                        let (start, o1) = p.startLBA.multipliedReportingOverflow(by: ss)
-                        let (bytes, o2) = p.sectors.multipliedReportingOverflow(by: ss)
-                        return (o1 ? .max : start, o2 ? .max : bytes, p.isContainer)
-                    }, held: { copier.isHeldOrPlanned(offset: $0, length: $1) })
-                }
+                // (what libfdisk decides differently is read by a later round, or the survey itself).
+                let ss = UInt64(sectorSize)
+                surveyAlong(planned.map { p in
+                    let (start, o1) = p.startLBA.multipliedReportingOverflow(by: ss)
+                    let (bytes, o2) = p.sectors.multipliedReportingOverflow(by: ss)
+                    return (o1 ? .max : start, o2 ? .max : bytes, p.isContainer)
+                })
             }
             return w
         }
@@ -285,6 +290,8 @@ public enum DiskProber {
 
         // Those structures, all read in one round (README.md, "Blank and half-written volumes").
         let ends = try copier.inRounds(1) { () throws(ProbeError) -> [(FilesystemPlace, FilesystemEndStructure, Bool)] in
+            // What the survey still lacks (a whole-disk filesystem has no round 2) comes along.
+            if copier.isPlanning { surveyAlong(result.partitions.map { ($0.startBytes, $0.sizeBytes, $0.partitionKind == .extended) }) }
             var found: [(FilesystemPlace, FilesystemEndStructure, Bool)] = []
             for e in endWitnesses {
                 guard let bytes = try copier.copyBytes(offset: e.at, length: e.witness.count, purpose: "\(e.type) \(e.witness.what)")

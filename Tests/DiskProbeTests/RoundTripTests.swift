@@ -130,6 +130,40 @@ final class RoundTripTests: XCTestCase {
         XCTAssertFalse(file.regionsRead.isEmpty)
     }
 
+    /// A whole-disk filesystem has no partitions for the label round to plan: its end and
+    /// interior structures (XFS's allocation groups' superblocks, NTFS's MFT mirror in the
+    /// middle) and the survey's sampled reads share one round — two round trips in all, with
+    /// the result of the serial path and of the file.
+    func testAWholeDiskFilesystemTakesTwoRoundTrips() throws {
+        let dir = try TemporaryDirectory.make(prefix: "whole-disk-rounds")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, mkfs) in [("xfs", "mkfs.xfs -q -f -d agcount=4"), ("ntfs", "mkntfs -Q -F -q")] {
+            let path = dir.appendingPathComponent("\(name).img").path
+            try Tools.sh("truncate -s 1G '\(path)' && \(mkfs) '\(path)' >/dev/null 2>&1")
+            let delayed = try delayedServer(path)
+            var batched = try timedProbe(delayed.uri()).result
+            XCTAssertEqual(batched.filesystem?.type, name)
+            XCTAssertEqual(batched.roundTrips, 2, name)
+            let interior = try XCTUnwrap(batched.filesystem?.interiorStructures, name)
+            XCTAssertGreaterThan(interior.checked, 0, name)
+            XCTAssertEqual(interior.missing, [], name)
+            XCTAssertEqual(batched.filesystem?.endStructure?.present, true, name)
+            XCTAssertEqual(batched.dataExtent?.holdsData, true, name)
+            let plain = try NBDKitServer(plugin: "file", args: ["file=\(path)"])
+            let volume = try VolumeOpener.open(plain.uri())
+            defer { volume.close() }
+            var serial = try DiskProber.probe(OneByOne(volume))
+            var file = try probe(path)
+            XCTAssertEqual(file.roundTrips, 2, name)
+            batched.target = ""
+            serial.target = ""
+            file.target = ""
+            let expected = try canonicalJSON(file)
+            XCTAssertEqual(try canonicalJSON(batched), expected, name)
+            XCTAssertEqual(try canonicalJSON(serial), expected, name)
+        }
+    }
+
     /// A DOS label's extended chain is serial by nature (each EBR names the next): the
     /// rounds follow it link by link and still give the file's result.
     func testExtendedChainOverADelayedLink() throws {
