@@ -226,7 +226,8 @@ final class DataPresenceTests: XCTestCase {
     }
 
     /// Where an NTFS boot sector puts its MFT: MFT cluster × bytes per sector × sectors per cluster.
-    /// Where an NTFS boot sector puts its MFT mirror ($MFTMirr): the cluster at 0x38.
+    /// Where an NTFS boot sector puts its MFT (the cluster at 0x30), or with `mirror` its MFT
+    /// mirror ($MFTMirr, the cluster at 0x38).
     func ntfsMFTOffset(_ path: String, mirror: Bool = false) throws -> Int {
         let handle = try XCTUnwrap(FileHandle(forReadingAtPath: path))
         defer { try? handle.close() }
