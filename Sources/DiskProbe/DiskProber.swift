@@ -67,9 +67,10 @@ public enum DiskProber {
         // That map tells later rounds which ranges hold only zeros: they are not read.
         copier.learnAllocation(surveyMap, firstRound.extra)
         // The survey's sampled reads for `partitions` that the probe neither holds nor has
-        // planned ride along with the round being planned (docs/PROBE.md, "Round trips").
+        // planned ride along with the round being planned (docs/PROBE.md, "Round trips"), if
+        // that round reads anything (else it is not sent, and they would be worked out for nothing).
         func surveyAlong(_ partitions: [(startBytes: UInt64, sizeBytes: UInt64, extended: Bool)]) {
-            guard options.measureDataExtent else { return }
+            guard options.measureDataExtent, copier.plansReads else { return }
             copier.along = DataExtentSurvey.speculativeReads(counter, firstMapRound: (surveyMap, firstRound.extra),
                                                              partitions: partitions,
                                                              held: { copier.isHeldOrPlanned(offset: $0, length: $1) })
@@ -290,8 +291,6 @@ public enum DiskProber {
 
         // Those structures, all read in one round (README.md, "Blank and half-written volumes").
         let ends = try copier.inRounds(1) { () throws(ProbeError) -> [(FilesystemPlace, FilesystemEndStructure, Bool)] in
-            // What the survey still lacks (a whole-disk filesystem has no round 2) comes along.
-            if copier.isPlanning { surveyAlong(result.partitions.map { ($0.startBytes, $0.sizeBytes, $0.partitionKind == .extended) }) }
             var found: [(FilesystemPlace, FilesystemEndStructure, Bool)] = []
             for e in endWitnesses {
                 guard let bytes = try copier.copyBytes(offset: e.at, length: e.witness.count, purpose: "\(e.type) \(e.witness.what)")
@@ -299,6 +298,8 @@ public enum DiskProber {
                 found.append((e.place, FilesystemEndStructure(what: e.witness.what, offsetBytes: e.at, present: e.witness.holds(bytes),
                                                               zeroFilled: !bytes.contains { $0 != 0 }), e.interior))
             }
+            // What the survey still lacks (a whole-disk filesystem has no round 2) comes along.
+            surveyAlong(result.partitions.map { ($0.startBytes, $0.sizeBytes, $0.partitionKind == .extended) })
             return found
         }
         func update(_ place: FilesystemPlace, _ change: (inout FilesystemSignature) -> Void) {

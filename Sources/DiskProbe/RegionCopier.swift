@@ -91,6 +91,10 @@ final class RegionCopier {
     /// Whether `copy` is planning (see `inRounds`).
     var isPlanning: Bool { planning }
 
+    /// Whether the round being planned reads anything so far: `along` rides only with such a
+    /// round (`inRounds`), so a reader need not work out its requests for one that does not.
+    var plansReads: Bool { planning && !planned.isEmpty }
+
     /// What `body` would copy that is neither copied nor fetched yet; nothing is read.
     func plan(_ body: () throws(ProbeError) -> Void) throws(ProbeError) -> [(start: UInt64, end: UInt64)] {
         planning = true
