@@ -107,8 +107,10 @@ final class RoundTripTests: XCTestCase {
         XCTAssertLessThan(best, 0.300, "probe over a 20 ms link took \(best) s")
     }
 
-    func testRoundsGiveTheSameResultAsTheSerialPathAndTheFile() throws {
-        let path = try image("vol2000-contaminated")
+    /// The probe of the image at `path` over the delayed link (its requests in rounds), over
+    /// a plain server one request at a time, and of the file: the same round count and the
+    /// same result apart from `target`, asserted here. Returns the file's.
+    private func sameResultInRoundsSeriallyAndFromTheFile(_ path: String, _ message: String = "") throws -> ProbeResult {
         let delayed = try delayedServer(path)
         let plain = try NBDKitServer(plugin: "file", args: ["file=\(path)"])
         var batched = try timedProbe(delayed.uri()).result
@@ -119,14 +121,19 @@ final class RoundTripTests: XCTestCase {
         var file = try probe(path)
 
         // Equal round counts: a round is counted whether its requests travel together or not.
-        XCTAssertEqual(batched.roundTrips, serial.roundTrips)
-        XCTAssertEqual(batched.roundTrips, file.roundTrips)
+        XCTAssertEqual(batched.roundTrips, serial.roundTrips, message)
+        XCTAssertEqual(batched.roundTrips, file.roundTrips, message)
         batched.target = ""
         serial.target = ""
         file.target = ""
         let expected = try canonicalJSON(file)
-        XCTAssertEqual(try canonicalJSON(batched), expected)
-        XCTAssertEqual(try canonicalJSON(serial), expected)
+        XCTAssertEqual(try canonicalJSON(batched), expected, message)
+        XCTAssertEqual(try canonicalJSON(serial), expected, message)
+        return file
+    }
+
+    func testRoundsGiveTheSameResultAsTheSerialPathAndTheFile() throws {
+        let file = try sameResultInRoundsSeriallyAndFromTheFile(try image("vol2000-contaminated"))
         XCTAssertFalse(file.regionsRead.isEmpty)
     }
 
@@ -140,27 +147,15 @@ final class RoundTripTests: XCTestCase {
         for (name, mkfs) in [("xfs", "mkfs.xfs -q -f -d agcount=4"), ("ntfs", "mkntfs -Q -F -q")] {
             let path = dir.appendingPathComponent("\(name).img").path
             try Tools.sh("truncate -s 1G '\(path)' && \(mkfs) '\(path)' >/dev/null 2>&1")
-            let delayed = try delayedServer(path)
-            var batched = try timedProbe(delayed.uri()).result
-            XCTAssertEqual(batched.filesystem?.type, name)
-            XCTAssertEqual(batched.roundTrips, 2, name)
-            let interior = try XCTUnwrap(batched.filesystem?.interiorStructures, name)
+            // Over the delayed link, serially and from the file alike (asserted there).
+            let file = try sameResultInRoundsSeriallyAndFromTheFile(path, name)
+            XCTAssertEqual(file.filesystem?.type, name)
+            XCTAssertEqual(file.roundTrips, 2, name)
+            let interior = try XCTUnwrap(file.filesystem?.interiorStructures, name)
             XCTAssertGreaterThan(interior.checked, 0, name)
             XCTAssertEqual(interior.missing, [], name)
-            XCTAssertEqual(batched.filesystem?.endStructure?.present, true, name)
-            XCTAssertEqual(batched.dataExtent?.holdsData, true, name)
-            let plain = try NBDKitServer(plugin: "file", args: ["file=\(path)"])
-            let volume = try VolumeOpener.open(plain.uri())
-            defer { volume.close() }
-            var serial = try DiskProber.probe(OneByOne(volume))
-            var file = try probe(path)
-            XCTAssertEqual(file.roundTrips, 2, name)
-            batched.target = ""
-            serial.target = ""
-            file.target = ""
-            let expected = try canonicalJSON(file)
-            XCTAssertEqual(try canonicalJSON(batched), expected, name)
-            XCTAssertEqual(try canonicalJSON(serial), expected, name)
+            XCTAssertEqual(file.filesystem?.endStructure?.present, true, name)
+            XCTAssertEqual(file.dataExtent?.holdsData, true, name)
         }
     }
 
